@@ -1,0 +1,39 @@
+# Clarity Connect — the two commands a newcomer needs: `make demo` and `make test`.
+# PRESET selects a CMake preset from CMakePresets.json: dev (default), ci (default when CI is set:
+# warnings are errors), asan (AddressSanitizer + UBSan: `make test PRESET=asan`), release.
+ifneq ($(CI),)
+PRESET ?= ci
+else
+PRESET ?= dev
+endif
+JOBS ?= $(shell nproc)
+BUILD_DIR := build/$(PRESET)
+BENCH ?=
+
+.PHONY: setup configure build test demo bench format clean
+
+setup:
+	@bash scripts/setup.sh
+
+configure: setup
+	@cmake --preset $(PRESET) >/dev/null
+
+build: configure
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+test: build
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) --timeout 600
+
+demo:
+	@$(MAKE) --no-print-directory build PRESET=release
+	@bash scripts/demo.sh build/release
+
+bench:
+	@$(MAKE) --no-print-directory build PRESET=release
+	@bash scripts/bench.sh build/release $(BENCH)
+
+format:
+	@find include src tests bench -name '*.hpp' -o -name '*.cpp' | xargs clang-format -i
+
+clean:
+	rm -rf build
