@@ -1,0 +1,46 @@
+#pragma once
+/// \file
+/// A flow is one kind of job (order import, fulfillment status, ...): the engine claims its jobs
+/// from the store and calls `run` for each, then acks, retries or dead-letters by the kind of the
+/// error it returns. A flow must be idempotent: a job may run again after a crash or a lost ack,
+/// so every write first looks its entity up by a stable reference.
+
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "clarity/core/result.hpp"
+#include "clarity/store/store.hpp"
+
+namespace clarity::flows {
+
+/// What a job run sees, and what it asks the engine to commit together with the ack.
+struct JobContext {
+    store::ClaimedJob job;
+    /// Id mappings (external id ↔ Odoo record) written in the same transaction as the ack.
+    std::vector<store::IdMapping> id_mappings;
+    /// Cursor updates written in the same transaction as the ack (connection = the job's).
+    std::vector<std::pair<std::string, std::string>> cursors;
+    /// When the triggering event happened (for the lag metric); defaults to the enqueue time.
+    std::optional<Clock::time_point> event_time;
+
+    /// "job=12 flow=order_import connection=eu entity=403-…": the fields every log line of a job
+    /// carries.
+    std::string log_fields() const;
+};
+
+class Flow {
+  public:
+    virtual ~Flow() = default;
+    /// Stable name, as used in the store's `flow` column and the configuration.
+    virtual std::string_view name() const = 0;
+    /// Does the job's work. Returns an Error classified by kind: transient / rate_limited /
+    /// conflict are retried with backoff, auth is retried slowly and alerted, permanent goes to
+    /// the dead letters with its message. Cancellation (deadline, shutdown) aborts the run; the job
+    /// is then retried.
+    virtual boost::asio::awaitable<Result<void>> run(JobContext& context) = 0;
+};
+
+}  // namespace clarity::flows
