@@ -31,9 +31,15 @@ i128 div_round(i128 n, i128 d, Rounding mode) {
     const i128 abs_r = r < 0 ? -r : r;
     bool away = false;
     switch (mode) {
-        case Rounding::down: away = false; break;
-        case Rounding::up: away = true; break;
-        case Rounding::half_up: away = abs_r * 2 >= d; break;
+        case Rounding::down:
+            away = false;
+            break;
+        case Rounding::up:
+            away = true;
+            break;
+        case Rounding::half_up:
+            away = abs_r * 2 >= d;
+            break;
         case Rounding::half_even: {
             const i128 twice = abs_r * 2;
             away = twice > d || (twice == d && (q % 2 != 0));
@@ -96,7 +102,8 @@ std::optional<Decimal> Decimal::parse_auto(std::string_view text) {
 }
 
 Decimal Decimal::rescale(int new_scale, Rounding mode) const {
-    if (new_scale < 0 || new_scale > kMaxScale) throw std::out_of_range("decimal scale out of range");
+    if (new_scale < 0 || new_scale > kMaxScale)
+        throw std::out_of_range("decimal scale out of range");
     if (new_scale >= scale_) {
         return Decimal(narrow(static_cast<i128>(units_) * pow10(new_scale - scale_)), new_scale);
     }

@@ -20,7 +20,7 @@ enum class Rounding {
 };
 
 class Decimal {
-public:
+  public:
     static constexpr int kMaxScale = 12;
 
     constexpr Decimal() = default;
@@ -59,14 +59,16 @@ public:
     Decimal& operator-=(const Decimal& o) { return *this = *this - o; }
 
     /// Quotient rounded to `scale` digits with `mode`. Throws std::domain_error on zero divisor.
-    static Decimal divide(const Decimal& a, const Decimal& b, int scale,
+    static Decimal divide(const Decimal& a,
+                          const Decimal& b,
+                          int scale,
                           Rounding mode = Rounding::half_up);
 
     /// Value comparison independent of scale (1.50 == 1.5).
     friend bool operator==(const Decimal& a, const Decimal& b);
     friend std::strong_ordering operator<=>(const Decimal& a, const Decimal& b);
 
-private:
+  private:
     std::int64_t units_ = 0;
     int scale_ = 0;
 };

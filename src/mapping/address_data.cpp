@@ -1,0 +1,172 @@
+// State/region tables: res.country.state codes as in Odoo's base data (odoo/addons/base/data/
+// res.country.state.csv), which follow ISO 3166-2. Each entry is "CODE=Name|alias|alias";
+// aliases are common abbreviations, English/local names and native-script names that Amazon
+// buyers type into StateOrRegion.
+#include "address_data.hpp"
+
+namespace clarity::mapping::detail {
+
+const std::vector<CountryStates>& state_tables() {
+    static const std::vector<CountryStates> kTables = {
+        {"US",
+         "AL=Alabama|Ala;AK=Alaska;AZ=Arizona|Ariz;AR=Arkansas|Ark;CA=California|Calif|Cal;"
+         "CO=Colorado|Colo;CT=Connecticut|Conn;DE=Delaware|Del;DC=District of Columbia|"
+         "Washington DC|Washington D C;FL=Florida|Fla;GA=Georgia;HI=Hawaii;ID=Idaho;"
+         "IL=Illinois|Ill;IN=Indiana|Ind;IA=Iowa;KS=Kansas|Kan|Kans;KY=Kentucky;LA=Louisiana;"
+         "ME=Maine;MT=Montana|Mont;NE=Nebraska|Neb|Nebr;NV=Nevada|Nev;NH=New Hampshire;"
+         "NJ=New Jersey;NM=New Mexico;NY=New York;NC=North Carolina;ND=North Dakota;OH=Ohio;"
+         "OK=Oklahoma|Okla;OR=Oregon|Ore|Oreg;MD=Maryland;MA=Massachusetts|Mass;MI=Michigan|Mich;"
+         "MN=Minnesota|Minn;MS=Mississippi|Miss;MO=Missouri;PA=Pennsylvania|Penn|Penna;"
+         "RI=Rhode Island;SC=South Carolina;SD=South Dakota;TN=Tennessee|Tenn;TX=Texas|Tex;"
+         "UT=Utah;VT=Vermont;VA=Virginia;WA=Washington|Wash;WV=West Virginia|W Va|WVa;"
+         "WI=Wisconsin|Wis|Wisc;WY=Wyoming|Wyo;AS=American Samoa;"
+         "FM=Federated States of Micronesia|Micronesia;GU=Guam;MH=Marshall Islands;"
+         "MP=Northern Mariana Islands;PW=Palau;PR=Puerto Rico;VI=Virgin Islands|"
+         "US Virgin Islands;AA=Armed Forces Americas;AE=Armed Forces Europe;"
+         "AP=Armed Forces Pacific"},
+        {"CA",
+         "AB=Alberta|Alta;BC=British Columbia|Colombie Britannique;MB=Manitoba|Man;"
+         "NB=New Brunswick|Nouveau Brunswick;NL=Newfoundland and Labrador|Newfoundland|"
+         "Terre Neuve et Labrador|NF;NT=Northwest Territories|Territoires du Nord Ouest;"
+         "NS=Nova Scotia|Nouvelle Ecosse;NU=Nunavut;ON=Ontario|Ont;"
+         "PE=Prince Edward Island|Ile du Prince Edouard|PEI;QC=Quebec|Que|PQ;"
+         "SK=Saskatchewan|Sask;YT=Yukon|Yukon Territory"},
+        {"AU",
+         "ACT=Australian Capital Territory;NSW=New South Wales;NT=Northern Territory;"
+         "QLD=Queensland;SA=South Australia;TAS=Tasmania;VIC=Victoria;WA=Western Australia"},
+        {"IN",
+         "AN=Andaman and Nicobar|Andaman and Nicobar Islands;AP=Andhra Pradesh;"
+         "AR=Arunachal Pradesh;AS=Assam;BR=Bihar;CH=Chandigarh;CG=Chattisgarh|Chhattisgarh|CT;"
+         "DN=Dadra and Nagar Haveli;DD=Daman and Diu;DL=Delhi|New Delhi|NCT of Delhi;GA=Goa;"
+         "GJ=Gujarat;HR=Haryana;HP=Himachal Pradesh;JK=Jammu and Kashmir;JH=Jharkhand;"
+         "KA=Karnataka;KL=Kerala;LD=Lakshadweep;MP=Madhya Pradesh;MH=Maharashtra;MN=Manipur;"
+         "ML=Meghalaya;MZ=Mizoram;NL=Nagaland;OR=Orissa|Odisha|OD;PY=Puducherry|Pondicherry;"
+         "PB=Punjab;RJ=Rajasthan;SK=Sikkim;TN=Tamil Nadu;TS=Telangana|TG;TR=Tripura;"
+         "UP=Uttar Pradesh;UK=Uttarakhand|Uttaranchal|UT;WB=West Bengal"},
+        {"MX",
+         "AGU=Aguascalientes|Ags;BCN=Baja California|BC;BCS=Baja California Sur;"
+         "CHH=Chihuahua|Chih;COL=Colima|Col;CAM=Campeche|Camp;"
+         "COA=Coahuila|Coah|Coahuila de Zaragoza;CHP=Chiapas|Chis;"
+         "CMX=Ciudad de Mexico|CDMX|Distrito Federal|DF|Mexico City;DUR=Durango|Dgo;"
+         "GRO=Guerrero|Gro;GUA=Guanajuato|Gto;HID=Hidalgo|Hgo;JAL=Jalisco|Jal;"
+         "MIC=Michoacan|Mich|Michoacan de Ocampo;MOR=Morelos|Mor;"
+         "MEX=Mexico|Estado de Mexico|Edo Mex|Edomex|Mex;NAY=Nayarit|Nay;"
+         "NLE=Nuevo Leon|NL;OAX=Oaxaca|Oax;PUE=Puebla|Pue;ROO=Quintana Roo|Q Roo|QR;"
+         "QUE=Queretaro|Qro|Queretaro de Arteaga;SIN=Sinaloa|Sin;SLP=San Luis Potosi;"
+         "SON=Sonora|Son;TAB=Tabasco|Tab;TLA=Tlaxcala|Tlax;TAM=Tamaulipas|Tamps;"
+         "VER=Veracruz|Ver|Veracruz de Ignacio de la Llave;YUC=Yucatan|Yuc;ZAC=Zacatecas|Zac"},
+        {"BR",
+         "AC=Acre;AL=Alagoas;AP=Amapá;AM=Amazonas;BA=Bahia;CE=Ceará;DF=Distrito Federal;"
+         "ES=Espírito Santo;GO=Goiás;MA=Maranhão;MT=Mato Grosso;MS=Mato Grosso do Sul;"
+         "MG=Minas Gerais;PA=Pará;PB=Paraíba;PR=Paraná;PE=Pernambuco;PI=Piauí;"
+         "RJ=Rio de Janeiro;RN=Rio Grande do Norte;RS=Rio Grande do Sul;RO=Rondônia;"
+         "RR=Roraima;SC=Santa Catarina;SP=São Paulo;SE=Sergipe;TO=Tocantins"},
+        {"JP",
+         "01=Hokkaido|北海道;02=Aomori|青森県;03=Iwate|岩手県;04=Miyagi|宮城県;05=Akita|秋田県;"
+         "06=Yamagata|山形県;07=Fukushima|福島県;08=Ibaraki|茨城県;09=Tochigi|栃木県;"
+         "10=Gunma|群馬県;11=Saitama|埼玉県;12=Chiba|千葉県;13=Tokyo|東京都;"
+         "14=Kanagawa|神奈川県;15=Niigata|新潟県;16=Toyama|富山県;17=Ishikawa|石川県;"
+         "18=Fukui|福井県;19=Yamanashi|山梨県;20=Nagano|長野県;21=Gifu|岐阜県;"
+         "22=Shizuoka|静岡県;23=Aichi|愛知県;24=Mie|三重県;25=Shiga|滋賀県;26=Kyoto|京都府;"
+         "27=Osaka|大阪府;28=Hyogo|兵庫県;29=Nara|奈良県;30=Wakayama|和歌山県;"
+         "31=Tottori|鳥取県;32=Shimane|島根県;33=Okayama|岡山県;34=Hiroshima|広島県;"
+         "35=Yamaguchi|山口県;36=Tokushima|徳島県;37=Kagawa|香川県;38=Ehime|愛媛県;"
+         "39=Kochi|高知県;40=Fukuoka|福岡県;41=Saga|佐賀県;42=Nagasaki|長崎県;"
+         "43=Kumamoto|熊本県;44=Oita|大分県;45=Miyazaki|宮崎県;46=Kagoshima|鹿児島県;"
+         "47=Okinawa|沖縄県"},
+        {"DE",
+         "DE-BW=Baden-Württemberg;DE-BY=Bayern|Bavaria;DE-BE=Berlin;DE-BB=Brandenburg;"
+         "DE-HB=Bremen;DE-HH=Hamburg;DE-HE=Hessen|Hesse;DE-MV=Mecklenburg-Vorpommern|"
+         "Mecklenburg-Western Pomerania;DE-NI=Niedersachsen|Lower Saxony;"
+         "DE-NW=Nordrhein-Westfalen|North Rhine-Westphalia|NRW;DE-RP=Rheinland-Pfalz|"
+         "Rhineland-Palatinate;DE-SL=Saarland;DE-SN=Sachsen|Saxony;DE-ST=Sachsen-Anhalt|"
+         "Saxony-Anhalt;DE-SH=Schleswig-Holstein;DE-TH=Thüringen|Thuringia"},
+        {"IT",
+         "AG=Agrigento;AL=Alessandria;AN=Ancona;AO=Aosta;AR=Arezzo;AP=Ascoli Piceno;AT=Asti;"
+         "AV=Avellino;BA=Bari;BT=Barletta-Andria-Trani;BL=Belluno;BN=Benevento;BG=Bergamo;"
+         "BI=Biella;BO=Bologna;BZ=Bolzano|Bozen;BS=Brescia;BR=Brindisi;CA=Cagliari;"
+         "CL=Caltanissetta;CB=Campobasso;CI=Carbonia-Iglesias;CE=Caserta;CT=Catania;"
+         "CZ=Catanzaro;CH=Chieti;CO=Como;CS=Cosenza;CR=Cremona;KR=Crotone;CN=Cuneo;EN=Enna;"
+         "FM=Fermo;FE=Ferrara;FI=Firenze|Florence;FG=Foggia;FC=Forlì-Cesena;FR=Frosinone;"
+         "GE=Genova|Genoa;GO=Gorizia;GR=Grosseto;IM=Imperia;IS=Isernia;SP=La Spezia;"
+         "AQ=L'Aquila|LAquila;LT=Latina;LE=Lecce;LC=Lecco;LI=Livorno;LO=Lodi;LU=Lucca;"
+         "MC=Macerata;MN=Mantova|Mantua;MS=Massa-Carrara;MT=Matera;VS=Medio Campidano;"
+         "ME=Messina;MI=Milano|Milan;MO=Modena;MB=Monza e Brianza|Monza;NA=Napoli|Naples;"
+         "NO=Novara;NU=Nuoro;OG=Ogliastra;OT=Olbia-Tempio;OR=Oristano;PD=Padova|Padua;"
+         "PA=Palermo;PR=Parma;PV=Pavia;PG=Perugia;PU=Pesaro e Urbino;PE=Pescara;"
+         "PC=Piacenza;PI=Pisa;PT=Pistoia;PN=Pordenone;PZ=Potenza;PO=Prato;RG=Ragusa;"
+         "RA=Ravenna;RC=Reggio Calabria;RE=Reggio Emilia;RI=Rieti;RN=Rimini;RM=Roma|Rome;"
+         "RO=Rovigo;SA=Salerno;SS=Sassari;SV=Savona;SI=Siena;SR=Siracusa|Syracuse;"
+         "SO=Sondrio;SU=Sud Sardegna;TA=Taranto;TE=Teramo;TR=Terni;TO=Torino|Turin;"
+         "TP=Trapani;TN=Trento;TV=Treviso;TS=Trieste;UD=Udine;VA=Varese;VE=Venezia|Venice;"
+         "VB=Verbano-Cusio-Ossola;VC=Vercelli;VR=Verona;VV=Vibo Valentia;VI=Vicenza;"
+         "VT=Viterbo"},
+        {"ES",
+         "C=A Coruña|La Coruña|Coruña;VI=Araba/Álava|Álava|Araba;AB=Albacete;"
+         "A=Alacant|Alicante;AL=Almería;O=Asturias;AV=Ávila;BA=Badajoz;"
+         "PM=Illes Balears|Islas Baleares|Baleares;B=Barcelona;BU=Burgos;CC=Cáceres;CA=Cádiz;"
+         "S=Cantabria;CS=Castelló|Castellón;CE=Ceuta;CR=Ciudad Real;CO=Córdoba;CU=Cuenca;"
+         "GI=Girona|Gerona;GR=Granada;GU=Guadalajara;SS=Gipuzkoa|Guipúzcoa;H=Huelva;"
+         "HU=Huesca;J=Jaén;LO=La Rioja;GC=Las Palmas;LE=León;L=Lleida|Lérida;LU=Lugo;"
+         "M=Madrid;MA=Málaga;ME=Melilla;MU=Murcia;NA=Navarra|Nafarroa;OR=Ourense|Orense;"
+         "P=Palencia;PO=Pontevedra;SA=Salamanca;TF=Santa Cruz de Tenerife|Tenerife;"
+         "SG=Segovia;SE=Sevilla|Seville;SO=Soria;T=Tarragona;TE=Teruel;TO=Toledo;"
+         "V=València|Valencia;VA=Valladolid;BI=Bizkaia|Vizcaya;ZA=Zamora;Z=Zaragoza"},
+        {"PT",
+         "01=Aveiro;02=Beja;03=Braga;04=Bragança;05=Castelo Branco;06=Coimbra;07=Évora;"
+         "08=Faro;09=Guarda;10=Leiria;11=Lisboa|Lisbon;12=Portalegre;13=Porto|Oporto;"
+         "14=Santarém;15=Setúbal;16=Viana do Castelo;17=Vila Real;18=Viseu;20=Açores|Azores;"
+         "30=Madeira"},
+        {"NL",
+         "DR=Drenthe;FL=Flevoland;FR=Friesland|Fryslân;GE=Gelderland;GR=Groningen;"
+         "LI=Limburg;NB=Noord-Brabant|North Brabant;NH=Noord-Holland|North Holland;"
+         "OV=Overijssel;UT=Utrecht;ZE=Zeeland;ZH=Zuid-Holland|South Holland;BQ1=Bonaire;"
+         "BQ2=Saba;BQ3=Sint Eustatius"},
+        {"IE",
+         "CW=Carlow;CN=Cavan;CE=Clare;C=Cork;LK=Limerick;WD=Waterford;DL=Donegal;D=Dublin;"
+         "G=Galway;KY=Kerry;KE=Kildare;KK=Kilkenny;LS=Laois;LM=Leitrim;LD=Longford;LH=Louth;"
+         "MO=Mayo;MH=Meath;MN=Monaghan;OY=Offaly;RN=Roscommon;SO=Sligo;TR=Tipperary;"
+         "WH=Westmeath;WX=Wexford;WW=Wicklow;AM=Antrim;AH=Armagh;DN=Down;FH=Fermanagh;"
+         "LY=Londonderry|Derry;TE=Tyrone"},
+        {"RO",
+         "AB=Alba;AG=Argeș;AR=Arad;B=București|Bucharest;BC=Bacău;BH=Bihor;"
+         "BN=Bistrița-Năsăud;BR=Brăila;BT=Botoșani;BV=Brașov;BZ=Buzău;CJ=Cluj;CL=Călărași;"
+         "CS=Caraș Severin|Caraș-Severin;CT=Constanța;CV=Covasna;DB=Dâmbovița;DJ=Dolj;"
+         "GJ=Gorj;GL=Galați;GR=Giurgiu;HD=Hunedoara;HR=Harghita;IF=Ilfov;IL=Ialomița;"
+         "IS=Iași;MH=Mehedinți;MM=Maramureș;MS=Mureș;NT=Neamț;OT=Olt;PH=Prahova;SB=Sibiu;"
+         "SJ=Sălaj;SM=Satu Mare;SV=Suceava;TL=Tulcea;TM=Timiș;TR=Teleorman;VL=Vâlcea;"
+         "VN=Vrancea;VS=Vaslui"},
+        {"SE",
+         "SE-K=Blekinge län|Blekinge;SE-W=Dalarnas län|Dalarna;SE-I=Gotlands län|Gotland;"
+         "SE-X=Gävleborgs län|Gävleborg;SE-N=Hallands län|Halland;SE-Z=Jämtlands län|Jämtland;"
+         "SE-F=Jönköpings län|Jönköping;SE-H=Kalmar län|Kalmar;SE-G=Kronobergs län|Kronoberg;"
+         "SE-BD=Norrbottens län|Norrbotten;SE-M=Skåne län|Skåne|Scania;"
+         "SE-AB=Stockholms län|Stockholm;SE-D=Södermanlands län|Södermanland;"
+         "SE-C=Uppsala län|Uppsala;SE-S=Värmlands län|Värmland;"
+         "SE-AC=Västerbottens län|Västerbotten;SE-Y=Västernorrlands län|Västernorrland;"
+         "SE-U=Västmanlands län|Västmanland;SE-O=Västra Götalands län|Västra Götaland;"
+         "SE-T=Örebro län|Örebro;SE-E=Östergötlands län|Östergötland"},
+        {"FI",
+         "FI-01=Ahvenanmaa|Åland;FI-02=Etelä-Karjala;FI-03=Etelä-Pohjanmaa;FI-04=Etelä-Savo;"
+         "FI-05=Kainuu;FI-06=Kanta-Häme;FI-07=Keski-Pohjanmaa;FI-08=Keski-Suomi;"
+         "FI-09=Kymenlaakso;FI-10=Lappi|Lapland;FI-11=Pirkanmaa;FI-12=Pohjanmaa;"
+         "FI-13=Pohjois-Karjala;FI-14=Pohjois-Pohjanmaa;FI-15=Pohjois-Savo;"
+         "FI-16=Päijät-Häme;FI-17=Satakunta;FI-18=Uusimaa;FI-19=Varsinais-Suomi"},
+        {"EE",
+         "EE-37=Harjumaa;EE-39=Hiiumaa;EE-44=Ida-Virumaa;EE-49=Jõgevamaa;EE-51=Järvamaa;"
+         "EE-57=Läänemaa;EE-59=Lääne-Virumaa;EE-65=Põlvamaa;EE-67=Pärnumaa;EE-70=Raplamaa;"
+         "EE-74=Saaremaa;EE-78=Tartumaa;EE-82=Valgamaa;EE-84=Viljandimaa;EE-86=Võrumaa"},
+        {"LT",
+         "LT-AL=Alytaus apskritis|Alytus;LT-KU=Kauno apskritis|Kaunas;"
+         "LT-KL=Klaipėdos apskritis|Klaipėda;LT-MR=Marijampolės apskritis|Marijampolė;"
+         "LT-PN=Panevėžio apskritis|Panevėžys;LT-SA=Šiaulių apskritis|Šiauliai;"
+         "LT-TA=Tauragės apskritis|Tauragė;LT-TE=Telšių apskritis|Telšiai;"
+         "LT-UT=Utenos apskritis|Utena;LT-VL=Vilniaus apskritis|Vilnius"},
+        {"LV",
+         "LV-DGV=Daugavpils;LV-JEL=Jelgava;LV-JKB=Jēkabpils;LV-JUR=Jūrmala;LV-LPX=Liepāja;"
+         "LV-REZ=Rēzekne;LV-RIX=Rīga|Riga;LV-VMR=Valmiera;LV-VEN=Ventspils"},
+    };
+    return kTables;
+}
+
+}  // namespace clarity::mapping::detail
