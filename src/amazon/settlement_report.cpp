@@ -611,12 +611,12 @@ struct SettlementReportParser::Impl {
             const auto pos = static_cast<std::size_t>(static_cast<const char*>(hit) - bytes.data());
             if (skipping_long_line) {
                 skipping_long_line = false;
-            } else if (carry.empty()) {
-                on_line(bytes.substr(0, pos));
             } else if (carry.size() + pos > options.max_line_bytes) {
                 carry.clear();
                 start_skipping();
                 skipping_long_line = false;
+            } else if (carry.empty()) {
+                on_line(bytes.substr(0, pos));
             } else {
                 carry.append(bytes.substr(0, pos));
                 on_line(carry);
@@ -648,9 +648,8 @@ struct SettlementReportParser::Impl {
             return;
         }
         const auto& total = stats.summary->total;
-        const int digits = model::currency_precision(total.currency);
-        if (stats.rows_total.amount.rescale(std::max(digits, stats.rows_total.amount.scale())) !=
-            total.amount) {
+        // Exact comparison: equal values are equal to the cent at any scale.
+        if (stats.rows_total.amount != total.amount) {
             issue(0, "the amount rows sum to " + stats.rows_total.amount.to_string() + " " +
                          total.currency + " but total-amount on line " +
                          std::to_string(summary_line) + " is " + total.amount.to_string() +

@@ -8,10 +8,8 @@ namespace clarity::mapping {
 using model::Decimal;
 
 bool SettlementJournal::totals_match() const {
-    const int digits = model::currency_precision(currency);
-    return rows_total.rescale(std::min(std::max(digits, rows_total.scale()), Decimal::kMaxScale)) ==
-               summary_total &&
-           rows_total.rescale(digits) == summary_total.rescale(digits);
+    // Exact equality of the values (scale-independent), so also equal to the cent.
+    return rows_total == summary_total;
 }
 
 SettlementAggregator::SettlementAggregator(const SettlementAccountMap& map) : map_(map) {}

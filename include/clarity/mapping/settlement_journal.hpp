@@ -58,7 +58,7 @@ struct SettlementJournal {
     std::vector<std::string> problems;  ///< invariant violations, each a sentence
 
     bool balanced() const { return debit_total == credit_total; }
-    /// Rows sum to the summary total at the currency's precision.
+    /// Rows sum exactly to the summary total (hence to the cent).
     bool totals_match() const;
     /// Safe to post: balanced, totals match, no problem.
     bool postable() const { return balanced() && totals_match() && problems.empty(); }
