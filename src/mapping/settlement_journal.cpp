@@ -25,7 +25,7 @@ std::size_t SettlementAggregator::bucket_for(const AccountTarget& target,
         const auto& b = buckets_[i];
         if (b.target == target && b.is_refund == refund && b.is_suspense == suspense) return i;
     }
-    buckets_.push_back(Bucket{target, refund, suspense, Decimal{}, 0});
+    buckets_.push_back(Bucket{target, refund, suspense, false, Decimal{}, 0});
     return buckets_.size() - 1;
 }
 
@@ -37,6 +37,7 @@ SettlementAggregator::Resolved SettlementAggregator::resolve(const model::Financ
         // A refund of an amount is booked on its own line (or the rule's refund account), so the
         // reversal stays visible instead of being netted into the sales line.
         r.refund_bucket = bucket_for(rule->refund_target.value_or(rule->target), true, false);
+        if (!rule->refund_target) buckets_[r.refund_bucket].add_refund_suffix = true;
     } else {
         r.bucket = bucket_for(map_.suspense, false, true);
         r.refund_bucket = r.bucket;
@@ -104,7 +105,7 @@ SettlementJournal SettlementAggregator::finish() const {
         if (b.rows == 0) continue;
         JournalLine l;
         l.target = b.target;
-        if (b.is_refund && l.target.label.find("(refunds)") == std::string::npos) {
+        if (b.is_refund && b.add_refund_suffix) {
             l.target.label += l.target.label.empty() ? "Refunds" : " (refunds)";
         }
         l.is_refund = b.is_refund;

@@ -80,6 +80,7 @@ class SettlementAggregator {
         AccountTarget target;
         bool is_refund = false;
         bool is_suspense = false;
+        bool add_refund_suffix = false;  ///< refunds booked on the sales account itself
         model::Decimal sum;
         std::uint64_t rows = 0;
     };
