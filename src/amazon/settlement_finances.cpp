@@ -1,5 +1,6 @@
 #include "clarity/amazon/settlement_finances.hpp"
 
+#include <algorithm>
 #include <limits>
 #include <nlohmann/json.hpp>
 
@@ -256,7 +257,17 @@ Result<FinancesDecodeResult> decode_v0_events(const json& events,
     FinancialEvent proto;
     proto.source = model::FinancialSource::finances_v0;
     proto.group_id = std::string(group_id);
-    for (const auto& [list_name, list] : events.items()) {
+    // Known lists in the model's order (a JSON object has no order of its own), then the rest.
+    static const std::vector<std::string> kOrder{
+        "ShipmentEventList",          "ShipmentSettleEventList", "RefundEventList",
+        "GuaranteeClaimEventList",    "ChargebackEventList",     "RetrochargeEventList",
+        "ProductAdsPaymentEventList", "ServiceFeeEventList",     "AdjustmentEventList"};
+    std::vector<std::string> names = kOrder;
+    for (const auto& [name, list] : events.items()) {
+        if (std::find(kOrder.begin(), kOrder.end(), name) == kOrder.end()) names.push_back(name);
+    }
+    for (const auto& list_name : names) {
+        const json& list = member(events, list_name.c_str());
         if (!list.is_array() || list.empty()) continue;
         const std::string where = "v0 " + list_name;
         if (list_name == "ShipmentEventList" || list_name == "ShipmentSettleEventList") {

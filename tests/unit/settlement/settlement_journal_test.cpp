@@ -18,7 +18,7 @@ Decimal cents(std::int64_t c) { return Decimal(c, 2); }
 
 // Streams a generated report through the parser into the aggregator, as production does.
 class AggregatingSink : public amazon::SettlementSink {
-public:
+  public:
     explicit AggregatingSink(const SettlementAccountMap& map) : agg(map) {}
     void on_summary(const model::SettlementSummary& s) override { agg.set_summary(s); }
     void on_row(const amazon::SettlementRow& r) override { agg.add(r.event, r.line); }
@@ -63,7 +63,8 @@ TEST(SettlementJournal, EverySettlementBalancesAndTiesToTheCent) {
         const auto report = test::make_report(spec);
         const auto j = journal_of(report.text, map);
         SCOPED_TRACE(spec.currency + " orders=" + std::to_string(spec.orders));
-        EXPECT_TRUE(j.balanced()) << j.debit_total.to_string() << " vs " << j.credit_total.to_string();
+        EXPECT_TRUE(j.balanced()) << j.debit_total.to_string() << " vs "
+                                  << j.credit_total.to_string();
         EXPECT_TRUE(j.totals_match());
         EXPECT_TRUE(j.postable());
         EXPECT_EQ(j.rows_total, cents(report.total_cents));
@@ -91,7 +92,8 @@ TEST(SettlementJournal, EverySettlementBalancesAndTiesToTheCent) {
 TEST(SettlementJournal, AmountsGoToTheirAccountsAndRefundsAreReversed) {
     ReportSpec spec;
     spec.orders = 1;
-    const auto j = journal_of(test::make_report(spec).text, SettlementAccountMap::builtin_default());
+    const auto j =
+        journal_of(test::make_report(spec).text, SettlementAccountMap::builtin_default());
     EXPECT_EQ(j.settlement_id, "11223344556");
     EXPECT_EQ(j.currency, "USD");
     EXPECT_EQ(j.date, "2025-06-17T00:00:00Z");
@@ -114,7 +116,7 @@ TEST(SettlementJournal, AmountsGoToTheirAccountsAndRefundsAreReversed) {
     EXPECT_EQ(fba->debit, cents(250));
     const auto* reserve = line_for(j, "102500", false);
     ASSERT_NE(reserve, nullptr);
-    EXPECT_EQ(reserve->debit, cents(1025));  // +50.00 released, -60.25 held
+    EXPECT_EQ(reserve->debit, cents(1025));            // +50.00 released, -60.25 held
     EXPECT_NE(line_for(j, "620300", false), nullptr);  // service fee
     EXPECT_NE(line_for(j, "400800", false), nullptr);  // reimbursement
 }
@@ -122,7 +124,8 @@ TEST(SettlementJournal, AmountsGoToTheirAccountsAndRefundsAreReversed) {
 TEST(SettlementJournal, UnknownAmountTypeGoesToSuspenseAndIsReported) {
     ReportSpec spec;
     spec.unknown_type = true;
-    const auto j = journal_of(test::make_report(spec).text, SettlementAccountMap::builtin_default());
+    const auto j =
+        journal_of(test::make_report(spec).text, SettlementAccountMap::builtin_default());
     ASSERT_EQ(j.unmapped.size(), 1u);
     EXPECT_EQ(j.unmapped[0].transaction_type, "NewProgram");
     EXPECT_EQ(j.unmapped[0].amount_type, "NewAmountType");
@@ -227,9 +230,11 @@ TEST(SettlementAccountMap, BadMapsAreRejectedWithAReason) {
               "m.yaml:2: suspense has no 'account' (the account code to book to)");
     EXPECT_EQ(error_of("bank: {account: '1'}\nsuspense: {account: '9'}\nbanks: 1\n"),
               "m.yaml:3: unknown key 'banks' (expected bank, suspense, rules)");
-    EXPECT_EQ(error_of("bank: {account: '1'}\nsuspense: {account: '9'}\nrules:\n  - {account: '5'}\n"),
-              "m.yaml:4: rule 1 matches everything; unmapped amounts belong in 'suspense'");
-    EXPECT_EQ(error_of("bank: {account: '1'}\nsuspense: {account: '9'}\nrules:\n  - {amount_type: X, acount: '5'}\n"),
+    EXPECT_EQ(
+        error_of("bank: {account: '1'}\nsuspense: {account: '9'}\nrules:\n  - {account: '5'}\n"),
+        "m.yaml:4: rule 1 matches everything; unmapped amounts belong in 'suspense'");
+    EXPECT_EQ(error_of("bank: {account: '1'}\nsuspense: {account: '9'}\nrules:\n  - {amount_type: "
+                       "X, acount: '5'}\n"),
               "m.yaml:4: rule 1: unknown key 'acount'");
     EXPECT_EQ(error_of("suspense: {account: '9'}\n"),
               "m.yaml: 'bank' must be a mapping with at least 'account'");
@@ -254,7 +259,8 @@ TEST(SettlementAccountMap, BuiltinDefaultIsTheShippedConfigFile) {
     EXPECT_EQ(builtin.find("Order", "ItemPrice", "Principal")->target.account, "400100");
     EXPECT_EQ(builtin.find("Order", "ItemPrice", "Tax")->target.account, "251000");
     EXPECT_EQ(builtin.find("Order", "ItemFees", "Commission")->target.account, "620100");
-    EXPECT_EQ(builtin.find("Order", "ItemFees", "FBAPerUnitFulfillmentFee")->target.account, "620200");
+    EXPECT_EQ(builtin.find("Order", "ItemFees", "FBAPerUnitFulfillmentFee")->target.account,
+              "620200");
     EXPECT_EQ(builtin.find("Order", "ItemPrice", "ShippingCharge")->target.account, "400200");
 }
 
