@@ -1,0 +1,785 @@
+#include "clarity/amazon/settlement_report.hpp"
+
+#include <zlib.h>
+
+#include <array>
+#include <charconv>
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <stdexcept>
+#include <utility>
+
+namespace clarity::amazon {
+
+namespace {
+
+using model::Decimal;
+
+// Column names of the V2 flat file (../shared/reference/sp-api/NOTES.md §8); promotion-id is the
+// 24th column some files carry.
+enum Col : int {
+    c_settlement_id,
+    c_start,
+    c_end,
+    c_deposit,
+    c_total,
+    c_currency,
+    c_transaction_type,
+    c_order_id,
+    c_merchant_order_id,
+    c_adjustment_id,
+    c_shipment_id,
+    c_marketplace_name,
+    c_amount_type,
+    c_amount_description,
+    c_amount,
+    c_fulfillment_id,
+    c_posted_date,
+    c_posted_date_time,
+    c_order_item_code,
+    c_merchant_order_item_id,
+    c_merchant_adjustment_item_id,
+    c_sku,
+    c_quantity,
+    c_promotion_id,
+    c_count
+};
+
+constexpr std::array<std::string_view, c_count> kColumnNames{
+    "settlement-id",
+    "settlement-start-date",
+    "settlement-end-date",
+    "deposit-date",
+    "total-amount",
+    "currency",
+    "transaction-type",
+    "order-id",
+    "merchant-order-id",
+    "adjustment-id",
+    "shipment-id",
+    "marketplace-name",
+    "amount-type",
+    "amount-description",
+    "amount",
+    "fulfillment-id",
+    "posted-date",
+    "posted-date-time",
+    "order-item-code",
+    "merchant-order-item-id",
+    "merchant-adjustment-item-id",
+    "sku",
+    "quantity-purchased",
+    "promotion-id",
+};
+
+constexpr std::array<Col, 10> kRequired{c_settlement_id,
+                                        c_start,
+                                        c_end,
+                                        c_deposit,
+                                        c_total,
+                                        c_currency,
+                                        c_transaction_type,
+                                        c_amount_type,
+                                        c_amount_description,
+                                        c_amount};
+
+bool ends_with_ci(std::string_view s, std::string_view suffix) {
+    return s.size() >= suffix.size() && model::iequals(s.substr(s.size() - suffix.size()), suffix);
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\r' || s.front() == '"')) {
+        s.remove_prefix(1);
+    }
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\r' || s.back() == '"')) {
+        s.remove_suffix(1);
+    }
+    return s;
+}
+
+bool read_int(std::string_view s, int& out) {
+    if (s.empty()) return false;
+    for (char c : s) {
+        if (c < '0' || c > '9') return false;
+    }
+    const auto* end = s.data() + s.size();
+    return std::from_chars(s.data(), end, out).ptr == end;
+}
+
+// Parses "HH:MM[:SS[.fff]]" at the start of s; returns the consumed length or 0.
+std::size_t read_time(std::string_view s, int& h, int& m, int& sec) {
+    if (s.size() < 5 || s[2] != ':') return 0;
+    if (!read_int(s.substr(0, 2), h) || !read_int(s.substr(3, 2), m)) return 0;
+    std::size_t n = 5;
+    sec = 0;
+    if (s.size() >= 8 && s[5] == ':') {
+        if (!read_int(s.substr(6, 2), sec)) return 0;
+        n = 8;
+        if (n < s.size() && s[n] == '.') {
+            ++n;
+            while (n < s.size() && s[n] >= '0' && s[n] <= '9') ++n;
+        }
+    }
+    if (h > 23 || m > 59 || sec > 60) return 0;
+    return n;
+}
+
+// Parses the zone after a time: "", "Z", " UTC", " GMT", "+00:00", "-0800", " +01:00".
+// Returns the offset east of UTC in seconds.
+std::optional<long> read_zone(std::string_view s) {
+    s = trim(s);
+    if (s.empty() || s == "Z" || model::iequals(s, "UTC") || model::iequals(s, "GMT")) return 0L;
+    if (s.front() != '+' && s.front() != '-') return std::nullopt;
+    const long sign = s.front() == '-' ? -1 : 1;
+    s.remove_prefix(1);
+    int hh = 0;
+    int mm = 0;
+    if (s.size() == 5 && s[2] == ':') {
+        if (!read_int(s.substr(0, 2), hh) || !read_int(s.substr(3, 2), mm)) return std::nullopt;
+    } else if (s.size() == 4) {
+        if (!read_int(s.substr(0, 2), hh) || !read_int(s.substr(2, 2), mm)) return std::nullopt;
+    } else if (s.size() == 2) {
+        if (!read_int(s, hh)) return std::nullopt;
+    } else {
+        return std::nullopt;
+    }
+    if (hh > 14 || mm > 59) return std::nullopt;
+    return sign * (hh * 3600L + mm * 60L);
+}
+
+void put2(std::string& out, unsigned v) {
+    out.push_back(static_cast<char>('0' + (v / 10) % 10));
+    out.push_back(static_cast<char>('0' + v % 10));
+}
+
+std::optional<std::string> format_utc(int y, int mo, int d, int h, int mi, int s, long offset) {
+    using namespace std::chrono;
+    const year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)},
+                             day{static_cast<unsigned>(d)}};
+    if (y < 1970 || y > 9999 || !ymd.ok()) return std::nullopt;
+    const auto tp = sys_days{ymd} + hours{h} + minutes{mi} + seconds{s} - seconds{offset};
+    const auto dp = floor<days>(tp);
+    const year_month_day out_ymd{dp};
+    const hh_mm_ss<seconds> tod{tp - dp};
+    std::string out;
+    out.reserve(20);
+    const int oy = static_cast<int>(out_ymd.year());
+    put2(out, static_cast<unsigned>(oy / 100));
+    put2(out, static_cast<unsigned>(oy % 100));
+    out.push_back('-');
+    put2(out, static_cast<unsigned>(out_ymd.month()));
+    out.push_back('-');
+    put2(out, static_cast<unsigned>(out_ymd.day()));
+    out.push_back('T');
+    put2(out, static_cast<unsigned>(tod.hours().count()));
+    out.push_back(':');
+    put2(out, static_cast<unsigned>(tod.minutes().count()));
+    out.push_back(':');
+    put2(out, static_cast<unsigned>(tod.seconds().count()));
+    out.push_back('Z');
+    return out;
+}
+
+int expand_year(int y, std::size_t digits) { return digits == 2 ? 2000 + y : y; }
+
+SlashDateOrder slash_order_for(std::string_view marketplace, SlashDateOrder configured) {
+    if (configured != SlashDateOrder::automatic) return configured;
+    if (auto locale = marketplace_locale(marketplace)) return locale->slash_dates;
+    return SlashDateOrder::month_first;
+}
+
+}  // namespace
+
+std::optional<MarketplaceLocale> marketplace_locale(std::string_view name_or_id) noexcept {
+    struct Entry {
+        std::string_view suffix;
+        std::string_view id;
+        DecimalStyle decimal;
+        SlashDateOrder slash;
+    };
+    using D = DecimalStyle;
+    using S = SlashDateOrder;
+    static constexpr std::array<Entry, 22> kTable{{
+        {"amazon.com", "ATVPDKIKX0DER", D::point, S::month_first},
+        {"amazon.ca", "A2EUQ1WTGCTBG2", D::point, S::month_first},
+        {"amazon.com.mx", "A1AM78C64UM0Y8", D::point, S::day_first},
+        {"amazon.com.br", "A2Q3Y263D00KWC", D::comma, S::day_first},
+        {"amazon.co.uk", "A1F83G8C2ARO7P", D::point, S::day_first},
+        {"amazon.ie", "A28R8C7NBKEWEA", D::point, S::day_first},
+        {"amazon.de", "A1PA6795UKMFR9", D::comma, S::day_first},
+        {"amazon.fr", "A13V1IB3VIYZZH", D::comma, S::day_first},
+        {"amazon.it", "APJ6JRA9NG5V4", D::comma, S::day_first},
+        {"amazon.es", "A1RKKUPIHCS9HS", D::comma, S::day_first},
+        {"amazon.nl", "A1805IZSGTT6HS", D::comma, S::day_first},
+        {"amazon.com.be", "AMEN7PMS3EDWL", D::comma, S::day_first},
+        {"amazon.se", "A2NODRKZP88ZB9", D::comma, S::day_first},
+        {"amazon.pl", "A1C3SOZRARQ6R3", D::comma, S::day_first},
+        {"amazon.com.tr", "A33AVAJ2PDY3EV", D::comma, S::day_first},
+        {"amazon.co.za", "AE08WJ6YKNBMC", D::point, S::day_first},
+        {"amazon.eg", "ARBP9OOSHTCHU", D::point, S::day_first},
+        {"amazon.sa", "A17E79C6D8DWNP", D::point, S::day_first},
+        {"amazon.ae", "A2VIGQ35RCS4UG", D::point, S::day_first},
+        {"amazon.in", "A21TJRUUN4KGV", D::point, S::day_first},
+        {"amazon.co.jp", "A1VC38T7YXB528", D::point, S::month_first},
+        {"amazon.com.au", "A39IBJ37TRP1C6", D::point, S::day_first},
+    }};
+    name_or_id = trim(name_or_id);
+    if (name_or_id.empty()) return std::nullopt;
+    // Longest suffix first matters only for amazon.com vs amazon.com.xx; compare whole names.
+    for (const auto& e : kTable) {
+        if (model::iequals(name_or_id, e.suffix) || name_or_id == e.id ||
+            (name_or_id.size() > e.suffix.size() && ends_with_ci(name_or_id, e.suffix) &&
+             name_or_id[name_or_id.size() - e.suffix.size() - 1] == '.')) {
+            return MarketplaceLocale{e.decimal, e.slash};
+        }
+    }
+    if (model::iequals(name_or_id, "A19VAU5U5O7RUS") || model::iequals(name_or_id, "amazon.sg")) {
+        return MarketplaceLocale{D::point, S::day_first};
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> normalize_settlement_date(std::string_view text,
+                                                     SlashDateOrder order) noexcept {
+    text = trim(text);
+    int y = 0;
+    int mo = 0;
+    int d = 0;
+    std::size_t pos = 0;
+    if (text.size() >= 10 && text[4] == '-' && text[7] == '-') {
+        if (!read_int(text.substr(0, 4), y) || !read_int(text.substr(5, 2), mo) ||
+            !read_int(text.substr(8, 2), d)) {
+            return std::nullopt;
+        }
+        pos = 10;
+    } else {
+        // D.M.Y or M/D/Y (or D/M/Y): split on the separator, 1-2 digit fields, 2 or 4 digit year.
+        const char sep = text.find('.') < text.find('/') ? '.' : '/';
+        const auto p1 = text.find(sep);
+        if (p1 == std::string_view::npos) return std::nullopt;
+        const auto p2 = text.find(sep, p1 + 1);
+        if (p2 == std::string_view::npos) return std::nullopt;
+        auto p3 = text.find_first_of(" T", p2 + 1);
+        if (p3 == std::string_view::npos) p3 = text.size();
+        int a = 0;
+        int b = 0;
+        const auto ys = text.substr(p2 + 1, p3 - p2 - 1);
+        if (p1 < 1 || p1 > 2 || p2 - p1 - 1 < 1 || p2 - p1 - 1 > 2 ||
+            (ys.size() != 2 && ys.size() != 4) || !read_int(text.substr(0, p1), a) ||
+            !read_int(text.substr(p1 + 1, p2 - p1 - 1), b) || !read_int(ys, y)) {
+            return std::nullopt;
+        }
+        y = expand_year(y, ys.size());
+        if (sep == '.' || order == SlashDateOrder::day_first) {
+            d = a;
+            mo = b;
+        } else {
+            mo = a;
+            d = b;
+        }
+        pos = p3;
+    }
+    int h = 0;
+    int mi = 0;
+    int s = 0;
+    std::string_view rest = text.substr(pos);
+    if (!rest.empty()) {
+        if (rest.front() != ' ' && rest.front() != 'T') return std::nullopt;
+        rest.remove_prefix(1);
+        const auto n = read_time(rest, h, mi, s);
+        if (n == 0) {
+            // A date followed only by a zone ("2015-12-02 UTC") is fine too.
+            const auto zone = read_zone(rest);
+            if (!zone) return std::nullopt;
+            return format_utc(y, mo, d, 0, 0, 0, *zone);
+        }
+        rest.remove_prefix(n);
+    }
+    const auto zone = read_zone(rest);
+    if (!zone) return std::nullopt;
+    if (s == 60) s = 59;  // leap second: keep the date valid
+    return format_utc(y, mo, d, h, mi, s, *zone);
+}
+
+struct SettlementReportParser::Impl {
+    SettlementSink& sink;
+    SettlementParseOptions options;
+    SettlementParseStats stats;
+
+    std::string carry;  // the incomplete line between feed() calls
+    bool skipping_long_line = false;
+    bool header_seen = false;
+    bool header_ok = false;
+    std::array<int, c_count> index{};  // column index per known column, -1 when absent
+    std::vector<int> extra_index;      // indexes of unknown columns
+    std::size_t column_count = 0;
+
+    DecimalStyle decimal = DecimalStyle::automatic;
+    std::string currency;
+    std::string settlement_id;
+    std::uint64_t summary_line = 0;
+
+    std::vector<std::string_view> fields;
+    SettlementRow row;
+    std::string message;
+
+    Impl(SettlementSink& s, SettlementParseOptions o) : sink(s), options(o), decimal(o.decimal) {
+        index.fill(-1);
+    }
+
+    void issue(std::uint64_t line, std::string text) {
+        ++stats.issues;
+        if (stats.issues <= options.max_reported_issues) {
+            sink.on_issue(SettlementIssue{line, std::move(text)});
+        }
+    }
+
+    std::string_view field(Col c) const {
+        const int i = index[static_cast<std::size_t>(c)];
+        if (i < 0 || static_cast<std::size_t>(i) >= fields.size()) return {};
+        return trim(fields[static_cast<std::size_t>(i)]);
+    }
+
+    void split(std::string_view line) {
+        fields.clear();
+        std::size_t start = 0;
+        while (true) {
+            const void* hit = std::memchr(line.data() + start, '\t', line.size() - start);
+            if (hit == nullptr) {
+                fields.push_back(line.substr(start));
+                return;
+            }
+            const auto pos = static_cast<std::size_t>(static_cast<const char*>(hit) - line.data());
+            fields.push_back(line.substr(start, pos - start));
+            start = pos + 1;
+        }
+    }
+
+    std::optional<Decimal> parse_amount(std::string_view text,
+                                        std::uint64_t line,
+                                        std::string_view column) {
+        const bool has_comma = text.find(',') != std::string_view::npos;
+        const bool has_point = text.find('.') != std::string_view::npos;
+        if (decimal == DecimalStyle::automatic && (has_comma != has_point)) {
+            decimal = has_comma ? DecimalStyle::comma : DecimalStyle::point;
+        }
+        // Amazon writes amounts without thousands separators, so the other separator is a sign of
+        // a mixed-locale or corrupt file: refuse rather than misread 12,50 as 1250.
+        if ((decimal == DecimalStyle::comma && has_point) ||
+            (decimal == DecimalStyle::point && has_comma) || (has_comma && has_point)) {
+            issue(line, "line " + std::to_string(line) + ": " + std::string(column) + " '" +
+                            std::string(text) + "' does not use the report's decimal " +
+                            (decimal == DecimalStyle::comma ? "comma" : "point"));
+            return std::nullopt;
+        }
+        auto value = Decimal::parse(text, decimal == DecimalStyle::comma);
+        if (!value) {
+            issue(line, "line " + std::to_string(line) + ": " + std::string(column) + " '" +
+                            std::string(text) + "' is not a number");
+        }
+        return value;
+    }
+
+    std::optional<std::string> parse_date(std::string_view text,
+                                          std::uint64_t line,
+                                          std::string_view column,
+                                          std::string_view marketplace) {
+        auto value =
+            normalize_settlement_date(text, slash_order_for(marketplace, options.slash_dates));
+        if (!value) {
+            issue(line, "line " + std::to_string(line) + ": " + std::string(column) + " '" +
+                            std::string(text) + "' is not a date");
+        }
+        return value;
+    }
+
+    void on_header(std::string_view line, std::uint64_t n) {
+        header_seen = true;
+        if (line.size() >= 3 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
+        split(line);
+        SettlementHeader header;
+        column_count = fields.size();
+        for (std::size_t i = 0; i < fields.size(); ++i) {
+            const auto name = trim(fields[i]);
+            header.columns.emplace_back(name);
+            bool known = false;
+            for (std::size_t c = 0; c < kColumnNames.size(); ++c) {
+                if (model::iequals(name, kColumnNames[c])) {
+                    known = true;
+                    if (index[c] >= 0) {
+                        issue(n, "line " + std::to_string(n) + ": column '" + std::string(name) +
+                                     "' appears twice in the header");
+                    } else {
+                        index[c] = static_cast<int>(i);
+                    }
+                }
+            }
+            if (!known) {
+                header.extra_columns.emplace_back(name);
+                extra_index.push_back(static_cast<int>(i));
+            }
+        }
+        header.has_promotion_id = index[c_promotion_id] >= 0;
+        std::string missing;
+        for (Col c : kRequired) {
+            if (index[c] < 0) {
+                if (!missing.empty()) missing += ", ";
+                missing += kColumnNames[c];
+            }
+        }
+        if (!missing.empty()) {
+            bool v1 = false;
+            for (const auto& name : header.columns) v1 = v1 || name == "price-type";
+            if (v1) {
+                issue(n,
+                      "line 1: this is a V1 settlement report (it has price-type columns); "
+                      "fetch GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2 instead");
+            } else {
+                issue(n, "line 1: not a V2 settlement report header: missing column(s) " + missing);
+            }
+            header_ok = false;
+        } else {
+            header_ok = true;
+        }
+        sink.on_header(header);
+    }
+
+    void on_summary_row(std::uint64_t n) {
+        if (stats.has_summary) {
+            issue(n, "line " + std::to_string(n) +
+                         ": a second summary row (total-amount is set) in one settlement report");
+            return;
+        }
+        stats.has_summary = true;
+        summary_line = n;
+        model::SettlementSummary summary;
+        summary.settlement_id = std::string(field(c_settlement_id));
+        if (summary.settlement_id.empty()) {
+            issue(n, "line " + std::to_string(n) + ": the summary row has no settlement-id");
+        }
+        settlement_id = summary.settlement_id;
+        currency = std::string(field(c_currency));
+        if (currency.empty()) {
+            issue(n, "line " + std::to_string(n) + ": the summary row has no currency");
+        }
+        const std::pair<Col, std::string*> dates[] = {{c_start, &summary.start_at},
+                                                      {c_end, &summary.end_at},
+                                                      {c_deposit, &summary.deposit_at}};
+        for (const auto& [col, out] : dates) {
+            const auto text = field(col);
+            if (text.empty()) {
+                if (col != c_deposit) {
+                    issue(n, "line " + std::to_string(n) + ": the summary row has no " +
+                                 std::string(kColumnNames[col]));
+                }
+                continue;
+            }
+            if (auto v = parse_date(text, n, kColumnNames[col], {})) *out = std::move(*v);
+        }
+        if (auto total = parse_amount(field(c_total), n, "total-amount")) {
+            summary.total = model::Money{*total, currency};
+        } else {
+            summary.total = model::Money{Decimal{}, currency};
+        }
+        stats.rows_total.currency = currency;
+        stats.summary = summary;
+        sink.on_summary(summary);
+    }
+
+    void on_amount_row(std::uint64_t n) {
+        const std::size_t before = stats.issues;
+        auto& e = row.event;
+        row.line = n;
+        const auto sid = field(c_settlement_id);
+        if (!stats.has_summary) {
+            issue(n, "line " + std::to_string(n) +
+                         ": amount row before the summary row (total-amount missing on line 2)");
+        } else if (!sid.empty() && sid != settlement_id) {
+            issue(n, "line " + std::to_string(n) + ": settlement-id " + std::string(sid) +
+                         " differs from the summary's " + settlement_id);
+        }
+        const auto cur = field(c_currency);
+        if (!cur.empty() && stats.has_summary && cur != currency) {
+            issue(n, "line " + std::to_string(n) + ": currency " + std::string(cur) +
+                         " differs from the summary's " + currency);
+        }
+        e.source = model::FinancialSource::settlement_report;
+        e.group_id.assign(sid.empty() ? std::string_view(settlement_id) : sid);
+        e.transaction_type.assign(field(c_transaction_type));
+        e.order_id.assign(field(c_order_id));
+        e.merchant_order_id.assign(field(c_merchant_order_id));
+        e.adjustment_id.assign(field(c_adjustment_id));
+        e.shipment_id.assign(field(c_shipment_id));
+        e.marketplace_name.assign(field(c_marketplace_name));
+        e.fulfillment_id.assign(field(c_fulfillment_id));
+        e.order_item_code.assign(field(c_order_item_code));
+        e.sku.assign(field(c_sku));
+        e.amount_type.assign(field(c_amount_type));
+        e.amount_description.assign(field(c_amount_description));
+        row.promotion_id.assign(field(c_promotion_id));
+        if (e.transaction_type.empty() && e.amount_type.empty() && e.amount_description.empty()) {
+            issue(n, "line " + std::to_string(n) +
+                         ": amount row without transaction-type, amount-type and "
+                         "amount-description");
+        }
+        const auto amount_text = field(c_amount);
+        if (amount_text.empty()) {
+            issue(n, "line " + std::to_string(n) + ": amount is empty");
+        } else if (auto amount = parse_amount(amount_text, n, "amount")) {
+            e.amount.amount = *amount;
+        }
+        e.amount.currency.assign(cur.empty() ? std::string_view(currency) : cur);
+        // posted-date-time is unambiguous (YYYY-MM-DD HH:MM:SS UTC); posted-date's style varies.
+        const auto pdt = field(c_posted_date_time);
+        const auto pd = field(c_posted_date);
+        e.posted_at.clear();
+        if (!pdt.empty()) {
+            if (auto v = parse_date(pdt, n, "posted-date-time", e.marketplace_name)) {
+                e.posted_at = std::move(*v);
+            }
+        } else if (!pd.empty()) {
+            if (auto v = parse_date(pd, n, "posted-date", e.marketplace_name)) {
+                e.posted_at = std::move(*v);
+            }
+        }
+        const auto qty = field(c_quantity);
+        e.quantity.reset();
+        if (!qty.empty()) {
+            std::int64_t q = 0;
+            const auto* end = qty.data() + qty.size();
+            const auto r = std::from_chars(qty.data(), end, q);
+            if (r.ec != std::errc{} || r.ptr != end) {
+                issue(n, "line " + std::to_string(n) + ": quantity-purchased '" + std::string(qty) +
+                             "' is not a whole number");
+            } else {
+                e.quantity = q;
+            }
+        }
+        row.extra_values.resize(extra_index.size());
+        for (std::size_t i = 0; i < extra_index.size(); ++i) {
+            const auto idx = static_cast<std::size_t>(extra_index[i]);
+            row.extra_values[i].assign(idx < fields.size() ? fields[idx] : std::string_view{});
+        }
+        if (stats.issues != before) return;  // malformed: reported, not passed on
+        try {
+            stats.rows_total.amount += e.amount.amount;
+        } catch (const std::overflow_error&) {
+            issue(n, "line " + std::to_string(n) + ": amounts overflow the exact sum");
+            return;
+        }
+        ++stats.amount_rows;
+        sink.on_row(row);
+    }
+
+    void on_line(std::string_view line) {
+        const std::uint64_t n = ++stats.lines;
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (line.find_first_not_of("\t ") == std::string_view::npos) return;  // blank line
+        if (!header_seen) {
+            on_header(line, n);
+            return;
+        }
+        if (!header_ok) return;  // already reported once: no row can be read safely
+        split(line);
+        if (fields.size() > column_count) {
+            issue(n, "line " + std::to_string(n) + " has " + std::to_string(fields.size()) +
+                         " fields but the header has " + std::to_string(column_count));
+            return;
+        }
+        if (!field(c_total).empty()) {
+            on_summary_row(n);
+        } else {
+            on_amount_row(n);
+        }
+    }
+
+    void feed(std::string_view bytes) {
+        stats.bytes += bytes.size();
+        while (!bytes.empty()) {
+            const void* hit = std::memchr(bytes.data(), '\n', bytes.size());
+            if (hit == nullptr) {
+                if (!skipping_long_line) {
+                    if (carry.size() + bytes.size() > options.max_line_bytes) {
+                        start_skipping();
+                    } else {
+                        carry.append(bytes);
+                    }
+                }
+                return;
+            }
+            const auto pos = static_cast<std::size_t>(static_cast<const char*>(hit) - bytes.data());
+            if (skipping_long_line) {
+                skipping_long_line = false;
+            } else if (carry.size() + pos > options.max_line_bytes) {
+                carry.clear();
+                start_skipping();
+                skipping_long_line = false;
+            } else if (carry.empty()) {
+                on_line(bytes.substr(0, pos));
+            } else {
+                carry.append(bytes.substr(0, pos));
+                on_line(carry);
+                carry.clear();
+            }
+            bytes.remove_prefix(pos + 1);
+        }
+    }
+
+    void start_skipping() {
+        const std::uint64_t n = ++stats.lines;
+        issue(n, "line " + std::to_string(n) + " is longer than " +
+                     std::to_string(options.max_line_bytes) + " bytes; skipped");
+        carry.clear();
+        carry.shrink_to_fit();
+        skipping_long_line = true;
+    }
+
+    void finish() {
+        if (!carry.empty() && !skipping_long_line) on_line(carry);
+        carry.clear();
+        if (!header_seen) {
+            issue(0, "the report is empty: no header line");
+            return;
+        }
+        if (!header_ok) return;
+        if (!stats.has_summary) {
+            issue(0, "the report has no summary row (a row with total-amount)");
+            return;
+        }
+        const auto& total = stats.summary->total;
+        // Exact comparison: equal values are equal to the cent at any scale.
+        if (stats.rows_total.amount != total.amount) {
+            issue(0, "the amount rows sum to " + stats.rows_total.amount.to_string() + " " +
+                         total.currency + " but total-amount on line " +
+                         std::to_string(summary_line) + " is " + total.amount.to_string() +
+                         " (difference " + (total.amount - stats.rows_total.amount).to_string() +
+                         "); rows are missing or malformed");
+        }
+    }
+};
+
+SettlementReportParser::SettlementReportParser(SettlementSink& sink, SettlementParseOptions options)
+    : impl_(std::make_unique<Impl>(sink, options)) {}
+
+SettlementReportParser::~SettlementReportParser() = default;
+
+void SettlementReportParser::feed(std::string_view bytes) { impl_->feed(bytes); }
+
+void SettlementReportParser::finish() { impl_->finish(); }
+
+void SettlementReportParser::report_issue(std::uint64_t line, std::string message) {
+    impl_->issue(line, std::move(message));
+}
+
+const SettlementParseStats& SettlementReportParser::stats() const noexcept { return impl_->stats; }
+
+SettlementParseStats parse_settlement_stream(std::istream& input,
+                                             SettlementSink& sink,
+                                             SettlementParseOptions options) {
+    constexpr std::size_t kChunk = 256 * 1024;
+    SettlementReportParser parser(sink, options);
+    std::vector<char> in(kChunk);
+    auto read_some = [&]() -> std::size_t {
+        input.read(in.data(), static_cast<std::streamsize>(in.size()));
+        return static_cast<std::size_t>(input.gcount());
+    };
+    std::size_t got = read_some();
+    const bool gzip = got >= 2 && static_cast<unsigned char>(in[0]) == 0x1f &&
+                      static_cast<unsigned char>(in[1]) == 0x8b;
+    if (!gzip) {
+        while (got > 0) {
+            parser.feed(std::string_view(in.data(), got));
+            got = read_some();
+        }
+        if (input.bad()) parser.report_issue(0, "reading the report failed (I/O error)");
+        parser.finish();
+        return parser.stats();
+    }
+    z_stream zs{};
+    if (inflateInit2(&zs, 15 + 16) != Z_OK) {
+        parser.report_issue(0, "gzip: cannot initialise zlib");
+        parser.finish();
+        return parser.stats();
+    }
+    std::vector<char> out(kChunk);
+    bool stream_end = false;
+    bool failed = false;
+    while (got > 0 && !failed) {
+        zs.next_in = reinterpret_cast<Bytef*>(in.data());
+        zs.avail_in = static_cast<uInt>(got);
+        while (zs.avail_in > 0 && !failed) {
+            if (stream_end) {
+                // A gzip file may hold several members back to back (RFC 1952 §2.2).
+                inflateReset(&zs);
+                stream_end = false;
+            }
+            zs.next_out = reinterpret_cast<Bytef*>(out.data());
+            zs.avail_out = static_cast<uInt>(out.size());
+            const int rc = inflate(&zs, Z_NO_FLUSH);
+            const std::size_t produced = out.size() - zs.avail_out;
+            if (produced > 0) parser.feed(std::string_view(out.data(), produced));
+            if (rc == Z_STREAM_END) {
+                stream_end = true;
+            } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+                parser.report_issue(0, std::string("gzip data is corrupt (") +
+                                           (zs.msg ? zs.msg : "zlib error") + ") after " +
+                                           std::to_string(parser.stats().bytes) +
+                                           " decompressed bytes; download the report again");
+                failed = true;
+            } else if (rc == Z_BUF_ERROR && produced == 0 && zs.avail_in > 0) {
+                parser.report_issue(0, "gzip: decompression made no progress; file is corrupt");
+                failed = true;
+            }
+        }
+        got = read_some();
+    }
+    // Drain output still buffered in zlib once input is exhausted.
+    while (!failed && !stream_end) {
+        zs.next_in = nullptr;
+        zs.avail_in = 0;
+        zs.next_out = reinterpret_cast<Bytef*>(out.data());
+        zs.avail_out = static_cast<uInt>(out.size());
+        const int rc = inflate(&zs, Z_NO_FLUSH);
+        const std::size_t produced = out.size() - zs.avail_out;
+        if (produced > 0) parser.feed(std::string_view(out.data(), produced));
+        if (rc == Z_STREAM_END) {
+            stream_end = true;
+        } else if (produced == 0) {
+            break;
+        }
+    }
+    inflateEnd(&zs);
+    if (!failed && !stream_end) {
+        parser.report_issue(0, "gzip data ends early after " +
+                                   std::to_string(parser.stats().bytes) +
+                                   " decompressed bytes (truncated download?); download the "
+                                   "report again");
+    }
+    if (input.bad()) parser.report_issue(0, "reading the report failed (I/O error)");
+    parser.finish();
+    return parser.stats();
+}
+
+Result<SettlementParseStats> parse_settlement_file(const std::filesystem::path& path,
+                                                   SettlementSink& sink,
+                                                   SettlementParseOptions options) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        return make_error(
+            ErrorKind::permanent,
+            "cannot open settlement report " + path.string() + ": " + std::strerror(errno),
+            "settlement_report");
+    }
+    return parse_settlement_stream(in, sink, options);
+}
+
+model::Settlement CollectingSettlementSink::settlement() const {
+    model::Settlement s;
+    if (summary_) s.summary = *summary_;
+    s.rows.reserve(rows_.size());
+    for (const auto& r : rows_) s.rows.push_back(r.event);
+    return s;
+}
+
+}  // namespace clarity::amazon
