@@ -8,18 +8,22 @@
 namespace clarity::test {
 
 namespace {
-std::filesystem::path from_env(const char* name) {
+std::filesystem::path from_env(const char* name, const char* fallback) {
     const char* v = std::getenv(name);
-    if (v == nullptr || *v == '\0') {
-        throw std::runtime_error(std::string(name) + " is not set (run the tests through ctest)");
-    }
+    if (v == nullptr || *v == '\0') return fallback;
     return v;
 }
 }  // namespace
 
-std::filesystem::path shared_dir() { return from_env("CLARITY_SHARED_DIR"); }
-std::filesystem::path source_dir() { return from_env("CLARITY_SOURCE_DIR"); }
-std::filesystem::path binary_dir() { return from_env("CLARITY_BINARY_DIR"); }
+std::filesystem::path shared_dir() {
+    return from_env("CLARITY_SHARED_DIR", CLARITY_DEFAULT_SHARED_DIR);
+}
+std::filesystem::path source_dir() {
+    return from_env("CLARITY_SOURCE_DIR", CLARITY_DEFAULT_SOURCE_DIR);
+}
+std::filesystem::path binary_dir() {
+    return from_env("CLARITY_BINARY_DIR", CLARITY_DEFAULT_BINARY_DIR);
+}
 
 std::string read_file(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);

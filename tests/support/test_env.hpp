@@ -1,6 +1,7 @@
 #pragma once
-// Where tests find the shared reference data and the built executables. ctest sets
-// CLARITY_SHARED_DIR, CLARITY_SOURCE_DIR and CLARITY_BINARY_DIR (cmake/ClarityTarget.cmake).
+// Where tests find the shared reference data and the built executables: the environment variables
+// CLARITY_SHARED_DIR, CLARITY_SOURCE_DIR and CLARITY_BINARY_DIR when set, otherwise the
+// directories of the build that compiled the test (tests/support/CMakeLists.txt).
 #include <filesystem>
 #include <string>
 

@@ -1,0 +1,417 @@
+#include "config_loader.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace clarity::app {
+
+namespace {
+
+using core::ConfigError;
+using core::ConfigKey;
+using core::ConfigNode;
+using core::ConfigType;
+
+// Validation walks the YAML tree and the spec side by side; `Where` carries what a message needs.
+struct Where {
+    const std::string& source;
+    std::string path;  // dotted key path, "connections[0].odoo.url"
+
+    std::string child(std::string_view key) const {
+        return path.empty() ? std::string(key) : path + "." + std::string(key);
+    }
+};
+
+std::string position(const std::string& source, const YAML::Mark& mark) {
+    if (mark.is_null()) return source;
+    return source + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
+}
+
+[[noreturn]] void fail(const std::string& source,
+                       const YAML::Mark& mark,
+                       const std::string& path,
+                       const std::string& reason) {
+    throw ConfigError(position(source, mark) + ": " + (path.empty() ? "" : path + ": ") + reason);
+}
+
+std::string_view kind_of(const YAML::Node& node) {
+    switch (node.Type()) {
+        case YAML::NodeType::Null:
+            return "nothing";
+        case YAML::NodeType::Scalar:
+            return "a scalar";
+        case YAML::NodeType::Sequence:
+            return "a list";
+        case YAML::NodeType::Map:
+            return "a mapping";
+        case YAML::NodeType::Undefined:
+            break;
+    }
+    return "nothing";
+}
+
+std::string expected_text(ConfigType type) {
+    switch (type) {
+        case ConfigType::string:
+            return "a string";
+        case ConfigType::integer:
+            return "an integer";
+        case ConfigType::boolean:
+            return "a boolean (true or false)";
+        case ConfigType::duration:
+            return "a duration (e.g. 250ms, 30s, 10m, 2h, 1d)";
+        case ConfigType::decimal:
+            return "a decimal number (e.g. 0.01)";
+        case ConfigType::secret:
+            return "a secret (${ENV_VAR}, file:/path or a literal)";
+        case ConfigType::string_list:
+            return "a list of strings";
+        case ConfigType::string_map:
+            return "a mapping of strings to strings";
+        case ConfigType::section:
+            return "a mapping";
+        case ConfigType::section_list:
+            return "a list of mappings";
+    }
+    return "a value";
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diag = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            std::size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diag = up;
+        }
+    }
+    return row[b.size()];
+}
+
+std::string unknown_key_reason(std::string_view key, const std::vector<ConfigKey>& keys) {
+    std::string reason = "unknown key";
+    const ConfigKey* best = nullptr;
+    std::size_t best_distance = 3;  // suggest only close spellings
+    for (const auto& k : keys) {
+        std::size_t d = edit_distance(key, k.name);
+        if (d < best_distance) {
+            best_distance = d;
+            best = &k;
+        }
+    }
+    if (best != nullptr) return reason + " (did you mean '" + best->name + "'?)";
+    if (keys.empty()) return reason + " (this section takes no keys)";
+    reason += " (expected one of: ";
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        if (i > 0) reason += ", ";
+        reason += keys[i].name;
+    }
+    return reason + ")";
+}
+
+bool is_decimal(std::string_view t) {
+    std::size_t i = 0;
+    if (i < t.size() && (t[i] == '-' || t[i] == '+')) ++i;
+    std::size_t digits = 0;
+    while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i, ++digits;
+    if (i < t.size() && t[i] == '.') {
+        ++i;
+        std::size_t frac = 0;
+        while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i, ++frac;
+        if (frac == 0) return false;
+    }
+    return digits > 0 && i == t.size();
+}
+
+// `${ENV_VAR}`, `file:/path` or a literal. Messages name the variable or file, never the value.
+Secret resolve_secret(const std::string& text,
+                      const std::string& source,
+                      const YAML::Mark& mark,
+                      const std::string& path) {
+    if (text.size() > 3 && text.starts_with("${") && text.back() == '}') {
+        std::string var = text.substr(2, text.size() - 3);
+        const char* value = std::getenv(var.c_str());
+        if (value == nullptr)
+            fail(source, mark, path, "environment variable " + var + " is not set");
+        if (*value == '\0') fail(source, mark, path, "environment variable " + var + " is empty");
+        return Secret(value);
+    }
+    if (text.starts_with("file:")) {
+        std::filesystem::path file = text.substr(5);
+        std::ifstream in(file, std::ios::binary);
+        if (!in) {
+            fail(source, mark, path,
+                 "cannot read secret file " + file.string() + ": " + std::strerror(errno));
+        }
+        std::ostringstream ss;
+        ss << in.rdbuf();
+        std::string value = ss.str();
+        while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
+        if (value.empty()) fail(source, mark, path, "secret file " + file.string() + " is empty");
+        return Secret(std::move(value));
+    }
+    return Secret(text);
+}
+
+void check_scalar(const ConfigKey& key,
+                  const std::string& text,
+                  const std::string& source,
+                  const YAML::Mark& mark,
+                  const std::string& path) {
+    try {
+        switch (key.type) {
+            case ConfigType::integer:
+                core::parse_int(text);
+                break;
+            case ConfigType::boolean:
+                core::parse_bool(text);
+                break;
+            case ConfigType::duration:
+                core::parse_duration(text);
+                break;
+            case ConfigType::decimal:
+                if (!is_decimal(text)) {
+                    throw ConfigError("'" + text + "' is not a decimal number (e.g. 0.01)");
+                }
+                break;
+            default:
+                break;
+        }
+    } catch (const ConfigError& e) {
+        fail(source, mark, path, e.what());
+    }
+    if (!key.allowed.empty() &&
+        std::find(key.allowed.begin(), key.allowed.end(), text) == key.allowed.end()) {
+        std::string reason = "'" + text + "' is not allowed (expected one of: ";
+        for (std::size_t i = 0; i < key.allowed.size(); ++i) {
+            if (i > 0) reason += ", ";
+            reason += key.allowed[i];
+        }
+        fail(source, mark, path, reason + ")");
+    }
+}
+
+ConfigNode build_section(const YAML::Node& map,
+                         const YAML::Mark& map_mark,
+                         const std::vector<ConfigKey>& keys,
+                         const Where& where);
+
+void set_value(ConfigNode& out, const ConfigKey& key, const YAML::Node& value, const Where& where) {
+    const std::string path = where.child(key.name);
+    const YAML::Mark mark = value.Mark();
+    const auto wrong_type = [&] {
+        fail(where.source, mark, path,
+             "expected " + expected_text(key.type) + ", got " + std::string(kind_of(value)));
+    };
+    switch (key.type) {
+        case ConfigType::string:
+        case ConfigType::integer:
+        case ConfigType::boolean:
+        case ConfigType::duration:
+        case ConfigType::decimal:
+            if (!value.IsScalar()) wrong_type();
+            check_scalar(key, value.Scalar(), where.source, mark, path);
+            out.set(key.name, value.Scalar());
+            return;
+        case ConfigType::secret:
+            if (!value.IsScalar() || value.Scalar().empty()) wrong_type();
+            out.set_secret(key.name, resolve_secret(value.Scalar(), where.source, mark, path));
+            return;
+        case ConfigType::string_list: {
+            if (!value.IsSequence()) wrong_type();
+            std::vector<std::string> items;
+            for (std::size_t i = 0; i < value.size(); ++i) {
+                const YAML::Node item = value[i];
+                if (!item.IsScalar()) {
+                    fail(where.source, item.Mark(), path + "[" + std::to_string(i) + "]",
+                         "expected a string, got " + std::string(kind_of(item)));
+                }
+                items.push_back(item.Scalar());
+            }
+            out.set_list(key.name, std::move(items));
+            return;
+        }
+        case ConfigType::string_map: {
+            if (!value.IsMap()) wrong_type();
+            std::map<std::string, std::string> items;
+            for (const auto& kv : value) {
+                const std::string k = kv.first.Scalar();
+                if (!kv.second.IsScalar()) {
+                    fail(where.source, kv.second.Mark(), path + "." + k,
+                         "expected a string, got " + std::string(kind_of(kv.second)));
+                }
+                if (!items.emplace(k, kv.second.Scalar()).second) {
+                    fail(where.source, kv.first.Mark(), path + "." + k, "duplicate key");
+                }
+            }
+            out.set_map(key.name, std::move(items));
+            return;
+        }
+        case ConfigType::section:
+            if (!value.IsMap() && !value.IsNull()) wrong_type();
+            out.set_section(key.name,
+                            build_section(value, mark, key.children, Where{where.source, path}));
+            return;
+        case ConfigType::section_list: {
+            if (!value.IsSequence()) wrong_type();
+            if (key.required && value.size() == 0) {
+                fail(where.source, mark, path, "needs at least one entry");
+            }
+            const bool named = std::any_of(key.children.begin(), key.children.end(),
+                                           [](const ConfigKey& k) { return k.name == "name"; });
+            std::set<std::string> names;
+            for (std::size_t i = 0; i < value.size(); ++i) {
+                const YAML::Node item = value[i];
+                const std::string item_path = path + "[" + std::to_string(i) + "]";
+                if (!item.IsMap()) {
+                    fail(where.source, item.Mark(), item_path,
+                         "expected a mapping, got " + std::string(kind_of(item)));
+                }
+                ConfigNode child =
+                    build_section(item, item.Mark(), key.children, Where{where.source, item_path});
+                if (named && child.has("name") && !names.insert(child.get_string("name")).second) {
+                    fail(where.source, item["name"].Mark(), item_path + ".name",
+                         "duplicate name '" + child.get_string("name") + "'");
+                }
+                out.add_to_section_list(key.name, std::move(child));
+            }
+            return;
+        }
+    }
+}
+
+void set_default(ConfigNode& out,
+                 const ConfigKey& key,
+                 const YAML::Mark& parent_mark,
+                 const Where& where) {
+    const std::string path = where.child(key.name);
+    if (key.type == ConfigType::section) {
+        out.set_section(key.name, build_section(YAML::Node(YAML::NodeType::Map), parent_mark,
+                                                key.children, Where{where.source, path}));
+        return;
+    }
+    if (key.required) fail(where.source, parent_mark, path, "missing required key");
+    if (!key.default_value) return;
+    YAML::Node value;
+    try {
+        value = YAML::Load(*key.default_value);
+    } catch (const YAML::Exception& e) {
+        throw std::logic_error("config spec: default of " + path + " is not YAML: " + e.what());
+    }
+    if (key.type == ConfigType::string || key.type == ConfigType::secret) {
+        value = YAML::Node(*key.default_value);  // defaults are text, even "" or "no"
+    }
+    set_value(out, key, value, where);
+}
+
+ConfigNode build_section(const YAML::Node& map,
+                         const YAML::Mark& map_mark,
+                         const std::vector<ConfigKey>& keys,
+                         const Where& where) {
+    ConfigNode out(where.path);
+    std::set<std::string> seen;
+    if (map.IsMap()) {
+        for (const auto& kv : map) {
+            if (!kv.first.IsScalar()) {
+                fail(where.source, kv.first.Mark(), where.path, "keys must be plain strings");
+            }
+            const std::string name = kv.first.Scalar();
+            const auto it = std::find_if(keys.begin(), keys.end(),
+                                         [&](const ConfigKey& k) { return k.name == name; });
+            if (it == keys.end()) {
+                fail(where.source, kv.first.Mark(), where.child(name),
+                     unknown_key_reason(name, keys));
+            }
+            if (!seen.insert(name).second) {
+                fail(where.source, kv.first.Mark(), where.child(name), "duplicate key");
+            }
+            if (kv.second.IsNull() && it->type != ConfigType::section) {
+                fail(where.source, kv.first.Mark(), where.child(name),
+                     "has no value (expected " + expected_text(it->type) + ")");
+            }
+            set_value(out, *it, kv.second, where);
+        }
+    }
+    for (const auto& key : keys) {
+        if (!seen.contains(key.name)) set_default(out, key, map_mark, where);
+    }
+    return out;
+}
+
+void dump(const ConfigNode& node, const std::vector<ConfigKey>& keys, YAML::Emitter& out) {
+    out << YAML::BeginMap;
+    for (const auto& key : keys) {
+        if (!node.has(key.name)) continue;
+        out << YAML::Key << key.name << YAML::Value;
+        switch (key.type) {
+            case ConfigType::secret:
+                out << Secret::kMask;
+                break;
+            case ConfigType::string_list:
+                out << node.get_string_list(key.name);
+                break;
+            case ConfigType::string_map:
+                out << node.get_string_map(key.name);
+                break;
+            case ConfigType::section:
+                dump(node.section(key.name), key.children, out);
+                break;
+            case ConfigType::section_list:
+                out << YAML::BeginSeq;
+                for (const auto& child : node.sections(key.name)) dump(child, key.children, out);
+                out << YAML::EndSeq;
+                break;
+            default:
+                out << node.get_string(key.name);
+                break;
+        }
+    }
+    out << YAML::EndMap;
+}
+
+}  // namespace
+
+core::ConfigNode load_config_text(std::string_view yaml,
+                                  const std::string& source_name,
+                                  const core::ConfigSpec& root) {
+    YAML::Node doc;
+    try {
+        doc = YAML::Load(std::string(yaml));
+    } catch (const YAML::Exception& e) {
+        fail(source_name, e.mark, "", "invalid YAML: " + e.msg);
+    }
+    if (!doc.IsMap() && !doc.IsNull()) {
+        fail(source_name, doc.Mark(), "",
+             "the file must be a mapping of keys, got " + std::string(kind_of(doc)));
+    }
+    return build_section(doc, YAML::Mark(), root.keys(), Where{source_name, ""});
+}
+
+core::ConfigNode load_config(const std::filesystem::path& file, const core::ConfigSpec& root) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        throw ConfigError(file.string() +
+                          ": cannot read the configuration file: " + std::strerror(errno));
+    }
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return load_config_text(ss.str(), file.string(), root);
+}
+
+std::string dump_config(const core::ConfigNode& node, const core::ConfigSpec& spec) {
+    YAML::Emitter out;
+    dump(node, spec.keys(), out);
+    return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace clarity::app

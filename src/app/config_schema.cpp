@@ -1,0 +1,235 @@
+#include "config_schema.hpp"
+
+#include "clarity/core/log.hpp"
+#include "clarity/net/http_server.hpp"
+
+namespace clarity::app {
+
+using core::ConfigSpec;
+using core::ConfigType;
+
+// Placeholder specs for components written in parallel (store, odoo, amazon, flows). Each is
+// replaced at merge time by the component's own spec function; see root_config_spec().
+namespace placeholder {
+
+ConfigSpec store_spec() {
+    ConfigSpec spec;
+    spec.add({.name = "path",
+              .type = ConfigType::string,
+              .description = "SQLite database file of the durable store (queue, ledger, cursors). "
+                             "Its directory must exist and be writable.",
+              .default_value = "/var/lib/clarity-connect/clarity.db"});
+    return spec;
+}
+
+ConfigSpec odoo_spec() {
+    ConfigSpec spec;
+    spec.add({.name = "url",
+              .type = ConfigType::string,
+              .description = "Base URL of the Odoo server, e.g. https://erp.example.com.",
+              .required = true});
+    spec.add({.name = "database",
+              .type = ConfigType::string,
+              .description = "Odoo database name.",
+              .required = true});
+    spec.add({.name = "username",
+              .type = ConfigType::string,
+              .description = "Login of the integration user.",
+              .required = true});
+    spec.add({.name = "api_key",
+              .type = ConfigType::secret,
+              .description = "API key (or password) of the integration user.",
+              .required = true});
+    return spec;
+}
+
+ConfigSpec amazon_spec() {
+    ConfigSpec spec;
+    spec.add({.name = "region",
+              .type = ConfigType::string,
+              .description = "SP-API region of the seller account: na, eu or fe.",
+              .required = true,
+              .allowed = {"na", "eu", "fe"}});
+    spec.add({.name = "seller_id",
+              .type = ConfigType::string,
+              .description = "Merchant token (seller id) of the account.",
+              .required = true});
+    spec.add({.name = "lwa_client_id",
+              .type = ConfigType::string,
+              .description = "Login with Amazon client id of the SP-API application.",
+              .required = true});
+    spec.add({.name = "lwa_client_secret",
+              .type = ConfigType::secret,
+              .description = "Login with Amazon client secret.",
+              .required = true});
+    spec.add({.name = "refresh_token",
+              .type = ConfigType::secret,
+              .description = "LWA refresh token issued when the seller authorized the application.",
+              .required = true});
+    return spec;
+}
+
+ConfigSpec flows_spec() {
+    ConfigSpec flow;
+    flow.add({.name = "enabled",
+              .type = ConfigType::boolean,
+              .description = "Run this flow for the connection.",
+              .default_value = "false"});
+    ConfigSpec spec;
+    spec.add_section("order_import", "Amazon orders into Odoo sale orders.", flow);
+    spec.add_section("fulfillment_status", "Odoo deliveries back to Amazon as shipments.", flow);
+    spec.add_section("inventory", "Odoo stock levels to Amazon (merchant-fulfilled offers).", flow);
+    spec.add_section("settlement", "Amazon settlement reports into Odoo accounting.", flow);
+    return spec;
+}
+
+}  // namespace placeholder
+
+ConfigSpec daemon_config_spec() {
+    ConfigSpec spec;
+    spec.add({.name = "shutdown_timeout",
+              .type = ConfigType::duration,
+              .description = "On SIGTERM or SIGINT the daemon stops accepting work and gives "
+                             "in-flight work this long to finish before it exits.",
+              .default_value = "30s"});
+    spec.add({.name = "watchdog_interval",
+              .type = ConfigType::duration,
+              .description = "How often to send WATCHDOG=1 to systemd when NOTIFY_SOCKET is set. "
+                             "Unset: half of the unit's WatchdogSec (no pings when the unit has "
+                             "none)."});
+    return spec;
+}
+
+ConfigSpec connection_config_spec() {
+    ConfigSpec spec;
+    spec.add({.name = "name",
+              .type = ConfigType::string,
+              .description = "Short unique name of the integration pair (used in logs, metrics "
+                             "and the store), e.g. eu or us-main.",
+              .required = true});
+    // MERGE: odoo::odoo_config_spec() replaces placeholder::odoo_spec().
+    spec.add_section("odoo", "The Odoo database of this connection.", placeholder::odoo_spec(),
+                     /*required=*/true);
+    // MERGE: amazon::amazon_config_spec() replaces placeholder::amazon_spec().
+    spec.add_section("amazon", "The Amazon seller account of this connection.",
+                     placeholder::amazon_spec(), /*required=*/true);
+    // MERGE: the amazon helper's marketplace spec may turn this into a section_list.
+    spec.add({.name = "marketplaces",
+              .type = ConfigType::string_list,
+              .description = "Amazon marketplace ids served by this connection, e.g. "
+                             "[A1PA6795UKMFR9] for amazon.de.",
+              .required = true});
+    // MERGE: each flow's spec (flows::*_config_spec()) replaces placeholder::flows_spec().
+    spec.add_section("flows", "Which flows run for this connection, and their settings.",
+                     placeholder::flows_spec());
+    return spec;
+}
+
+ConfigSpec root_config_spec() {
+    ConfigSpec spec;
+    // MERGE: store::store_config_spec() replaces placeholder::store_spec().
+    spec.add_section("store", "The durable store (SQLite).", placeholder::store_spec());
+    spec.add_section("admin", "The admin HTTP server: health probes, metrics, admin API.",
+                     net::http_server_config_spec());
+    spec.add_section("log", "Logging.", core::log_config_spec());
+    spec.add_section("daemon", "Process-wide run settings.", daemon_config_spec());
+    // MERGE: process-wide component sections go here, e.g.
+    //   spec.add_section("http_client", "Outgoing HTTP.", net::http_client_config_spec());
+    spec.add_section_list("connections",
+                          "Integration pairs: one Odoo database and one Amazon seller account "
+                          "each.",
+                          connection_config_spec(), /*required=*/true);
+    return spec;
+}
+
+namespace {
+
+std::string type_text(const core::ConfigKey& key) {
+    switch (key.type) {
+        case ConfigType::secret:
+            return "secret";
+        default:
+            return std::string(core::to_string(key.type));
+    }
+}
+
+std::string escape_cell(const std::string& text) {
+    std::string out;
+    for (char c : text) {
+        if (c == '|')
+            out += "\\|";
+        else if (c == '\n')
+            out += ' ';
+        else
+            out += c;
+    }
+    return out;
+}
+
+std::string join(const std::string& path, const std::string& name) {
+    return path.empty() ? name : path + "." + name;
+}
+
+void render_section(const std::string& path,
+                    const std::string& description,
+                    const std::vector<core::ConfigKey>& keys,
+                    std::string& out) {
+    if (!path.empty()) out += "\n## `" + path + "`\n\n" + description + "\n";
+    bool any_value = false;
+    for (const auto& key : keys) {
+        if (key.type == ConfigType::section || key.type == ConfigType::section_list) continue;
+        if (!any_value) {
+            out += "\n| key | type | default | description |\n|---|---|---|---|\n";
+            any_value = true;
+        }
+        std::string def = key.required        ? "**required**"
+                          : key.default_value ? "`" + *key.default_value + "`"
+                                              : "unset";
+        if (key.default_value && key.default_value->empty()) def = "`\"\"`";
+        std::string desc = key.description;
+        if (!key.allowed.empty()) {
+            desc += " One of: ";
+            for (std::size_t i = 0; i < key.allowed.size(); ++i) {
+                desc += (i > 0 ? ", `" : "`") + key.allowed[i] + "`";
+            }
+            desc += ".";
+        }
+        out += "| `" + key.name + "` | " + type_text(key) + " | " + escape_cell(def) + " | " +
+               escape_cell(desc) + " |\n";
+    }
+    for (const auto& key : keys) {
+        if (key.type == ConfigType::section) {
+            std::string desc = key.description + (key.required ? " Required." : "");
+            render_section(join(path, key.name), desc, key.children, out);
+        } else if (key.type == ConfigType::section_list) {
+            std::string desc = key.description + " A list; each entry has the keys below." +
+                               (key.required ? " At least one entry is required." : "");
+            render_section(join(path, key.name) + "[]", desc, key.children, out);
+        }
+    }
+}
+
+}  // namespace
+
+std::string render_config_reference(const ConfigSpec& spec) {
+    std::string out =
+        "# Configuration reference\n"
+        "\n"
+        "<!-- Generated by `clarity-connect config schema`; do not edit. A unit test fails when "
+        "this file differs from the command's output. -->\n"
+        "\n"
+        "Clarity Connect reads one YAML file (`clarity-connect run -c FILE`); check it offline "
+        "with `clarity-connect config check -c FILE`. Unknown keys, wrong types and missing "
+        "required keys are rejected with `file:line:column: key.path: reason` and exit code 2. "
+        "A commented example is `config/clarity-connect.example.yaml`.\n"
+        "\n"
+        "Types: *duration* is a number with a unit (`250ms`, `30s`, `10m`, `2h`, `1d`; a bare "
+        "number means seconds); *boolean* is `true` or `false`; *decimal* is exact decimal text "
+        "(`0.01`); a *secret* is `${ENV_VAR}` (read from the environment), `file:/path` (the "
+        "file's content without its trailing newline) or a literal, and prints as `***` in logs, "
+        "errors and `config check --print`. Keys marked unset may be left out.\n";
+    render_section("", "", spec.keys(), out);
+    return out;
+}
+
+}  // namespace clarity::app

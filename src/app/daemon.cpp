@@ -1,0 +1,7 @@
+#include "settings.hpp"
+
+namespace clarity::app {
+
+int run_daemon(const Settings&) { return 0; }
+
+}  // namespace clarity::app

@@ -1,0 +1,206 @@
+#include "config_loader.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "config_schema.hpp"
+#include "support/temp_dir.hpp"
+#include "support/test_env.hpp"
+
+namespace clarity::app {
+namespace {
+
+using core::ConfigError;
+using core::ConfigKey;
+using core::ConfigSpec;
+using core::ConfigType;
+
+// A small spec exercising every type, independent of the real root schema.
+ConfigSpec test_spec() {
+    ConfigSpec inner;
+    inner.add({.name = "url", .type = ConfigType::string, .required = true});
+    inner.add({.name = "key", .type = ConfigType::secret});
+    ConfigSpec item;
+    item.add({.name = "name", .type = ConfigType::string, .required = true});
+    item.add({.name = "weight", .type = ConfigType::integer, .default_value = "1"});
+    ConfigSpec spec;
+    spec.add({.name = "workers", .type = ConfigType::integer, .default_value = "4"});
+    spec.add({.name = "enabled", .type = ConfigType::boolean, .default_value = "true"});
+    spec.add({.name = "poll", .type = ConfigType::duration, .default_value = "10m"});
+    spec.add({.name = "fee", .type = ConfigType::decimal, .default_value = "0.15"});
+    spec.add(
+        {.name = "mode", .type = ConfigType::string, .default_value = "a", .allowed = {"a", "b"}});
+    spec.add({.name = "tags", .type = ConfigType::string_list, .default_value = "[x, y]"});
+    spec.add({.name = "status_map", .type = ConfigType::string_map});
+    spec.add_section("server", "server", inner);
+    spec.add_section_list("items", "items", item);
+    return spec;
+}
+
+std::string error_of(const std::string& yaml, const ConfigSpec& spec = test_spec()) {
+    try {
+        load_config_text(yaml, "c.yaml", spec);
+    } catch (const ConfigError& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+
+TEST(ConfigLoader, ReadsEveryTypeAndAppliesDefaults) {
+    auto node = load_config_text(
+        "workers: 8\n"
+        "enabled: no\n"
+        "fee: \"-1.50\"\n"
+        "mode: b\n"
+        "status_map: {Shipped: done, Pending: draft}\n"
+        "server:\n"
+        "  url: http://x\n"
+        "  key: s3cr3t\n"
+        "items:\n"
+        "  - name: one\n"
+        "  - name: two\n"
+        "    weight: 5\n",
+        "c.yaml", test_spec());
+    EXPECT_EQ(node.get_int("workers"), 8);
+    EXPECT_FALSE(node.get_bool("enabled"));
+    EXPECT_EQ(node.get_duration("poll"), std::chrono::minutes(10));
+    EXPECT_EQ(node.get_decimal("fee"), "-1.50");
+    EXPECT_EQ(node.get_string("mode"), "b");
+    EXPECT_EQ(node.get_string_list("tags"), (std::vector<std::string>{"x", "y"}));
+    EXPECT_EQ(node.get_string_map("status_map").at("Shipped"), "done");
+    EXPECT_EQ(node.section("server").get_string("url"), "http://x");
+    EXPECT_EQ(node.section("server").get_secret("key").reveal(), "s3cr3t");
+    auto items = node.sections("items");
+    ASSERT_EQ(items.size(), 2u);
+    EXPECT_EQ(items[0].get_int("weight"), 1);
+    EXPECT_EQ(items[1].get_int("weight"), 5);
+    EXPECT_EQ(items[1].path(), "items[1]");
+}
+
+TEST(ConfigLoader, AbsentSectionGetsDefaultsButStillNeedsItsRequiredKeys) {
+    ConfigSpec inner;
+    inner.add({.name = "level", .type = ConfigType::string, .default_value = "info"});
+    ConfigSpec spec;
+    spec.add_section("log", "log", inner);
+    auto node = load_config_text("", "c.yaml", spec);
+    EXPECT_EQ(node.section("log").get_string("level"), "info");
+    EXPECT_EQ(error_of("workers: 2\n"), "c.yaml:1:1: server.url: missing required key");
+}
+
+TEST(ConfigLoader, RejectsUnknownKeyWithPositionAndSuggestion) {
+    EXPECT_EQ(error_of("server:\n  url: http://x\n  urll: y\n"),
+              "c.yaml:3:3: server.urll: unknown key (did you mean 'url'?)");
+    EXPECT_EQ(error_of("server: {url: u}\nzzz: 1\n"),
+              "c.yaml:2:1: zzz: unknown key (expected one of: workers, enabled, poll, fee, mode, "
+              "tags, status_map, server, items)");
+}
+
+TEST(ConfigLoader, RejectsWrongTypes) {
+    const std::string server = "server: {url: u}\n";
+    EXPECT_EQ(error_of(server + "workers: many\n"),
+              "c.yaml:2:10: workers: 'many' is not an integer");
+    EXPECT_EQ(error_of(server + "enabled: maybe\n"),
+              "c.yaml:2:10: enabled: 'maybe' is not a boolean (true or false)");
+    EXPECT_EQ(error_of(server + "poll: soon\n"),
+              "c.yaml:2:7: poll: 'soon' is not a duration (e.g. 250ms, 30s, 10m, 2h, 1d)");
+    EXPECT_EQ(error_of(server + "fee: 1,5\n"),
+              "c.yaml:2:6: fee: '1,5' is not a decimal number (e.g. 0.01)");
+    EXPECT_EQ(error_of(server + "mode: c\n"),
+              "c.yaml:2:7: mode: 'c' is not allowed (expected one of: a, b)");
+    EXPECT_EQ(error_of(server + "tags: x\n"),
+              "c.yaml:2:7: tags: expected a list of strings, got a scalar");
+    EXPECT_EQ(error_of(server + "tags: [a, [b]]\n"),
+              "c.yaml:2:11: tags[1]: expected a string, got a list");
+    EXPECT_EQ(error_of("server: [1]\n"), "c.yaml:1:9: server: expected a mapping, got a list");
+    EXPECT_EQ(error_of(server + "items: {name: x}\n"),
+              "c.yaml:2:8: items: expected a list of mappings, got a mapping");
+    EXPECT_EQ(error_of(server + "workers:\n"),
+              "c.yaml:2:1: workers: has no value (expected an integer)");
+}
+
+TEST(ConfigLoader, RejectsMissingRequiredKeyInListEntry) {
+    EXPECT_EQ(error_of("server: {url: u}\nitems:\n  - weight: 2\n"),
+              "c.yaml:3:5: items[0].name: missing required key");
+}
+
+TEST(ConfigLoader, RejectsDuplicateKeysAndNames) {
+    EXPECT_EQ(error_of("server: {url: u}\nworkers: 1\nworkers: 2\n"),
+              "c.yaml:3:1: workers: duplicate key");
+    EXPECT_EQ(error_of("server: {url: u}\nitems:\n  - name: a\n  - name: a\n"),
+              "c.yaml:4:11: items[1].name: duplicate name 'a'");
+}
+
+TEST(ConfigLoader, RejectsMalformedYamlWithPosition) {
+    const std::string e = error_of("server:\n  url: [unclosed\n");
+    EXPECT_TRUE(e.starts_with("c.yaml:")) << e;
+    EXPECT_NE(e.find("invalid YAML"), std::string::npos) << e;
+    EXPECT_EQ(error_of("- a\n- b\n"), "c.yaml:1:1: the file must be a mapping of keys, got a list");
+}
+
+TEST(ConfigLoader, ReportsUnreadableFile) {
+    try {
+        load_config("/nonexistent/clarity.yaml", test_spec());
+        FAIL() << "no error";
+    } catch (const ConfigError& e) {
+        EXPECT_EQ(std::string(e.what()),
+                  "/nonexistent/clarity.yaml: cannot read the configuration file: No such file or "
+                  "directory");
+    }
+}
+
+TEST(ConfigLoader, ResolvesSecretsFromEnvironmentAndFiles) {
+    test::TempDir dir;
+    { std::ofstream(dir / "key") << "from-file\n"; }
+    ::setenv("CLARITY_TEST_SECRET", "from-env", 1);
+    auto a = load_config_text("server: {url: u, key: \"${CLARITY_TEST_SECRET}\"}\n", "c.yaml",
+                              test_spec());
+    EXPECT_EQ(a.section("server").get_secret("key").reveal(), "from-env");
+    auto b = load_config_text("server: {url: u, key: \"file:" + (dir / "key").string() + "\"}\n",
+                              "c.yaml", test_spec());
+    EXPECT_EQ(b.section("server").get_secret("key").reveal(), "from-file");
+    ::unsetenv("CLARITY_TEST_SECRET");
+}
+
+TEST(ConfigLoader, SecretErrorsNameTheSourceNotTheValue) {
+    ::unsetenv("CLARITY_TEST_UNSET");
+    EXPECT_EQ(error_of("server: {url: u, key: \"${CLARITY_TEST_UNSET}\"}\n"),
+              "c.yaml:1:23: server.key: environment variable CLARITY_TEST_UNSET is not set");
+    EXPECT_EQ(error_of("server: {url: u, key: \"file:/nonexistent/key\"}\n"),
+              "c.yaml:1:23: server.key: cannot read secret file /nonexistent/key: No such file or "
+              "directory");
+    EXPECT_EQ(error_of("server: {url: u, key: [hunter2]}\n"),
+              "c.yaml:1:23: server.key: expected a secret (${ENV_VAR}, file:/path or a literal), "
+              "got a list");
+}
+
+TEST(ConfigLoader, DumpMasksSecrets) {
+    auto spec = test_spec();
+    auto node = load_config_text("server: {url: u, key: hunter2}\n", "c.yaml", spec);
+    const std::string dumped = dump_config(node, spec);
+    EXPECT_EQ(dumped.find("hunter2"), std::string::npos) << dumped;
+    EXPECT_NE(dumped.find("key: \"***\""), std::string::npos) << dumped;
+    EXPECT_NE(dumped.find("workers: 4"), std::string::npos) << dumped;
+}
+
+TEST(RootConfig, ExampleFileIsValid) {
+    ::setenv("CLARITY_ODOO_API_KEY", "k", 1);
+    ::setenv("CLARITY_LWA_CLIENT_SECRET", "s", 1);
+    ::setenv("CLARITY_LWA_REFRESH_TOKEN", "r", 1);
+    ::setenv("CLARITY_ADMIN_TOKEN", "t", 1);
+    auto node =
+        load_config(test::source_dir() / "config/clarity-connect.example.yaml", root_config_spec());
+    EXPECT_FALSE(node.sections("connections").empty());
+    EXPECT_EQ(node.section("log").get_string("format"), "text");
+}
+
+TEST(RootConfig, RequiresAConnection) {
+    EXPECT_EQ(error_of("log: {level: info}\n", root_config_spec()),
+              "c.yaml:1:1: connections: missing required key");
+    EXPECT_EQ(error_of("connections: []\n", root_config_spec()),
+              "c.yaml:1:14: connections: needs at least one entry");
+}
+
+}  // namespace
+}  // namespace clarity::app
