@@ -96,7 +96,9 @@ class EngineTest : public ::testing::Test {
 
     std::int64_t count(store::JobState state) {
         std::int64_t n = 0;
-        for (const auto& row : store->stats()->by_flow_state) {
+        auto stats = store->stats();
+        EXPECT_TRUE(stats);
+        for (const auto& row : stats->by_flow_state) {
             if (row.state == state) n += row.count;
         }
         return n;
