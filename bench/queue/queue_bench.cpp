@@ -57,7 +57,7 @@ void check(sqlite3* db, int rc, const char* what) {
 // ---- the raw baseline: plain sqlite3 calls, the statements the store issues --------------------
 
 class Raw {
-public:
+  public:
     Raw(const std::string& path, bool full) {
         check(db_, sqlite3_open(path.c_str(), &db_), "open");
         exec("PRAGMA journal_mode = WAL");
@@ -71,7 +71,8 @@ public:
         }
         exec("COMMIT");
         probe_ = prep(
-            "SELECT job_id FROM ledger WHERE connection = ?1 AND flow = ?2 AND idempotency_key = ?3");
+            "SELECT job_id FROM ledger WHERE connection = ?1 AND flow = ?2 AND idempotency_key = "
+            "?3");
         entity_ = prep(
             "SELECT 1 FROM jobs WHERE connection = ?1 AND entity_key = ?2 AND state < 3 LIMIT 1");
         insert_job_ = prep(
@@ -79,7 +80,8 @@ public:
             "priority, run_after, enqueued_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
             "?9, ?9)");
         insert_ledger_ = prep(
-            "INSERT INTO ledger (connection, flow, idempotency_key, job_id) VALUES (?1, ?2, ?3, ?4)");
+            "INSERT INTO ledger (connection, flow, idempotency_key, job_id) VALUES (?1, ?2, ?3, "
+            "?4)");
         expired_ = prep(
             "SELECT id, flow, attempts, connection, entity_key FROM jobs WHERE state = 1 AND "
             "lease_until <= ?1");
@@ -98,8 +100,8 @@ public:
             "jobs WHERE connection = ?1 AND entity_key = ?2 AND state < 3 ORDER BY id LIMIT 1)");
     }
     ~Raw() {
-        for (auto* s : {probe_, entity_, insert_job_, insert_ledger_, expired_, ready_, lease_, ack_,
-                        promote_}) {
+        for (auto* s : {probe_, entity_, insert_job_, insert_ledger_, expired_, ready_, lease_,
+                        ack_, promote_}) {
             sqlite3_finalize(s);
         }
         sqlite3_close(db_);
@@ -119,7 +121,8 @@ public:
         exec("COMMIT");
     }
 
-    void enqueue_in_tx(const std::string& key, const std::string& entity,
+    void enqueue_in_tx(const std::string& key,
+                       const std::string& entity,
                        const std::string& payload) {
         if (is_duplicate(key)) return;
         sqlite3_bind_text(entity_, 1, "eu", -1, SQLITE_STATIC);
@@ -194,7 +197,9 @@ public:
         exec("COMMIT");
     }
 
-    void exec(const char* sql) { check(db_, sqlite3_exec(db_, sql, nullptr, nullptr, nullptr), sql); }
+    void exec(const char* sql) {
+        check(db_, sqlite3_exec(db_, sql, nullptr, nullptr, nullptr), sql);
+    }
     void exec(const std::string& sql) { exec(sql.c_str()); }
     std::int64_t query_int(const char* sql) {
         sqlite3_stmt* s = prep(sql);
@@ -205,7 +210,7 @@ public:
     }
     sqlite3* handle() { return db_; }
 
-private:
+  private:
     sqlite3_stmt* prep(const char* sql) {
         sqlite3_stmt* s = nullptr;
         check(db_, sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr), sql);
@@ -247,7 +252,9 @@ struct StoreUnderTest {
     std::unique_ptr<store::Store> s;
 };
 
-store::NewJob new_job(const std::string& key, const std::string& entity, const std::string& payload) {
+store::NewJob new_job(const std::string& key,
+                      const std::string& entity,
+                      const std::string& payload) {
     return {.connection = "eu",
             .flow = "order_import",
             .idempotency_key = key,
@@ -262,7 +269,7 @@ void must(bool ok, const char* what) {
 // ---- scenarios ---------------------------------------------------------------------------------
 
 class Files {
-public:
+  public:
     Files() {
         dir_ = fs::temp_directory_path() / ("clarity-bench-queue-" + std::to_string(::getpid()));
         fs::create_directories(dir_);
@@ -279,7 +286,7 @@ public:
         for (auto suffix : {"", "-wal", "-shm"}) fs::remove(p + suffix);
     }
 
-private:
+  private:
     fs::path dir_;
     int n_ = 0;
 };
@@ -328,7 +335,8 @@ double run_store(Files& files, bool full, int jobs, int batch, int backlog) {
         const auto p = payloads(64);
         std::vector<store::NewJob> pre;
         for (int i = 0; i < backlog; ++i) {
-            pre.push_back(new_job("backlog-" + std::to_string(i), "bo-" + std::to_string(i), p[i % 64]));
+            pre.push_back(
+                new_job("backlog-" + std::to_string(i), "bo-" + std::to_string(i), p[i % 64]));
         }
         if (!pre.empty()) must(st.s->enqueue_batch(pre).has_value(), "backlog");
         const auto start = Clock::now();
@@ -388,10 +396,11 @@ void duplicates(Files& files) {
         const auto start = Clock::now();
         raw.exec("BEGIN IMMEDIATE");
         sqlite3_stmt* ins = nullptr;
-        sqlite3_prepare_v2(raw.handle(),
-                           "INSERT INTO ledger (connection, flow, idempotency_key, job_id, done_at) "
-                           "VALUES ('eu', 'order_import', ?1, ?2, ?2)",
-                           -1, &ins, nullptr);
+        sqlite3_prepare_v2(
+            raw.handle(),
+            "INSERT INTO ledger (connection, flow, idempotency_key, job_id, done_at) "
+            "VALUES ('eu', 'order_import', ?1, ?2, ?2)",
+            -1, &ins, nullptr);
         char key[32];
         for (int i = 0; i < kKeys; ++i) {
             const int n = std::snprintf(key, sizeof key, "key-%07d", i);

@@ -47,7 +47,7 @@ T value_or_exit(Result<T> r) {
 }
 
 class Session {
-public:
+  public:
     Session(const QueueArgs& args,
             const std::function<core::ConfigNode(const std::string&)>& load,
             bool read_only) {
@@ -58,8 +58,9 @@ public:
             fail_with(kExitUsage, e.what());
         }
         try {
-            options_ = root.has("store") ? store::store_options_from_config(root.section("store"))
-                                         : store::store_options_from_config(core::ConfigNode("store"));
+            options_ = root.has("store")
+                           ? store::store_options_from_config(root.section("store"))
+                           : store::store_options_from_config(core::ConfigNode("store"));
             options_.read_only = read_only;
             store_ = store::open_store(options_, {SystemClock::instance(), random_, nullptr});
         } catch (const core::ConfigError& e) {
@@ -71,7 +72,7 @@ public:
     store::Store& operator*() { return *store_; }
     store::Store* operator->() { return store_.get(); }
 
-private:
+  private:
     store::StoreOptions options_;
     DefaultRandom random_;
     std::unique_ptr<store::Store> store_;
@@ -86,11 +87,12 @@ store::JobFilter filter_of(const QueueArgs& a) {
     if (!a.state.empty()) {
         f.state = store::parse_job_state(a.state);
         if (!f.state) {
-            fail_with(kExitUsage, "--state '" + a.state +
-                                      "' is not one of ready, leased, waiting, done, dead");
+            fail_with(kExitUsage,
+                      "--state '" + a.state + "' is not one of ready, leased, waiting, done, dead");
         }
     }
-    if (!a.error_kind.empty() && !parse_error_kind(a.error_kind) && a.error_kind != "lease_expired") {
+    if (!a.error_kind.empty() && !parse_error_kind(a.error_kind) &&
+        a.error_kind != "lease_expired") {
         fail_with(kExitUsage, "--error-kind '" + a.error_kind +
                                   "' is not one of transient, rate_limited, auth, permanent, "
                                   "conflict, lease_expired");
@@ -117,7 +119,8 @@ void print_table(const std::vector<store::JobInfo>& jobs, bool dead) {
     std::cout << jobs.size() << (jobs.size() == 1 ? " job\n" : " jobs\n");
 }
 
-void run_stats(const QueueArgs& a, const std::function<core::ConfigNode(const std::string&)>& load) {
+void run_stats(const QueueArgs& a,
+               const std::function<core::ConfigNode(const std::string&)>& load) {
     Session s(a, load, true);
     const auto st = value_or_exit(s->stats());
     std::cout << "jobs by flow and state:\n";
@@ -200,7 +203,8 @@ void run_bulk(const QueueArgs& a,
     std::int64_t n = 0;
     if (a.id != 0) {
         n = value_or_exit(purge ? s->purge_dead(a.id) : s->replay_dead(a.id));
-        if (n == 0) fail_with(kExitRuntime, "job " + std::to_string(a.id) + " is not a dead letter");
+        if (n == 0)
+            fail_with(kExitRuntime, "job " + std::to_string(a.id) + " is not a dead letter");
     } else {
         n = value_or_exit(purge ? s->purge_dead_matching(f) : s->replay_dead_matching(f));
     }
@@ -222,15 +226,16 @@ void add_filter_options(CLI::App* cmd, QueueArgs& args) {
 
 }  // namespace
 
-void add_queue_commands(CLI::App& app,
-                        std::function<core::ConfigNode(const std::string& config_path)> load_config) {
+void add_queue_commands(
+    CLI::App& app, std::function<core::ConfigNode(const std::string& config_path)> load_config) {
     auto args = std::make_shared<QueueArgs>();
     auto load = std::make_shared<std::function<core::ConfigNode(const std::string&)>>(
         std::move(load_config));
     auto* queue = app.add_subcommand("queue", "Inspect and repair the durable job queue");
     queue->require_subcommand(1);
 
-    auto* stats = queue->add_subcommand("stats", "Jobs by flow and state, dead letters, oldest age");
+    auto* stats =
+        queue->add_subcommand("stats", "Jobs by flow and state, dead letters, oldest age");
     add_config_option(stats, *args);
     stats->callback([args, load] { run_stats(*args, *load); });
 
@@ -241,7 +246,8 @@ void add_queue_commands(CLI::App& app,
     list->add_option("--limit", args->limit, "At most this many rows")->capture_default_str();
     list->callback([args, load] { run_list(*args, *load); });
 
-    auto* show = queue->add_subcommand("show", "Everything about one job, with its attempt history");
+    auto* show =
+        queue->add_subcommand("show", "Everything about one job, with its attempt history");
     add_config_option(show, *args);
     show->add_option("id", args->id, "Job id")->required();
     show->callback([args, load] { run_show(*args, *load); });

@@ -21,14 +21,14 @@ using namespace std::chrono_literals;
 // Wall time moved forward by whole hours per restart, so the leases of a killed predecessor have
 // expired without waiting.
 class OffsetClock final : public Clock {
-public:
+  public:
     explicit OffsetClock(std::chrono::hours offset) : offset_(offset) {}
     time_point now() const override { return std::chrono::system_clock::now() + offset_; }
     std::chrono::steady_clock::time_point steady_now() const override {
         return std::chrono::steady_clock::now();
     }
 
-private:
+  private:
     std::chrono::hours offset_;
 };
 
@@ -120,8 +120,8 @@ int main(int argc, char** argv) {
             const int applied = *cur ? std::stoi(**cur) : -1;
             const int seq = seq_of(j.payload);
             if (seq != applied + 1) {
-                die(3, "entity " + j.entity_key + ": applying " + std::to_string(seq) +
-                           " after " + std::to_string(applied));
+                die(3, "entity " + j.entity_key + ": applying " + std::to_string(seq) + " after " +
+                           std::to_string(applied));
             }
             if (auto c = tx.set_cursor(kConn, "applied:" + j.entity_key, std::to_string(seq)); !c) {
                 return c;

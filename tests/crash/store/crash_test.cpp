@@ -46,8 +46,9 @@ Snapshot read_snapshot(const std::string& path) {
     sqlite3* db = nullptr;
     // Killed before it created the file, or before the migration committed: nothing to check
     // beyond integrity.
-    EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr),
-              SQLITE_OK);
+    EXPECT_EQ(
+        sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr),
+        SQLITE_OK);
     auto each = [&](const char* sql, auto&& row) {
         sqlite3_stmt* st = nullptr;
         if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) != SQLITE_OK) {
@@ -103,8 +104,8 @@ TEST(StoreCrash, SigkillAtRandomMomentsLosesAndDoublesNothing) {
     int killed_mid_work = 0;
     for (int round = 0; round < kKills; ++round) {
         const std::string durability = round % 2 == 0 ? "full" : "normal";
-        const pid_t pid = spawn_child({child, db, "run", std::to_string(round),
-                                       std::to_string(round + 1), durability});
+        const pid_t pid = spawn_child(
+            {child, db, "run", std::to_string(round), std::to_string(round + 1), durability});
         ASSERT_GT(pid, 0);
         // The kill moment is the random variable of this test (not synchronisation): anywhere from
         // start-up (opening, migrating) to deep in the enqueue/claim/ack loop.

@@ -22,7 +22,7 @@ struct Outcome {
 };
 
 class QueueCli : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         path = (dir / "queue.db").string();
         store::StoreOptions o;
@@ -48,7 +48,8 @@ protected:
         std::string seen_path;
         add_queue_commands(app, [this, &seen_path](const std::string& config_path) {
             seen_path = config_path;
-            if (config_path == "broken.yaml") throw core::ConfigError("broken.yaml:3:1: store: bad");
+            if (config_path == "broken.yaml")
+                throw core::ConfigError("broken.yaml:3:1: store: bad");
             core::ConfigNode store_node("store");
             store_node.set("path", path).set("busy_timeout", "2s");
             core::ConfigNode root;
@@ -62,9 +63,10 @@ protected:
         try {
             app.parse(command_line, false);
         } catch (const CLI::ParseError& e) {
-            o.code = e.get_exit_code() == 0 ? 0 : (dynamic_cast<const CLI::RuntimeError*>(&e)
-                                                       ? e.get_exit_code()
-                                                       : kExitUsage);
+            o.code =
+                e.get_exit_code() == 0
+                    ? 0
+                    : (dynamic_cast<const CLI::RuntimeError*>(&e) ? e.get_exit_code() : kExitUsage);
         }
         std::cout.rdbuf(old_out);
         std::cerr.rdbuf(old_err);
@@ -145,8 +147,11 @@ TEST_F(QueueCli, ReplayByErrorKindAndPurgeAll) {
     ASSERT_EQ(p.code, 0) << p.err;
     EXPECT_NE(p.out.find("purged 1 dead letter"), std::string::npos);
     EXPECT_TRUE(daemon->list_jobs({.state = store::JobState::dead})->empty());
-    EXPECT_EQ(daemon->enqueue({.connection = "eu", .flow = "order_import",
-                               .idempotency_key = "key-1", .entity_key = "order-1"})
+    EXPECT_EQ(daemon
+                  ->enqueue({.connection = "eu",
+                             .flow = "order_import",
+                             .idempotency_key = "key-1",
+                             .entity_key = "order-1"})
                   ->outcome,
               store::EnqueueOutcome::duplicate)
         << "purged keys stay in the ledger";
