@@ -54,7 +54,7 @@ enum class EnqueueOutcome { enqueued, duplicate };
 
 struct EnqueueResult {
     EnqueueOutcome outcome = EnqueueOutcome::enqueued;
-    JobId id = 0;  ///< the new job, or the job that first used the key (0 if already purged)
+    JobId id = 0;  ///< the new job, or the job that first used the key (its row may be purged)
 };
 
 /// A job handed to a worker. `attempt` identifies this claim: ack/retry/fail/extend with a stale

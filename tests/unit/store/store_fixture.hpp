@@ -42,7 +42,8 @@ class StoreFixture {
     /// Raw connection for checks the interface does not offer.
     std::int64_t raw_int(const std::string& sql) const {
         sqlite3* db = nullptr;
-        sqlite3_open_v2(options.path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);
+        sqlite3_open_v2(options.path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                        nullptr);
         sqlite3_stmt* s = nullptr;
         sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr);
         std::int64_t out = -1;
