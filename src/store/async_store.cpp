@@ -34,9 +34,8 @@ struct RunOnStoreThread {
             } catch (...) {
                 error = std::current_exception();
             }
-            asio::post(ex, [handler = std::move(handler), error]() mutable {
-                std::move(handler)(error);
-            });
+            asio::post(
+                ex, [handler = std::move(handler), error]() mutable { std::move(handler)(error); });
         });
     }
 };

@@ -6,12 +6,13 @@
 namespace clarity::store::sqlite {
 namespace {
 
-// Times are milliseconds since the Unix epoch (UTC). Job states: 0 ready, 1 leased, 2 waiting
-// (behind an earlier job of its entity), 3 done, 4 dead. The partial indexes keep the claim path
-// small however many done rows wait for purging.
+// Times are milliseconds since the Unix epoch (UTC). Job ids are never reused (AUTOINCREMENT): a
+// stale claim (id, attempt) of a purged job must not match a later job. Job states: 0 ready, 1
+// leased, 2 waiting (behind an earlier job of its entity), 3 done, 4 dead. The partial indexes keep
+// the claim path small however many done rows wait for purging.
 constexpr std::string_view kV1 = R"sql(
 CREATE TABLE jobs (
-    id              INTEGER PRIMARY KEY,
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
     connection      TEXT    NOT NULL,
     flow            TEXT    NOT NULL,
     idempotency_key TEXT    NOT NULL,

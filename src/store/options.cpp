@@ -8,18 +8,23 @@ namespace clarity::store {
 
 std::string_view to_string(JobState state) noexcept {
     switch (state) {
-        case JobState::ready: return "ready";
-        case JobState::leased: return "leased";
-        case JobState::waiting: return "waiting";
-        case JobState::done: return "done";
-        case JobState::dead: return "dead";
+        case JobState::ready:
+            return "ready";
+        case JobState::leased:
+            return "leased";
+        case JobState::waiting:
+            return "waiting";
+        case JobState::done:
+            return "done";
+        case JobState::dead:
+            return "dead";
     }
     return "unknown";
 }
 
 std::optional<JobState> parse_job_state(std::string_view name) noexcept {
-    for (auto s : {JobState::ready, JobState::leased, JobState::waiting, JobState::done,
-                   JobState::dead}) {
+    for (auto s :
+         {JobState::ready, JobState::leased, JobState::waiting, JobState::done, JobState::dead}) {
         if (to_string(s) == name) return s;
     }
     return std::nullopt;

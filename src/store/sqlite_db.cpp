@@ -117,14 +117,21 @@ void Db::busy_timeout(std::chrono::milliseconds timeout) {
 
 Transaction::Transaction(Db& db, Behavior behavior) : db_(db) {
     switch (behavior) {
-        case Behavior::deferred: db_.exec("BEGIN DEFERRED"); break;
-        case Behavior::immediate: db_.exec("BEGIN IMMEDIATE"); break;
-        case Behavior::exclusive: db_.exec("BEGIN EXCLUSIVE"); break;
+        case Behavior::deferred:
+            db_.exec("BEGIN DEFERRED");
+            break;
+        case Behavior::immediate:
+            db_.exec("BEGIN IMMEDIATE");
+            break;
+        case Behavior::exclusive:
+            db_.exec("BEGIN EXCLUSIVE");
+            break;
     }
 }
 
 Transaction::~Transaction() {
-    // SQLite rolls back by itself after some errors (e.g. SQLITE_FULL); only roll back what is open.
+    // SQLite rolls back by itself after some errors (e.g. SQLITE_FULL); only roll back what is
+    // open.
     if (!done_ && db_.in_transaction()) {
         sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
     }

@@ -17,19 +17,19 @@
 namespace clarity::store::sqlite {
 
 class SqliteFailure : public std::runtime_error {
-public:
+  public:
     SqliteFailure(int code, std::string message)
         : std::runtime_error(std::move(message)), code_(code) {}
     /// Extended result code.
     int code() const noexcept { return code_; }
     int primary() const noexcept { return code_ & 0xff; }
 
-private:
+  private:
     int code_;
 };
 
 class Stmt {
-public:
+  public:
     Stmt(sqlite3* db, std::string_view sql);
     ~Stmt();
     Stmt(const Stmt&) = delete;
@@ -60,14 +60,14 @@ public:
         return is_null(col) ? std::nullopt : std::optional<std::int64_t>(int64(col));
     }
 
-private:
+  private:
     sqlite3* db_;
     sqlite3_stmt* stmt_ = nullptr;
 };
 
 /// Resets a cached statement when the scope ends.
 class Use {
-public:
+  public:
     explicit Use(Stmt& s) : s_(s) {}
     ~Use() { s_.reset(); }
     Use(const Use&) = delete;
@@ -75,14 +75,14 @@ public:
     Stmt* operator->() { return &s_; }
     Stmt& operator*() { return s_; }
 
-private:
+  private:
     Stmt& s_;
 };
 
 enum class OpenMode { read_write, read_only };
 
 class Db {
-public:
+  public:
     /// Opens `path`. Throws SqliteFailure.
     Db(const std::string& path, OpenMode mode);
     ~Db();
@@ -102,7 +102,7 @@ public:
     bool in_transaction() const noexcept { return sqlite3_get_autocommit(db_) == 0; }
     void busy_timeout(std::chrono::milliseconds timeout);
 
-private:
+  private:
     sqlite3* db_ = nullptr;
     std::unordered_map<const char*, std::unique_ptr<Stmt>> cache_;
 };
@@ -115,14 +115,14 @@ enum class Behavior { deferred, immediate, exclusive };
 /// Begins on construction; rolls back on destruction unless commit() succeeded. Never throws
 /// from the destructor.
 class Transaction {
-public:
+  public:
     explicit Transaction(Db& db, Behavior behavior = Behavior::immediate);
     ~Transaction();
     Transaction(const Transaction&) = delete;
     Transaction& operator=(const Transaction&) = delete;
     void commit();
 
-private:
+  private:
     Db& db_;
     bool done_ = false;
 };

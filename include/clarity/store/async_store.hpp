@@ -20,7 +20,7 @@
 namespace clarity::store {
 
 class AsyncStore {
-public:
+  public:
     /// Starts the store thread. `store` must outlive this object.
     explicit AsyncStore(Store& store);
     /// Finishes queued calls, then joins the store thread.
@@ -44,7 +44,7 @@ public:
 
     Store& store() noexcept { return store_; }
 
-private:
+  private:
     struct Worker;
     Store& store_;
     std::unique_ptr<Worker> worker_;

@@ -52,7 +52,7 @@ RetryPolicy retry_policy_from_config(const core::ConfigNode& node);
 /// Thrown when a store cannot be opened (missing directory, schema from a newer version, not a
 /// database). The message says what to do.
 class StoreOpenError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 

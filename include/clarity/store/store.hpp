@@ -43,9 +43,9 @@ struct NewJob {
     std::string connection;       ///< integration pair name (config `connections[].name`)
     std::string flow;             ///< flow name, e.g. "order_import"
     std::string idempotency_key;  ///< unique per (connection, flow); redeliveries are duplicates
-    std::string entity_key;  ///< jobs sharing it (per connection) run one at a time, in order;
-                             ///< empty = no ordering constraint
-    std::string payload;     ///< opaque text (JSON by convention)
+    std::string entity_key;       ///< jobs sharing it (per connection) run one at a time, in order;
+                                  ///< empty = no ordering constraint
+    std::string payload;          ///< opaque text (JSON by convention)
     std::optional<TimePoint> run_after;  ///< earliest start; default now
     int priority = 0;                    ///< higher runs first
 };
@@ -54,7 +54,7 @@ enum class EnqueueOutcome { enqueued, duplicate };
 
 struct EnqueueResult {
     EnqueueOutcome outcome = EnqueueOutcome::enqueued;
-    JobId id = 0;  ///< the new job, or the job that first used the key (0 if already purged)
+    JobId id = 0;  ///< the new job, or the job that first used the key (its row may be purged)
 };
 
 /// A job handed to a worker. `attempt` identifies this claim: ack/retry/fail/extend with a stale
@@ -163,7 +163,7 @@ struct AuditEntry {
 /// The writes of one transaction. Valid only inside `Store::transact`; everything done through it
 /// commits together when the body returns success, or not at all.
 class WriteTx {
-public:
+  public:
     virtual ~WriteTx() = default;
     /// Inserts the job unless its (connection, flow, idempotency key) is known: then `duplicate`
     /// and nothing is written.
@@ -190,7 +190,7 @@ struct RetryPolicy {
 
 /// The abstract store. Implementations: SQLite (open_store with a file path).
 class Store {
-public:
+  public:
     virtual ~Store() = default;
 
     /// Runs `body` in one write transaction: commits when it returns success, rolls back when it

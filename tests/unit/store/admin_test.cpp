@@ -9,7 +9,7 @@ using namespace std::chrono_literals;
 using test::job;
 
 class DeadLetters : public ::testing::Test, public test::StoreFixture {
-protected:
+  protected:
     void SetUp() override {
         open();
         // Three dead letters: two order_import (permanent, auth), one settlement (permanent).

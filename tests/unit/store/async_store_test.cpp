@@ -1,3 +1,5 @@
+#include "clarity/store/async_store.hpp"
+
 #include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -6,7 +8,6 @@
 #include <stdexcept>
 #include <thread>
 
-#include "clarity/store/async_store.hpp"
 #include "store_fixture.hpp"
 
 namespace clarity::store {

@@ -77,8 +77,8 @@ TEST(Backoff, FullJitterBetweenZeroAndTheCappedExponential) {
 }
 
 TEST(JobStates, RoundTripNames) {
-    for (auto s : {JobState::ready, JobState::leased, JobState::waiting, JobState::done,
-                   JobState::dead}) {
+    for (auto s :
+         {JobState::ready, JobState::leased, JobState::waiting, JobState::done, JobState::dead}) {
         EXPECT_EQ(parse_job_state(to_string(s)), s);
     }
     EXPECT_FALSE(parse_job_state("finished"));

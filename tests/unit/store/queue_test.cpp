@@ -9,7 +9,7 @@ using namespace std::chrono_literals;
 using test::job;
 
 class Queue : public ::testing::Test, public test::StoreFixture {
-protected:
+  protected:
     void SetUp() override { open(); }
     Store& s() { return *store; }
 };
@@ -224,7 +224,8 @@ TEST_F(Queue, RetryUsesFullJitterExponentialBackoffCappedPerFlow) {
     for (auto hi : expected_hi) {
         auto c = s().claim(1);
         ASSERT_EQ(c->size(), 1u);
-        auto state = s().retry((*c)[0].id, (*c)[0].attempt, make_error(ErrorKind::transient, "503"));
+        auto state =
+            s().retry((*c)[0].id, (*c)[0].attempt, make_error(ErrorKind::transient, "503"));
         ASSERT_TRUE(state);
         EXPECT_EQ(*state, JobState::ready);
         EXPECT_EQ(random.last_hi, static_cast<std::uint64_t>(hi));
@@ -257,7 +258,8 @@ TEST_F(Queue, RunningOutOfAttemptsDeadLettersWithHistory) {
         auto c = s().claim(1);
         ASSERT_EQ(c->size(), 1u);
         id = (*c)[0].id;
-        auto st = s().retry(id, i, make_error(ErrorKind::transient, "timeout " + std::to_string(i)));
+        auto st =
+            s().retry(id, i, make_error(ErrorKind::transient, "timeout " + std::to_string(i)));
         EXPECT_EQ(*st, i < 3 ? JobState::ready : JobState::dead);
         clock.advance(1s);
     }
@@ -359,9 +361,11 @@ TEST_F(Queue, MetricsExposeJobsDeadLettersAgeAndLatency) {
     clock.advance(30s);
     const auto text = registry.render();
     EXPECT_NE(text.find(R"(clarity_store_jobs{flow="order_import",state="ready"} 1)"),
-              std::string::npos) << text;
+              std::string::npos)
+        << text;
     EXPECT_NE(text.find(R"(clarity_store_dead_letters{flow="order_import",error_kind="auth"} 1)"),
-              std::string::npos) << text;
+              std::string::npos)
+        << text;
     EXPECT_NE(text.find("clarity_store_oldest_ready_age_seconds 30"), std::string::npos) << text;
     EXPECT_NE(text.find("clarity_store_claim_seconds_count 1"), std::string::npos) << text;
     store.reset();

@@ -44,6 +44,28 @@ TEST_F(Schema, RefusesADatabaseFromANewerVersion) {
     }
 }
 
+TEST_F(Schema, AFailingMigrationLeavesNothingBehind) {
+    // A stray table makes migration 1 fail half-way: none of its tables may remain.
+    raw_int("CREATE TABLE audit (x)");
+    EXPECT_THROW(open(), StoreOpenError);
+    EXPECT_EQ(raw_int("PRAGMA user_version"), 0);
+    EXPECT_EQ(raw_int("SELECT count(*) FROM sqlite_master WHERE name = 'jobs'"), 0);
+}
+
+TEST_F(Schema, JobIdsAreNeverReusedSoStaleClaimsCannotMatch) {
+    options.done_retention = 1s;
+    open();
+    ASSERT_TRUE(store->enqueue(job("first")));
+    auto c = store->claim(1).value();
+    ASSERT_TRUE(store->ack(c[0].id, 1));
+    clock.advance(2s);
+    ASSERT_EQ(store->purge_expired()->done_jobs, 1);
+    auto next = store->enqueue(job("second")).value();
+    EXPECT_GT(next.id, c[0].id);
+    ASSERT_EQ(store->claim(1)->size(), 1u);
+    EXPECT_EQ(store->ack(c[0].id, 1).error().kind, ErrorKind::conflict);
+}
+
 TEST_F(Schema, NotADatabaseGivesAClearMessage) {
     std::ofstream(options.path) << "this is not a database, just some text long enough to fail";
     try {

@@ -13,7 +13,7 @@ namespace clarity::store::test {
 
 /// Answers `hi` (the largest allowed value) unless told a fraction.
 class ScriptedRandom final : public Random {
-public:
+  public:
     std::uint64_t uniform(std::uint64_t lo, std::uint64_t hi) override {
         last_hi = hi;
         return lo + static_cast<std::uint64_t>(static_cast<double>(hi - lo) * fraction);
@@ -33,7 +33,7 @@ inline NewJob job(std::string key, std::string entity = {}, std::string flow = "
 }
 
 class StoreFixture {
-public:
+  public:
     StoreFixture() { options.path = (dir / "store.db").string(); }
     Store& open() {
         store = open_store(options, {clock, random, metrics});
@@ -42,7 +42,8 @@ public:
     /// Raw connection for checks the interface does not offer.
     std::int64_t raw_int(const std::string& sql) const {
         sqlite3* db = nullptr;
-        sqlite3_open_v2(options.path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);
+        sqlite3_open_v2(options.path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                        nullptr);
         sqlite3_stmt* s = nullptr;
         sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr);
         std::int64_t out = -1;
