@@ -5,6 +5,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <memory>
+#include <mutex>
 
 #include "clarity/core/version.hpp"
 
@@ -106,7 +108,9 @@ void register_process_metrics(core::MetricsRegistry& registry) {
     // A counter cannot be read by callback; advance it to the kernel's figure before each render.
     auto& cpu = registry.counter("process_cpu_seconds_total",
                                  "User and system CPU time spent, in seconds.");
-    registry.add_collector([&cpu] {
+    auto guard = std::make_shared<std::mutex>();  // two renders at once must not add twice
+    registry.add_collector([&cpu, guard] {
+        std::lock_guard lock(*guard);
         const double now = cpu_seconds();
         if (now > cpu.value()) cpu.inc(now - cpu.value());
     });

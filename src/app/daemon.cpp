@@ -61,32 +61,6 @@ struct Daemon {
     bool stopping = false;
 };
 
-asio::awaitable<void> ping_watchdog(Daemon* d, std::chrono::milliseconds interval) {
-    while (!d->stopping) {
-        notify("WATCHDOG=1");
-        d->watchdog.expires_after(interval);
-        auto [ec] = co_await d->watchdog.async_wait(asio::as_tuple(asio::use_awaitable));
-        if (ec) break;
-    }
-}
-
-// Waits for SIGTERM/SIGINT, then stops in order: readiness off, no new connections, in-flight
-// requests finish (bounded by daemon.shutdown_timeout), then the event loop ends.
-asio::awaitable<void> stop_on_signal(Daemon* d) {
-    auto [ec, signal] = co_await d->signals.async_wait(asio::as_tuple(asio::use_awaitable));
-    if (ec) co_return;
-    d->stopping = true;
-    d->log.info("received {}; stopping (deadline {} ms)", signal == SIGTERM ? "SIGTERM" : "SIGINT",
-                d->settings.daemon.shutdown_timeout.count());
-    notify("STOPPING=1");
-    d->watchdog.cancel();
-    // MERGE: stop the engine and the pollers here, with the same deadline, before the admin
-    // server (so /readyz answers until the work has drained).
-    co_await d->admin.shutdown(d->settings.daemon.shutdown_timeout);
-    d->signals.cancel();
-    d->io.stop();
-}
-
 struct LogFailure {
     core::Log log;
     void operator()(std::exception_ptr e) const {
@@ -98,6 +72,41 @@ struct LogFailure {
         }
     }
 };
+
+asio::awaitable<void> ping_watchdog(Daemon* d, std::chrono::milliseconds interval) {
+    while (!d->stopping) {
+        notify("WATCHDOG=1");
+        d->watchdog.expires_after(interval);
+        auto [ec] = co_await d->watchdog.async_wait(asio::as_tuple(asio::use_awaitable));
+        if (ec) break;
+    }
+}
+
+// Waits for SIGTERM/SIGINT, then stops in order: readiness off, no new connections, in-flight
+// requests finish (bounded by daemon.shutdown_timeout), then the event loop ends.
+asio::awaitable<void> exit_on_second_signal(Daemon* d) {
+    auto [ec, signal] = co_await d->signals.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (ec) co_return;
+    d->log.warn("received a second {}; exiting without waiting for work in flight",
+                signal == SIGTERM ? "SIGTERM" : "SIGINT");
+    d->io.stop();
+}
+
+asio::awaitable<void> stop_on_signal(Daemon* d) {
+    auto [ec, signal] = co_await d->signals.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (ec) co_return;
+    asio::co_spawn(d->io, exit_on_second_signal(d), LogFailure{d->log});
+    d->stopping = true;
+    d->log.info("received {}; stopping (deadline {} ms)", signal == SIGTERM ? "SIGTERM" : "SIGINT",
+                d->settings.daemon.shutdown_timeout.count());
+    notify("STOPPING=1");
+    d->watchdog.cancel();
+    // MERGE: stop the engine and the pollers here, with the same deadline, before the admin
+    // server (so /readyz answers until the work has drained).
+    co_await d->admin.shutdown(d->settings.daemon.shutdown_timeout);
+    d->signals.cancel();
+    d->io.stop();
+}
 
 }  // namespace
 
