@@ -1,7 +1,146 @@
+// `run`: wires the components, serves the admin API, talks to systemd and stops cleanly on
+// SIGTERM/SIGINT.
+#include <systemd/sd-daemon.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+
+#include "admin_routes.hpp"
+#include "clarity/core/log.hpp"
+#include "clarity/core/metrics.hpp"
+#include "clarity/core/version.hpp"
+#include "commands.hpp"
 #include "settings.hpp"
 
 namespace clarity::app {
 
-int run_daemon(const Settings&) { return 0; }
+namespace asio = boost::asio;
+
+namespace {
+
+// Sends a state line to systemd when NOTIFY_SOCKET is set (sd_notify is a no-op otherwise).
+void notify(const std::string& state) {
+    if (std::getenv("NOTIFY_SOCKET") != nullptr) sd_notify(0, state.c_str());
+}
+
+// WATCHDOG=1 at the configured interval, else at half of systemd's WatchdogSec.
+std::optional<std::chrono::milliseconds> watchdog_interval(const DaemonOptions& options) {
+    if (std::getenv("NOTIFY_SOCKET") == nullptr) return std::nullopt;
+    if (options.watchdog_interval) return options.watchdog_interval;
+    std::uint64_t usec = 0;
+    if (sd_watchdog_enabled(0, &usec) > 0 && usec > 0) {
+        return std::chrono::milliseconds(std::max<std::uint64_t>(usec / 2000, 1));
+    }
+    return std::nullopt;
+}
+
+struct Daemon {
+    explicit Daemon(const Settings& s)
+        : settings(s),
+          signals(io, SIGINT, SIGTERM),
+          watchdog(io),
+          admin(io, s.admin),
+          log("daemon") {}
+
+    const Settings& settings;
+    asio::io_context io{1};
+    asio::signal_set signals;
+    asio::steady_timer watchdog;
+    core::MetricsRegistry metrics;
+    Readiness readiness;
+    net::HttpServer admin;
+    core::Log log;
+    bool stopping = false;
+};
+
+struct LogFailure {
+    core::Log log;
+    void operator()(std::exception_ptr e) const {
+        if (!e) return;
+        try {
+            std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+            log.critical("daemon task failed: {}", ex.what());
+        }
+    }
+};
+
+asio::awaitable<void> ping_watchdog(Daemon* d, std::chrono::milliseconds interval) {
+    while (!d->stopping) {
+        notify("WATCHDOG=1");
+        d->watchdog.expires_after(interval);
+        auto [ec] = co_await d->watchdog.async_wait(asio::as_tuple(asio::use_awaitable));
+        if (ec) break;
+    }
+}
+
+// Waits for SIGTERM/SIGINT, then stops in order: readiness off, no new connections, in-flight
+// requests finish (bounded by daemon.shutdown_timeout), then the event loop ends.
+asio::awaitable<void> exit_on_second_signal(Daemon* d) {
+    auto [ec, signal] = co_await d->signals.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (ec) co_return;
+    d->log.warn("received a second {}; exiting without waiting for work in flight",
+                signal == SIGTERM ? "SIGTERM" : "SIGINT");
+    d->io.stop();
+}
+
+asio::awaitable<void> stop_on_signal(Daemon* d) {
+    auto [ec, signal] = co_await d->signals.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (ec) co_return;
+    asio::co_spawn(d->io, exit_on_second_signal(d), LogFailure{d->log});
+    d->stopping = true;
+    d->log.info("received {}; stopping (deadline {} ms)", signal == SIGTERM ? "SIGTERM" : "SIGINT",
+                d->settings.daemon.shutdown_timeout.count());
+    notify("STOPPING=1");
+    d->watchdog.cancel();
+    // MERGE: stop the engine and the pollers here, with the same deadline, before the admin
+    // server (so /readyz answers until the work has drained).
+    co_await d->admin.shutdown(d->settings.daemon.shutdown_timeout);
+    d->signals.cancel();
+    d->io.stop();
+}
+
+}  // namespace
+
+int run_daemon(const Settings& settings) {
+    core::configure_logging(settings.log);
+    Daemon d(settings);
+
+    register_process_metrics(d.metrics);
+    d.readiness.add("daemon", [&d]() -> std::optional<std::string> {
+        if (d.stopping) return "stopping";
+        return std::nullopt;
+    });
+    // MERGE: open the store, build connectors and the engine from settings.root here; register
+    // their readiness checks (store open, each connection's last check) and metrics.
+    add_health_routes(d.admin, d.readiness, d.metrics);
+
+    try {
+        d.admin.listen();
+    } catch (const std::exception& e) {
+        fail(kExitRuntime, e.what());
+    }
+    d.admin.start();
+    asio::co_spawn(d.io, stop_on_signal(&d), LogFailure{d.log});
+    if (auto interval = watchdog_interval(settings.daemon)) {
+        asio::co_spawn(d.io, ping_watchdog(&d, *interval), LogFailure{d.log});
+    }
+
+    const std::string listening = settings.admin.host + ":" + std::to_string(d.admin.port());
+    d.log.info("{} {} started; admin server listening on {}", kProductName, kVersion, listening);
+    notify("READY=1\nSTATUS=admin server listening on " + listening);
+
+    d.io.run();
+    d.log.info("stopped");
+    return kExitOk;
+}
 
 }  // namespace clarity::app

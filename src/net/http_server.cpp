@@ -1,6 +1,28 @@
 #include "clarity/net/http_server.hpp"
 
+#include <atomic>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+#include <map>
+#include <set>
+#include <variant>
+
+#include "clarity/core/log.hpp"
+
 namespace clarity::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+using tcp = asio::ip::tcp;
 
 core::ConfigSpec http_server_config_spec() {
     using core::ConfigType;
@@ -63,6 +85,7 @@ HttpServerOptions http_server_options_from_config(const core::ConfigNode& node) 
     try {
         port = core::parse_int(listen.substr(colon + 1));
     } catch (const core::ConfigError&) {
+        port = -1;
     }
     if (port < 0 || port > 65535) {
         throw core::ConfigError(where + ": '" + listen + "' has no valid port (0-65535)");
@@ -76,5 +99,355 @@ HttpServerOptions http_server_options_from_config(const core::ConfigNode& node) 
     o.max_connections = static_cast<std::size_t>(positive(node, "max_connections"));
     return o;
 }
+
+namespace {
+
+using Strand = asio::strand<asio::io_context::executor_type>;
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+
+struct Route {
+    Access access = Access::open;
+    std::variant<AsyncHandler, SyncHandler> handler;
+};
+
+// A connection known to the server, so shutdown can close idle ones and, at the deadline, all.
+struct Connection {
+    beast::tcp_stream* stream = nullptr;
+    bool busy = false;  // between a complete request and the end of its response
+};
+
+// Constant-time comparison: the token check must not leak how many leading bytes matched.
+bool equal_secret(std::string_view a, std::string_view b) {
+    unsigned char diff = a.size() == b.size() ? 0 : 1;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        diff |= static_cast<unsigned char>(a[i] ^ (i < b.size() ? b[i] : 0));
+    }
+    return diff == 0;
+}
+
+ServerResponse plain(int status, std::string body) {
+    ServerResponse r;
+    r.status = status;
+    r.body = std::move(body);
+    return r;
+}
+
+}  // namespace
+
+// Everything a running server shares between its coroutines; touched only on `strand`.
+struct ServerState {
+    ServerState(asio::io_context& io_, HttpServerOptions options_)
+        : io(io_),
+          options(std::move(options_)),
+          strand(asio::make_strand(io_)),
+          acceptor(strand),
+          done(strand),
+          log("admin.http") {}
+
+    asio::io_context& io;
+    HttpServerOptions options;
+    Strand strand;
+    tcp::acceptor acceptor;
+    asio::steady_timer done;  // cancelled when the last connection leaves during shutdown
+    core::Log log;
+    std::map<std::string, std::map<std::string, Route>> routes;  // path -> method -> route
+    std::map<std::uint64_t, Connection*> connections;
+    std::atomic<std::size_t> connection_count{0};
+    std::uint64_t next_id = 0;
+    bool stopping = false;
+
+    void leave(std::uint64_t id) {
+        connections.erase(id);
+        connection_count = connections.size();
+        if (stopping && connections.empty()) done.cancel();
+    }
+
+    std::optional<ServerResponse> check_access(Access access, const ServerRequest& req) const {
+        if (access == Access::open) return std::nullopt;
+        if (!options.token) {
+            if (access == Access::token_if_set) return std::nullopt;
+            return plain(403, "forbidden: this endpoint needs admin.token to be configured\n");
+        }
+        const auto auth = req.header("Authorization");
+        constexpr std::string_view kBearer = "Bearer ";
+        if (auth && auth->size() > kBearer.size() && auth->substr(0, kBearer.size()) == kBearer &&
+            equal_secret(auth->substr(kBearer.size()), options.token->reveal())) {
+            return std::nullopt;
+        }
+        ServerResponse r = plain(401, "unauthorized: send Authorization: Bearer <admin.token>\n");
+        r.headers.emplace_back("WWW-Authenticate", "Bearer");
+        return r;
+    }
+};
+
+struct HttpServer::Impl : ServerState {
+    using ServerState::ServerState;
+};
+
+namespace {
+
+ServerRequest to_server_request(Request& req) {
+    ServerRequest out;
+    out.method = std::string(req.method_string());
+    out.target = std::string(req.target());
+    const auto q = out.target.find('?');
+    out.path = out.target.substr(0, q);
+    if (q != std::string::npos) out.query = out.target.substr(q + 1);
+    for (const auto& field : req) {
+        out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    }
+    out.body = std::move(req.body());
+    return out;
+}
+
+Response to_beast(const ServerResponse& r, unsigned version, bool keep_alive) {
+    Response res{static_cast<http::status>(r.status), version};
+    res.set(http::field::server, "clarity-connect");
+    res.set(http::field::content_type, r.content_type);
+    res.set(http::field::cache_control, "no-store");
+    for (const auto& [k, v] : r.headers) res.set(k, v);
+    res.body() = r.body;
+    res.keep_alive(keep_alive);
+    res.prepare_payload();
+    return res;
+}
+
+asio::awaitable<ServerResponse> dispatch(std::shared_ptr<ServerState> self, ServerRequest req) {
+    const auto path_it = self->routes.find(req.path);
+    if (path_it == self->routes.end()) co_return plain(404, "not found\n");
+    const auto route_it = path_it->second.find(req.method);
+    if (route_it == path_it->second.end()) {
+        ServerResponse r = plain(405, "method not allowed\n");
+        std::string allow;
+        for (const auto& [method, route] : path_it->second) {
+            allow += (allow.empty() ? "" : ", ") + method;
+        }
+        r.headers.emplace_back("Allow", allow);
+        co_return r;
+    }
+    const Route route = route_it->second;  // copy: routes may not change, but stay safe
+    if (auto denied = self->check_access(route.access, req)) co_return *denied;
+    try {
+        if (const auto* sync = std::get_if<SyncHandler>(&route.handler)) co_return (*sync)(req);
+        co_return co_await std::get<AsyncHandler>(route.handler)(std::move(req));
+    } catch (const std::exception& e) {
+        self->log.error("handler for {} failed: {}", route_it->first, e.what());
+    }
+    co_return plain(500, "internal error\n");
+}
+
+// Lingering close: after an early response (413), read and discard what the client is still
+// sending for a moment, so closing does not reset the connection before it reads the response.
+asio::awaitable<void> drain_and_close(beast::tcp_stream& stream) {
+    beast::error_code ec;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream.expires_after(std::chrono::seconds(1));
+    std::array<char, 4096> scratch{};
+    std::size_t total = 0;
+    while (total < 4 * 1024 * 1024) {
+        auto [read_ec, n] = co_await stream.async_read_some(asio::buffer(scratch),
+                                                            asio::as_tuple(asio::use_awaitable));
+        if (read_ec) break;
+        total += n;
+    }
+    stream.close();
+}
+
+asio::awaitable<void> run_session(std::shared_ptr<ServerState> self, tcp::socket socket) {
+    beast::tcp_stream stream(std::move(socket));
+    Connection conn{&stream, false};
+    const std::uint64_t id = self->next_id++;
+    self->connections.emplace(id, &conn);
+    self->connection_count = self->connections.size();
+    struct Leave {
+        ServerState* impl;
+        std::uint64_t id;
+        ~Leave() { impl->leave(id); }
+    } leave{self.get(), id};
+
+    beast::flat_buffer buffer;
+    for (;;) {
+        if (self->stopping) break;
+        http::request_parser<http::string_body> parser;
+        parser.header_limit(static_cast<std::uint32_t>(
+            std::min<std::size_t>(self->options.max_header_bytes, UINT32_MAX)));
+        parser.body_limit(self->options.max_body_bytes);
+        stream.expires_after(self->options.request_timeout);
+        auto [ec, n] =
+            co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+        if (ec) {
+            if (ec == http::error::header_limit || ec == http::error::body_limit) {
+                const bool header = ec == http::error::header_limit;
+                self->log.info("request {} too large; answered 413", header ? "header" : "body");
+                auto res = to_beast(
+                    plain(413, header ? "request header too large\n" : "request body too large\n"),
+                    11, false);
+                stream.expires_after(std::chrono::seconds(5));
+                co_await http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+                co_await drain_and_close(stream);
+                co_return;
+            }
+            if (ec == beast::error::timeout) {
+                self->log.debug("client did not send a whole request within {} ms; dropped",
+                                self->options.request_timeout.count());
+            } else if (ec.category() == beast::error_code(http::error::end_of_stream).category() &&
+                       ec != http::error::end_of_stream && ec != http::error::partial_message) {
+                // A parse error: the client is not speaking HTTP/1.1 correctly.
+                auto res = to_beast(plain(400, "bad request\n"), 11, false);
+                stream.expires_after(std::chrono::seconds(5));
+                co_await http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+            }
+            break;
+        }
+        conn.busy = true;
+        Request req = parser.release();
+        const unsigned version = req.version();
+        const bool wants_keep_alive = req.keep_alive();
+        ServerResponse out = co_await dispatch(self, to_server_request(req));
+        auto res = to_beast(out, version, wants_keep_alive && !self->stopping);
+        stream.expires_after(self->options.request_timeout);
+        auto [write_ec, written] =
+            co_await http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+        conn.busy = false;
+        if (write_ec || !res.keep_alive()) break;
+    }
+    beast::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream.close();
+}
+
+asio::awaitable<void> reject_busy(tcp::socket socket) {
+    beast::tcp_stream stream(std::move(socket));
+    auto res = to_beast(plain(503, "too many connections\n"), 11, false);
+    res.set(http::field::retry_after, "1");
+    stream.expires_after(std::chrono::seconds(2));
+    co_await http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+    co_await drain_and_close(stream);
+}
+
+struct LogFailure {
+    core::Log log;
+    const char* what;
+    void operator()(std::exception_ptr e) const {
+        if (!e) return;
+        try {
+            std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+            log.error("{} failed: {}", what, ex.what());
+        }
+    }
+};
+
+asio::awaitable<void> accept_loop(std::shared_ptr<ServerState> self) {
+    for (;;) {
+        auto [ec, socket] =
+            co_await self->acceptor.async_accept(self->strand, asio::as_tuple(asio::use_awaitable));
+        if (self->stopping || ec == asio::error::operation_aborted) co_return;
+        if (ec) {
+            // E.g. out of file descriptors: say so, and pause rather than spin.
+            self->log.warn("accept failed: {}", ec.message());
+            asio::steady_timer pause(self->strand, std::chrono::milliseconds(100));
+            co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+            continue;
+        }
+        if (self->connections.size() >= self->options.max_connections) {
+            self->log.warn("connection limit ({}) reached; answered 503",
+                           self->options.max_connections);
+            asio::co_spawn(self->strand, reject_busy(std::move(socket)),
+                           LogFailure{self->log, "rejecting a connection"});
+            continue;
+        }
+        asio::co_spawn(self->strand, run_session(self, std::move(socket)),
+                       LogFailure{self->log, "admin HTTP session"});
+    }
+}
+
+asio::awaitable<void> shutdown_on_strand(std::shared_ptr<ServerState> self,
+                                         std::chrono::milliseconds deadline) {
+    self->stopping = true;
+    beast::error_code ignored;
+    self->acceptor.close(ignored);
+    for (auto& [id, conn] : self->connections) {
+        if (!conn->busy) conn->stream->close();  // idle keep-alive or half-sent request
+    }
+    if (!self->connections.empty()) {
+        self->done.expires_after(deadline);
+        co_await self->done.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    if (!self->connections.empty()) {
+        self->log.warn("{} request(s) still running after the {} ms shutdown deadline; closing",
+                       self->connections.size(), deadline.count());
+        for (auto& [id, conn] : self->connections) conn->stream->close();
+    }
+}
+
+}  // namespace
+
+HttpServer::HttpServer(boost::asio::io_context& io, HttpServerOptions options)
+    : impl_(std::make_shared<Impl>(io, std::move(options))) {}
+
+HttpServer::~HttpServer() {
+    beast::error_code ignored;
+    impl_->acceptor.close(ignored);
+}
+
+void HttpServer::route(std::string method, std::string path, Access access, AsyncHandler handler) {
+    impl_->routes[std::move(path)][std::move(method)] = Route{access, std::move(handler)};
+}
+
+void HttpServer::route(std::string method, std::string path, Access access, SyncHandler handler) {
+    impl_->routes[std::move(path)][std::move(method)] = Route{access, std::move(handler)};
+}
+
+void HttpServer::listen() {
+    const auto& o = impl_->options;
+    const std::string where =
+        (o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host) + ":" +
+        std::to_string(o.port);
+    beast::error_code ec;
+    tcp::endpoint endpoint;
+    const auto address = asio::ip::make_address(o.host, ec);
+    if (!ec) {
+        endpoint = tcp::endpoint(address, o.port);
+    } else {
+        tcp::resolver resolver(impl_->io);
+        auto results =
+            resolver.resolve(o.host, std::to_string(o.port),
+                             tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+        if (ec || results.empty()) {
+            throw std::runtime_error("cannot listen on " + where + ": cannot resolve host '" +
+                                     o.host + "': " + ec.message());
+        }
+        endpoint = results.begin()->endpoint();
+    }
+    auto& acceptor = impl_->acceptor;
+    acceptor.open(endpoint.protocol(), ec);
+    if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor.bind(endpoint, ec);
+    if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+        beast::error_code ignored;
+        acceptor.close(ignored);
+        throw std::runtime_error("cannot listen on " + where + ": " + ec.message());
+    }
+}
+
+std::uint16_t HttpServer::port() const {
+    beast::error_code ec;
+    const auto endpoint = impl_->acceptor.local_endpoint(ec);
+    return ec ? 0 : endpoint.port();
+}
+
+void HttpServer::start() {
+    asio::co_spawn(impl_->strand, accept_loop(impl_), LogFailure{impl_->log, "admin HTTP accept"});
+}
+
+boost::asio::awaitable<void> HttpServer::shutdown(std::chrono::milliseconds deadline) {
+    co_await asio::co_spawn(impl_->strand, shutdown_on_strand(impl_, deadline),
+                            asio::use_awaitable);
+}
+
+std::size_t HttpServer::connection_count() const { return impl_->connection_count.load(); }
 
 }  // namespace clarity::net
