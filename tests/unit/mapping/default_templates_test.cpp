@@ -40,6 +40,15 @@ StaticOdooSchema odoo18_schema() {
     s.add("product.template", "name", {"char", "", {}});
     s.add("product.template", "description_sale", {"text", "", {}});
     s.add("product.template", "x_studio_material", {"char", "", {}});
+    for (const auto* f :
+         {"name", "street", "street2", "city", "zip", "phone", "email", "company_name", "vat"}) {
+        s.add("res.partner", f, {"char", "", {}});
+    }
+    s.add("res.partner", "type", {"selection", "", {"contact", "invoice", "delivery", "other"}});
+    s.add("res.partner", "country_id", {"many2one", "res.country", {}});
+    s.add("res.partner", "state_id", {"many2one", "res.country.state", {}});
+    s.add("res.country", "code", {"char", "", {}});
+    s.add("res.country.state", "code", {"char", "", {}});
     return s;
 }
 
@@ -52,7 +61,8 @@ model::Order decoded(std::shared_ptr<const Value> doc) {
 
 TEST(DefaultTemplates, AllLoadAndPassTheOdoo18SchemaCheck) {
     const auto schema = odoo18_schema();
-    for (const auto* flow : {"order_import", "product_export", "shipment_confirm"}) {
+    for (const auto* flow :
+         {"order_import", "partner_import", "product_export", "shipment_confirm"}) {
         auto t = default_template(flow);
         EXPECT_EQ(t.flow(), flow);
         const auto problems = t.check_schema(schema);
@@ -122,6 +132,26 @@ TEST(DefaultTemplates, ShippedFbaOrderGoesToTheAmazonWarehouse) {
     EXPECT_EQ(r.lookups.at(0).key.as_string(), "AMZ");
     EXPECT_EQ(r.outputs.find("ship_to_country_code")->as_string(), "JP");
     EXPECT_EQ(r.outputs.find("ship_to_zip")->as_string(), "150-0002");
+}
+
+TEST(DefaultTemplates, PartnerImportLooksUpStateWithinItsCountry) {
+    auto r = map_order(default_template("partner_import"), decoded(test::v2026_get_order(0)));
+    ASSERT_TRUE(r.errors.empty()) << r.errors.front();
+    EXPECT_EQ(r.record.find("name")->as_string(), "Maria Silva Santos");
+    EXPECT_EQ(r.record.find("zip")->as_string(), "01234-567");
+    ASSERT_EQ(r.lookups.size(), 2u);
+    EXPECT_EQ(r.lookups[0].model, "res.country");
+    EXPECT_EQ(r.lookups[0].key.as_string(), "BR");
+    EXPECT_EQ(r.lookups[1].model, "res.country.state");
+    EXPECT_EQ(r.lookups[1].key.as_string(), "SP");
+    ASSERT_EQ(r.lookups[1].also.size(), 1u);
+    EXPECT_EQ(r.lookups[1].also[0].first, "country_id.code");
+    EXPECT_EQ(r.lookups[1].also[0].second.as_string(), "BR");
+    std::vector<std::optional<std::int64_t>> ids{31, std::nullopt};
+    r.resolve(ids);
+    EXPECT_TRUE(r.errors.empty());
+    EXPECT_EQ(r.record.find("country_id")->as_int(), 31);
+    EXPECT_EQ(r.record.find("state_id"), nullptr);  // on_missing: skip
 }
 
 TEST(DefaultTemplates, ShipmentConfirmMapsCarrierNames) {
