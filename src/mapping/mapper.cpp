@@ -187,17 +187,29 @@ class Runner {
             v = std::move(*converted);
         }
         if (op.lookup && !v.is_null()) {
+            std::vector<std::pair<std::string_view, Value>> also;
+            also.reserve(op.lookup->where.size());
+            for (const auto& [name, src] : op.lookup->where) {
+                Value term;
+                if (!eval(src, c, term)) {
+                    error(op, line, "lookup term " + name + " (" + src.text + ") is missing");
+                    return;
+                }
+                also.emplace_back(name, std::move(term));
+            }
             int index_of = -1;
             for (std::size_t i = 0; i < r_.lookups.size(); ++i) {
                 const auto& l = r_.lookups[i];
-                if (l.model == op.lookup->model && l.field == op.lookup->by && l.key == v) {
+                if (l.model == op.lookup->model && l.field == op.lookup->by && l.key == v &&
+                    l.also == also) {
                     index_of = static_cast<int>(i);
                     break;
                 }
             }
             if (index_of < 0) {
                 index_of = static_cast<int>(r_.lookups.size());
-                r_.lookups.push_back(LookupRequest{op.lookup->model, op.lookup->by, v, op.where});
+                r_.lookups.push_back(
+                    LookupRequest{op.lookup->model, op.lookup->by, v, op.where, std::move(also)});
             }
             Value placeholder = Value::object();
             placeholder.set("lookup", Value(op.lookup->model));

@@ -84,6 +84,9 @@ struct Lookup {
     std::string model;
     std::string by;
     OnMissing on_missing = OnMissing::error;
+    /// Further equality terms of the search domain (`where: {country_id.code: <path>}`), e.g.
+    /// res.country.state codes repeat across countries.
+    std::vector<std::pair<std::string, Source>> where;
 };
 
 enum class Wrap : std::uint8_t { language, plain, none };

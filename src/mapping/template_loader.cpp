@@ -587,10 +587,25 @@ class Loader {
                     }
                     for (const auto& kv : l) {
                         const std::string k = kv.first.Scalar();
-                        if (k != "model" && k != "by" && k != "on_missing") {
+                        if (k != "model" && k != "by" && k != "on_missing" && k != "where") {
                             problem(kv.first, file,
                                     "field '" + op.name + "': unknown lookup key '" + k +
-                                        "' (expected model, by, on_missing)");
+                                        "' (expected model, by, on_missing, where)");
+                        }
+                    }
+                    if (const auto w = l["where"]) {
+                        if (!w.IsMap()) {
+                            problem(w, file,
+                                    "field '" + op.name +
+                                        "': lookup 'where' must map Odoo field to source path");
+                        } else {
+                            for (const auto& kv : w) {
+                                Source s;
+                                if (compile_path(kv.second.Scalar(), in_lines, s, kv.second, file,
+                                                 op.name)) {
+                                    lk.where.emplace_back(kv.first.Scalar(), std::move(s));
+                                }
+                            }
                         }
                     }
                     op.lookup = std::move(lk);

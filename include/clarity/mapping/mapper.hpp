@@ -34,6 +34,9 @@ struct LookupRequest {
     std::string_view field;
     model::Value key;
     std::string where;  ///< template file:line of the field, for messages
+    /// Further `field = value` terms the record must match (domain `[(field, '=', key),
+    /// (name, '=', value), ...]`), from the lookup's `where:`.
+    std::vector<std::pair<std::string_view, model::Value>> also;
 };
 
 struct MappingResult {

@@ -258,6 +258,32 @@ fields:
     EXPECT_FALSE(r.record.find("c")->as_bool());
 }
 
+TEST(MappingTransform, LookupWhereTermsJoinTheRequest) {
+    auto t = load(R"(
+flow: f
+target: res.partner
+fields:
+  state_id:
+    from: order.ship_to.state_or_region
+    lookup: {model: res.country.state, by: code, where: {country_id.code: order.ship_to.country_code}}
+)");
+    auto o = sample_order();
+    o.ship_to->state_or_region = "CA";
+    auto r = map_order(t, o);
+    ASSERT_TRUE(r.errors.empty());
+    ASSERT_EQ(r.lookups.size(), 1u);
+    EXPECT_EQ(r.lookups[0].also.at(0).second.as_string(), "US");
+    o.ship_to->country_code.clear();
+    auto missing = map_order(t, o);
+    ASSERT_EQ(missing.errors.size(), 1u);
+    EXPECT_EQ(missing.errors[0],
+              "t.yaml:5:3: field 'state_id': lookup term country_id.code "
+              "(order.ship_to.country_code) is missing");
+    EXPECT_EQ(load_error("flow: f\ntarget: x\nfields:\n"
+                         "  p: {from: order.status, lookup: {model: m, by: b, where: [x]}}\n"),
+              "t.yaml:4:60: field 'p': lookup 'where' must map Odoo field to source path");
+}
+
 TEST(MappingTransform, ReverseProductToListingAttributes) {
     auto t = load(R"(
 flow: product_export
