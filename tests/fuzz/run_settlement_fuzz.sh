@@ -18,10 +18,15 @@ fi
 cmake --build "$build" -j2 >/dev/null
 [ "$what" = build ] && exit 0
 mkdir -p "$build/corpus" "$build/artifacts"
+log="$build/last_run.log"
+status=0
 "$build/fuzz_settlement" -max_total_time="$what" -timeout=10 -rss_limit_mb=1024 \
     -max_len=65536 -print_final_stats=1 -artifact_prefix="$build/artifacts/" \
-    -dict="$here/settlement/settlement.dict" "$build/corpus" "$here/settlement/seeds" 2>&1 |
-    grep -E '^(#[0-9]+ +(INITED|DONE)|Done|stat::|==[0-9]+==|SUMMARY|artifact_prefix|Test unit written)' || true
-# libFuzzer exits non-zero on a finding; PIPESTATUS keeps its code through the filter.
-status=${PIPESTATUS[0]}
+    -dict="$here/settlement/settlement.dict" "$build/corpus" "$here/settlement/seeds" \
+    >"$log" 2>&1 || status=$?
+# The summary, and on a finding the sanitizer report and the reproducer's name.
+grep -E '^(#[0-9]+ +(INITED|DONE)|Done|stat::|==[0-9]+==|SUMMARY|artifact_prefix|Test unit written|    #[0-9]+ )' "$log" | head -80 || true
+if [ "$status" -ne 0 ]; then
+    echo "run_settlement_fuzz: finding (exit $status); reproduce with: $build/fuzz_settlement <artifact>" >&2
+fi
 exit "$status"
