@@ -32,6 +32,7 @@ std::size_t SettlementAggregator::bucket_for(const AccountTarget& target,
 SettlementAggregator::Resolved SettlementAggregator::resolve(const model::FinancialEvent& e,
                                                              std::uint64_t line) {
     Resolved r;
+    r.is_refund = model::is_refund_transaction(e.transaction_type);
     if (const auto* rule = map_.find(e.transaction_type, e.amount_type, e.amount_description)) {
         r.bucket = bucket_for(rule->target, false, false);
         // A refund of an amount is booked on its own line (or the rule's refund account), so the
@@ -57,8 +58,7 @@ void SettlementAggregator::add(const model::FinancialEvent& e, std::uint64_t lin
     auto it = cache_.find(key_);
     if (it == cache_.end()) it = cache_.emplace(key_, resolve(e, line)).first;
     const auto& r = it->second;
-    auto& bucket =
-        buckets_[model::is_refund_transaction(e.transaction_type) ? r.refund_bucket : r.bucket];
+    auto& bucket = buckets_[r.is_refund ? r.refund_bucket : r.bucket];
     bucket.sum += e.amount.amount;
     ++bucket.rows;
     if (r.unmapped) {

@@ -16,17 +16,19 @@ std::string lower(std::string_view s) {
     return out;
 }
 
-using Key = std::tuple<std::string, std::string, std::string>;  // order, type, description
+using Key = std::tuple<std::string, std::string, std::string, std::string>;  // order, tt, at, ad
 
 struct Side {
     Decimal sum;
     std::string transaction_type;  // as first seen, for display
+    std::string amount_type;
     std::string amount_description;
     bool present = false;
 };
 
 Key key_of(const model::FinancialEvent& e) {
-    return {e.order_id, lower(e.transaction_type), lower(e.amount_description)};
+    return {e.order_id, lower(e.transaction_type), lower(e.amount_type),
+            lower(e.amount_description)};
 }
 
 bool in_period(const model::SettlementSummary& s, const model::FinancialEvent& e) {
@@ -76,6 +78,7 @@ std::vector<ReconciliationDifference> compare_settlement_with_events(
     auto put = [](Side& side, const model::FinancialEvent& e) {
         if (!side.present) {
             side.transaction_type = e.transaction_type;
+            side.amount_type = e.amount_type;
             side.amount_description = e.amount_description;
             side.present = true;
         }
@@ -92,6 +95,7 @@ std::vector<ReconciliationDifference> compare_settlement_with_events(
         d.order_id = std::get<0>(key);
         const Side& shown = s.present ? s : ev;
         d.transaction_type = shown.transaction_type;
+        d.amount_type = shown.amount_type;
         d.amount_description = shown.amount_description;
         d.settlement_amount = s.sum;
         d.events_amount = ev.sum;

@@ -87,6 +87,7 @@ class SettlementAggregator {
     struct Resolved {
         std::size_t bucket = 0;
         std::size_t refund_bucket = 0;
+        bool is_refund = false;  ///< the key's transaction type is a refund
         std::optional<std::size_t> unmapped;
     };
 

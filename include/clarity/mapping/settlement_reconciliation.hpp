@@ -46,6 +46,7 @@ struct ReconciliationDifference {
     DifferenceKind kind = DifferenceKind::amount_differs;
     std::string order_id;  ///< "" for account-level amounts
     std::string transaction_type;
+    std::string amount_type;
     std::string amount_description;
     model::Decimal settlement_amount;
     model::Decimal events_amount;
@@ -55,8 +56,8 @@ struct ReconciliationDifference {
 };
 
 /// Compares settlement rows with financial events, matched on (order id, transaction type,
-/// amount description) with case-insensitive names and amounts summed per key. An event takes
-/// part when its group_id is the settlement id, or when it is posted within
+/// amount type, amount description) with case-insensitive names and amounts summed per key. An
+/// event takes part when its group_id is the settlement id, or when it is posted within
 /// [summary.start_at, summary.end_at] (or has no date). Differences are sorted by order id, type,
 /// description.
 std::vector<ReconciliationDifference> compare_settlement_with_events(

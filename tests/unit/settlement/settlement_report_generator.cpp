@@ -123,7 +123,12 @@ class Writer {
     }
 
   private:
-    static std::string two(int d) { return (d < 10 ? "0" : "") + std::to_string(d); }
+    static std::string two(int d) {
+        std::string out(2, '0');
+        out[0] = static_cast<char>('0' + d / 10);
+        out[1] = static_cast<char>('0' + d % 10);
+        return out;
+    }
     std::string date(int d, bool with_time) const {
         if (spec_.eu_dates) return two(d) + ".06.2025" + (with_time ? " 00:00:00 UTC" : "");
         return "2025-06-" + two(d) + (with_time ? "T00:00:00+00:00" : "");
@@ -186,9 +191,13 @@ std::string format_cents(std::int64_t cents, bool decimal_comma) {
     const bool neg = cents < 0;
     const std::uint64_t abs =
         neg ? static_cast<std::uint64_t>(-cents) : static_cast<std::uint64_t>(cents);
-    std::string frac = std::to_string(abs % 100);
-    if (frac.size() < 2) frac.insert(0, "0");
-    return (neg ? "-" : "") + std::to_string(abs / 100) + (decimal_comma ? "," : ".") + frac;
+    std::string out;
+    if (neg) out.push_back('-');
+    out.append(std::to_string(abs / 100));
+    out.push_back(decimal_comma ? ',' : '.');
+    out.push_back(static_cast<char>('0' + (abs % 100) / 10));
+    out.push_back(static_cast<char>('0' + abs % 10));
+    return out;
 }
 
 GeneratedReport make_report(const ReportSpec& spec) {
