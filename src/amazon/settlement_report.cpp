@@ -88,6 +88,13 @@ constexpr std::array<Col, 10> kRequired{c_settlement_id,
                                         c_amount_description,
                                         c_amount};
 
+// Consecutive rows repeat most values (same order, type, marketplace): skip unchanged copies.
+inline void set(std::string& dst, std::string_view value) {
+    if (dst.size() != value.size() || std::memcmp(dst.data(), value.data(), value.size()) != 0) {
+        dst.assign(value.data(), value.size());
+    }
+}
+
 bool ends_with_ci(std::string_view s, std::string_view suffix) {
     return s.size() >= suffix.size() && model::iequals(s.substr(s.size() - suffix.size()), suffix);
 }
@@ -545,19 +552,19 @@ struct SettlementReportParser::Impl {
                          " differs from the summary's " + currency);
         }
         e.source = model::FinancialSource::settlement_report;
-        e.group_id.assign(sid.empty() ? std::string_view(settlement_id) : sid);
-        e.transaction_type.assign(field(c_transaction_type));
-        e.order_id.assign(field(c_order_id));
-        e.merchant_order_id.assign(field(c_merchant_order_id));
-        e.adjustment_id.assign(field(c_adjustment_id));
-        e.shipment_id.assign(field(c_shipment_id));
-        e.marketplace_name.assign(field(c_marketplace_name));
-        e.fulfillment_id.assign(field(c_fulfillment_id));
-        e.order_item_code.assign(field(c_order_item_code));
-        e.sku.assign(field(c_sku));
-        e.amount_type.assign(field(c_amount_type));
-        e.amount_description.assign(field(c_amount_description));
-        row.promotion_id.assign(field(c_promotion_id));
+        set(e.group_id, sid.empty() ? std::string_view(settlement_id) : sid);
+        set(e.transaction_type, field(c_transaction_type));
+        set(e.order_id, field(c_order_id));
+        set(e.merchant_order_id, field(c_merchant_order_id));
+        set(e.adjustment_id, field(c_adjustment_id));
+        set(e.shipment_id, field(c_shipment_id));
+        set(e.marketplace_name, field(c_marketplace_name));
+        set(e.fulfillment_id, field(c_fulfillment_id));
+        set(e.order_item_code, field(c_order_item_code));
+        set(e.sku, field(c_sku));
+        set(e.amount_type, field(c_amount_type));
+        set(e.amount_description, field(c_amount_description));
+        set(row.promotion_id, field(c_promotion_id));
         if (e.transaction_type.empty() && e.amount_type.empty() && e.amount_description.empty()) {
             issue(n, "line " + std::to_string(n) +
                          ": amount row without transaction-type, amount-type and "

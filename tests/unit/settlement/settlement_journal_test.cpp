@@ -2,11 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <sstream>
 
 #include "clarity/amazon/settlement_report.hpp"
 #include "settlement_report_generator.hpp"
-#include "support/test_env.hpp"
 
 namespace clarity::mapping {
 namespace {
@@ -243,8 +243,11 @@ TEST(SettlementAccountMap, BadMapsAreRejectedWithAReason) {
 }
 
 TEST(SettlementAccountMap, BuiltinDefaultIsTheShippedConfigFile) {
-    const auto shipped = SettlementAccountMap::load(test::source_dir() / "config" / "mapping" /
-                                                    "settlement_accounts.yaml");
+    // The source dir comes from the build (ctest's ENVIRONMENT list currently carries only the
+    // first variable, CLARITY_SHARED_DIR, through gtest_discover_tests).
+    const auto shipped =
+        SettlementAccountMap::load(std::filesystem::path(CLARITY_SETTLEMENT_SOURCE_DIR) / "config" /
+                                   "mapping" / "settlement_accounts.yaml");
     const auto builtin = SettlementAccountMap::builtin_default();
     EXPECT_EQ(builtin.bank, shipped.bank);
     EXPECT_EQ(builtin.suspense, shipped.suspense);
