@@ -1,6 +1,10 @@
 #include "config_schema.hpp"
 
 #include "clarity/core/log.hpp"
+#include "clarity/flows/engine.hpp"
+#include "clarity/mapping/options.hpp"
+#include "clarity/mapping/settlement_accounts.hpp"
+#include "clarity/store/options.hpp"
 #include "clarity/net/http_server.hpp"
 
 namespace clarity::app {
@@ -11,16 +15,6 @@ using core::ConfigType;
 // Placeholder specs for components written in parallel (store, odoo, amazon, flows). Each is
 // replaced at merge time by the component's own spec function; see root_config_spec().
 namespace placeholder {
-
-ConfigSpec store_spec() {
-    ConfigSpec spec;
-    spec.add({.name = "path",
-              .type = ConfigType::string,
-              .description = "SQLite database file of the durable store (queue, ledger, cursors). "
-                             "Its directory must exist and be writable.",
-              .default_value = "/var/lib/clarity-connect/clarity.db"});
-    return spec;
-}
 
 ConfigSpec odoo_spec() {
     ConfigSpec spec;
@@ -75,6 +69,15 @@ ConfigSpec flows_spec() {
               .type = ConfigType::boolean,
               .description = "Run this flow for the connection.",
               .default_value = "false"});
+    // Per-flow retry keys have no defaults of their own: a key left out keeps store.retry's value.
+    ConfigSpec retry;
+    for (auto key : store::retry_policy_spec().keys()) {
+        key.description += " Default: the same key of store.retry.";
+        key.default_value.reset();
+        key.required = false;
+        retry.add(std::move(key));
+    }
+    flow.add_section("retry", "Backoff and attempt limit of this flow's jobs.", retry);
     ConfigSpec spec;
     spec.add_section("order_import", "Amazon orders into Odoo sale orders.", flow);
     spec.add_section("fulfillment_status", "Odoo deliveries back to Amazon as shipments.", flow);
@@ -119,6 +122,8 @@ ConfigSpec connection_config_spec() {
               .description = "Amazon marketplace ids served by this connection, e.g. "
                              "[A1PA6795UKMFR9] for amazon.de.",
               .required = true});
+    spec.add_section("mapping", "Mapping template overrides for this connection.",
+                     mapping::mapping_config_spec());
     // MERGE: each flow's spec (flows::*_config_spec()) replaces placeholder::flows_spec().
     spec.add_section("flows", "Which flows run for this connection, and their settings.",
                      placeholder::flows_spec());
@@ -127,8 +132,13 @@ ConfigSpec connection_config_spec() {
 
 ConfigSpec root_config_spec() {
     ConfigSpec spec;
-    // MERGE: store::store_config_spec() replaces placeholder::store_spec().
-    spec.add_section("store", "The durable store (SQLite).", placeholder::store_spec());
+    spec.add_section("store", "The durable store (SQLite).", store::store_config_spec());
+    spec.add_section("engine", "The workflow engine that runs the flows' jobs.",
+                     flows::engine_config_spec());
+    spec.add_section("mapping", "Mapping templates (defaults for every connection).",
+                     mapping::mapping_config_spec());
+    spec.add_section("settlement", "Settlement report parsing and the account map.",
+                     mapping::settlement_config_spec());
     spec.add_section("admin", "The admin HTTP server: health probes, metrics, admin API.",
                      net::http_server_config_spec());
     spec.add_section("log", "Logging.", core::log_config_spec());

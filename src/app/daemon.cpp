@@ -16,7 +16,10 @@
 #include "admin_routes.hpp"
 #include "clarity/core/log.hpp"
 #include "clarity/core/metrics.hpp"
+#include "clarity/core/random.hpp"
 #include "clarity/core/version.hpp"
+#include "clarity/store/async_store.hpp"
+#include "clarity/store/options.hpp"
 #include "commands.hpp"
 #include "settings.hpp"
 
@@ -58,6 +61,10 @@ struct Daemon {
     Readiness readiness;
     net::HttpServer admin;
     core::Log log;
+    DefaultRandom random;
+    std::unique_ptr<store::Store> store;
+    std::unique_ptr<store::AsyncStore> async_store;
+    asio::steady_timer maintenance{io};
     bool stopping = false;
 };
 
@@ -72,6 +79,25 @@ struct LogFailure {
         }
     }
 };
+
+// Store maintenance: purges done jobs, expired ledger keys and audit entries every few minutes.
+asio::awaitable<void> maintain_store(Daemon* d) {
+    while (!d->stopping) {
+        std::function<Result<store::PurgeReport>(store::Store&)> purge = [](store::Store& s) {
+            return s.purge_expired();
+        };
+        auto report = co_await d->async_store->call(std::move(purge));
+        if (!report) {
+            d->log.warn("store maintenance failed: {}", report.error().describe());
+        } else if (report->done_jobs + report->ledger_keys + report->audit_entries > 0) {
+            d->log.info("store maintenance purged {} done jobs, {} ledger keys, {} audit entries",
+                        report->done_jobs, report->ledger_keys, report->audit_entries);
+        }
+        d->maintenance.expires_after(std::chrono::minutes(5));
+        auto [ec] = co_await d->maintenance.async_wait(asio::as_tuple(asio::use_awaitable));
+        if (ec) break;
+    }
+}
 
 asio::awaitable<void> ping_watchdog(Daemon* d, std::chrono::milliseconds interval) {
     while (!d->stopping) {
@@ -101,6 +127,7 @@ asio::awaitable<void> stop_on_signal(Daemon* d) {
                 d->settings.daemon.shutdown_timeout.count());
     notify("STOPPING=1");
     d->watchdog.cancel();
+    d->maintenance.cancel();
     // MERGE: stop the engine and the pollers here, with the same deadline, before the admin
     // server (so /readyz answers until the work has drained).
     co_await d->admin.shutdown(d->settings.daemon.shutdown_timeout);
@@ -119,8 +146,19 @@ int run_daemon(const Settings& settings) {
         if (d.stopping) return "stopping";
         return std::nullopt;
     });
-    // MERGE: open the store, build connectors and the engine from settings.root here; register
-    // their readiness checks (store open, each connection's last check) and metrics.
+    try {
+        d.store = store::open_store(settings.store, {SystemClock::instance(), d.random, &d.metrics});
+    } catch (const std::exception& e) {
+        fail(kExitRuntime, std::string("cannot open the store: ") + e.what());
+    }
+    d.async_store = std::make_unique<store::AsyncStore>(*d.store);
+    d.readiness.add("store", [&d]() -> std::optional<std::string> {
+        const auto health = d.store->health();
+        if (health.ready) return std::nullopt;
+        return health.reason;
+    });
+    // MERGE: build connectors and the engine from settings.root here; register their readiness
+    // checks (each connection's last check) and metrics.
     add_health_routes(d.admin, d.readiness, d.metrics);
 
     try {
@@ -130,6 +168,7 @@ int run_daemon(const Settings& settings) {
     }
     d.admin.start();
     asio::co_spawn(d.io, stop_on_signal(&d), LogFailure{d.log});
+    asio::co_spawn(d.io, maintain_store(&d), LogFailure{d.log});
     if (auto interval = watchdog_interval(settings.daemon)) {
         asio::co_spawn(d.io, ping_watchdog(&d, *interval), LogFailure{d.log});
     }

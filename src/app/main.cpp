@@ -2,6 +2,11 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "config_loader.hpp"
+#include "config_schema.hpp"
+#include "mapping_command.hpp"
+#include "queue_command.hpp"
+#include "settlement_command.hpp"
 
 int main(int argc, char** argv) {
     CLI::App app{"Clarity Connect: Odoo <-> Amazon SP-API integration daemon", "clarity-connect"};
@@ -9,6 +14,12 @@ int main(int argc, char** argv) {
     clarity::app::add_run_command(app);
     clarity::app::add_config_commands(app);
     clarity::app::add_version_command(app);
+    const auto load = [](const std::string& path) {
+        return clarity::app::load_config(path, clarity::app::root_config_spec());
+    };
+    clarity::app::add_queue_commands(app, load);
+    clarity::app::add_mapping_commands(app, load);
+    clarity::app::add_settlement_commands(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -18,11 +18,27 @@ Settings read_settings(const core::ConfigNode& root) {
             throw core::ConfigError("daemon.watchdog_interval: must be greater than 0");
         }
     }
-    // MERGE: store::StoreOptions::from_config(root.section("store")) replaces this.
-    s.store_path = root.section("store").get_string("path");
+    s.store = store::store_options_from_config(root.section("store"));
+    s.engine = flows::engine_options_from_config(root.section("engine"));
+    s.mapping = mapping::mapping_options_from_config(root.section("mapping"));
+    s.settlement = mapping::settlement_options_from_config(root.section("settlement"));
     // MERGE: per connection, odoo/amazon/flows options are read here (from_config) so that
     // `config check` reports their errors without connecting anywhere.
     s.connections = root.sections("connections");
+    for (const auto& connection : s.connections) {
+        const auto flows = connection.section("flows");
+        for (const auto& flow : flows.keys()) {
+            const auto retry = flows.section(flow).section("retry");
+            if (retry.keys().empty()) continue;
+            // Keys left out keep store.retry's values.
+            core::ConfigNode merged(retry.path());
+            const auto defaults = root.section("store").section("retry");
+            for (const auto& key : {"base", "cap", "max_attempts"}) {
+                merged.set(key, retry.has(key) ? retry.get_string(key) : defaults.get_string(key));
+            }
+            s.store.retry_by_flow[flow] = store::retry_policy_from_config(merged);
+        }
+    }
     return s;
 }
 

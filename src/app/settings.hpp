@@ -10,7 +10,11 @@
 
 #include "clarity/core/config.hpp"
 #include "clarity/core/log.hpp"
+#include "clarity/flows/engine.hpp"
+#include "clarity/mapping/options.hpp"
+#include "clarity/mapping/settlement_accounts.hpp"
 #include "clarity/net/http_server.hpp"
+#include "clarity/store/options.hpp"
 
 namespace clarity::app {
 
@@ -24,7 +28,10 @@ struct Settings {
     core::LogOptions log;
     net::HttpServerOptions admin;
     DaemonOptions daemon;
-    std::filesystem::path store_path;
+    store::StoreOptions store;
+    flows::EngineOptions engine;
+    mapping::MappingOptions mapping;
+    mapping::SettlementOptions settlement;
     std::vector<core::ConfigNode> connections;
 };
 
