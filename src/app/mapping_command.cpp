@@ -29,14 +29,14 @@ struct PreviewArgs {
     std::string schema;
 };
 
-[[noreturn]] void fail(int code, const std::string& message) {
+[[noreturn]] void fail_preview(int code, const std::string& message) {
     std::cerr << "clarity-connect mapping preview: " << message << "\n";
     throw CLI::RuntimeError(code);
 }
 
 std::string read_text(const std::string& path, const char* what) {
     std::ifstream in(path);
-    if (!in) fail(kExitUsage, std::string("cannot read ") + what + " '" + path + "'");
+    if (!in) fail_preview(kExitUsage, std::string("cannot read ") + what + " '" + path + "'");
     std::stringstream ss;
     ss << in.rdbuf();
     return ss.str();
@@ -57,7 +57,7 @@ mapping::MappingOptions options_of(const core::ConfigNode& root, const std::stri
             return options;
         }
     }
-    fail(kExitUsage, "no connection named '" + connection + "' in the configuration");
+    fail_preview(kExitUsage, "no connection named '" + connection + "' in the configuration");
 }
 
 model::Value lookups_value(const mapping::MappingResult& r) {
@@ -88,7 +88,7 @@ void run_preview(const PreviewArgs& args,
         try {
             root = load_config(args.config);
         } catch (const std::exception& e) {
-            fail(kExitUsage, e.what());
+            fail_preview(kExitUsage, e.what());
         }
         const auto base = std::filesystem::absolute(args.config).parent_path();
         template_file = options_of(root, args.connection).template_for(args.flow, base);
@@ -98,15 +98,15 @@ void run_preview(const PreviewArgs& args,
     try {
         tmpl = mapping::MappingTemplate::load_file(template_file);
     } catch (const mapping::TemplateError& e) {
-        fail(kExitUsage, "invalid mapping template:\n" + std::string(e.what()));
+        fail_preview(kExitUsage, "invalid mapping template:\n" + std::string(e.what()));
     }
     if (tmpl->flow() != args.flow) {
-        fail(kExitUsage, "template " + tmpl->file() + " is for flow '" + tmpl->flow() + "', not '" +
+        fail_preview(kExitUsage, "template " + tmpl->file() + " is for flow '" + tmpl->flow() + "', not '" +
                              args.flow + "'");
     }
 
     auto input = mapping::parse_json(read_text(args.input, "input"));
-    if (!input) fail(kExitUsage, args.input + ": " + input.error().message);
+    if (!input) fail_preview(kExitUsage, args.input + ": " + input.error().message);
     auto doc = std::make_shared<const model::Value>(std::move(*input));
 
     model::Value out = model::Value::object();
@@ -117,7 +117,7 @@ void run_preview(const PreviewArgs& args,
     mapping::MappingResult result;
     if (tmpl->source() == "order") {
         auto order = mapping::decode_amazon_order(doc);
-        if (!order) fail(kExitUsage, args.input + ": " + order.error().message);
+        if (!order) fail_preview(kExitUsage, args.input + ": " + order.error().message);
         if (order->ship_to) {
             mapping::normalize_address(*order->ship_to);
             for (const auto& p : order->ship_to->normalized.problems)
@@ -127,12 +127,12 @@ void run_preview(const PreviewArgs& args,
         out.set("values", result.to_value());
     } else if (tmpl->source() == "product") {
         auto product = mapping::decode_odoo_product(*doc);
-        if (!product) fail(kExitUsage, args.input + ": " + product.error().message);
+        if (!product) fail_preview(kExitUsage, args.input + ": " + product.error().message);
         result = mapping::map_product(*tmpl, *product);
         out.set("values", tmpl->target() == "amazon.listing" ? mapping::to_listing_body(result)
                                                              : result.to_value());
     } else {
-        fail(kExitUsage,
+        fail_preview(kExitUsage,
              "preview supports order and product templates, not '" + tmpl->source() + "'");
     }
     model::Value outputs = model::Value::object();
@@ -142,7 +142,7 @@ void run_preview(const PreviewArgs& args,
     if (!args.schema.empty()) {
         auto schema_doc = mapping::parse_json(read_text(args.schema, "schema"));
         if (!schema_doc || !schema_doc->is_object()) {
-            fail(kExitUsage, args.schema + ": expected a JSON object {model: fields_get result}");
+            fail_preview(kExitUsage, args.schema + ": expected a JSON object {model: fields_get result}");
         }
         mapping::StaticOdooSchema schema;
         for (std::size_t i = 0; i < schema_doc->keys().size(); ++i) {
@@ -183,7 +183,7 @@ void add_mapping_commands(CLI::App& app,
                         "Also check against a saved schema: JSON {model: fields_get result}");
     preview->callback([args, load_config] {
         if (args->config.empty() && args->template_file.empty()) {
-            fail(kExitUsage, "give -c FILE (or --template FILE)");
+            fail_preview(kExitUsage, "give -c FILE (or --template FILE)");
         }
         run_preview(*args, load_config);
     });
