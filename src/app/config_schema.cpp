@@ -71,7 +71,8 @@ ConfigSpec flows_spec() {
               .default_value = "false"});
     // Per-flow retry keys have no defaults of their own: a key left out keeps store.retry's value.
     ConfigSpec retry;
-    for (auto key : store::retry_policy_spec().keys()) {
+    const ConfigSpec store_retry = store::retry_policy_spec();
+    for (auto key : store_retry.keys()) {
         key.description += " Default: the same key of store.retry.";
         key.default_value.reset();
         key.required = false;
