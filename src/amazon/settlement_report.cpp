@@ -90,7 +90,8 @@ constexpr std::array<Col, 10> kRequired{c_settlement_id,
 
 // Consecutive rows repeat most values (same order, type, marketplace): skip unchanged copies.
 inline void set(std::string& dst, std::string_view value) {
-    if (dst.size() != value.size() || std::memcmp(dst.data(), value.data(), value.size()) != 0) {
+    if (dst.size() != value.size() ||
+        (!value.empty() && std::memcmp(dst.data(), value.data(), value.size()) != 0)) {
         dst.assign(value.data(), value.size());
     }
 }
