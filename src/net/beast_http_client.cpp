@@ -57,12 +57,23 @@ using Steady = std::chrono::steady_clock;
 using SlotChannel = asio::experimental::concurrent_channel<void(boost::system::error_code)>;
 constexpr std::size_t kChunk = 64 * 1024;
 
+/// Shared between an exchange and its deadline timer's handler, which may run after the
+/// connection is gone (a timer that expired just as the exchange ended).
+struct DeadlineFlag {
+    bool armed = true;
+    bool fired = false;
+    beast::tcp_stream* stream = nullptr;
+};
+
 struct Connection {
-    explicit Connection(const asio::any_io_executor& ex) { plain.emplace(ex); }
+    explicit Connection(const asio::any_io_executor& ex) : deadline(ex) { plain.emplace(ex); }
     std::optional<beast::tcp_stream> plain;
     std::optional<ssl::stream<beast::tcp_stream>> tls;
     beast::flat_buffer buffer;
     Steady::time_point idle_since{};
+    /// One timer per request instead of tcp_stream's per-operation expiry (fewer timer-queue
+    /// updates per request on a kept-alive connection).
+    asio::steady_timer deadline;
     std::array<char, kChunk> chunk{};
 
     beast::tcp_stream& lowest() { return tls ? tls->next_layer() : *plain; }
@@ -582,8 +593,29 @@ class BeastHttpClient final : public HttpClient,
         req.keep_alive(true);
 
         const auto timed_out_detail = "after " + ms_text(timeout);
-        conn.lowest().expires_at(deadline);
-        auto [wec, wn] = co_await bhttp::async_write(stream, req, kTuple);
+        conn.lowest().expires_never();
+        auto flag = std::make_shared<DeadlineFlag>();
+        flag->stream = &conn.lowest();
+        conn.deadline.expires_at(deadline);
+        conn.deadline.async_wait([flag](boost::system::error_code ec) {
+            if (ec || !flag->armed) return;
+            flag->fired = true;
+            boost::system::error_code ignored;
+            flag->stream->socket().cancel(ignored);
+        });
+        struct Disarm {
+            std::shared_ptr<DeadlineFlag> flag;
+            asio::steady_timer& timer;
+            ~Disarm() {
+                flag->armed = false;
+                timer.cancel();
+            }
+        } disarm{flag, conn.deadline};
+        auto timed = [&flag](boost::system::error_code ec) {
+            return flag->fired && ec ? boost::system::error_code(beast::error::timeout) : ec;
+        };
+        auto [wec_raw, wn] = co_await bhttp::async_write(stream, req, kTuple);
+        const auto wec = timed(wec_raw);
         (void)wn;
         if (wec) {
             co_return fail(
@@ -596,7 +628,8 @@ class BeastHttpClient final : public HttpClient,
         parser.header_limit(64 * 1024);
         parser.body_limit(boost::none);
         if (request.method == "HEAD") parser.skip(true);
-        auto [hec, hn] = co_await bhttp::async_read_header(stream, conn.buffer, parser, kTuple);
+        auto [hec_raw, hn] = co_await bhttp::async_read_header(stream, conn.buffer, parser, kTuple);
+        const auto hec = timed(hec_raw);
         (void)hn;
         if (hec) {
             const bool nothing = !parser.got_some() && hec != beast::error::timeout;
@@ -659,8 +692,9 @@ class BeastHttpClient final : public HttpClient,
         while (!parser.is_done()) {
             parser.get().body().data = conn.chunk.data();
             parser.get().body().size = conn.chunk.size();
-            auto [rec, rn] = co_await bhttp::async_read(stream, conn.buffer, parser, kTuple);
+            auto [rec_raw, rn] = co_await bhttp::async_read(stream, conn.buffer, parser, kTuple);
             (void)rn;
+            auto rec = timed(rec_raw);
             if (rec == bhttp::error::need_buffer) rec = {};
             if (rec) {
                 discard_part();
@@ -709,7 +743,7 @@ class BeastHttpClient final : public HttpClient,
                     "cannot write the response body to " + request.body_file->string(), context));
             }
         }
-        reusable = parser.keep_alive();
+        reusable = parser.keep_alive() && !flag->fired;
         co_return Attempt{Result<HttpResponse>(std::move(res)), false};
     }
 
