@@ -2,13 +2,14 @@
 //
 // Shape (Beast's awaitable client examples, adapted to Boost 1.81: every token spelled out):
 //   send()          redirects loop, whole-request deadline, metrics and the debug log line
-//   send_once()     one exchange, retried once when an idempotent request met a reset before any
-//                   response byte (typically a pooled connection the server had just closed)
+//   send_once()     one exchange, resent once when an idempotent request's connection failed
+//                   (reset or closed before or during the response: typically a pooled
+//                   connection the server had just closed); never after the deadline
 //   exchange_once() pool slot -> idle or new connection (connect, CONNECT tunnel, TLS) -> exchange
 //   exchange()      write the request, read the head, stream the body through gzip into a string
 //                   or a file, enforcing the body limit
-// Every socket operation runs under beast::tcp_stream's expiry set to min(phase timeout, request
-// deadline), so no wait is unbounded.
+// Connect and handshake run under beast::tcp_stream's expiry (min(phase timeout, deadline)); the
+// exchange under one deadline timer per request, so no wait is unbounded.
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -131,11 +132,13 @@ struct Route {
 /// The outcome of one attempt.
 struct Attempt {
     Result<HttpResponse> result;
-    bool before_response = false;  ///< failed before any response byte arrived
+    /// The connection failed (reset, closed before or in the middle of the response), not the
+    /// deadline: an idempotent request may be sent again once.
+    bool resendable = false;
 };
 
-Attempt fail(Error e, bool before_response = false) {
-    return Attempt{Result<HttpResponse>(std::move(e)), before_response};
+Attempt fail(Error e, bool resendable = false) {
+    return Attempt{Result<HttpResponse>(std::move(e)), resendable};
 }
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -349,14 +352,14 @@ class BeastHttpClient final : public HttpClient,
                                                     std::chrono::milliseconds timeout) {
         for (int attempt = 0;; ++attempt) {
             Attempt a = co_await exchange_once(request, route, deadline, timeout);
-            if (a.result || !a.before_response || !idempotent || attempt >= 1 ||
+            if (a.result || !a.resendable || !idempotent || attempt >= 1 ||
                 Steady::now() >= deadline) {
                 co_return std::move(a.result);
             }
             if (metrics_) {
                 metrics_
                     ->counter("clarity_http_retries_total",
-                              "Requests resent after a reset before any response byte",
+                              "Idempotent requests resent after a broken connection",
                               labels(route.url.authority()))
                     .inc();
             }
@@ -518,7 +521,14 @@ class BeastHttpClient final : public HttpClient,
                                            const Route& route,
                                            Steady::time_point deadline,
                                            std::chrono::milliseconds timeout) {
-        const std::string context = request.method + " " + redact_url(route.url.to_string());
+        // Error context without the query (it may carry secrets); cheaper than redact_url() on
+        // every request.
+        std::string context = request.method;
+        context += ' ';
+        context += route.url.scheme;
+        context += "://";
+        context += route.url.authority();
+        context.append(route.url.target, 0, route.url.target.find('?'));
         auto pool = pool_for(route);
         if (!co_await take_slot(pool, deadline)) {
             co_return fail(classify_transport_error(beast::error::timeout, TransportPhase::pool,
@@ -632,11 +642,10 @@ class BeastHttpClient final : public HttpClient,
         const auto hec = timed(hec_raw);
         (void)hn;
         if (hec) {
-            const bool nothing = !parser.got_some() && hec != beast::error::timeout;
             co_return fail(
                 classify_transport_error(hec, TransportPhase::read, context,
                                          hec == beast::error::timeout ? timed_out_detail : ""),
-                nothing);
+                hec != beast::error::timeout);
         }
 
         HttpResponse res;
@@ -698,11 +707,12 @@ class BeastHttpClient final : public HttpClient,
             if (rec == bhttp::error::need_buffer) rec = {};
             if (rec) {
                 discard_part();
-                co_return fail(classify_transport_error(
-                    rec, TransportPhase::read, context,
-                    rec == beast::error::timeout
-                        ? timed_out_detail
-                        : "after " + std::to_string(wire) + " body bytes of the response"));
+                co_return fail(classify_transport_error(rec, TransportPhase::read, context,
+                                                        rec == beast::error::timeout
+                                                            ? timed_out_detail
+                                                            : "after " + std::to_string(wire) +
+                                                                  " body bytes of the response"),
+                               rec != beast::error::timeout);
             }
             const std::size_t n = conn.chunk.size() - parser.get().body().size;
             wire += n;

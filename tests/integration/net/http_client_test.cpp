@@ -208,6 +208,32 @@ TEST(HttpClient, ResendsAnIdempotentRequestOnceAfterAResetBeforeTheResponse) {
     EXPECT_EQ(server.request_count(), 3u);
 }
 
+TEST(HttpClient, ResendsAnIdempotentRequestOnceAfterAMidResponseClose) {
+    std::atomic<int> calls{0};
+    fake::FakeHttpServer server([&](const fake::Request&) {
+        auto r = ok(std::string(10'000, calls == 0 ? 'a' : 'b'));
+        if (++calls == 1) r.fault = fake::Fault::close_mid_response;
+        return r;
+    });
+    asio::io_context ioc;
+    auto client = make_http_client(ioc.get_executor(), {});
+    auto res = send(ioc, *client, get(server.base_url() + "/"));
+    ASSERT_TRUE(res) << res.error().describe();
+    EXPECT_EQ(res->body, std::string(10'000, 'b'));
+    EXPECT_EQ(server.request_count(), 2u);
+
+    calls = 0;  // both tries fail: the error comes back, after exactly one resend
+    server.set_handler([](const fake::Request&) {
+        auto r = ok(std::string(10'000, 'c'));
+        r.fault = fake::Fault::close_mid_response;
+        return r;
+    });
+    auto failed = send(ioc, *client, get(server.base_url() + "/"));
+    ASSERT_FALSE(failed);
+    EXPECT_EQ(failed.error().kind, ErrorKind::transient);
+    EXPECT_EQ(server.request_count(), 4u);
+}
+
 TEST(HttpClient, ReplacesAPooledConnectionTheServerClosed) {
     fake::FakeHttpServer server([](const fake::Request&) { return ok(); });
     asio::io_context ioc;
