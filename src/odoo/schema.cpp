@@ -43,6 +43,8 @@ FieldName field_name(FieldMeaning meaning, int major) {
         case FieldMeaning::payment_memo: return {"account.payment", m >= 18 ? "memo" : "ref"};
         case FieldMeaning::user_groups: return {"res.users", m >= 19 ? "group_ids" : "groups_id"};
         case FieldMeaning::picking_tracking_ref: return {"stock.picking", "carrier_tracking_ref"};
+        case FieldMeaning::move_done_quantity:
+            return {"stock.move", m >= 17 ? "quantity" : "quantity_done"};
     }
     return {};
 }
@@ -65,6 +67,7 @@ std::string_view to_string(FieldMeaning meaning) noexcept {
         case FieldMeaning::payment_memo: return "payment memo";
         case FieldMeaning::user_groups: return "user groups";
         case FieldMeaning::picking_tracking_ref: return "picking tracking reference";
+        case FieldMeaning::move_done_quantity: return "done quantity of a stock move";
     }
     return "?";
 }

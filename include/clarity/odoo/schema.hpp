@@ -41,6 +41,7 @@ enum class FieldMeaning {
     payment_memo,          ///< account.payment: ref (16/17) / memo (18+)
     user_groups,           ///< res.users: groups_id (≤18) / group_ids (19)
     picking_tracking_ref,  ///< stock.picking: carrier_tracking_ref (all; needs stock_delivery/delivery)
+    move_done_quantity,    ///< stock.move: quantity_done (16) / quantity (+ picked=True) (17+)
 };
 
 struct FieldName {
