@@ -735,8 +735,12 @@ asio::awaitable<Result<std::map<std::string, Value>>> OdooClient::products_by(
     // One search_read for all misses (default_code is not unique: the lowest id wins).
     Domain d;
     d.where(key_field, "in", std::move(misses));
-    auto rows = co_await search_read("product.product", std::move(d),
-                                     SearchOptions{.fields = fields, .order = "id asc"});
+    // Named, not a temporary in the co_await expression (g++ 12 coroutine temporaries bug).
+    SearchOptions opts;
+    opts.fields = fields;
+    opts.order = "id asc";
+    std::string product_model = "product.product";
+    auto rows = co_await search_read(std::move(product_model), std::move(d), std::move(opts));
     if (!rows) co_return rows.error();
     std::lock_guard lock(impl_->mu);
     auto expires = impl_->clock.now() + impl_->opt.product_cache_ttl;
