@@ -9,6 +9,7 @@
 #include <initializer_list>
 #include <map>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -106,6 +107,9 @@ public:
 private:
     Variant v_;
 };
+
+/// Prints repr() (test diagnostics, logs).
+inline std::ostream& operator<<(std::ostream& os, const Value& v) { return os << v.repr(); }
 
 /// Shorthand for building arrays: `arr(1, "x", Struct{...})`.
 template <class... T>
