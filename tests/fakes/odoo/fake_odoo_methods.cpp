@@ -269,6 +269,21 @@ Value FakeOdoo::State::execute(const std::string& model_name,
             return a;
         }
         const char* done_field = major >= 17 ? "quantity" : "quantity_done";
+        if (major <= 16 && !ctx_true(ctx, "skip_immediate")) {
+            // 16: nothing done at all → the immediate transfer wizard (removed in 17).
+            bool any_done = false;
+            for (const auto& [mid, mv] : tables["stock.move"]) {
+                if (std::find(rec.begin(), rec.end(), mv.at("picking_id").as_int().value_or(0)) != rec.end() &&
+                    mv.at(done_field).as_double().value_or(0) > 0) {
+                    any_done = true;
+                }
+            }
+            if (!any_done) {
+                Struct a = window_action("Immediate Transfer?", "stock.immediate.transfer", 850);
+                a.emplace("context", wizard_ctx);
+                return a;
+            }
+        }
         Ids not_to_backorder;
         if (auto it = ctx.find("picking_ids_not_to_backorder"); it != ctx.end()) {
             not_to_backorder = ids_of(it->second);
