@@ -2,6 +2,8 @@
 // Wire facts: ../shared/reference/odoo/NOTES.md §1 (JSON-RPC), §2 (XML-RPC), §3 (JSON-2).
 #include "clarity/odoo/client.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
@@ -11,7 +13,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <map>
 #include <mutex>
-#include <spdlog/spdlog.h>
 
 #include "clarity/core/log.hpp"
 #include "clarity/odoo/codec.hpp"
@@ -24,10 +25,14 @@ using Limiter = asio::experimental::concurrent_channel<void(boost::system::error
 
 std::string_view to_string(Protocol p) noexcept {
     switch (p) {
-        case Protocol::auto_select: return "auto";
-        case Protocol::json_rpc: return "json-rpc";
-        case Protocol::xml_rpc: return "xml-rpc";
-        case Protocol::json2: return "json-2";
+        case Protocol::auto_select:
+            return "auto";
+        case Protocol::json_rpc:
+            return "json-rpc";
+        case Protocol::xml_rpc:
+            return "xml-rpc";
+        case Protocol::json2:
+            return "json-2";
     }
     return "auto";
 }
@@ -114,9 +119,9 @@ asio::awaitable<Result<net::HttpResponse>> post(std::shared_ptr<Impl> impl,
     {
         std::lock_guard lock(impl->mu);
         if (!impl->limiter) {
-            impl->limiter = std::make_unique<Limiter>(co_await asio::this_coro::executor,
-                                                      static_cast<std::size_t>(
-                                                          std::max(1, impl->opt.max_in_flight)));
+            impl->limiter = std::make_unique<Limiter>(
+                co_await asio::this_coro::executor,
+                static_cast<std::size_t>(std::max(1, impl->opt.max_in_flight)));
         }
         limiter = impl->limiter.get();
     }
@@ -155,8 +160,9 @@ asio::awaitable<Result<Value>> common_call(std::shared_ptr<Impl> impl,
                                            Array args) {
     std::string context = "common." + method;
     if (proto == Protocol::xml_rpc) {
-        auto r = co_await post(impl, "/xmlrpc/2/common", encode_xmlrpc_call(method, args),
-                               "text/xml", {}, true);
+        std::string body = encode_xmlrpc_call(method, args);
+        auto r = co_await post(impl, "/xmlrpc/2/common", std::move(body), "text/xml",
+                               net::Headers{}, true);
         if (!r) co_return with_context(r.error(), context);
         if (r->status != 200) co_return classify_http_status(r->status, context);
         auto reply = decode_xmlrpc_response(r->body);
@@ -174,7 +180,7 @@ asio::awaitable<Result<Value>> common_call(std::shared_ptr<Impl> impl,
     } else {
         body = encode_jsonrpc_call("common", method, args, id);
     }
-    auto r = co_await post(impl, path, std::move(body), "application/json", {}, true);
+    auto r = co_await post(impl, path, std::move(body), "application/json", net::Headers{}, true);
     if (!r) co_return with_context(r.error(), context);
     if (r->status != 200) co_return classify_http_status(r->status, context);
     auto reply = decode_jsonrpc_reply(r->body);
@@ -224,8 +230,9 @@ asio::awaitable<Result<Value>> object_call(std::shared_ptr<Impl> impl,
                  Value(call.model),         Value(call.method), Value(positional_args(call)),
                  Value(keyword_args(call))};
     if (proto == Protocol::xml_rpc) {
-        auto r = co_await post(impl, "/xmlrpc/2/object", encode_xmlrpc_call("execute_kw", params),
-                               "text/xml", {}, call.idempotent);
+        std::string body = encode_xmlrpc_call("execute_kw", params);
+        auto r = co_await post(impl, "/xmlrpc/2/object", std::move(body), "text/xml",
+                               net::Headers{}, call.idempotent);
         if (!r) co_return with_context(r.error(), context);
         if (r->status != 200) co_return classify_http_status(r->status, context);
         auto reply = decode_xmlrpc_response(r->body);
@@ -237,10 +244,10 @@ asio::awaitable<Result<Value>> object_call(std::shared_ptr<Impl> impl,
         }
         co_return std::move(reply->result);
     }
-    auto r = co_await post(impl, "/jsonrpc",
-                           encode_jsonrpc_call("object", "execute_kw", params,
-                                               impl->next_id.fetch_add(1)),
-                           "application/json", {}, call.idempotent);
+    std::string body =
+        encode_jsonrpc_call("object", "execute_kw", params, impl->next_id.fetch_add(1));
+    auto r = co_await post(impl, "/jsonrpc", std::move(body), "application/json", net::Headers{},
+                           call.idempotent);
     if (!r) co_return with_context(r.error(), context);
     if (r->status != 200) co_return classify_http_status(r->status, context);
     auto reply = decode_jsonrpc_reply(r->body);
@@ -267,8 +274,8 @@ void remember_auth_failure(Impl& impl, const Error& e) {
 }
 
 asio::awaitable<Result<ServerVersion>> do_version(std::shared_ptr<Impl> impl) {
-    Protocol proto = impl->opt.protocol == Protocol::auto_select ? Protocol::json_rpc
-                                                                 : impl->opt.protocol;
+    Protocol proto =
+        impl->opt.protocol == Protocol::auto_select ? Protocol::json_rpc : impl->opt.protocol;
     Result<Value> r = Error{};
     for (int attempt = 0;; ++attempt) {
         r = co_await common_call(impl, proto, "version", {});
@@ -284,8 +291,8 @@ asio::awaitable<Result<ServerVersion>> do_version(std::shared_ptr<Impl> impl) {
     if (impl->opt.protocol == Protocol::auto_select) {
         // Odoo 19 deprecates /jsonrpc and /xmlrpc (removal planned for 20): JSON-2 there, but it
         // needs an API key; JSON-RPC before 19 (NOTES.md §3).
-        impl->active = (v->major >= 19 && !impl->opt.api_key.empty()) ? Protocol::json2
-                                                                       : Protocol::json_rpc;
+        impl->active =
+            (v->major >= 19 && !impl->opt.api_key.empty()) ? Protocol::json2 : Protocol::json_rpc;
     } else {
         impl->active = impl->opt.protocol;
     }
@@ -339,11 +346,11 @@ asio::awaitable<Result<std::int64_t>> do_authenticate(std::shared_ptr<Impl> impl
         if (r) {
             const auto* rows = r->as_array();
             if (rows == nullptr || rows->empty()) {
-                Error e = make_error(ErrorKind::auth,
-                                     "the API key is valid but no user has login '" +
-                                         impl->opt.username +
-                                         "' (check odoo.username: it must be the key's user)",
-                                     error_context("authenticate"));
+                Error e =
+                    make_error(ErrorKind::auth,
+                               "the API key is valid but no user has login '" + impl->opt.username +
+                                   "' (check odoo.username: it must be the key's user)",
+                               error_context("authenticate"));
                 remember_auth_failure(*impl, e);
                 co_return e;
             }
@@ -438,9 +445,7 @@ OdooClient::~OdooClient() = default;
 
 asio::awaitable<Result<ServerVersion>> OdooClient::version() { return do_version(impl_); }
 
-asio::awaitable<Result<std::int64_t>> OdooClient::authenticate() {
-    return do_authenticate(impl_);
-}
+asio::awaitable<Result<std::int64_t>> OdooClient::authenticate() { return do_authenticate(impl_); }
 
 OdooSchema OdooClient::schema() const {
     std::lock_guard lock(impl_->mu);
@@ -459,8 +464,9 @@ asio::awaitable<Result<OdooSchema>> OdooClient::connect(std::vector<FieldName> r
     if (!v) co_return v.error();
     if (v->major < kMinSupportedMajor) {
         co_return make_error(ErrorKind::permanent,
-                             "Odoo " + v->server_version + " is older than 16, which is the oldest "
-                             "version this daemon supports; upgrade Odoo",
+                             "Odoo " + v->server_version +
+                                 " is older than 16, which is the oldest "
+                                 "version this daemon supports; upgrade Odoo",
                              "odoo startup");
     }
     auto uid = co_await authenticate();
@@ -481,8 +487,8 @@ asio::awaitable<Result<OdooSchema>> OdooClient::connect(std::vector<FieldName> r
         if (!fields) {
             Error e = fields.error();
             if (e.kind == ErrorKind::permanent) {
-                e.message = "cannot read the fields of model '" + m + "' (is its module installed?): " +
-                            e.message;
+                e.message = "cannot read the fields of model '" + m +
+                            "' (is its module installed?): " + e.message;
             }
             co_return e;
         }
@@ -499,8 +505,8 @@ asio::awaitable<Result<OdooSchema>> OdooClient::connect(std::vector<FieldName> r
         impl_->schema = schema;
     }
     impl_->log->info("connected to Odoo {} at {} (database '{}', protocol {}, uid {})",
-                     v->server_version, impl_->base, impl_->opt.database,
-                     to_string(protocol()), *uid);
+                     v->server_version, impl_->base, impl_->opt.database, to_string(protocol()),
+                     *uid);
     co_return schema;
 }
 
@@ -589,10 +595,9 @@ asio::awaitable<Result<std::int64_t>> OdooClient::search_count(std::string model
     co_return *n;
 }
 
-asio::awaitable<Result<std::vector<std::int64_t>>> OdooClient::create(
-    std::string model,
-    std::vector<Struct> vals_list,
-    Struct context) {
+asio::awaitable<Result<std::vector<std::int64_t>>> OdooClient::create(std::string model,
+                                                                      std::vector<Struct> vals_list,
+                                                                      Struct context) {
     if (vals_list.empty()) co_return std::vector<std::int64_t>{};
     Array list;
     list.reserve(vals_list.size());
@@ -702,15 +707,13 @@ asio::awaitable<Result<std::vector<Value>>> OdooClient::search_read_cached(std::
     auto rows = co_await search_read(std::move(model), std::move(domain), std::move(options));
     if (!rows) co_return rows.error();
     std::lock_guard lock(impl_->mu);
-    impl_->cache.insert_or_assign(key,
-                                  Impl::CacheEntry{impl_->clock.now() + impl_->opt.cache_ttl, *rows});
+    impl_->cache.insert_or_assign(
+        key, Impl::CacheEntry{impl_->clock.now() + impl_->opt.cache_ttl, *rows});
     co_return std::move(*rows);
 }
 
 asio::awaitable<Result<std::map<std::string, Value>>> OdooClient::products_by(
-    std::string key_field,
-    std::vector<std::string> keys,
-    std::vector<std::string> fields) {
+    std::string key_field, std::vector<std::string> keys, std::vector<std::string> fields) {
     if (std::find(fields.begin(), fields.end(), key_field) == fields.end()) {
         fields.push_back(key_field);
     }

@@ -123,8 +123,9 @@ void validate(const OdooOptions& o) {
         throw ConfigError("odoo: set api_key (preferred) or password");
     }
     if (o.protocol == Protocol::json2 && o.api_key.empty()) {
-        throw ConfigError("odoo.protocol: json-2 authenticates with an API key only; set "
-                          "odoo.api_key");
+        throw ConfigError(
+            "odoo.protocol: json-2 authenticates with an API key only; set "
+            "odoo.api_key");
     }
     if (o.max_in_flight < 1) throw ConfigError("odoo.max_in_flight: must be at least 1");
     if (o.read_retries < 0) throw ConfigError("odoo.read_retries: must not be negative");
@@ -146,9 +147,11 @@ OdooOptions from_config(const core::ConfigNode& node) {
         }
         o.protocol = *p;
     }
-    if (node.has("max_in_flight")) o.max_in_flight = static_cast<int>(node.get_int("max_in_flight"));
+    if (node.has("max_in_flight"))
+        o.max_in_flight = static_cast<int>(node.get_int("max_in_flight"));
     if (node.has("timeout")) o.timeout = node.get_duration("timeout");
-    if (node.has("allow_insecure_http")) o.allow_insecure_http = node.get_bool("allow_insecure_http");
+    if (node.has("allow_insecure_http"))
+        o.allow_insecure_http = node.get_bool("allow_insecure_http");
     if (node.has("cache_ttl")) o.cache_ttl = node.get_duration("cache_ttl");
     if (node.has("product_cache_ttl")) o.product_cache_ttl = node.get_duration("product_cache_ttl");
     if (node.has("read_retries")) o.read_retries = static_cast<int>(node.get_int("read_retries"));

@@ -37,7 +37,8 @@ constexpr std::array kNameRules{
     NameRule{"AttributeError", ErrorKind::permanent,
              "the method does not exist in this Odoo version or module set"},
     NameRule{"TypeError", ErrorKind::permanent, "the call's arguments do not match the method"},
-    NameRule{"KeyError", ErrorKind::permanent, "a field or value does not exist; check the mapping"},
+    NameRule{"KeyError", ErrorKind::permanent,
+             "a field or value does not exist; check the mapping"},
     NameRule{"NotFound", ErrorKind::permanent,
              "the model or method does not exist (module not installed?)"},
     NameRule{"UnprocessableEntity", ErrorKind::permanent,
@@ -191,14 +192,17 @@ Error classify_xmlrpc_fault(const XmlRpcFault& fault, std::string_view context) 
     // with the traceback as faultString.
     if (auto code = fault.code.as_int()) {
         switch (*code) {
-            case 3: return *by_name("AccessDenied", fault.string, context);
-            case 4: return *by_name("AccessError", fault.string, context);
+            case 3:
+                return *by_name("AccessDenied", fault.string, context);
+            case 4:
+                return *by_name("AccessError", fault.string, context);
             case 2:
                 return make(ErrorKind::permanent, "UserError", fault.string,
                             "Odoo refused the operation (XML-RPC does not tell ValidationError, "
                             "UserError and MissingError apart)",
                             context);
-            default: break;
+            default:
+                break;
         }
         // Fault 1: the last line of the traceback is "module.Class: message".
         std::string_view s = fault.string;

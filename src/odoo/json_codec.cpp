@@ -16,13 +16,27 @@ void write_string(std::string_view s, std::string& out) {
     for (char ch : s) {
         auto c = static_cast<unsigned char>(ch);
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            case '\b': out += "\\b"; break;
-            case '\f': out += "\\f"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            case '\b':
+                out += "\\b";
+                break;
+            case '\f':
+                out += "\\f";
+                break;
             default:
                 if (c < 0x20) {
                     out += "\\u00";
@@ -94,7 +108,7 @@ void write_value(const Value& value, std::string& out) {
 /// Builds a Value straight from nlohmann's SAX events (no intermediate DOM: this is the hot path
 /// of every search_read).
 class ValueBuilder {
-public:
+  public:
     using number_integer_t = nlohmann::json::number_integer_t;
     using number_unsigned_t = nlohmann::json::number_unsigned_t;
     using number_float_t = nlohmann::json::number_float_t;
@@ -104,9 +118,7 @@ public:
     bool null() { return put(Value{}); }
     bool boolean(bool b) { return put(Value(b)); }
     bool number_integer(number_integer_t i) { return put(Value(static_cast<std::int64_t>(i))); }
-    bool number_unsigned(number_unsigned_t u) {
-        return put(Value(static_cast<std::int64_t>(u)));
-    }
+    bool number_unsigned(number_unsigned_t u) { return put(Value(static_cast<std::int64_t>(u))); }
     bool number_float(number_float_t d, const string_t&) { return put(Value(d)); }
     bool string(string_t& s) { return put(Value(std::move(s))); }
     bool binary(binary_t&) { return put(Value{}); }
@@ -134,7 +146,7 @@ public:
     Value result;
     std::string error_;
 
-private:
+  private:
     struct Frame {
         Value value;
         std::string key;
@@ -202,9 +214,9 @@ std::string encode_jsonrpc_call(std::string_view service,
 Result<JsonRpcReply> decode_jsonrpc_reply(std::string_view body) {
     auto parsed = from_json(body);
     if (!parsed) {
-        return make_error(ErrorKind::permanent,
-                          "Odoo sent a reply that is not JSON (" + parsed.error().message +
-                              "); is the URL an Odoo server?");
+        return make_error(ErrorKind::permanent, "Odoo sent a reply that is not JSON (" +
+                                                    parsed.error().message +
+                                                    "); is the URL an Odoo server?");
     }
     Value& v = *parsed;
     auto* obj = v.as_struct();

@@ -40,9 +40,12 @@ FieldName field_name(FieldMeaning meaning, int major) {
             return {"product.template", m >= 18 ? "type" : "detailed_type"};
         case FieldMeaning::product_storable:
             return {"product.template", m >= 18 ? "is_storable" : "detailed_type"};
-        case FieldMeaning::payment_memo: return {"account.payment", m >= 18 ? "memo" : "ref"};
-        case FieldMeaning::user_groups: return {"res.users", m >= 19 ? "group_ids" : "groups_id"};
-        case FieldMeaning::picking_tracking_ref: return {"stock.picking", "carrier_tracking_ref"};
+        case FieldMeaning::payment_memo:
+            return {"account.payment", m >= 18 ? "memo" : "ref"};
+        case FieldMeaning::user_groups:
+            return {"res.users", m >= 19 ? "group_ids" : "groups_id"};
+        case FieldMeaning::picking_tracking_ref:
+            return {"stock.picking", "carrier_tracking_ref"};
         case FieldMeaning::move_done_quantity:
             return {"stock.move", m >= 17 ? "quantity" : "quantity_done"};
     }
@@ -60,14 +63,22 @@ std::vector<std::string> field_spellings(FieldMeaning meaning) {
 
 std::string_view to_string(FieldMeaning meaning) noexcept {
     switch (meaning) {
-        case FieldMeaning::sale_line_taxes: return "sale line taxes";
-        case FieldMeaning::sale_line_uom: return "sale line unit of measure";
-        case FieldMeaning::product_kind: return "product type";
-        case FieldMeaning::product_storable: return "storable product flag";
-        case FieldMeaning::payment_memo: return "payment memo";
-        case FieldMeaning::user_groups: return "user groups";
-        case FieldMeaning::picking_tracking_ref: return "picking tracking reference";
-        case FieldMeaning::move_done_quantity: return "done quantity of a stock move";
+        case FieldMeaning::sale_line_taxes:
+            return "sale line taxes";
+        case FieldMeaning::sale_line_uom:
+            return "sale line unit of measure";
+        case FieldMeaning::product_kind:
+            return "product type";
+        case FieldMeaning::product_storable:
+            return "storable product flag";
+        case FieldMeaning::payment_memo:
+            return "payment memo";
+        case FieldMeaning::user_groups:
+            return "user groups";
+        case FieldMeaning::picking_tracking_ref:
+            return "picking tracking reference";
+        case FieldMeaning::move_done_quantity:
+            return "done quantity of a stock move";
     }
     return "?";
 }
@@ -89,12 +100,17 @@ std::vector<std::string> storable_read_fields(int major) {
 
 std::string_view sale_state_value(SaleState state, int major) {
     switch (state) {
-        case SaleState::draft: return "draft";
-        case SaleState::sent: return "sent";
-        case SaleState::sale: return "sale";
+        case SaleState::draft:
+            return "draft";
+        case SaleState::sent:
+            return "sent";
+        case SaleState::sale:
+            return "sale";
         // 17+ has no 'done': a locked order is state 'sale' with locked=True.
-        case SaleState::done: return clamp_major(major) <= 16 ? "done" : "sale";
-        case SaleState::cancel: return "cancel";
+        case SaleState::done:
+            return clamp_major(major) <= 16 ? "done" : "sale";
+        case SaleState::cancel:
+            return "cancel";
     }
     return "draft";
 }

@@ -17,10 +17,18 @@ void write_text(std::string_view s, std::string& out) {
     for (char ch : s) {
         auto c = static_cast<unsigned char>(ch);
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '\r': out += "&#13;"; break;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '\r':
+                out += "&#13;";
+                break;
             default:
                 // XML 1.0 forbids control characters other than tab, LF, CR; Odoo strips them
                 // too (NOTES.md §2), so they are dropped rather than making the body unparsable.
@@ -172,9 +180,9 @@ Result<pugi::xml_document*> load(pugi::xml_document& doc, std::string_view body)
     auto r = doc.load_buffer(body.data(), body.size(),
                              pugi::parse_default | pugi::parse_ws_pcdata_single);
     if (!r) {
-        return make_error(ErrorKind::permanent,
-                          std::string("XML-RPC body is not XML: ") + r.description() + " at byte " +
-                              std::to_string(r.offset));
+        return make_error(ErrorKind::permanent, std::string("XML-RPC body is not XML: ") +
+                                                    r.description() + " at byte " +
+                                                    std::to_string(r.offset));
     }
     return &doc;
 }
@@ -203,8 +211,7 @@ std::string encode_xmlrpc_response(const Value& result) {
 
 std::string encode_xmlrpc_fault(const Value& fault_code, std::string_view fault_string) {
     std::string out = "<?xml version=\"1.0\"?>\n<methodResponse><fault>";
-    write_value(Struct{{"faultCode", fault_code}, {"faultString", std::string(fault_string)}},
-                out);
+    write_value(Struct{{"faultCode", fault_code}, {"faultString", std::string(fault_string)}}, out);
     out += "</fault></methodResponse>\n";
     return out;
 }

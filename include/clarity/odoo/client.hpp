@@ -11,6 +11,7 @@
 /// 502/503/504 and database unavailability (read calls are retried `read_retries` times first).
 /// Thread-safe: one client may be shared by all flows of one Odoo connection.
 
+#include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -18,8 +19,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <boost/asio/awaitable.hpp>
 
 #include "clarity/core/clock.hpp"
 #include "clarity/core/config.hpp"
@@ -47,9 +46,9 @@ struct OdooOptions {
     Secret api_key;        ///< preferred; used wherever a password is
     Secret password;       ///< used only when api_key is empty (not for JSON-2)
     Protocol protocol = Protocol::auto_select;
-    int max_in_flight = 4;  ///< Odoo has few workers
-    std::chrono::milliseconds timeout{30'000};  ///< whole call
-    bool allow_insecure_http = false;            ///< permit http:// to a non-loopback host
+    int max_in_flight = 4;                           ///< Odoo has few workers
+    std::chrono::milliseconds timeout{30'000};       ///< whole call
+    bool allow_insecure_http = false;                ///< permit http:// to a non-loopback host
     std::chrono::milliseconds cache_ttl{3'600'000};  ///< countries, states, currencies, taxes, UoM
     std::chrono::milliseconds product_cache_ttl{300'000};  ///< products by SKU / barcode
     int read_retries = 2;  ///< extra tries of read-only calls after a transient error
@@ -70,7 +69,8 @@ void validate(const OdooOptions& options);
 
 /// One model method call. `ids` makes it a record method (args[0] on JSON-RPC/XML-RPC, `ids` on
 /// JSON-2); `params` are the method's parameters by name, sent positionally on JSON-RPC/XML-RPC
-/// and by name on JSON-2; `kwargs` are extra keyword arguments; `context` is sent as kwargs.context.
+/// and by name on JSON-2; `kwargs` are extra keyword arguments; `context` is sent as
+/// kwargs.context.
 struct Call {
     std::string model;
     std::string method;
@@ -113,14 +113,14 @@ struct ActionResult {
 };
 
 struct ClientStats {
-    std::uint64_t calls_sent = 0;    ///< HTTP requests sent (including retries)
+    std::uint64_t calls_sent = 0;  ///< HTTP requests sent (including retries)
     std::uint64_t cache_hits = 0;
     std::uint64_t retries = 0;
     int max_in_flight_seen = 0;
 };
 
 class OdooClient {
-public:
+  public:
     /// `http` and `clock` must outlive the client. Validates `options` (throws core::ConfigError).
     OdooClient(net::HttpClient& http, OdooOptions options, Clock& clock = SystemClock::instance());
     ~OdooClient();
@@ -194,9 +194,7 @@ public:
     /// one search_read, served from the product cache where possible. Keys absent in Odoo are
     /// absent from the result. `fields` must not be empty.
     boost::asio::awaitable<Result<std::map<std::string, Value>>> products_by(
-        std::string key_field,
-        std::vector<std::string> keys,
-        std::vector<std::string> fields);
+        std::string key_field, std::vector<std::string> keys, std::vector<std::string> fields);
     void clear_caches();
 
     /// `{lang, tracking_disable, mail_create_nolog, mail_create_nosubscribe}` per the options,
@@ -207,7 +205,7 @@ public:
 
     struct Impl;  ///< implementation detail (src/odoo/client.cpp)
 
-private:
+  private:
     std::shared_ptr<Impl> impl_;
 };
 

@@ -32,7 +32,8 @@ std::string encode_jsonrpc_call(std::string_view service,
 struct OdooException {
     std::string name;     ///< e.g. "odoo.exceptions.ValidationError"
     std::string message;  ///< Odoo's own message, kept verbatim
-    std::optional<std::int64_t> code;  ///< JSON-RPC error.code (200 ≤18, 0 in 19); never branch on it
+    std::optional<std::int64_t>
+        code;  ///< JSON-RPC error.code (200 ≤18, 0 in 19); never branch on it
 };
 
 /// A decoded JSON-RPC reply: exactly one of result / exception. A reply without `result` and

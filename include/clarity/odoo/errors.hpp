@@ -9,9 +9,9 @@
 /// |---|---|
 /// | AccessDenied, 401, SessionExpired, fault 3 | auth |
 /// | AccessError, 403, fault 4 | permanent (grant the user the rights) |
-/// | ValidationError, UserError, MissingError, ValueError, AttributeError, TypeError, 400/404/422, fault 2 | permanent, Odoo's message kept |
-/// | serialization failure / concurrent update, database unavailable, 502/503/504, 408 | transient |
-/// | 429 | rate_limited |
+/// | ValidationError, UserError, MissingError, ValueError, AttributeError, TypeError, 400/404/422,
+/// fault 2 | permanent, Odoo's message kept | | serialization failure / concurrent update, database
+/// unavailable, 502/503/504, 408 | transient | | 429 | rate_limited |
 
 #include <optional>
 #include <string>
@@ -26,8 +26,9 @@ namespace clarity::odoo {
 /// (e.g. a duplicate external id is a ValidationError). Short class name ("ValidationError").
 std::string short_exception_name(std::string_view dotted_name);
 
-/// From a JSON-RPC `error.data` or a JSON-2 error body. `http_status` is the JSON-2 status (JSON-RPC
-/// errors always arrive with 200: pass nullopt). `context` is "model.method" (no secrets).
+/// From a JSON-RPC `error.data` or a JSON-2 error body. `http_status` is the JSON-2 status
+/// (JSON-RPC errors always arrive with 200: pass nullopt). `context` is "model.method" (no
+/// secrets).
 Error classify_exception(const OdooException& ex,
                          std::optional<int> http_status,
                          std::string_view context);

@@ -34,13 +34,14 @@ inline constexpr int kMaxKnownMajor = 19;
 
 /// Things whose field name differs by version.
 enum class FieldMeaning {
-    sale_line_taxes,       ///< sale.order.line: tax_id (≤18) / tax_ids (19)
-    sale_line_uom,         ///< sale.order.line: product_uom (≤18) / product_uom_id (19)
-    product_kind,          ///< product.template: detailed_type (16/17) / type (18+)
-    product_storable,      ///< product.template: detailed_type=='product' (16/17) / is_storable (18+)
-    payment_memo,          ///< account.payment: ref (16/17) / memo (18+)
-    user_groups,           ///< res.users: groups_id (≤18) / group_ids (19)
-    picking_tracking_ref,  ///< stock.picking: carrier_tracking_ref (all; needs stock_delivery/delivery)
+    sale_line_taxes,   ///< sale.order.line: tax_id (≤18) / tax_ids (19)
+    sale_line_uom,     ///< sale.order.line: product_uom (≤18) / product_uom_id (19)
+    product_kind,      ///< product.template: detailed_type (16/17) / type (18+)
+    product_storable,  ///< product.template: detailed_type=='product' (16/17) / is_storable (18+)
+    payment_memo,      ///< account.payment: ref (16/17) / memo (18+)
+    user_groups,       ///< res.users: groups_id (≤18) / group_ids (19)
+    picking_tracking_ref,  ///< stock.picking: carrier_tracking_ref (all; needs
+                           ///< stock_delivery/delivery)
     move_done_quantity,    ///< stock.move: quantity_done (16) / quantity (+ picked=True) (17+)
 };
 

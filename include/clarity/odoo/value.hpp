@@ -40,7 +40,7 @@ struct Binary {
 
 /// A JSON/XML-RPC value. Regular, copyable; equality is deep.
 class Value {
-public:
+  public:
     using Variant =
         std::variant<Nil, bool, std::int64_t, double, std::string, Array, Struct, DateTime, Binary>;
 
@@ -104,7 +104,7 @@ public:
 
     friend bool operator==(const Value&, const Value&) = default;
 
-private:
+  private:
     Variant v_;
 };
 

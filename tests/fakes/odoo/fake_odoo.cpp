@@ -84,21 +84,24 @@ void add_model(std::map<std::string, ModelDef>& defs,
 std::map<std::string, ModelDef> build_defs() {
     using Sel = std::vector<std::pair<std::string, std::string>>;
     std::map<std::string, ModelDef> d;
-    add_model(d, "res.partner", "Contact",
-              {F("name", "char", "Name"),
-               with(SEL("type", Sel{{"contact", "Contact"}, {"invoice", "Invoice Address"},
-                                   {"delivery", "Delivery Address"}, {"other", "Other Address"}},
-                        "Address Type"),
-                    "contact"),
-               M2O("parent_id", "res.partner", "Related Company"),
-               O2M("child_ids", "res.partner", "parent_id", "Contact"),
-               computed(M2O("commercial_partner_id", "res.partner", "Commercial Entity")),
-               F("email", "char", "Email"), F("phone", "char", "Phone"),
-               F("street", "char", "Street"), F("street2", "char", "Street2"),
-               F("city", "char", "City"), F("zip", "char", "Zip"),
-               M2O("country_id", "res.country", "Country"),
-               M2O("state_id", "res.country.state", "State"), F("ref", "char", "Reference"),
-               F("vat", "char", "Tax ID"), with(F("active", "boolean", "Active"), true)});
+    add_model(
+        d, "res.partner", "Contact",
+        {F("name", "char", "Name"),
+         with(SEL("type",
+                  Sel{{"contact", "Contact"},
+                      {"invoice", "Invoice Address"},
+                      {"delivery", "Delivery Address"},
+                      {"other", "Other Address"}},
+                  "Address Type"),
+              "contact"),
+         M2O("parent_id", "res.partner", "Related Company"),
+         O2M("child_ids", "res.partner", "parent_id", "Contact"),
+         computed(M2O("commercial_partner_id", "res.partner", "Commercial Entity")),
+         F("email", "char", "Email"), F("phone", "char", "Phone"), F("street", "char", "Street"),
+         F("street2", "char", "Street2"), F("city", "char", "City"), F("zip", "char", "Zip"),
+         M2O("country_id", "res.country", "Country"), M2O("state_id", "res.country.state", "State"),
+         F("ref", "char", "Reference"), F("vat", "char", "Tax ID"),
+         with(F("active", "boolean", "Active"), true)});
     add_model(d, "res.country", "Country",
               {with(F("name", "char", "Country Name"), Value{}, true),
                F("code", "char", "Country Code")});
@@ -131,8 +134,8 @@ std::map<std::string, ModelDef> build_defs() {
             only(with(F("is_storable", "boolean", "Track Inventory"), false), 18, 99),
             with(F("sale_ok", "boolean", "Sales"), true),
             with(M2O("uom_id", "uom.uom", "Unit of Measure"), 1, true),
-            with(SEL("invoice_policy", Sel{{"order", "Ordered quantities"},
-                                           {"delivery", "Delivered quantities"}},
+            with(SEL("invoice_policy",
+                     Sel{{"order", "Ordered quantities"}, {"delivery", "Delivered quantities"}},
                      "Invoicing Policy"),
                  "order"),
             with(F("active", "boolean", "Active"), true),
@@ -140,8 +143,8 @@ std::map<std::string, ModelDef> build_defs() {
             computed(F("virtual_available", "float", "Forecasted Quantity")),
         };
         if (is_template) {
-            f.push_back(O2M("product_variant_ids", "product.product", "product_tmpl_id",
-                            "Products"));
+            f.push_back(
+                O2M("product_variant_ids", "product.product", "product_tmpl_id", "Products"));
         } else {
             f.push_back(M2O("product_tmpl_id", "product.template", "Product Template"));
         }
@@ -149,18 +152,23 @@ std::map<std::string, ModelDef> build_defs() {
     };
     add_model(d, "product.template", "Product", product_fields(true));
     add_model(d, "product.product", "Product Variant", product_fields(false));
-    add_model(d, "account.tax", "Tax",
-              {with(F("name", "char", "Tax Name"), Value{}, true),
-               with(F("amount", "float", "Amount"), 0.0),
-               with(SEL("type_tax_use",
-                        Sel{{"sale", "Sales"}, {"purchase", "Purchases"}, {"none", "None"}},
-                        "Tax Type"),
-                    "sale"),
-               with(F("price_include", "boolean", "Included in Price"), false),
-               with(F("active", "boolean", "Active"), true)});
-    Sel so16{{"draft", "Quotation"}, {"sent", "Quotation Sent"}, {"sale", "Sales Order"},
-             {"done", "Locked"}, {"cancel", "Cancelled"}};
-    Sel so17{{"draft", "Quotation"}, {"sent", "Quotation Sent"}, {"sale", "Sales Order"},
+    add_model(
+        d, "account.tax", "Tax",
+        {with(F("name", "char", "Tax Name"), Value{}, true),
+         with(F("amount", "float", "Amount"), 0.0),
+         with(SEL("type_tax_use",
+                  Sel{{"sale", "Sales"}, {"purchase", "Purchases"}, {"none", "None"}}, "Tax Type"),
+              "sale"),
+         with(F("price_include", "boolean", "Included in Price"), false),
+         with(F("active", "boolean", "Active"), true)});
+    Sel so16{{"draft", "Quotation"},
+             {"sent", "Quotation Sent"},
+             {"sale", "Sales Order"},
+             {"done", "Locked"},
+             {"cancel", "Cancelled"}};
+    Sel so17{{"draft", "Quotation"},
+             {"sent", "Quotation Sent"},
+             {"sale", "Sales Order"},
              {"cancel", "Cancelled"}};
     add_model(d, "sale.order", "Sales Order",
               {F("name", "char", "Order Reference"),
@@ -203,9 +211,13 @@ std::map<std::string, ModelDef> build_defs() {
               {with(F("name", "char", "Location Name"), Value{}, true),
                F("complete_name", "char", "Full Location Name"),
                with(SEL("usage",
-                        Sel{{"supplier", "Vendor"}, {"view", "Virtual"}, {"internal", "Internal"},
-                            {"customer", "Customer"}, {"inventory", "Inventory Loss"},
-                            {"production", "Production"}, {"transit", "Transit"}},
+                        Sel{{"supplier", "Vendor"},
+                            {"view", "Virtual"},
+                            {"internal", "Internal"},
+                            {"customer", "Customer"},
+                            {"inventory", "Inventory Loss"},
+                            {"production", "Production"},
+                            {"transit", "Transit"}},
                         "Location Type"),
                     "internal", true)});
     add_model(d, "stock.quant", "Quants",
@@ -216,9 +228,9 @@ std::map<std::string, ModelDef> build_defs() {
                computed(F("available_quantity", "float", "Available Quantity")),
                with(F("inventory_quantity", "float", "Counted Quantity"), 0.0),
                M2O("lot_id", "stock.lot", "Lot/Serial Number")});
-    Sel picking_states{{"draft", "Draft"},         {"waiting", "Waiting Another Operation"},
-                       {"confirmed", "Waiting"},   {"assigned", "Ready"},
-                       {"done", "Done"},           {"cancel", "Cancelled"}};
+    Sel picking_states{{"draft", "Draft"},       {"waiting", "Waiting Another Operation"},
+                       {"confirmed", "Waiting"}, {"assigned", "Ready"},
+                       {"done", "Done"},         {"cancel", "Cancelled"}};
     add_model(d, "stock.picking", "Transfer",
               {F("name", "char", "Reference"),
                with(SEL("state", picking_states, "Status"), "draft", false, true),
@@ -227,7 +239,8 @@ std::map<std::string, ModelDef> build_defs() {
                O2M("move_ids", "stock.move", "picking_id", "Stock Moves"),
                F("carrier_tracking_ref", "char", "Tracking Reference"),
                with(SEL("picking_type_code",
-                        Sel{{"incoming", "Receipt"}, {"outgoing", "Delivery"},
+                        Sel{{"incoming", "Receipt"},
+                            {"outgoing", "Delivery"},
                             {"internal", "Internal Transfer"}},
                         "Type of Operation"),
                     "outgoing"),
@@ -238,8 +251,7 @@ std::map<std::string, ModelDef> build_defs() {
     add_model(d, "stock.move", "Stock Move",
               {M2O("picking_id", "stock.picking", "Transfer"),
                with(M2O("product_id", "product.product", "Product"), Value{}, true),
-               F("name", "char", "Description"),
-               with(F("product_uom_qty", "float", "Demand"), 0.0),
+               F("name", "char", "Description"), with(F("product_uom_qty", "float", "Demand"), 0.0),
                only(with(F("quantity_done", "float", "Quantity Done"), 0.0), 16, 16),
                only(with(F("quantity", "float", "Quantity"), 0.0), 17, 99),
                only(with(F("picked", "boolean", "Picked"), false), 17, 99),
@@ -250,8 +262,11 @@ std::map<std::string, ModelDef> build_defs() {
     add_model(d, "account.journal", "Journal",
               {with(F("name", "char", "Journal Name"), Value{}, true),
                with(SEL("type",
-                        Sel{{"sale", "Sales"}, {"purchase", "Purchase"}, {"cash", "Cash"},
-                            {"bank", "Bank"}, {"general", "Miscellaneous"}},
+                        Sel{{"sale", "Sales"},
+                            {"purchase", "Purchase"},
+                            {"cash", "Cash"},
+                            {"bank", "Bank"},
+                            {"general", "Miscellaneous"}},
                         "Type"),
                     Value{}, true),
                with(F("code", "char", "Short Code"), Value{}, true)});
@@ -259,29 +274,35 @@ std::map<std::string, ModelDef> build_defs() {
               {with(F("code", "char", "Code"), Value{}, true),
                with(F("name", "char", "Account Name"), Value{}, true),
                with(SEL("account_type",
-                        Sel{{"asset_receivable", "Receivable"}, {"asset_cash", "Bank and Cash"},
+                        Sel{{"asset_receivable", "Receivable"},
+                            {"asset_cash", "Bank and Cash"},
                             {"asset_current", "Current Assets"},
                             {"liability_payable", "Payable"},
-                            {"liability_current", "Current Liabilities"}, {"income", "Income"},
-                            {"expense", "Expenses"}, {"equity", "Equity"}},
+                            {"liability_current", "Current Liabilities"},
+                            {"income", "Income"},
+                            {"expense", "Expenses"},
+                            {"equity", "Equity"}},
                         "Type"),
                     Value{}, true)});
-    add_model(d, "account.move", "Journal Entry",
-              {F("name", "char", "Number"),
-               with(SEL("move_type",
-                        Sel{{"entry", "Journal Entry"}, {"out_invoice", "Customer Invoice"},
-                            {"out_refund", "Customer Credit Note"},
-                            {"in_invoice", "Vendor Bill"}, {"in_refund", "Vendor Credit Note"}},
-                        "Type"),
-                    "entry", true),
-               with(M2O("journal_id", "account.journal", "Journal"), Value{}, true),
-               with(F("date", "date", "Date"), Value{}, true), F("ref", "char", "Reference"),
-               with(SEL("state", Sel{{"draft", "Draft"}, {"posted", "Posted"}, {"cancel", "Cancelled"}},
-                        "Status"),
-                    "draft", true, true),
-               O2M("line_ids", "account.move.line", "move_id", "Journal Items"),
-               M2O("partner_id", "res.partner", "Partner"),
-               computed(F("amount_total", "monetary", "Total"))});
+    add_model(
+        d, "account.move", "Journal Entry",
+        {F("name", "char", "Number"),
+         with(SEL("move_type",
+                  Sel{{"entry", "Journal Entry"},
+                      {"out_invoice", "Customer Invoice"},
+                      {"out_refund", "Customer Credit Note"},
+                      {"in_invoice", "Vendor Bill"},
+                      {"in_refund", "Vendor Credit Note"}},
+                  "Type"),
+              "entry", true),
+         with(M2O("journal_id", "account.journal", "Journal"), Value{}, true),
+         with(F("date", "date", "Date"), Value{}, true), F("ref", "char", "Reference"),
+         with(SEL("state", Sel{{"draft", "Draft"}, {"posted", "Posted"}, {"cancel", "Cancelled"}},
+                  "Status"),
+              "draft", true, true),
+         O2M("line_ids", "account.move.line", "move_id", "Journal Items"),
+         M2O("partner_id", "res.partner", "Partner"),
+         computed(F("amount_total", "monetary", "Total"))});
     add_model(d, "account.move.line", "Journal Item",
               {with(M2O("move_id", "account.move", "Journal Entry"), Value{}, true),
                with(M2O("account_id", "account.account", "Account"), Value{}, true),
@@ -299,8 +320,7 @@ std::map<std::string, ModelDef> build_defs() {
                with(F("amount", "monetary", "Amount"), 0.0),
                with(M2O("journal_id", "account.journal", "Journal"), Value{}, true),
                with(F("date", "date", "Date"), Value{}, true),
-               only(F("ref", "char", "Reference"), 16, 17),
-               only(F("memo", "char", "Memo"), 18, 99),
+               only(F("ref", "char", "Reference"), 16, 17), only(F("memo", "char", "Memo"), 18, 99),
                F("payment_reference", "char", "Payment Reference"),
                only(with(SEL("state",
                              Sel{{"draft", "Draft"}, {"posted", "Posted"}, {"cancel", "Cancelled"}},
@@ -308,8 +328,11 @@ std::map<std::string, ModelDef> build_defs() {
                          "draft", true, true),
                     16, 17),
                only(with(SEL("state",
-                             Sel{{"draft", "Draft"}, {"in_process", "In Process"}, {"paid", "Paid"},
-                                 {"canceled", "Canceled"}, {"rejected", "Rejected"}},
+                             Sel{{"draft", "Draft"},
+                                 {"in_process", "In Process"},
+                                 {"paid", "Paid"},
+                                 {"canceled", "Canceled"},
+                                 {"rejected", "Rejected"}},
                              "Status"),
                          "draft", true),
                     18, 99),
@@ -342,7 +365,8 @@ std::vector<const FieldDef*> ModelDef::visible(int major) const {
     return out;
 }
 
-FakeOdoo::State::State(FakeOdooOptions o) : opt(std::move(o)), major(opt.major), defs(build_defs()) {
+FakeOdoo::State::State(FakeOdooOptions o)
+    : opt(std::move(o)), major(opt.major), defs(build_defs()) {
     users.emplace(2, User{2, opt.admin_login, opt.admin_password, {}});
     keys.emplace(opt.admin_api_key, 2);
     Struct admin_partner{{"name", "Administrator"}};
@@ -380,14 +404,21 @@ void FakeOdoo::State::seed() {
     insert_raw("uom.uom", 1, Struct{{"name", "Units"}, {"active", true}});
     insert_raw("uom.uom", 2, Struct{{"name", "Dozens"}, {"active", true}});
     insert_raw("account.tax", 1,
-               Struct{{"name", "15%"}, {"amount", 15.0}, {"type_tax_use", "sale"},
-                      {"price_include", false}, {"active", true}});
+               Struct{{"name", "15%"},
+                      {"amount", 15.0},
+                      {"type_tax_use", "sale"},
+                      {"price_include", false},
+                      {"active", true}});
     insert_raw("account.tax", 2,
-               Struct{{"name", "0%"}, {"amount", 0.0}, {"type_tax_use", "sale"},
-                      {"price_include", false}, {"active", true}});
-    insert_raw("stock.location", 5,
-               Struct{{"name", "Customers"}, {"complete_name", "Partners/Customers"},
-                      {"usage", "customer"}});
+               Struct{{"name", "0%"},
+                      {"amount", 0.0},
+                      {"type_tax_use", "sale"},
+                      {"price_include", false},
+                      {"active", true}});
+    insert_raw(
+        "stock.location", 5,
+        Struct{
+            {"name", "Customers"}, {"complete_name", "Partners/Customers"}, {"usage", "customer"}});
     insert_raw("stock.location", 8,
                Struct{{"name", "Stock"}, {"complete_name", "WH/Stock"}, {"usage", "internal"}});
     insert_raw("stock.location", 14,
@@ -398,8 +429,10 @@ void FakeOdoo::State::seed() {
                Struct{{"name", "My Company"}, {"code", "WH"}, {"lot_stock_id", 8}});
     // Journals and accounts as captured (captures-18/jsonrpc.json "journals", "accounts").
     const std::vector<std::tuple<int, const char*, const char*, const char*>> journals{
-        {1, "Customer Invoices", "sale", "INV"},       {2, "Vendor Bills", "purchase", "BILL"},
-        {3, "Miscellaneous Operations", "general", "MISC"}, {6, "Bank", "bank", "BNK1"},
+        {1, "Customer Invoices", "sale", "INV"},
+        {2, "Vendor Bills", "purchase", "BILL"},
+        {3, "Miscellaneous Operations", "general", "MISC"},
+        {6, "Bank", "bank", "BNK1"},
         {7, "Cash", "cash", "CSH1"}};
     for (const auto& [id, name, type, code] : journals) {
         insert_raw("account.journal", id, Struct{{"name", name}, {"type", type}, {"code", code}});

@@ -71,7 +71,7 @@ struct FaultSpec {
 };
 
 class FakeOdoo {
-public:
+  public:
     explicit FakeOdoo(FakeOdooOptions options = {});
     ~FakeOdoo();
     FakeOdoo(const FakeOdoo&) = delete;
@@ -113,13 +113,13 @@ public:
 
     struct State;  ///< implementation detail
 
-private:
+  private:
     std::unique_ptr<State> state_;
 };
 
 /// FakeOdoo on a loopback socket.
 class FakeOdooServer {
-public:
+  public:
     explicit FakeOdooServer(FakeOdooOptions options = {});
     ~FakeOdooServer();
     FakeOdoo& odoo() { return *odoo_; }
@@ -127,7 +127,7 @@ public:
     /// "http://127.0.0.1:<port>"
     std::string base_url() const { return http_->base_url(); }
 
-private:
+  private:
     std::unique_ptr<FakeOdoo> odoo_;
     std::unique_ptr<http::FakeHttpServer> http_;
 };

@@ -17,9 +17,10 @@ namespace {
 using Ids = std::vector<std::int64_t>;
 
 bool is_readonly(const std::string& method) {
-    static const std::set<std::string> kRead{"search_read", "search", "search_count", "read",
-                                            "fields_get", "read_group", "check_object_reference",
-                                            "context_get", "default_get"};
+    static const std::set<std::string> kRead{
+        "search_read", "search",     "search_count",           "read",
+        "fields_get",  "read_group", "check_object_reference", "context_get",
+        "default_get"};
     return kRead.count(method) != 0;
 }
 
@@ -128,8 +129,9 @@ std::int64_t FakeOdoo::add_user(const std::string& login,
                                 std::vector<std::string> denied_models) {
     std::lock_guard lock(state_->mu);
     std::int64_t uid = std::max<std::int64_t>(state_->next_ids["res.users"], 6);
-    state_->users.emplace(uid, User{uid, login, password,
-                                    std::set<std::string>(denied_models.begin(), denied_models.end())});
+    state_->users.emplace(uid,
+                          User{uid, login, password,
+                               std::set<std::string>(denied_models.begin(), denied_models.end())});
     state_->insert_raw("res.users", uid, Struct{{"login", login}, {"name", login}});
     return uid;
 }
@@ -161,9 +163,10 @@ std::vector<CallRecord> FakeOdoo::calls() const {
 
 std::size_t FakeOdoo::call_count(const std::string& method, const std::string& model) const {
     std::lock_guard lock(state_->mu);
-    return static_cast<std::size_t>(std::count_if(
-        state_->log.begin(), state_->log.end(), [&](const CallRecord& c) {
-            return c.service == "object" && c.method == method && (model.empty() || c.model == model);
+    return static_cast<std::size_t>(
+        std::count_if(state_->log.begin(), state_->log.end(), [&](const CallRecord& c) {
+            return c.service == "object" && c.method == method &&
+                   (model.empty() || c.model == model);
         }));
 }
 
@@ -252,7 +255,10 @@ struct Request {
     }
 
     /// Positional args + kwargs → named arguments of the method (as Python binds them).
-    Struct bind(const std::string& model, const std::string& method, Array& args, Struct kwargs,
+    Struct bind(const std::string& model,
+                const std::string& method,
+                Array& args,
+                Struct kwargs,
                 std::optional<Ids>& ids) {
         Struct named;
         s.model(model);
@@ -270,9 +276,9 @@ struct Request {
             {"check_object_reference", {"module", "xml_id"}},
             {"default_get", {"fields_list"}},
         };
-        static const std::set<std::string> kRecord{"read", "write", "unlink", "action_confirm",
-                                                   "action_cancel", "button_validate",
-                                                   "action_post", "action_apply_inventory"};
+        static const std::set<std::string> kRecord{
+            "read",          "write",           "unlink",      "action_confirm",
+            "action_cancel", "button_validate", "action_post", "action_apply_inventory"};
         std::size_t pos = 0;
         if (kRecord.count(method) != 0) {
             if (args.empty()) throw BindError{"missing 1 required positional argument: 'ids'"};
@@ -314,7 +320,8 @@ struct Request {
             Struct err{{"code", s.major >= 19 ? 0 : 200},
                        {"message", "Odoo Server Error"},
                        {"data", std::move(data)}};
-            return json_response(200, Struct{{"jsonrpc", "2.0"}, {"id", id}, {"error", std::move(err)}});
+            return json_response(200,
+                                 Struct{{"jsonrpc", "2.0"}, {"id", id}, {"error", std::move(err)}});
         };
         try {
             if (!body) throw OdooRaise{"werkzeug.exceptions.BadRequest", "Invalid JSON data"};
@@ -334,8 +341,10 @@ struct Request {
         }
     }
 
-    Value dispatch(const std::string& transport, const std::string& service,
-                   const std::string& method, Array& args) {
+    Value dispatch(const std::string& transport,
+                   const std::string& service,
+                   const std::string& method,
+                   Array& args) {
         auto str = [&args](std::size_t i) {
             return i < args.size() ? args[i].as_string().value_or("") : std::string();
         };
@@ -354,9 +363,12 @@ struct Request {
             std::int64_t uid = args.size() > 1 ? args[1].as_int().value_or(0) : 0;
             if (!credentials_ok(uid, str(2))) throw OdooRaise{kAccessDenied, "Access Denied"};
             std::string model = str(3), m = str(4);
-            Array positional = args.size() > 5 && args[5].as_array() ? *args[5].as_array() : Array{};
-            if (method == "execute") positional.assign(args.begin() + std::min<std::size_t>(5, args.size()), args.end());
-            Struct kwargs = args.size() > 6 && args[6].as_struct() ? *args[6].as_struct() : Struct{};
+            Array positional =
+                args.size() > 5 && args[5].as_array() ? *args[5].as_array() : Array{};
+            if (method == "execute")
+                positional.assign(args.begin() + std::min<std::size_t>(5, args.size()), args.end());
+            Struct kwargs =
+                args.size() > 6 && args[6].as_struct() ? *args[6].as_struct() : Struct{};
             Struct context = kwargs.count("context") && kwargs.at("context").as_struct()
                                  ? *kwargs.at("context").as_struct()
                                  : Struct{};
@@ -374,27 +386,36 @@ struct Request {
     http::Response xmlrpc(bool legacy, const std::string& service) {
         auto fault = [&](const OdooRaise& e) {
             if (legacy) {
-                if (e.name == kAccessDenied) return xml_response(codec::encode_xmlrpc_fault("AccessDenied", e.message));
+                if (e.name == kAccessDenied)
+                    return xml_response(codec::encode_xmlrpc_fault("AccessDenied", e.message));
                 if (user_error_family(e.name) || e.name == kAccessError) {
                     std::string cls = e.name.substr(e.name.rfind('.') + 1);
                     if (cls == "ValidationError") cls = "UserError";
-                    return xml_response(codec::encode_xmlrpc_fault("warning -- " + cls + "\n\n" + e.message, ""));
+                    return xml_response(
+                        codec::encode_xmlrpc_fault("warning -- " + cls + "\n\n" + e.message, ""));
                 }
-                return xml_response(codec::encode_xmlrpc_fault(e.message, traceback(e.name, e.message)));
+                return xml_response(
+                    codec::encode_xmlrpc_fault(e.message, traceback(e.name, e.message)));
             }
-            // /xmlrpc/2 fault codes (NOTES.md §2): 3 AccessDenied, 4 AccessError, 2 UserError family.
-            if (e.name == kAccessDenied) return xml_response(codec::encode_xmlrpc_fault(3, e.message));
-            if (e.name == kAccessError) return xml_response(codec::encode_xmlrpc_fault(4, e.message));
-            if (user_error_family(e.name)) return xml_response(codec::encode_xmlrpc_fault(2, e.message));
+            // /xmlrpc/2 fault codes (NOTES.md §2): 3 AccessDenied, 4 AccessError, 2 UserError
+            // family.
+            if (e.name == kAccessDenied)
+                return xml_response(codec::encode_xmlrpc_fault(3, e.message));
+            if (e.name == kAccessError)
+                return xml_response(codec::encode_xmlrpc_fault(4, e.message));
+            if (user_error_family(e.name))
+                return xml_response(codec::encode_xmlrpc_fault(2, e.message));
             return xml_response(codec::encode_xmlrpc_fault(1, traceback(e.name, e.message)));
         };
         auto call = codec::decode_xmlrpc_call(req.body);
         try {
             if (!call) throw OdooRaise{"xml.parsers.expat.ExpatError", call.error().message};
-            Value result = dispatch(legacy ? "xmlrpc-legacy" : "xmlrpc", service, call->method, call->params);
+            Value result =
+                dispatch(legacy ? "xmlrpc-legacy" : "xmlrpc", service, call->method, call->params);
             if (result.is_nil()) {
                 // allow_none=False: the work is committed, then marshalling fails (NOTES.md §2).
-                return fault(OdooRaise{kTypeError, "cannot marshal None unless allow_none is enabled"});
+                return fault(
+                    OdooRaise{kTypeError, "cannot marshal None unless allow_none is enabled"});
             }
             return xml_response(codec::encode_xmlrpc_response(result));
         } catch (const OdooRaise& e) {
@@ -407,8 +428,10 @@ struct Request {
     // JSON-2 -------------------------------------------------------------------------------------
     http::Response json2(const std::string& path) {
         auto error = [&](int status, const OdooRaise& e, bool with_status_arg) {
-            http::Response r = json_response(status, exception_body(e, with_status_arg ? std::optional<int>(status) : std::nullopt),
-                                             "application/json; charset=utf-8");
+            http::Response r = json_response(
+                status,
+                exception_body(e, with_status_arg ? std::optional<int>(status) : std::nullopt),
+                "application/json; charset=utf-8");
             if (status == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer ");
             return r;
         };
@@ -423,38 +446,54 @@ struct Request {
         }
         std::string rest = path.substr(std::string("/json/2/").size());
         auto slash = rest.find('/');
-        if (req.method != "POST" || slash == std::string::npos || rest.find('/', slash + 1) != std::string::npos) {
-            return error(404, OdooRaise{"werkzeug.exceptions.NotFound", "Did you mean POST /json/2/<model>/<method>?"}, true);
+        if (req.method != "POST" || slash == std::string::npos ||
+            rest.find('/', slash + 1) != std::string::npos) {
+            return error(404,
+                         OdooRaise{"werkzeug.exceptions.NotFound",
+                                   "Did you mean POST /json/2/<model>/<method>?"},
+                         true);
         }
         std::string model = rest.substr(0, slash), method = rest.substr(slash + 1);
         auto auth = req.header("Authorization");
         std::string key;
         if (auth && auth->size() > 7) {
             std::string scheme = auth->substr(0, 7);
-            std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](unsigned char c) { return std::tolower(c); });
+            std::transform(scheme.begin(), scheme.end(), scheme.begin(),
+                           [](unsigned char c) { return std::tolower(c); });
             if (scheme == "bearer ") key = auth->substr(7);
         }
         if (key.empty()) {
-            return error(401, OdooRaise{"werkzeug.exceptions.Unauthorized",
-                                        "User not authenticated, use an API Key with a Bearer Authorization header."},
-                         true);
+            return error(
+                401,
+                OdooRaise{
+                    "werkzeug.exceptions.Unauthorized",
+                    "User not authenticated, use an API Key with a Bearer Authorization header."},
+                true);
         }
         auto k = s.keys.find(key);
         if (k == s.keys.end()) {
-            return error(401, OdooRaise{"werkzeug.exceptions.Unauthorized", "Invalid apikey"}, true);
+            return error(401, OdooRaise{"werkzeug.exceptions.Unauthorized", "Invalid apikey"},
+                         true);
         }
         if (auto db = req.header("X-Odoo-Database"); db && *db != s.opt.database) {
-            return error(404, OdooRaise{"werkzeug.exceptions.NotFound", "database '" + *db + "' not found"}, true);
+            return error(
+                404, OdooRaise{"werkzeug.exceptions.NotFound", "database '" + *db + "' not found"},
+                true);
         }
         auto body = codec::from_json(req.body);
         if (!body || !body->is_struct()) {
-            return error(400, OdooRaise{"werkzeug.exceptions.BadRequest",
-                                        "could not parse the body as json: Expecting property name enclosed in "
-                                        "double quotes: line 1 column 2 (char 1)"},
-                         true);
+            return error(
+                400,
+                OdooRaise{"werkzeug.exceptions.BadRequest",
+                          "could not parse the body as json: Expecting property name enclosed in "
+                          "double quotes: line 1 column 2 (char 1)"},
+                true);
         }
         if (s.defs.count(model) == 0) {
-            return error(404, OdooRaise{"werkzeug.exceptions.NotFound", "the model '" + model + "' does not exist"}, true);
+            return error(404,
+                         OdooRaise{"werkzeug.exceptions.NotFound",
+                                   "the model '" + model + "' does not exist"},
+                         true);
         }
         Struct named = *body->as_struct();
         std::optional<Ids> ids;
@@ -468,18 +507,22 @@ struct Request {
             named.erase(it);
         }
         try {
-            Value result = run("json2", model, method, ids, std::move(named), std::move(context), k->second, {});
+            Value result = run("json2", model, method, ids, std::move(named), std::move(context),
+                               k->second, {});
             // create always answers a list of ids on JSON-2 (NOTES.md §3).
             if (method == "create" && result.is_int()) result = Array{result};
             return json_response(200, result, "application/json; charset=utf-8");
         } catch (const BindError& e) {
-            return error(422, OdooRaise{"werkzeug.exceptions.UnprocessableEntity", e.message}, true);
+            return error(422, OdooRaise{"werkzeug.exceptions.UnprocessableEntity", e.message},
+                         true);
         } catch (const OdooRaise& e) {
             if (e.name == kAttributeError) {
                 return error(404, OdooRaise{"werkzeug.exceptions.NotFound", e.message}, true);
             }
             int status = 500;
-            if (e.name == kUserError || e.name == kValidationError || e.name == "odoo.exceptions.RedirectWarning") status = 422;
+            if (e.name == kUserError || e.name == kValidationError ||
+                e.name == "odoo.exceptions.RedirectWarning")
+                status = 422;
             if (e.name == kMissingError) status = 404;
             if (e.name == kAccessError || e.name == kAccessDenied) status = 403;
             return error(status, e, false);
@@ -498,7 +541,8 @@ http::Response FakeOdoo::handle(const http::Request& req) {
         fault = it->second;
         s.faults.erase(it);
     }
-    std::chrono::milliseconds delay = s.latency + (fault ? fault->delay : std::chrono::milliseconds{0});
+    std::chrono::milliseconds delay =
+        s.latency + (fault ? fault->delay : std::chrono::milliseconds{0});
     http::Response resp;
     if (fault && fault->http_status != 0) {
         resp.status = fault->http_status;

@@ -35,7 +35,8 @@ const Signature* signature(const std::string& model, const std::string& method) 
         {"fields_get", {false, {"allfields", "attributes"}, {}}},
         {"load", {false, {"fields", "data"}, {"fields", "data"}}},
         {"read_group",
-         {false, {"domain", "fields", "groupby", "offset", "limit", "orderby", "lazy"},
+         {false,
+          {"domain", "fields", "groupby", "offset", "limit", "orderby", "lazy"},
           {"domain", "fields", "groupby"}}},
         {"default_get", {false, {"fields_list"}, {"fields_list"}}},
     };
@@ -46,7 +47,8 @@ const Signature* signature(const std::string& model, const std::string& method) 
         {"account.move.action_post", {true, {}, {}}},
         {"account.payment.action_post", {true, {}, {}}},
         {"stock.quant.action_apply_inventory", {true, {}, {}}},
-        {"ir.model.data.check_object_reference", {false, {"module", "xml_id"}, {"module", "xml_id"}}},
+        {"ir.model.data.check_object_reference",
+         {false, {"module", "xml_id"}, {"module", "xml_id"}}},
         {"res.users.context_get", {false, {}, {}}},
     };
     if (auto it = kSpecific.find(model + "." + method); it != kSpecific.end()) return &it->second;
@@ -96,36 +98,41 @@ Value FakeOdoo::State::execute(const std::string& model_name,
     }
     const Signature* sig = signature(model_name, method);
     if (sig == nullptr) {
-        raise(kAttributeError,
-              "The method '" + model_name + "." + method + "' does not exist");
+        raise(kAttributeError, "The method '" + model_name + "." + method + "' does not exist");
     }
-    if (ids && !sig->record) throw BindError{"cannot call " + model_name + "." + method + " with ids"};
+    if (ids && !sig->record)
+        throw BindError{"cannot call " + model_name + "." + method + " with ids"};
     for (const auto& [k, v] : named) {
-        if (!sig->varkw && std::find(sig->params.begin(), sig->params.end(), k) == sig->params.end()) {
+        if (!sig->varkw &&
+            std::find(sig->params.begin(), sig->params.end(), k) == sig->params.end()) {
             throw BindError{"got an unexpected keyword argument '" + k + "'"};
         }
     }
     for (const auto& r : sig->required) {
         if (named.count(r) == 0) throw BindError{"missing a required argument: '" + r + "'"};
     }
-    auto arg = [&named](const char* k) -> const Value& { return named.count(k) ? named.at(k) : named["\x01"]; };
+    auto arg = [&named](const char* k) -> const Value& {
+        return named.count(k) ? named.at(k) : named["\x01"];
+    };
     Ids rec = ids.value_or(Ids{});
 
     if (method == "search_read") {
-        auto found = search(model_name, arg("domain").as_array() ? *arg("domain").as_array() : Array{},
-                            arg("offset").as_int().value_or(0), arg("limit").as_int().value_or(0),
-                            arg("order").as_string().value_or(""));
+        auto found =
+            search(model_name, arg("domain").as_array() ? *arg("domain").as_array() : Array{},
+                   arg("offset").as_int().value_or(0), arg("limit").as_int().value_or(0),
+                   arg("order").as_string().value_or(""));
         return read(model_name, found, strings(arg("fields")), true);
     }
     if (method == "search") {
-        return clarity::odoo::ids_array(search(model_name, arg("domain").as_array() ? *arg("domain").as_array() : Array{},
-                                               arg("offset").as_int().value_or(0),
-                                               arg("limit").as_int().value_or(0),
-                                               arg("order").as_string().value_or("")));
+        return clarity::odoo::ids_array(
+            search(model_name, arg("domain").as_array() ? *arg("domain").as_array() : Array{},
+                   arg("offset").as_int().value_or(0), arg("limit").as_int().value_or(0),
+                   arg("order").as_string().value_or("")));
     }
     if (method == "search_count") {
-        auto found = search(model_name, arg("domain").as_array() ? *arg("domain").as_array() : Array{}, 0,
-                            arg("limit").as_int().value_or(0), "");
+        auto found =
+            search(model_name, arg("domain").as_array() ? *arg("domain").as_array() : Array{}, 0,
+                   arg("limit").as_int().value_or(0), "");
         return static_cast<std::int64_t>(found.size());
     }
     if (method == "read") {
@@ -152,17 +159,20 @@ Value FakeOdoo::State::execute(const std::string& model_name,
         return true;
     }
     if (method == "fields_get") {
-        return fields_get(model_name, arg("attributes").as_array() ? *arg("attributes").as_array() : Array{});
+        return fields_get(model_name,
+                          arg("attributes").as_array() ? *arg("attributes").as_array() : Array{});
     }
     if (method == "load") {
         return load(model_name, arg("fields").as_array() ? *arg("fields").as_array() : Array{},
                     arg("data").as_array() ? *arg("data").as_array() : Array{});
     }
     if (method == "read_group") {
-        return read_group(model_name, arg("domain").as_array() ? *arg("domain").as_array() : Array{},
+        return read_group(model_name,
+                          arg("domain").as_array() ? *arg("domain").as_array() : Array{},
                           arg("fields").as_array() ? *arg("fields").as_array() : Array{},
-                          arg("groupby").is_string() ? Array{arg("groupby")}
-                                                     : (arg("groupby").as_array() ? *arg("groupby").as_array() : Array{}));
+                          arg("groupby").is_string()
+                              ? Array{arg("groupby")}
+                              : (arg("groupby").as_array() ? *arg("groupby").as_array() : Array{}));
     }
     if (method == "default_get") return Struct{};
     if (method == "context_get") return Struct{{"lang", "en_US"}, {"tz", false}, {"uid", uid}};
@@ -200,26 +210,25 @@ Value FakeOdoo::State::execute(const std::string& model_name,
                 auto pid = line.at("product_id").m2o_id();
                 if (!pid || *pid == 0) continue;
                 const Struct& p = tables["product.product"].at(*pid);
-                bool is_goods = major >= 18 ? p.at("type") != Value("service") && p.at("type") != Value("combo")
-                                            : p.at("detailed_type") != Value("service");
+                bool is_goods =
+                    major >= 18 ? p.at("type") != Value("service") && p.at("type") != Value("combo")
+                                : p.at("detailed_type") != Value("service");
                 if (is_goods) goods.emplace_back(lid, line);
             }
             if (goods.empty()) continue;
-            std::int64_t pick = create("stock.picking",
-                                       Struct{{"partner_id", so.at("partner_shipping_id")},
-                                              {"origin", so.at("name")},
-                                              {"sale_id", id},
-                                              {"location_id", 8},
-                                              {"location_dest_id", 5}});
+            std::int64_t pick =
+                create("stock.picking", Struct{{"partner_id", so.at("partner_shipping_id")},
+                                               {"origin", so.at("name")},
+                                               {"sale_id", id},
+                                               {"location_id", 8},
+                                               {"location_dest_id", 5}});
             tables["stock.picking"].at(pick).insert_or_assign("state", "assigned");
             for (const auto& [lid, line] : goods) {
-                Struct mv{{"picking_id", pick},
-                          {"product_id", line.at("product_id")},
-                          {"name", line.at("name")},
-                          {"product_uom_qty", line.at("product_uom_qty")},
-                          {"sale_line_id", lid},
-                          {"location_id", 8},
-                          {"location_dest_id", 5}};
+                Struct mv{
+                    {"picking_id", pick},      {"product_id", line.at("product_id")},
+                    {"name", line.at("name")}, {"product_uom_qty", line.at("product_uom_qty")},
+                    {"sale_line_id", lid},     {"location_id", 8},
+                    {"location_dest_id", 5}};
                 // 17+: reserved quantity is pre-filled; 16: quantity_done starts at 0.
                 if (major >= 17) mv.emplace("quantity", line.at("product_uom_qty"));
                 auto mid = create("stock.move", std::move(mv));
@@ -232,13 +241,13 @@ Value FakeOdoo::State::execute(const std::string& model_name,
         check_access(model_name, "modify");
         for (auto id : rec) {
             const auto& so = tables[model_name].at(id);
-            if (so.at("state") == Value("done") || (so.count("locked") && so.at("locked") == Value(true))) {
+            if (so.at("state") == Value("done") ||
+                (so.count("locked") && so.at("locked") == Value(true))) {
                 raise(kUserError, "You cannot cancel a locked order. Please unlock it first.");
             }
             for (const auto& [pid, p] : tables["stock.picking"]) {
                 if (p.at("sale_id").as_int() == id && p.at("state") == Value("done")) {
-                    raise(kUserError,
-                          "You cannot cancel an order whose delivery is already done.");
+                    raise(kUserError, "You cannot cancel an order whose delivery is already done.");
                 }
             }
         }
@@ -255,8 +264,9 @@ Value FakeOdoo::State::execute(const std::string& model_name,
         for (auto id : rec) {
             auto state = tables[model_name].at(id).at("state").as_string().value_or("");
             if (state == "done" || state == "cancel") {
-                raise(kUserError, "You cannot validate a transfer if no quantities are reserved "
-                                  "nor done. You can use the info button to force the validation.");
+                raise(kUserError,
+                      "You cannot validate a transfer if no quantities are reserved "
+                      "nor done. You can use the info button to force the validation.");
             }
         }
         Struct wizard_ctx = ctx;
@@ -265,7 +275,8 @@ Value FakeOdoo::State::execute(const std::string& model_name,
         if (opt.sms_wizard && !ctx_true(ctx, "skip_sms")) {
             Struct a = window_action("SMS", "confirm.stock.sms", 1112);
             a.emplace("res_id", ++sequence);
-            a.emplace("context", Struct{{"button_validate_picking_ids", clarity::odoo::ids_array(rec)}});
+            a.emplace("context",
+                      Struct{{"button_validate_picking_ids", clarity::odoo::ids_array(rec)}});
             return a;
         }
         const char* done_field = major >= 17 ? "quantity" : "quantity_done";
@@ -273,7 +284,8 @@ Value FakeOdoo::State::execute(const std::string& model_name,
             // 16: nothing done at all → the immediate transfer wizard (removed in 17).
             bool any_done = false;
             for (const auto& [mid, mv] : tables["stock.move"]) {
-                if (std::find(rec.begin(), rec.end(), mv.at("picking_id").as_int().value_or(0)) != rec.end() &&
+                if (std::find(rec.begin(), rec.end(), mv.at("picking_id").as_int().value_or(0)) !=
+                        rec.end() &&
                     mv.at(done_field).as_double().value_or(0) > 0) {
                     any_done = true;
                 }
@@ -293,7 +305,8 @@ Value FakeOdoo::State::execute(const std::string& model_name,
             bool partial = false;
             for (const auto& [mid, mv] : tables["stock.move"]) {
                 if (mv.at("picking_id").as_int() != id) continue;
-                if (mv.at(done_field).as_double().value_or(0) < mv.at("product_uom_qty").as_double().value_or(0)) {
+                if (mv.at(done_field).as_double().value_or(0) <
+                    mv.at("product_uom_qty").as_double().value_or(0)) {
                     partial = true;
                 }
             }
@@ -318,14 +331,17 @@ Value FakeOdoo::State::execute(const std::string& model_name,
                 if (done < demand) rest.emplace_back(mid, demand - done);
                 mv.insert_or_assign("state", "done");
                 if (major >= 17) mv.insert_or_assign("picked", true);
-                if (auto sl = mv.at("sale_line_id").as_int(); sl && exists("sale.order.line", *sl)) {
+                if (auto sl = mv.at("sale_line_id").as_int();
+                    sl && exists("sale.order.line", *sl)) {
                     auto& line = tables["sale.order.line"].at(*sl);
                     line.insert_or_assign("qty_delivered",
                                           line.at("qty_delivered").as_double().value_or(0) + done);
                 }
                 for (auto& [qid, q] : tables["stock.quant"]) {
-                    if (q.at("product_id") == mv.at("product_id") && q.at("location_id") == Value(8)) {
-                        q.insert_or_assign("quantity", q.at("quantity").as_double().value_or(0) - done);
+                    if (q.at("product_id") == mv.at("product_id") &&
+                        q.at("location_id") == Value(8)) {
+                        q.insert_or_assign("quantity",
+                                           q.at("quantity").as_double().value_or(0) - done);
                         break;
                     }
                 }
@@ -350,7 +366,8 @@ Value FakeOdoo::State::execute(const std::string& model_name,
                     mv.insert_or_assign(done_field, major >= 17 ? Value(qty) : Value(0.0));
                     mv.insert_or_assign("state", "assigned");
                     if (major >= 17) mv.insert_or_assign("picked", false);
-                    std::int64_t nid = create("stock.move", Struct{{"product_id", mv.at("product_id")}});
+                    std::int64_t nid =
+                        create("stock.move", Struct{{"product_id", mv.at("product_id")}});
                     mv.insert_or_assign("id", nid);
                     tables["stock.move"].at(nid) = mv;
                 }
@@ -362,7 +379,8 @@ Value FakeOdoo::State::execute(const std::string& model_name,
         check_access(model_name, "modify");
         for (auto id : rec) {
             auto& mv = tables[model_name].at(id);
-            if (mv.at("state") != Value("draft")) raise(kUserError, "Only draft journal entries can be posted.");
+            if (mv.at("state") != Value("draft"))
+                raise(kUserError, "Only draft journal entries can be posted.");
             auto journal = tables["account.journal"].at(mv.at("journal_id").as_int().value_or(0));
             char buf[48];
             std::snprintf(buf, sizeof buf, "%s/%s/%04lld", journal.at("code").as_string()->c_str(),
@@ -377,7 +395,8 @@ Value FakeOdoo::State::execute(const std::string& model_name,
         check_access(model_name, "modify");
         for (auto id : rec) {
             auto& p = tables[model_name].at(id);
-            if (p.at("state") != Value("draft")) raise(kUserError, "Only a draft payment can be posted.");
+            if (p.at("state") != Value("draft"))
+                raise(kUserError, "Only a draft payment can be posted.");
             // 18+: own state, in_process until reconciled; 16/17: the move's state (NOTES.md §4).
             p.insert_or_assign("state", major >= 18 ? "in_process" : "posted");
             char buf[48];
@@ -420,9 +439,11 @@ Value FakeOdoo::State::load(const std::string& model_name, const Array& fields, 
                     std::string f = name.substr(0, name.size() - 3);
                     std::string ref = cell.as_string().value_or("");
                     auto dot = ref.find('.');
-                    Value r = execute("ir.model.data", "check_object_reference", std::nullopt,
-                                      Struct{{"module", dot == std::string::npos ? "__import__" : ref.substr(0, dot)},
-                                             {"xml_id", dot == std::string::npos ? ref : ref.substr(dot + 1)}});
+                    Value r = execute(
+                        "ir.model.data", "check_object_reference", std::nullopt,
+                        Struct{{"module",
+                                dot == std::string::npos ? "__import__" : ref.substr(0, dot)},
+                               {"xml_id", dot == std::string::npos ? ref : ref.substr(dot + 1)}});
                     vals.insert_or_assign(f, (*r.as_array())[1]);
                     continue;
                 }
@@ -450,7 +471,8 @@ Value FakeOdoo::State::load(const std::string& model_name, const Array& fields, 
             if (!xmlid.empty()) {
                 for (const auto& [xid, x] : tables["ir.model.data"]) {
                     if (x.at("module") == Value(module) && x.at("name") == Value(name) &&
-                        x.at("model") == Value(model_name) && exists(model_name, to_id_value(x.at("res_id")))) {
+                        x.at("model") == Value(model_name) &&
+                        exists(model_name, to_id_value(x.at("res_id")))) {
                         existing = to_id_value(x.at("res_id"));
                     }
                 }
@@ -461,8 +483,11 @@ Value FakeOdoo::State::load(const std::string& model_name, const Array& fields, 
             } else {
                 auto id = create(model_name, vals);
                 if (!xmlid.empty()) {
-                    create("ir.model.data", Struct{{"module", module}, {"name", name}, {"model", model_name},
-                                                   {"res_id", id}, {"noupdate", false}});
+                    create("ir.model.data", Struct{{"module", module},
+                                                   {"name", name},
+                                                   {"model", model_name},
+                                                   {"res_id", id},
+                                                   {"noupdate", false}});
                 }
                 ids.emplace_back(id);
             }
@@ -504,7 +529,8 @@ Value FakeOdoo::State::read_group(const std::string& model_name,
         auto key = to_id_value(get(model_name, row, gf));
         auto& g = groups[key];
         g.first += 1;
-        for (const auto& s : sums) g.second[s] += get(model_name, row, field(m, s)).as_double().value_or(0);
+        for (const auto& s : sums)
+            g.second[s] += get(model_name, row, field(m, s)).as_double().value_or(0);
     }
     Array out;
     for (const auto& [key, g] : groups) {

@@ -83,7 +83,8 @@ const ModelDef& FakeOdoo::State::model(const std::string& name) const {
 const FieldDef& FakeOdoo::State::field(const ModelDef& m, std::string_view name) const {
     if (const auto* f = m.find(name, major)) return *f;
     // 18: "Invalid field 'x' on model 'm'"; 19: "Invalid field 'x' in 'm'" (NOTES.md §1).
-    if (major >= 19) raise(kValueError, "Invalid field '" + std::string(name) + "' in '" + m.name + "'");
+    if (major >= 19)
+        raise(kValueError, "Invalid field '" + std::string(name) + "' in '" + m.name + "'");
     raise(kValueError, "Invalid field '" + std::string(name) + "' on model '" + m.name + "'");
 }
 
@@ -92,11 +93,12 @@ void FakeOdoo::State::check_access(const std::string& model_name,
     auto u = users.find(uid);
     if (u == users.end() || u->second.denied.count(model_name) == 0) return;
     const ModelDef& m = model(model_name);
-    raise(kAccessError, "You are not allowed to " + std::string(operation) + " '" + m.description +
-                            "' (" + model_name +
-                            ") records.\n\nThis operation is allowed for the following groups:\n\t- " +
-                            (major >= 19 ? "Accounting/Invoicing" : "Invoicing/Invoicing") +
-                            "\n\nContact your administrator to request access if necessary.");
+    raise(kAccessError,
+          "You are not allowed to " + std::string(operation) + " '" + m.description + "' (" +
+              model_name +
+              ") records.\n\nThis operation is allowed for the following groups:\n\t- " +
+              (major >= 19 ? "Accounting/Invoicing" : "Invoicing/Invoicing") +
+              "\n\nContact your administrator to request access if necessary.");
 }
 
 bool FakeOdoo::State::exists(const std::string& model_name, std::int64_t id) const {
@@ -105,8 +107,8 @@ bool FakeOdoo::State::exists(const std::string& model_name, std::int64_t id) con
 }
 
 void FakeOdoo::State::missing(const std::string& model_name, std::int64_t id) const {
-    raise(kMissingError, "Record does not exist or has been deleted.\n(Record: " + model_name + "(" +
-                             std::to_string(id) + ",), User: " + std::to_string(uid) + ")");
+    raise(kMissingError, "Record does not exist or has been deleted.\n(Record: " + model_name +
+                             "(" + std::to_string(id) + ",), User: " + std::to_string(uid) + ")");
 }
 
 std::string FakeOdoo::State::display_name(const std::string& model_name, std::int64_t id) const {
@@ -133,7 +135,9 @@ std::string FakeOdoo::State::display_name(const std::string& model_name, std::in
         auto c = row.find("country_id");
         std::string code;
         if (c != row.end() && c->second.as_int()) {
-            code = Value(tables.at("res.country").at(*c->second.as_int()))["code"].as_string().value_or("");
+            code = Value(tables.at("res.country").at(*c->second.as_int()))["code"]
+                       .as_string()
+                       .value_or("");
         }
         return str("name") + " (" + code + ")";
     }
@@ -151,7 +155,9 @@ std::string FakeOdoo::State::display_name(const std::string& model_name, std::in
     return str("name");
 }
 
-Value FakeOdoo::State::get(const std::string& model_name, const Struct& row, const FieldDef& f) const {
+Value FakeOdoo::State::get(const std::string& model_name,
+                           const Struct& row,
+                           const FieldDef& f) const {
     std::int64_t id = row.at("id").as_int().value_or(0);
     if (f.name == "display_name") return display_name(model_name, id);
     if (f.type == "one2many") {
@@ -169,7 +175,7 @@ Value FakeOdoo::State::get(const std::string& model_name, const Struct& row, con
         if (f.name == "commercial_partner_id") {
             std::int64_t cur = id;
             for (int guard = 0; guard < 50; ++guard) {
-                const auto& r = tables.at("res.partner").at(cur);
+                const auto& r = table("res.partner").at(cur);
                 auto p = r.find("parent_id");
                 if (p == r.end() || !p->second.as_int()) break;
                 cur = *p->second.as_int();
@@ -182,10 +188,10 @@ Value FakeOdoo::State::get(const std::string& model_name, const Struct& row, con
         }
         if (f.name == "qty_available" || f.name == "virtual_available") {
             double q = 0;
-            for (const auto& [qid, quant] : tables.at("stock.quant")) {
+            for (const auto& [qid, quant] : table("stock.quant")) {
                 if (quant.at("product_id").as_int() != id) continue;
-                auto loc = tables.at("stock.location").find(to_id(quant.at("location_id")));
-                if (loc != tables.at("stock.location").end() &&
+                auto loc = table("stock.location").find(to_id(quant.at("location_id")));
+                if (loc != table("stock.location").end() &&
                     loc->second.at("usage") == Value("internal")) {
                     q += quant.at("quantity").as_double().value_or(0);
                 }
@@ -201,7 +207,7 @@ Value FakeOdoo::State::get(const std::string& model_name, const Struct& row, con
         if (f.name == "amount_total" && model_name == "sale.order") {
             double total = 0;
             const ModelDef& lm = defs.at("sale.order.line");
-            for (const auto& [lid, line] : tables.at("sale.order.line")) {
+            for (const auto& [lid, line] : table("sale.order.line")) {
                 if (line.at("order_id").as_int() == id) {
                     total += get("sale.order.line", line, *lm.find("price_subtotal", major))
                                  .as_double()
@@ -212,7 +218,7 @@ Value FakeOdoo::State::get(const std::string& model_name, const Struct& row, con
         }
         if (f.name == "amount_total" && model_name == "account.move") {
             std::int64_t debit = 0;
-            for (const auto& [lid, line] : tables.at("account.move.line")) {
+            for (const auto& [lid, line] : table("account.move.line")) {
                 if (line.at("move_id").as_int() == id) debit += cents(line.at("debit"));
             }
             return static_cast<double>(debit) / 100.0;
@@ -245,13 +251,17 @@ struct DomainEval {
     [[noreturn]] void bad_leaf(const Value& leaf, const std::string& field) const {
         const char* word = s.major >= 19 ? "condition" : "leaf";
         std::string repr = leaf.repr();
-        if (!repr.empty() && repr.front() == '[') repr = "(" + repr.substr(1, repr.size() - 2) + ")";
-        raise(kValueError, "Invalid field " + model_name + "." + field + " in " + word + " " + repr);
+        if (!repr.empty() && repr.front() == '[')
+            repr = "(" + repr.substr(1, repr.size() - 2) + ")";
+        raise(kValueError,
+              "Invalid field " + model_name + "." + field + " in " + word + " " + repr);
     }
 
     /// Values of `path` on `row` (a list when the path crosses x2many fields).
-    std::vector<Value> resolve(const std::string& model, const Struct& row,
-                               std::string_view path, const Value& leaf) const {
+    std::vector<Value> resolve(const std::string& model,
+                               const Struct& row,
+                               std::string_view path,
+                               const Value& leaf) const {
         auto dot = path.find('.');
         std::string head(path.substr(0, dot));
         const ModelDef& m = s.defs.at(model);
@@ -264,8 +274,8 @@ struct DomainEval {
         }
         if (!f->relational()) bad_leaf(leaf, std::string(path));
         std::vector<Value> out;
-        for (auto rid : ids_of(f->type == "many2one" ? (v.m2o_id() ? Value(*v.m2o_id()) : Value())
-                                                     : v)) {
+        for (auto rid :
+             ids_of(f->type == "many2one" ? (v.m2o_id() ? Value(*v.m2o_id()) : Value()) : v)) {
             const auto& t = s.tables.at(f->relation);
             auto r = t.find(rid);
             if (r == t.end()) continue;
@@ -520,7 +530,8 @@ Value convert(const FakeOdoo::State& s, const ModelDef& m, const FieldDef& f, co
     if (v.is_datetime()) {  // XML-RPC dateTime.iso8601 "20250115T10:30:00" → "2025-01-15 10:30:00"
         std::string t = std::get_if<clarity::odoo::DateTime>(&v.variant())->iso8601;
         if (t.size() >= 17 && t.find('-') == std::string::npos) {
-            return t.substr(0, 4) + "-" + t.substr(4, 2) + "-" + t.substr(6, 2) + " " + t.substr(9, 8);
+            return t.substr(0, 4) + "-" + t.substr(4, 2) + "-" + t.substr(6, 2) + " " +
+                   t.substr(9, 8);
         }
         return t;
     }
@@ -706,9 +717,10 @@ void FakeOdoo::State::write(const std::string& model_name, const Ids& ids, Struc
                     if (cmd == nullptr || cmd->empty()) {
                         // A bare id list on a many2many means "set".
                         if (auto rid = c.as_int(); rid && f.type == "many2many") {
-                            Array cur = get(model_name, tables[model_name].at(id), f).as_array()
-                                            ? *get(model_name, tables[model_name].at(id), f).as_array()
-                                            : Array{};
+                            Array cur =
+                                get(model_name, tables[model_name].at(id), f).as_array()
+                                    ? *get(model_name, tables[model_name].at(id), f).as_array()
+                                    : Array{};
                             cur.emplace_back(*rid);
                             tables[model_name].at(id).insert_or_assign(k, cur);
                             continue;
@@ -727,11 +739,16 @@ void FakeOdoo::State::write(const std::string& model_name, const Ids& ids, Struc
                                 break;
                             }
                             case 1:
-                                write(f.relation, {rid}, arg.as_struct() ? *arg.as_struct() : Struct{});
+                                write(f.relation, {rid},
+                                      arg.as_struct() ? *arg.as_struct() : Struct{});
                                 break;
                             case 2:
-                            case 3: unlink(f.relation, {rid}); break;
-                            case 4: write(f.relation, {rid}, Struct{{f.inverse, id}}); break;
+                            case 3:
+                                unlink(f.relation, {rid});
+                                break;
+                            case 4:
+                                write(f.relation, {rid}, Struct{{f.inverse, id}});
+                                break;
                             case 5:
                             case 6: {
                                 Ids keep = op == 6 ? ids_of(arg) : Ids{};
@@ -741,33 +758,50 @@ void FakeOdoo::State::write(const std::string& model_name, const Ids& ids, Struc
                                         unlink(f.relation, {cid});
                                     }
                                 }
-                                for (auto kid : keep) write(f.relation, {kid}, Struct{{f.inverse, id}});
+                                for (auto kid : keep)
+                                    write(f.relation, {kid}, Struct{{f.inverse, id}});
                                 break;
                             }
-                            default: raise(kValueError, "Invalid command " + c.repr());
+                            default:
+                                raise(kValueError, "Invalid command " + c.repr());
                         }
                     } else {
                         Value curv = get(model_name, tables[model_name].at(id), f);
                         Ids cur = ids_of(curv);
                         switch (op) {
-                            case 0: cur.push_back(create(f.relation, arg.as_struct() ? *arg.as_struct() : Struct{})); break;
-                            case 1: write(f.relation, {rid}, arg.as_struct() ? *arg.as_struct() : Struct{}); break;
-                            case 2: unlink(f.relation, {rid}); [[fallthrough]];
-                            case 3: cur.erase(std::remove(cur.begin(), cur.end(), rid), cur.end()); break;
+                            case 0:
+                                cur.push_back(create(
+                                    f.relation, arg.as_struct() ? *arg.as_struct() : Struct{}));
+                                break;
+                            case 1:
+                                write(f.relation, {rid},
+                                      arg.as_struct() ? *arg.as_struct() : Struct{});
+                                break;
+                            case 2:
+                                unlink(f.relation, {rid});
+                                [[fallthrough]];
+                            case 3:
+                                cur.erase(std::remove(cur.begin(), cur.end(), rid), cur.end());
+                                break;
                             case 4:
                                 if (!exists(f.relation, rid)) missing(f.relation, rid);
-                                if (std::find(cur.begin(), cur.end(), rid) == cur.end()) cur.push_back(rid);
+                                if (std::find(cur.begin(), cur.end(), rid) == cur.end())
+                                    cur.push_back(rid);
                                 break;
-                            case 5: cur.clear(); break;
+                            case 5:
+                                cur.clear();
+                                break;
                             case 6:
                                 cur = ids_of(arg);
                                 for (auto x : cur) {
                                     if (!exists(f.relation, x)) missing(f.relation, x);
                                 }
                                 break;
-                            default: raise(kValueError, "Invalid command " + c.repr());
+                            default:
+                                raise(kValueError, "Invalid command " + c.repr());
                         }
-                        tables[model_name].at(id).insert_or_assign(k, clarity::odoo::ids_array(cur));
+                        tables[model_name].at(id).insert_or_assign(k,
+                                                                   clarity::odoo::ids_array(cur));
                     }
                 }
             }
@@ -779,7 +813,8 @@ void FakeOdoo::State::write(const std::string& model_name, const Ids& ids, Struc
             for (auto id : ids) {
                 std::int64_t cur = *stored.as_int();
                 for (int guard = 0; guard < 100 && cur != 0; ++guard) {
-                    if (cur == id) raise(kValidationError, "You cannot create recursive Partner hierarchies.");
+                    if (cur == id)
+                        raise(kValidationError, "You cannot create recursive Partner hierarchies.");
                     cur = to_id(tables["res.partner"].at(cur)["parent_id"]);
                 }
             }

@@ -91,6 +91,12 @@ struct FakeOdoo::State {
     mutable std::mutex mu;
 
     void insert_raw(const std::string& model, std::int64_t id, Struct vals);
+    /// The table of `model`, empty when it has no records yet.
+    const Table& table(const std::string& model) const {
+        static const Table kEmpty;
+        auto it = tables.find(model);
+        return it == tables.end() ? kEmpty : it->second;
+    }
     void seed();
     std::string now() const;
     std::string today() const { return now().substr(0, 10); }

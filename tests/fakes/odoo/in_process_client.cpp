@@ -14,8 +14,8 @@ boost::asio::awaitable<Result<net::HttpResponse>> InProcessHttpClient::send(
     req.body = request.body;
     http::Response resp = odoo_.handle(req);
     if (resp.fault != http::Fault::none) {
-        co_return make_error(ErrorKind::transient,
-                             "connection closed before the response arrived", request.url);
+        co_return make_error(ErrorKind::transient, "connection closed before the response arrived",
+                             request.url);
     }
     net::HttpResponse out;
     out.status = resp.status;

@@ -10,12 +10,12 @@
 namespace clarity::fakes::odoo {
 
 class InProcessHttpClient final : public net::HttpClient {
-public:
+  public:
     explicit InProcessHttpClient(FakeOdoo& odoo) : odoo_(odoo) {}
     boost::asio::awaitable<Result<net::HttpResponse>> send(net::HttpRequest request) override;
     std::size_t requests() const { return requests_; }
 
-private:
+  private:
     FakeOdoo& odoo_;
     std::size_t requests_ = 0;
 };

@@ -25,7 +25,7 @@ namespace http = beast::http;
 
 /// The Python peer as a child process; killed in the destructor.
 class PythonPeer {
-public:
+  public:
     PythonPeer() {
         int out[2], in[2];
         if (pipe(out) != 0 || pipe(in) != 0) throw std::runtime_error("pipe");
@@ -38,7 +38,8 @@ public:
             dup2(in[0], 0);
             close(out[0]);
             close(in[1]);
-            // Debian's interpreter first: a pyenv shim on PATH may not work in the test environment.
+            // Debian's interpreter first: a pyenv shim on PATH may not work in the test
+            // environment.
             execl("/usr/bin/python3", "python3", script.c_str(), static_cast<char*>(nullptr));
             execlp("python3", "python3", script.c_str(), static_cast<char*>(nullptr));
             _exit(127);
@@ -61,7 +62,7 @@ public:
     unsigned short port_none_ = 0;
     unsigned short port_strict_ = 0;
 
-private:
+  private:
     pid_t pid_ = -1;
     int stdin_ = -1;
     FILE* out_ = nullptr;
@@ -105,7 +106,7 @@ Struct every_type() {
 }
 
 class OdooXmlRpcPython : public ::testing::Test {
-protected:
+  protected:
     static void SetUpTestSuite() {
         try {
             peer_ = new PythonPeer();

@@ -1,9 +1,10 @@
 // The Odoo client against the fake Odoo in-process (no socket): every call over each transport
 // and version, auth, version awareness, wizards, None returns, retries, caches.
 // The same calls over a real loopback socket are in tests/integration/odoo.
+#include "clarity/odoo/client.hpp"
+
 #include <gtest/gtest.h>
 
-#include "clarity/odoo/client.hpp"
 #include "odoo/fake_odoo.hpp"
 #include "odoo/in_process_client.hpp"
 #include "run_awaitable.hpp"
@@ -77,25 +78,25 @@ TEST_P(OdooClientEveryTransport, VersionAndAuthenticateCacheTheUid) {
 TEST_P(OdooClientEveryTransport, SearchReadWithDomainsReadAndCount) {
     Env env(GetParam());
     auto rows = env.run(env.client->search_read(
-        "res.country.state",
-        Domain{}.where("code", "=", "CA").where("country_id.code", "=", "US"),
+        "res.country.state", Domain{}.where("code", "=", "CA").where("country_id.code", "=", "US"),
         {.fields = {"name", "code", "country_id"}}));
     ASSERT_TRUE(rows) << rows.error().describe();
     ASSERT_EQ(rows->size(), 1u);
     EXPECT_EQ((*rows)[0]["name"], Value("California"));
     EXPECT_EQ((*rows)[0]["country_id"], Value(Array{233, "United States"}));  // m2o as [id, name]
 
-    auto some = env.run(env.client->search_read(
-        "res.country",
-        Domain{{"|", Domain::leaf("code", "in", Array{"DE", "GB"}), Domain::leaf("name", "ilike", "united s")}},
-        {.fields = {"code"}, .order = "code asc"}));
+    auto some =
+        env.run(env.client->search_read("res.country",
+                                        Domain{{"|", Domain::leaf("code", "in", Array{"DE", "GB"}),
+                                                Domain::leaf("name", "ilike", "united s")}},
+                                        {.fields = {"code"}, .order = "code asc"}));
     ASSERT_TRUE(some);
     ASSERT_EQ(some->size(), 3u);
     EXPECT_EQ((*some)[0]["code"], Value("DE"));
     EXPECT_EQ((*some)[2]["code"], Value("US"));
 
-    auto n = env.run(env.client->search_count(
-        "res.country", Domain{{"!", Domain::leaf("code", "=", "US")}}));
+    auto n = env.run(
+        env.client->search_count("res.country", Domain{{"!", Domain::leaf("code", "=", "US")}}));
     ASSERT_TRUE(n);
     EXPECT_EQ(*n, 3);
 
@@ -116,7 +117,8 @@ TEST_P(OdooClientEveryTransport, CreateManyWriteAndFieldsGet) {
     EXPECT_EQ(env.odoo.call_count("create", "res.partner"), 1u);  // one call for all five
     auto w = env.run(env.client->write("res.partner", *ids, Struct{{"city", "Berlin"}}));
     ASSERT_TRUE(w) << w.error().describe();
-    auto berlin = env.run(env.client->search_count("res.partner", Domain{}.where("city", "=", "Berlin")));
+    auto berlin =
+        env.run(env.client->search_count("res.partner", Domain{}.where("city", "=", "Berlin")));
     EXPECT_EQ(*berlin, 5);
     auto fields = env.run(env.client->fields_get("sale.order.line"));
     ASSERT_TRUE(fields);
@@ -125,7 +127,8 @@ TEST_P(OdooClientEveryTransport, CreateManyWriteAndFieldsGet) {
     EXPECT_EQ(fields->has("tax_id"), !v19);
     // The write context reached the server.
     auto calls = env.odoo.calls();
-    auto create = std::find_if(calls.begin(), calls.end(), [](const auto& c) { return c.method == "create"; });
+    auto create = std::find_if(calls.begin(), calls.end(),
+                               [](const auto& c) { return c.method == "create"; });
     ASSERT_NE(create, calls.end());
     EXPECT_EQ(create->kwargs["context"]["tracking_disable"], Value(true));
 }
@@ -133,23 +136,23 @@ TEST_P(OdooClientEveryTransport, CreateManyWriteAndFieldsGet) {
 TEST_P(OdooClientEveryTransport, LoadUpsertsByExternalId) {
     Env env(GetParam());
     auto first = env.run(env.client->load("res.partner", {"id", "name"},
-                                                {Array{"amazon_sync.buyer_abc", "Buyer ABC"}}));
+                                          {Array{"amazon_sync.buyer_abc", "Buyer ABC"}}));
     ASSERT_TRUE(first) << first.error().describe();
     ASSERT_TRUE(first->ok());
     auto again = env.run(env.client->load("res.partner", {"id", "name"},
-                                                {Array{"amazon_sync.buyer_abc", "Buyer ABC v2"}}));
+                                          {Array{"amazon_sync.buyer_abc", "Buyer ABC v2"}}));
     ASSERT_TRUE(again);
     EXPECT_EQ(again->ids, first->ids);  // the same record, updated
     auto rec = env.odoo.record("res.partner", *first->ids[0]);
     EXPECT_EQ((*rec)["name"], Value("Buyer ABC v2"));
-    auto ref = env.run(env.client->execute_kw(
-        "ir.model.data", "check_object_reference", {},
-        Struct{{"module", "amazon_sync"}, {"xml_id", "buyer_abc"}}));
+    auto ref =
+        env.run(env.client->execute_kw("ir.model.data", "check_object_reference", {},
+                                       Struct{{"module", "amazon_sync"}, {"xml_id", "buyer_abc"}}));
     ASSERT_TRUE(ref) << ref.error().describe();
     EXPECT_EQ(ref->as_array()->at(1), Value(*first->ids[0]));
     // Row errors come back in messages, not as an exception.
-    auto bad = env.run(env.client->load("res.partner", {"id", "type"},
-                                              {Array{"amazon_sync.x", "bogus"}}));
+    auto bad =
+        env.run(env.client->load("res.partner", {"id", "type"}, {Array{"amazon_sync.x", "bogus"}}));
     ASSERT_TRUE(bad);
     EXPECT_FALSE(bad->ok());
     EXPECT_NE(bad->messages[0].find("Wrong value for res.partner.type"), std::string::npos);
@@ -158,18 +161,21 @@ TEST_P(OdooClientEveryTransport, LoadUpsertsByExternalId) {
 TEST_P(OdooClientEveryTransport, OrderConfirmCancelAndX2manyCommands) {
     Env env(GetParam());
     int major = GetParam().major;
-    auto product = env.odoo.create("product.product",
-                                   Struct{{"name", "Widget A"}, {"default_code", "SKU-A"}, {"list_price", 19.99}});
+    auto product = env.odoo.create(
+        "product.product",
+        Struct{{"name", "Widget A"}, {"default_code", "SKU-A"}, {"list_price", 19.99}});
     auto partner = env.odoo.create("res.partner", Struct{{"name", "Amazon Buyer 1"}});
     std::string taxes = field_name(FieldMeaning::sale_line_taxes, major).field;
-    Struct line{{"product_id", product}, {"product_uom_qty", 2.0}, {taxes, Array{Array{6, 0, Array{1}}}}};
-    auto so = env.run(env.client->create(
-        "sale.order", {Struct{{"partner_id", partner},
-                              {"client_order_ref", "113-1234567-1234567"},
-                              {"order_line", Array{Array{0, 0, line}}}}}));
+    Struct line{
+        {"product_id", product}, {"product_uom_qty", 2.0}, {taxes, Array{Array{6, 0, Array{1}}}}};
+    auto so = env.run(
+        env.client->create("sale.order", {Struct{{"partner_id", partner},
+                                                 {"client_order_ref", "113-1234567-1234567"},
+                                                 {"order_line", Array{Array{0, 0, line}}}}}));
     ASSERT_TRUE(so) << so.error().describe();
-    auto lines = env.run(env.client->search_read("sale.order.line", Domain{}.where("order_id", "=", (*so)[0]),
-                                                       {.fields = {"name", "price_unit", taxes}}));
+    auto lines = env.run(env.client->search_read("sale.order.line",
+                                                 Domain{}.where("order_id", "=", (*so)[0]),
+                                                 {.fields = {"name", "price_unit", taxes}}));
     ASSERT_TRUE(lines);
     ASSERT_EQ(lines->size(), 1u);
     EXPECT_EQ((*lines)[0]["name"], Value("[SKU-A] Widget A"));  // computed like Odoo
@@ -178,10 +184,13 @@ TEST_P(OdooClientEveryTransport, OrderConfirmCancelAndX2manyCommands) {
     // (1, id, vals) update, (0, 0, vals) create in one write.
     auto w = env.run(env.client->write(
         "sale.order", *so,
-        Struct{{"order_line", Array{Array{1, line_id, Struct{{"product_uom_qty", 3.0}}},
-                                    Array{0, 0, Struct{{"product_id", product}, {"price_unit", 5.0}}}}}}));
+        Struct{{"order_line",
+                Array{Array{1, line_id, Struct{{"product_uom_qty", 3.0}}},
+                      Array{0, 0, Struct{{"product_id", product}, {"price_unit", 5.0}}}}}}));
     ASSERT_TRUE(w) << w.error().describe();
-    EXPECT_EQ(*env.run(env.client->search_count("sale.order.line", Domain{}.where("order_id", "=", (*so)[0]))), 2);
+    EXPECT_EQ(*env.run(env.client->search_count("sale.order.line",
+                                                Domain{}.where("order_id", "=", (*so)[0]))),
+              2);
 
     auto confirm = env.run(env.client->call_action("sale.order", "action_confirm", *so));
     ASSERT_TRUE(confirm) << confirm.error().describe();
@@ -199,14 +208,17 @@ TEST_P(OdooClientEveryTransport, OrderConfirmCancelAndX2manyCommands) {
 TEST_P(OdooClientEveryTransport, ButtonValidateReturnsWizardsUnlessContextSkipsThem) {
     Env env(GetParam());
     int major = GetParam().major;
-    auto product = env.odoo.create("product.product", Struct{{"name", "Widget"}, {"default_code", "W"}});
+    auto product =
+        env.odoo.create("product.product", Struct{{"name", "Widget"}, {"default_code", "W"}});
     auto partner = env.odoo.create("res.partner", Struct{{"name", "Buyer"}});
-    auto so = env.odoo.create("sale.order", Struct{{"partner_id", partner},
-                                                   {"order_line", Array{Array{0, 0, Struct{{"product_id", product},
-                                                                                             {"product_uom_qty", 3.0}}}}}});
+    auto so = env.odoo.create(
+        "sale.order",
+        Struct{{"partner_id", partner},
+               {"order_line",
+                Array{Array{0, 0, Struct{{"product_id", product}, {"product_uom_qty", 3.0}}}}}});
     ASSERT_TRUE(env.run(env.client->call_action("sale.order", "action_confirm", {so})));
-    auto pickings = env.run(env.client->search_read("stock.picking", Domain{}.where("sale_id", "=", so),
-                                                          {.fields = {"move_ids", "state"}}));
+    auto pickings = env.run(env.client->search_read(
+        "stock.picking", Domain{}.where("sale_id", "=", so), {.fields = {"move_ids", "state"}}));
     ASSERT_TRUE(pickings);
     ASSERT_EQ(pickings->size(), 1u);
     auto pick = *(*pickings)[0]["id"].as_int();
@@ -223,13 +235,15 @@ TEST_P(OdooClientEveryTransport, ButtonValidateReturnsWizardsUnlessContextSkipsT
     if (major >= 17) qty.emplace("picked", true);
     ASSERT_TRUE(env.run(env.client->write("stock.move", {move}, qty)));
     auto backorder = env.run(env.client->call_action("stock.picking", "button_validate", {pick},
-                                                           Struct{{"skip_sms", true}}));
+                                                     Struct{{"skip_sms", true}}));
     ASSERT_TRUE(backorder);
     ASSERT_TRUE(backorder->needs_wizard());
     EXPECT_EQ(backorder->wizard->res_model, "stock.backorder.confirmation");
-    auto ok = env.run(env.client->call_action(
-        "stock.picking", "button_validate", {pick},
-        Struct{{"skip_sms", true}, {"skip_backorder", true}, {"picking_ids_not_to_backorder", Array{pick}}}));
+    auto ok =
+        env.run(env.client->call_action("stock.picking", "button_validate", {pick},
+                                        Struct{{"skip_sms", true},
+                                               {"skip_backorder", true},
+                                               {"picking_ids_not_to_backorder", Array{pick}}}));
     ASSERT_TRUE(ok) << ok.error().describe();
     EXPECT_FALSE(ok->needs_wizard());
     EXPECT_EQ((*env.odoo.record("stock.picking", pick))["state"], Value("done"));
@@ -241,10 +255,12 @@ TEST_P(OdooClientEveryTransport, MethodsReturningNothingSucceed) {
     auto product = env.odoo.create("product.product", Struct{{"name", "Widget"}});
     Struct ctx{{"inventory_mode", true}};
     auto quant = env.run(env.client->create(
-        "stock.quant", {Struct{{"product_id", product}, {"location_id", 8}, {"inventory_quantity", 25.0}}}, ctx));
+        "stock.quant",
+        {Struct{{"product_id", product}, {"location_id", 8}, {"inventory_quantity", 25.0}}}, ctx));
     ASSERT_TRUE(quant) << quant.error().describe();
     // JSON-RPC: no result key; XML-RPC: "cannot marshal None" fault after commit; JSON-2: null.
-    auto applied = env.run(env.client->call_action("stock.quant", "action_apply_inventory", *quant));
+    auto applied =
+        env.run(env.client->call_action("stock.quant", "action_apply_inventory", *quant));
     ASSERT_TRUE(applied) << applied.error().describe();
     EXPECT_TRUE(applied->raw.is_nil());
     EXPECT_EQ((*env.odoo.record("stock.quant", (*quant)[0]))["quantity"], Value(25.0));
@@ -256,9 +272,10 @@ TEST_P(OdooClientEveryTransport, AccountingConstraintsAndPayments) {
     Env env(GetParam());
     int major = GetParam().major;
     auto unbalanced = env.run(env.client->create(
-        "account.move", {Struct{{"journal_id", 3},
-                                {"line_ids", Array{Array{0, 0, Struct{{"account_id", 5}, {"debit", 100.0}}},
-                                                   Array{0, 0, Struct{{"account_id", 20}, {"credit", 90.0}}}}}}}));
+        "account.move",
+        {Struct{{"journal_id", 3},
+                {"line_ids", Array{Array{0, 0, Struct{{"account_id", 5}, {"debit", 100.0}}},
+                                   Array{0, 0, Struct{{"account_id", 20}, {"credit", 90.0}}}}}}}));
     ASSERT_FALSE(unbalanced);
     EXPECT_EQ(unbalanced.error().kind, ErrorKind::permanent);
     EXPECT_NE(unbalanced.error().message.find("The entry is not balanced."), std::string::npos);
@@ -266,19 +283,22 @@ TEST_P(OdooClientEveryTransport, AccountingConstraintsAndPayments) {
     EXPECT_EQ(env.odoo.count("account.move.line"), 0u);
 
     auto move = env.run(env.client->create(
-        "account.move", {Struct{{"journal_id", 3},
-                                {"ref", "AMZ-SETTLEMENT-1"},
-                                {"line_ids", Array{Array{0, 0, Struct{{"account_id", 5}, {"debit", 100.0}}},
-                                                   Array{0, 0, Struct{{"account_id", 20}, {"credit", 100.0}}}}}}}));
+        "account.move",
+        {Struct{{"journal_id", 3},
+                {"ref", "AMZ-SETTLEMENT-1"},
+                {"line_ids", Array{Array{0, 0, Struct{{"account_id", 5}, {"debit", 100.0}}},
+                                   Array{0, 0, Struct{{"account_id", 20}, {"credit", 100.0}}}}}}}));
     ASSERT_TRUE(move) << move.error().describe();
     auto post = env.run(env.client->call_action("account.move", "action_post", *move));
     ASSERT_TRUE(post);
     EXPECT_EQ(post->raw, Value(false));
 
     std::string memo = field_name(FieldMeaning::payment_memo, major).field;
-    auto pay = env.run(env.client->create(
-        "account.payment", {Struct{{"payment_type", "inbound"}, {"partner_type", "customer"},
-                                   {"amount", 90.0}, {"journal_id", 6}, {memo, "AMZ-1"}}}));
+    auto pay = env.run(env.client->create("account.payment", {Struct{{"payment_type", "inbound"},
+                                                                     {"partner_type", "customer"},
+                                                                     {"amount", 90.0},
+                                                                     {"journal_id", 6},
+                                                                     {memo, "AMZ-1"}}}));
     ASSERT_TRUE(pay) << pay.error().describe();
     ASSERT_TRUE(env.run(env.client->call_action("account.payment", "action_post", *pay)));
     auto state = (*env.odoo.record("account.payment", (*pay)[0]))["state"].as_string();
@@ -288,19 +308,21 @@ TEST_P(OdooClientEveryTransport, AccountingConstraintsAndPayments) {
 TEST_P(OdooClientEveryTransport, ConstraintErrorsKeepOdoosMessage) {
     Env env(GetParam());
     env.odoo.create("product.product", Struct{{"name", "A"}, {"barcode", "0123456771401"}});
-    auto dup = env.run(env.client->create("product.product", {Struct{{"name", "B"}, {"barcode", "0123456771401"}}}));
+    auto dup = env.run(env.client->create("product.product",
+                                          {Struct{{"name", "B"}, {"barcode", "0123456771401"}}}));
     ASSERT_FALSE(dup);
     EXPECT_EQ(dup.error().kind, ErrorKind::permanent);
     EXPECT_NE(dup.error().message.find("Barcode(s) already assigned"), std::string::npos);
 
-    Struct xmlid{{"module", "amazon_sync"}, {"name", "order_1"}, {"model", "sale.order"}, {"res_id", 1}};
+    Struct xmlid{
+        {"module", "amazon_sync"}, {"name", "order_1"}, {"model", "sale.order"}, {"res_id", 1}};
     ASSERT_TRUE(env.run(env.client->create("ir.model.data", {xmlid})));
     auto again = env.run(env.client->create("ir.model.data", {xmlid}));
     ASSERT_FALSE(again);
     // JSON-RPC/JSON-2 name the ValidationError, whose unique-index message means "exists already";
     // XML-RPC only says fault 2.
-    EXPECT_EQ(again.error().kind,
-              GetParam().protocol == Protocol::xml_rpc ? ErrorKind::permanent : ErrorKind::conflict);
+    EXPECT_EQ(again.error().kind, GetParam().protocol == Protocol::xml_rpc ? ErrorKind::permanent
+                                                                           : ErrorKind::conflict);
 
     auto missing = env.run(env.client->create("res.country.state", {Struct{{"name", "X"}}}));
     ASSERT_FALSE(missing);
@@ -312,19 +334,26 @@ TEST_P(OdooClientEveryTransport, ConstraintErrorsKeepOdoosMessage) {
 
     auto write_missing = env.run(env.client->write("res.partner", {999999}, Struct{{"name", "x"}}));
     ASSERT_FALSE(write_missing);
-    EXPECT_NE(write_missing.error().message.find("Record does not exist or has been deleted."), std::string::npos);
+    EXPECT_NE(write_missing.error().message.find("Record does not exist or has been deleted."),
+              std::string::npos);
 }
 
-INSTANTIATE_TEST_SUITE_P(Odoo, OdooClientEveryTransport,
-                         ::testing::Values(Setup{Protocol::json_rpc, 16}, Setup{Protocol::json_rpc, 17},
-                                           Setup{Protocol::json_rpc, 18}, Setup{Protocol::json_rpc, 19},
-                                           Setup{Protocol::xml_rpc, 16}, Setup{Protocol::xml_rpc, 18},
-                                           Setup{Protocol::xml_rpc, 19}, Setup{Protocol::json2, 19}),
+INSTANTIATE_TEST_SUITE_P(Odoo,
+                         OdooClientEveryTransport,
+                         ::testing::Values(Setup{Protocol::json_rpc, 16},
+                                           Setup{Protocol::json_rpc, 17},
+                                           Setup{Protocol::json_rpc, 18},
+                                           Setup{Protocol::json_rpc, 19},
+                                           Setup{Protocol::xml_rpc, 16},
+                                           Setup{Protocol::xml_rpc, 18},
+                                           Setup{Protocol::xml_rpc, 19},
+                                           Setup{Protocol::json2, 19}),
                          name_of);
 
 TEST(OdooClient, AutoPicksJson2On19AndJsonRpcBefore) {
-    for (auto [major, expected] : {std::pair{16, Protocol::json_rpc}, std::pair{18, Protocol::json_rpc},
-                                   std::pair{19, Protocol::json2}}) {
+    for (auto [major, expected] :
+         {std::pair{16, Protocol::json_rpc}, std::pair{18, Protocol::json_rpc},
+          std::pair{19, Protocol::json2}}) {
         Env env({Protocol::auto_select, major});
         auto v = env.run(env.client->version());
         ASSERT_TRUE(v);
@@ -346,7 +375,9 @@ TEST(OdooClient, AutoWithOnlyAPasswordStaysOnJsonRpcOn19) {
 
 TEST(OdooClient, WrongCredentialsAreAnAuthErrorNotRetried) {
     for (Protocol p : {Protocol::json_rpc, Protocol::xml_rpc, Protocol::json2}) {
-        Env env({p, 19}, [](OdooOptions& o) { o.api_key = Secret("ffffffffffffffffffffffffffffffffffffffff"); });
+        Env env({p, 19}, [](OdooOptions& o) {
+            o.api_key = Secret("ffffffffffffffffffffffffffffffffffffffff");
+        });
         auto r = env.run(env.client->search_count("res.country", Domain{}));
         ASSERT_FALSE(r);
         EXPECT_EQ(r.error().kind, ErrorKind::auth) << to_string(p);
@@ -375,14 +406,17 @@ TEST(OdooClient, RevokedKeyDuringUseIsAnAuthError) {
 TEST(OdooClient, ConnectReadsFieldsAndResolvesMeaningsPerVersion) {
     for (int major : {16, 17, 18, 19}) {
         Env env({Protocol::auto_select, major});
-        auto s = env.run(env.client->connect(
-            {FieldName{"stock.picking", "carrier_tracking_ref"}},
-            {FieldMeaning::sale_line_taxes, FieldMeaning::sale_line_uom, FieldMeaning::product_storable,
-             FieldMeaning::payment_memo, FieldMeaning::move_done_quantity}));
+        auto s =
+            env.run(env.client->connect({FieldName{"stock.picking", "carrier_tracking_ref"}},
+                                        {FieldMeaning::sale_line_taxes, FieldMeaning::sale_line_uom,
+                                         FieldMeaning::product_storable, FieldMeaning::payment_memo,
+                                         FieldMeaning::move_done_quantity}));
         ASSERT_TRUE(s) << major << ": " << s.error().describe();
         EXPECT_EQ(s->version.major, major);
-        EXPECT_EQ(s->resolve(FieldMeaning::sale_line_taxes)->field, major >= 19 ? "tax_ids" : "tax_id");
-        EXPECT_EQ(s->resolve(FieldMeaning::product_storable)->field, major >= 18 ? "is_storable" : "detailed_type");
+        EXPECT_EQ(s->resolve(FieldMeaning::sale_line_taxes)->field,
+                  major >= 19 ? "tax_ids" : "tax_id");
+        EXPECT_EQ(s->resolve(FieldMeaning::product_storable)->field,
+                  major >= 18 ? "is_storable" : "detailed_type");
         EXPECT_EQ(s->resolve(FieldMeaning::payment_memo)->field, major >= 18 ? "memo" : "ref");
     }
 }
@@ -399,8 +433,9 @@ TEST(OdooClient, ConnectFailsClearlyWhenAFieldIsMissing) {
 TEST(OdooClient, TransientReadFailureIsRetried) {
     Env env({Protocol::json_rpc, 18});
     ASSERT_TRUE(env.run(env.client->authenticate()));
-    env.odoo.fail_call(1, FaultSpec{.exception = "psycopg2.errors.SerializationFailure",
-                                    .message = "could not serialize access due to concurrent update"});
+    env.odoo.fail_call(1,
+                       FaultSpec{.exception = "psycopg2.errors.SerializationFailure",
+                                 .message = "could not serialize access due to concurrent update"});
     auto r = env.run(env.client->search_read("res.country", Domain{}, {.fields = {"code"}}));
     ASSERT_TRUE(r) << r.error().describe();
     EXPECT_EQ(env.client->stats().retries, 1u);
@@ -410,11 +445,13 @@ TEST(OdooClient, CreateIsNotResentAfterADroppedReplySoNoDuplicate) {
     Env env({Protocol::json_rpc, 18});
     ASSERT_TRUE(env.run(env.client->authenticate()));
     env.odoo.fail_call(1, FaultSpec{.drop_after_commit = true});
-    auto r = env.run(env.client->create("res.partner", {Struct{{"name", "Once"}, {"ref", "AMZ-1"}}}));
+    auto r =
+        env.run(env.client->create("res.partner", {Struct{{"name", "Once"}, {"ref", "AMZ-1"}}}));
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().kind, ErrorKind::transient);
     // The job is retried by the engine: it looks the entity up first and finds it.
-    auto found = env.run(env.client->search_read("res.partner", Domain{}.where("ref", "=", "AMZ-1"), {.fields = {"id"}}));
+    auto found = env.run(env.client->search_read("res.partner", Domain{}.where("ref", "=", "AMZ-1"),
+                                                 {.fields = {"id"}}));
     ASSERT_TRUE(found);
     EXPECT_EQ(found->size(), 1u);
     EXPECT_EQ(env.odoo.call_count("create", "res.partner"), 1u);
@@ -424,7 +461,8 @@ TEST(OdooClient, LoadByExternalIdIsRetriedWithoutDuplicate) {
     Env env({Protocol::json_rpc, 18});
     ASSERT_TRUE(env.run(env.client->authenticate()));
     env.odoo.fail_call(1, FaultSpec{.drop_after_commit = true});
-    auto r = env.run(env.client->load("res.partner", {"id", "name"}, {Array{"amazon_sync.b1", "B1"}}));
+    auto r =
+        env.run(env.client->load("res.partner", {"id", "name"}, {Array{"amazon_sync.b1", "B1"}}));
     ASSERT_TRUE(r) << r.error().describe();
     EXPECT_EQ(env.odoo.call_count("load"), 2u);  // sent twice ...
     auto n = env.run(env.client->search_count("res.partner", Domain{}.where("name", "=", "B1")));
@@ -434,8 +472,8 @@ TEST(OdooClient, LoadByExternalIdIsRetriedWithoutDuplicate) {
 TEST(OdooClient, StableDataIsCachedUntilExpiry) {
     Env env({Protocol::json_rpc, 18});
     auto q = [&] {
-        return env.run(env.client->search_read_cached("res.country", Domain{}.where("code", "=", "US"),
-                                                            {.fields = {"id"}}));
+        return env.run(env.client->search_read_cached(
+            "res.country", Domain{}.where("code", "=", "US"), {.fields = {"id"}}));
     };
     ASSERT_TRUE(q());
     ASSERT_TRUE(q());
@@ -449,10 +487,11 @@ TEST(OdooClient, StableDataIsCachedUntilExpiry) {
 TEST(OdooClient, ProductsBySkuInOneCallThenFromCache) {
     Env env({Protocol::json_rpc, 18});
     for (int i = 0; i < 10; ++i) {
-        env.odoo.create("product.product",
-                        Struct{{"name", "P" + std::to_string(i)}, {"default_code", "SKU-" + std::to_string(i)}});
+        env.odoo.create("product.product", Struct{{"name", "P" + std::to_string(i)},
+                                                  {"default_code", "SKU-" + std::to_string(i)}});
     }
-    auto r = env.run(env.client->products_by("default_code", {"SKU-1", "SKU-2", "SKU-9", "NOPE"}, {"id"}));
+    auto r = env.run(
+        env.client->products_by("default_code", {"SKU-1", "SKU-2", "SKU-9", "NOPE"}, {"id"}));
     ASSERT_TRUE(r) << r.error().describe();
     EXPECT_EQ(r->size(), 3u);
     EXPECT_EQ(r->count("NOPE"), 0u);
@@ -476,8 +515,8 @@ TEST(OdooClient, ExecuteKwPassesArgsAndKwargs) {
     auto positional = j2.run(j2.client->execute_kw("res.country", "search_read", Array{Array{}}));
     ASSERT_FALSE(positional);
     EXPECT_NE(positional.error().message.find("named arguments"), std::string::npos);
-    auto named = j2.run(j2.client->execute_kw("res.country", "search_count", {},
-                                                     Struct{{"domain", Array{}}}));
+    auto named = j2.run(
+        j2.client->execute_kw("res.country", "search_count", {}, Struct{{"domain", Array{}}}));
     ASSERT_TRUE(named) << named.error().describe();
     EXPECT_EQ(*named, Value(4));
 }
@@ -504,7 +543,8 @@ TEST(OdooClient, AccessErrorIsPermanent) {
         auto r = env.run(env.client->create("account.move", {Struct{{"journal_id", 3}}}));
         ASSERT_FALSE(r);
         EXPECT_EQ(r.error().kind, ErrorKind::permanent) << to_string(p);
-        EXPECT_NE(r.error().message.find("You are not allowed to create 'Journal Entry'"), std::string::npos)
+        EXPECT_NE(r.error().message.find("You are not allowed to create 'Journal Entry'"),
+                  std::string::npos)
             << r.error().message;
     }
 }

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "clarity/odoo/codec.hpp"
+
+#include <gtest/gtest.h>
 
 namespace clarity::odoo {
 namespace {
@@ -46,8 +46,9 @@ TEST(OdooJson, RejectsInvalidJsonAsPermanentError) {
 }
 
 TEST(OdooJsonRpc, EncodesTheCallEnvelope) {
-    EXPECT_EQ(encode_jsonrpc_call("common", "version", {}, 7),
-              R"({"jsonrpc":"2.0","method":"call","params":{"service":"common","method":"version","args":[]},"id":7})");
+    EXPECT_EQ(
+        encode_jsonrpc_call("common", "version", {}, 7),
+        R"({"jsonrpc":"2.0","method":"call","params":{"service":"common","method":"version","args":[]},"id":7})");
 }
 
 TEST(OdooJsonRpc, ReplyWithoutResultIsNoneAndSuccess) {
@@ -84,7 +85,12 @@ TEST(OdooXmlRpc, RoundTripsEveryTypeThroughResponse) {
 }
 
 TEST(OdooXmlRpc, RoundTripsACall) {
-    Array params{"db", 2, "key", "res.partner", "search_read", Array{Array{}},
+    Array params{"db",
+                 2,
+                 "key",
+                 "res.partner",
+                 "search_read",
+                 Array{Array{}},
                  Struct{{"fields", Array{"name"}}, {"limit", 5}}};
     auto c = decode_xmlrpc_call(encode_xmlrpc_call("execute_kw", params));
     ASSERT_TRUE(c);
@@ -114,15 +120,18 @@ TEST(OdooXmlRpc, DecodesFaultsWithIntAndStringCodes) {
 }
 
 TEST(OdooXmlRpc, DropsForbiddenControlCharacters) {
-    auto r = decode_xmlrpc_response(encode_xmlrpc_response(Value(std::string("a\x01\x02" "b\tc\nd"))));
+    auto r =
+        decode_xmlrpc_response(encode_xmlrpc_response(Value(std::string("a\x01\x02"
+                                                                        "b\tc\nd"))));
     ASSERT_TRUE(r);
     EXPECT_EQ(r->result, Value("ab\tc\nd"));
 }
 
 TEST(OdooXmlRpc, MalformedInputIsAnErrorNotACrash) {
     EXPECT_FALSE(decode_xmlrpc_response("<methodResponse><params><param><value><int>x</int>"));
-    EXPECT_FALSE(decode_xmlrpc_response(
-        "<methodResponse><params><param><value><int>12x</int></value></param></params></methodResponse>"));
+    EXPECT_FALSE(
+        decode_xmlrpc_response("<methodResponse><params><param><value><int>12x</int></value></"
+                               "param></params></methodResponse>"));
     EXPECT_FALSE(decode_xmlrpc_response(
         "<methodResponse><params><param><value><foo/></value></param></params></methodResponse>"));
     EXPECT_FALSE(decode_xmlrpc_response("<html/>"));

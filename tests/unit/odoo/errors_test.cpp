@@ -1,11 +1,12 @@
 // Every error envelope captured from real Odoo 18 and 19 servers is classified, table-driven from
 // ../shared/reference/odoo/captures-18|19. A new error capture without an expectation fails.
+#include "clarity/odoo/errors.hpp"
+
 #include <gtest/gtest.h>
 
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "clarity/odoo/errors.hpp"
 #include "support/test_env.hpp"
 
 namespace clarity::odoo {
@@ -133,7 +134,9 @@ TEST_P(JsonRpcCaptures, XmlRpcFaultsAreClassified) {
     EXPECT_GE(seen, 9);
 }
 
-INSTANTIATE_TEST_SUITE_P(Versions, JsonRpcCaptures, ::testing::Values("captures-18", "captures-19"));
+INSTANTIATE_TEST_SUITE_P(Versions,
+                         JsonRpcCaptures,
+                         ::testing::Values("captures-18", "captures-19"));
 
 TEST(OdooJson2Captures, EveryErrorStatusIsClassified) {
     json captures = load("captures-19/json2.json");

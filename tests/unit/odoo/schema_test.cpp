@@ -1,9 +1,10 @@
+#include "clarity/odoo/schema.hpp"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
 #include "clarity/odoo/codec.hpp"
-#include "clarity/odoo/schema.hpp"
 #include "support/test_env.hpp"
 
 namespace clarity::odoo {
@@ -61,7 +62,8 @@ TEST(OdooSchema, ResolvesFromCapturedFieldsGet) {
          {std::tuple{"captures-18", 18, "tax_id", "product_uom"},
           std::tuple{"captures-19", 19, "tax_ids", "product_uom_id"}}) {
         auto fields = parse_fields_get(
-            "sale.order.line", capture_result(std::string(dir) + "/jsonrpc.json", "sale_order_line_fields"));
+            "sale.order.line",
+            capture_result(std::string(dir) + "/jsonrpc.json", "sale_order_line_fields"));
         ASSERT_TRUE(fields);
         OdooSchema s;
         s.version.major = major;
