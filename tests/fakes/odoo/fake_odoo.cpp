@@ -45,10 +45,6 @@ FieldDef SEL(std::string name,
     f.selection = std::move(sel);
     return f;
 }
-FieldDef& req(FieldDef& f) {
-    f.required = true;
-    return f;
-}
 FieldDef with(FieldDef f, Value def, bool required = false, bool readonly = false) {
     f.def = std::move(def);
     f.required = required;

@@ -382,7 +382,7 @@ Value FakeOdoo::State::execute(const std::string& model_name,
             if (mv.at("state") != Value("draft"))
                 raise(kUserError, "Only draft journal entries can be posted.");
             auto journal = tables["account.journal"].at(mv.at("journal_id").as_int().value_or(0));
-            char buf[48];
+            char buf[128];
             std::snprintf(buf, sizeof buf, "%s/%s/%04lld", journal.at("code").as_string()->c_str(),
                           mv.at("date").as_string().value_or("2025").substr(0, 4).c_str(),
                           static_cast<long long>(++sequence));
@@ -399,7 +399,7 @@ Value FakeOdoo::State::execute(const std::string& model_name,
                 raise(kUserError, "Only a draft payment can be posted.");
             // 18+: own state, in_process until reconciled; 16/17: the move's state (NOTES.md §4).
             p.insert_or_assign("state", major >= 18 ? "in_process" : "posted");
-            char buf[48];
+            char buf[64];
             std::snprintf(buf, sizeof buf, "PBNK1/2025/%05lld", static_cast<long long>(++sequence));
             p.insert_or_assign("name", std::string(buf));
         }

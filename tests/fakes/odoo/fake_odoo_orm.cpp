@@ -57,21 +57,6 @@ std::int64_t cents(const Value& v) {
     return static_cast<std::int64_t>(std::llround(v.as_double().value_or(0.0) * 100.0));
 }
 
-bool is_storable_vals(const Struct& row, int major) {
-    if (major >= 18) {
-        auto it = row.find("is_storable");
-        return it != row.end() && it->second == Value(true);
-    }
-    auto it = row.find("detailed_type");
-    return it != row.end() && it->second == Value("product");
-}
-
-bool is_goods(const Struct& row, int major) {
-    auto it = row.find(major >= 18 ? "type" : "detailed_type");
-    if (it == row.end()) return true;
-    return *it->second.as_string() != "service" && *it->second.as_string() != "combo";
-}
-
 }  // namespace
 
 const ModelDef& FakeOdoo::State::model(const std::string& name) const {
@@ -658,12 +643,12 @@ std::int64_t FakeOdoo::State::create(const std::string& model_name, Struct vals)
     }
     std::int64_t id = std::max<std::int64_t>(1, next_ids[model_name]);
     if (model_name == "sale.order") {
-        char buf[16];
+        char buf[40];
         std::snprintf(buf, sizeof buf, "S%05lld", static_cast<long long>(id));
         row.insert_or_assign("name", std::string(buf));
     }
     if (model_name == "stock.picking" && row.count("name") == 0) {
-        char buf[24];
+        char buf[48];
         std::snprintf(buf, sizeof buf, "WH/OUT/%05lld", static_cast<long long>(id));
         row.insert_or_assign("name", std::string(buf));
     }
