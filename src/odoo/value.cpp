@@ -1,0 +1,153 @@
+#include "clarity/odoo/value.hpp"
+
+#include <charconv>
+#include <cmath>
+
+namespace clarity::odoo {
+
+bool Value::truthy() const noexcept {
+    return std::visit(
+        [](const auto& v) -> bool {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, Nil>) {
+                return false;
+            } else if constexpr (std::is_same_v<T, bool>) {
+                return v;
+            } else if constexpr (std::is_same_v<T, std::int64_t> || std::is_same_v<T, double>) {
+                return v != 0;
+            } else if constexpr (std::is_same_v<T, DateTime>) {
+                return true;
+            } else if constexpr (std::is_same_v<T, Binary>) {
+                return !v.bytes.empty();
+            } else {
+                return !v.empty();
+            }
+        },
+        v_);
+}
+
+std::optional<bool> Value::as_bool() const noexcept {
+    if (const auto* b = std::get_if<bool>(&v_)) return *b;
+    return std::nullopt;
+}
+
+std::optional<std::int64_t> Value::as_int() const noexcept {
+    if (const auto* i = std::get_if<std::int64_t>(&v_)) return *i;
+    return std::nullopt;
+}
+
+std::optional<double> Value::as_double() const noexcept {
+    if (const auto* d = std::get_if<double>(&v_)) return *d;
+    if (const auto* i = std::get_if<std::int64_t>(&v_)) return static_cast<double>(*i);
+    return std::nullopt;
+}
+
+std::optional<std::string> Value::as_string() const {
+    if (const auto* s = std::get_if<std::string>(&v_)) return *s;
+    return std::nullopt;
+}
+
+std::optional<std::int64_t> Value::m2o_id() const noexcept {
+    if (const auto* i = std::get_if<std::int64_t>(&v_)) return *i;
+    if (const auto* a = std::get_if<Array>(&v_)) {
+        if (!a->empty()) return (*a)[0].as_int();
+    }
+    return std::nullopt;
+}
+
+std::optional<std::vector<std::int64_t>> Value::as_ids() const {
+    const auto* a = std::get_if<Array>(&v_);
+    if (a == nullptr) return std::nullopt;
+    std::vector<std::int64_t> out;
+    out.reserve(a->size());
+    for (const auto& v : *a) {
+        auto i = v.as_int();
+        if (!i) return std::nullopt;
+        out.push_back(*i);
+    }
+    return out;
+}
+
+const Value& Value::operator[](std::string_view key) const noexcept {
+    static const Value kNil;
+    if (const auto* s = std::get_if<Struct>(&v_)) {
+        auto it = s->find(key);
+        if (it != s->end()) return it->second;
+    }
+    return kNil;
+}
+
+bool Value::has(std::string_view key) const noexcept {
+    const auto* s = std::get_if<Struct>(&v_);
+    return s != nullptr && s->find(key) != s->end();
+}
+
+namespace {
+
+void repr_to(const Value& value, std::string& out) {
+    std::visit(
+        [&out](const auto& v) {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, Nil>) {
+                out += "None";
+            } else if constexpr (std::is_same_v<T, bool>) {
+                out += v ? "True" : "False";
+            } else if constexpr (std::is_same_v<T, std::int64_t>) {
+                out += std::to_string(v);
+            } else if constexpr (std::is_same_v<T, double>) {
+                char buf[64];
+                auto r = std::to_chars(buf, buf + sizeof buf, v);
+                std::string s(buf, r.ptr);
+                if (std::isfinite(v) && s.find_first_of(".e") == std::string::npos) s += ".0";
+                out += s;
+            } else if constexpr (std::is_same_v<T, std::string>) {
+                out += '\'';
+                for (char c : v) {
+                    if (c == '\'' || c == '\\') out += '\\';
+                    out += c;
+                }
+                out += '\'';
+            } else if constexpr (std::is_same_v<T, Array>) {
+                out += '[';
+                bool first = true;
+                for (const auto& item : v) {
+                    if (!first) out += ", ";
+                    first = false;
+                    repr_to(item, out);
+                }
+                out += ']';
+            } else if constexpr (std::is_same_v<T, Struct>) {
+                out += '{';
+                bool first = true;
+                for (const auto& [k, item] : v) {
+                    if (!first) out += ", ";
+                    first = false;
+                    out += '\'' + k + "': ";
+                    repr_to(item, out);
+                }
+                out += '}';
+            } else if constexpr (std::is_same_v<T, DateTime>) {
+                out += "<DateTime '" + v.iso8601 + "'>";
+            } else {
+                out += "<Binary " + std::to_string(v.bytes.size()) + " bytes>";
+            }
+        },
+        value.variant());
+}
+
+}  // namespace
+
+std::string Value::repr() const {
+    std::string out;
+    repr_to(*this, out);
+    return out;
+}
+
+Array ids_array(const std::vector<std::int64_t>& ids) {
+    Array a;
+    a.reserve(ids.size());
+    for (auto id : ids) a.emplace_back(id);
+    return a;
+}
+
+}  // namespace clarity::odoo

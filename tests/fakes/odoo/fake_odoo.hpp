@@ -1,0 +1,135 @@
+#pragma once
+/// \file
+/// A fake Odoo for tests and the sandbox: an in-memory ORM with the models the flows need, served
+/// over a real loopback socket (clarity_fake_http) on all three transports — JSON-RPC `/jsonrpc`,
+/// XML-RPC `/xmlrpc/2/common|object` (and legacy `/xmlrpc/common|object`), JSON-2
+/// `/json/2/<model>/<method>` (19 only) plus `/web/version` — with the envelopes and error shapes
+/// of ../shared/reference/odoo/captures-18|19. Switchable between Odoo 16, 17, 18 and 19 (field
+/// names, states, error.code 200/0, message wording).
+///
+/// Thread-safety: every public member may be called from any thread (one mutex); the HTTP handler
+/// runs on the server thread.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "clarity/odoo/value.hpp"
+#include "http/fake_http_server.hpp"
+
+namespace clarity::fakes::odoo {
+
+using clarity::odoo::Array;
+using clarity::odoo::Struct;
+using clarity::odoo::Value;
+
+struct FakeOdooOptions {
+    int major = 18;  ///< 16, 17, 18 or 19
+    std::string database = "clarity";
+    std::string admin_login = "admin";
+    std::string admin_password = "admin";
+    /// The admin's API key (40 hex characters like Odoo's).
+    std::string admin_api_key = "0123456789abcdef0123456789abcdef01234567";
+    /// Reference data (countries, states, currencies, UoM, taxes, warehouse, locations, journals,
+    /// accounts) as in the captures.
+    bool seed = true;
+    /// button_validate first answers with the stock_sms wizard unless context skip_sms is set.
+    bool sms_wizard = true;
+};
+
+/// One RPC as the fake saw it.
+struct CallRecord {
+    std::string transport;  ///< "jsonrpc", "xmlrpc", "xmlrpc-legacy", "json2", "web"
+    std::string service;    ///< "common", "object" (json2: "object")
+    std::string method;     ///< common method, or the model method for object calls
+    std::string model;      ///< object calls only
+    Array args;             ///< positional args (object calls: after ids)
+    Struct kwargs;          ///< keyword args incl. context (json2: the whole body)
+    std::optional<std::vector<std::int64_t>> ids;
+    std::int64_t uid = 0;
+};
+
+/// What to do to one injected call.
+struct FaultSpec {
+    /// Raise this Odoo exception (e.g. "psycopg2.errors.SerializationFailure") with `message`,
+    /// answered in the shape of the transport (JSON-RPC error, XML-RPC fault, JSON-2 status).
+    std::string exception;
+    std::string message;
+    /// Answer this HTTP status with `body` instead (a proxy: 502, 503, 504, 429).
+    int http_status = 0;
+    std::string body;
+    /// Close the connection without answering, before running the call (nothing happens).
+    bool drop_before = false;
+    /// Run (and commit) the call, then close the connection without answering.
+    bool drop_after_commit = false;
+    /// Extra latency of this call.
+    std::chrono::milliseconds delay{0};
+};
+
+class FakeOdoo {
+  public:
+    explicit FakeOdoo(FakeOdooOptions options = {});
+    ~FakeOdoo();
+    FakeOdoo(const FakeOdoo&) = delete;
+    FakeOdoo& operator=(const FakeOdoo&) = delete;
+
+    /// Switches the version (resets nothing; fields unknown to the new version are hidden).
+    void set_version(int major);
+    int version() const;
+    const std::string& database() const;
+
+    /// Seeds or inspects data directly, bypassing RPC and the call log. `create` applies the same
+    /// defaults and constraints as RPC and throws std::runtime_error with Odoo's message.
+    std::int64_t create(const std::string& model, Struct vals);
+    /// Stored values of every record of `model` (id included), ordered by id.
+    std::vector<Struct> records(const std::string& model) const;
+    std::optional<Struct> record(const std::string& model, std::int64_t id) const;
+    std::size_t count(const std::string& model) const;
+
+    /// Users and API keys. Returns the uid. `denied_models` get AccessError on every operation.
+    std::int64_t add_user(const std::string& login,
+                          const std::string& password,
+                          std::vector<std::string> denied_models = {});
+    void add_api_key(std::int64_t uid, const std::string& key);
+    void revoke_api_key(const std::string& key);
+
+    /// Fault injection by count: the `nth` RPC request from now (1 = the next one) gets `fault`.
+    void fail_call(int nth, FaultSpec fault);
+    /// Latency added to every request.
+    void set_latency(std::chrono::milliseconds latency);
+
+    /// The call log (requests that reached the ORM; dropped-before calls are not in it).
+    std::vector<CallRecord> calls() const;
+    /// Number of logged object calls of `method` (any model when `model` is empty).
+    std::size_t call_count(const std::string& method, const std::string& model = {}) const;
+    void clear_calls();
+
+    /// The HTTP entry point (what the loopback server runs).
+    http::Response handle(const http::Request& request);
+
+    struct State;  ///< implementation detail
+
+  private:
+    std::unique_ptr<State> state_;
+};
+
+/// FakeOdoo on a loopback socket.
+class FakeOdooServer {
+  public:
+    explicit FakeOdooServer(FakeOdooOptions options = {});
+    ~FakeOdooServer();
+    FakeOdoo& odoo() { return *odoo_; }
+    http::FakeHttpServer& http() { return *http_; }
+    /// "http://127.0.0.1:<port>"
+    std::string base_url() const { return http_->base_url(); }
+
+  private:
+    std::unique_ptr<FakeOdoo> odoo_;
+    std::unique_ptr<http::FakeHttpServer> http_;
+};
+
+}  // namespace clarity::fakes::odoo

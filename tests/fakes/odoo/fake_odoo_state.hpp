@@ -1,0 +1,136 @@
+#pragma once
+// Internal state of the fake Odoo (shared by fake_odoo.cpp, fake_odoo_orm.cpp, fake_odoo_http.cpp).
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "odoo/fake_odoo.hpp"
+
+namespace clarity::fakes::odoo {
+
+/// An Odoo exception raised inside the fake: `name` is the dotted class name.
+struct OdooRaise {
+    std::string name;
+    std::string message;
+};
+/// Arguments that do not bind to the method's signature (TypeError on JSON-RPC, 422 on JSON-2).
+struct BindError {
+    std::string message;
+};
+/// JSON-2 only: unknown model or method (404).
+struct NotFoundError {
+    std::string message;
+};
+
+inline constexpr const char* kAccessDenied = "odoo.exceptions.AccessDenied";
+inline constexpr const char* kAccessError = "odoo.exceptions.AccessError";
+inline constexpr const char* kUserError = "odoo.exceptions.UserError";
+inline constexpr const char* kValidationError = "odoo.exceptions.ValidationError";
+inline constexpr const char* kMissingError = "odoo.exceptions.MissingError";
+inline constexpr const char* kValueError = "builtins.ValueError";
+inline constexpr const char* kAttributeError = "builtins.AttributeError";
+inline constexpr const char* kTypeError = "builtins.TypeError";
+
+struct FieldDef {
+    std::string name;
+    std::string type;
+    std::string label;
+    std::string relation;
+    std::string inverse;  ///< one2many: the many2one on `relation`
+    bool required = false;
+    bool readonly = false;
+    bool computed = false;
+    std::vector<std::pair<std::string, std::string>> selection;
+    Value def;  ///< default (nil = none)
+    int min_major = 0;
+    int max_major = 99;
+    bool relational() const {
+        return type == "many2one" || type == "one2many" || type == "many2many";
+    }
+};
+
+struct ModelDef {
+    std::string name;
+    std::string description;
+    std::vector<FieldDef> fields;
+    const FieldDef* find(std::string_view field, int major) const;
+    std::vector<const FieldDef*> visible(int major) const;
+};
+
+struct User {
+    std::int64_t uid = 0;
+    std::string login;
+    std::string password;
+    std::set<std::string> denied;
+};
+
+std::int64_t to_id_value(const Value& v);
+
+struct FakeOdoo::State {
+    explicit State(FakeOdooOptions o);
+
+    FakeOdooOptions opt;
+    int major;
+    std::map<std::string, ModelDef> defs;
+    using Table = std::map<std::int64_t, Struct>;
+    std::map<std::string, Table> tables;
+    std::map<std::string, std::int64_t> next_ids;
+    std::map<std::int64_t, User> users;
+    std::map<std::string, std::int64_t> keys;
+    std::vector<CallRecord> log;
+    std::int64_t requests = 0;
+    std::map<std::int64_t, FaultSpec> faults;  ///< by absolute request number
+    std::chrono::milliseconds latency{0};
+    std::int64_t uid = 2;  ///< user of the call being executed
+    Struct ctx;            ///< context of the call being executed
+    std::int64_t sequence = 0;
+    mutable std::mutex mu;
+
+    void insert_raw(const std::string& model, std::int64_t id, Struct vals);
+    /// The table of `model`, empty when it has no records yet.
+    const Table& table(const std::string& model) const {
+        static const Table kEmpty;
+        auto it = tables.find(model);
+        return it == tables.end() ? kEmpty : it->second;
+    }
+    void seed();
+    std::string now() const;
+    std::string today() const { return now().substr(0, 10); }
+
+    // ORM (fake_odoo_orm.cpp). All raise OdooRaise.
+    const ModelDef& model(const std::string& name) const;
+    const FieldDef& field(const ModelDef& m, std::string_view name) const;
+    void check_access(const std::string& model, std::string_view operation) const;
+    bool exists(const std::string& model, std::int64_t id) const;
+    [[noreturn]] void missing(const std::string& model, std::int64_t id) const;
+    Value execute(const std::string& model,
+                  const std::string& method,
+                  std::optional<std::vector<std::int64_t>> ids,
+                  Struct named);
+    std::int64_t create(const std::string& model, Struct vals);
+    void write(const std::string& model, const std::vector<std::int64_t>& ids, Struct vals);
+    void unlink(const std::string& model, const std::vector<std::int64_t>& ids);
+    Array read(const std::string& model,
+               const std::vector<std::int64_t>& ids,
+               const std::vector<std::string>& fields,
+               bool classic);
+    std::vector<std::int64_t> search(const std::string& model,
+                                     const Array& domain,
+                                     std::int64_t offset,
+                                     std::int64_t limit,
+                                     const std::string& order);
+    Value get(const std::string& model, const Struct& row, const FieldDef& f) const;
+    std::string display_name(const std::string& model, std::int64_t id) const;
+    Value fields_get(const std::string& model, const Array& attributes) const;
+    Value load(const std::string& model, const Array& fields, const Array& data);
+    Value read_group(const std::string& model,
+                     const Array& domain,
+                     const Array& fields,
+                     const Array& groupby);
+};
+
+}  // namespace clarity::fakes::odoo

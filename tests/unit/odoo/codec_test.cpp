@@ -1,0 +1,153 @@
+#include "clarity/odoo/codec.hpp"
+
+#include <gtest/gtest.h>
+
+namespace clarity::odoo {
+namespace {
+
+Value sample() {
+    return Struct{{"int", 42},
+                  {"neg", -7},
+                  {"big", std::int64_t{5'000'000'000}},
+                  {"yes", true},
+                  {"no", false},
+                  {"text", "a <b> & \"c\" é"},
+                  {"float", 19.99},
+                  {"whole_float", 25.0},
+                  {"nil", Nil{}},
+                  {"list", Array{1, "two", Array{3.5}}},
+                  {"empty_list", Array{}},
+                  {"empty_struct", Struct{}}};
+}
+
+TEST(OdooJson, RoundTripsEveryType) {
+    Value v = sample();
+    auto back = from_json(to_json(v));
+    ASSERT_TRUE(back) << back.error().message;
+    EXPECT_EQ(*back, v);
+}
+
+TEST(OdooJson, KeepsFloatsAsFloatsAndIntsAsInts) {
+    EXPECT_EQ(to_json(Value(25.0)), "25.0");
+    auto v = from_json(R"({"q": 25.0, "id": 25})");
+    ASSERT_TRUE(v);
+    EXPECT_TRUE((*v)["q"].is_double());
+    EXPECT_TRUE((*v)["id"].is_int());
+}
+
+TEST(OdooJson, EscapesControlCharacters) {
+    EXPECT_EQ(to_json(Value(std::string("a\x01\n\"b"))), R"("a\u0001\n\"b")");
+}
+
+TEST(OdooJson, RejectsInvalidJsonAsPermanentError) {
+    auto v = from_json("{not json");
+    ASSERT_FALSE(v);
+    EXPECT_EQ(v.error().kind, ErrorKind::permanent);
+}
+
+TEST(OdooJsonRpc, EncodesTheCallEnvelope) {
+    EXPECT_EQ(
+        encode_jsonrpc_call("common", "version", {}, 7),
+        R"({"jsonrpc":"2.0","method":"call","params":{"service":"common","method":"version","args":[]},"id":7})");
+}
+
+TEST(OdooJsonRpc, ReplyWithoutResultIsNoneAndSuccess) {
+    // captures-18/jsonrpc.json "quant_apply_inventory": a None return has no result key.
+    auto r = decode_jsonrpc_reply(R"({"jsonrpc": "2.0", "id": 29})");
+    ASSERT_TRUE(r);
+    EXPECT_FALSE(r->exception);
+    EXPECT_TRUE(r->result.is_nil());
+}
+
+TEST(OdooJsonRpc, ErrorReplyKeepsNameAndMessage) {
+    auto r = decode_jsonrpc_reply(
+        R"({"jsonrpc":"2.0","id":1,"error":{"code":0,"message":"Odoo Server Error","data":{"name":"odoo.exceptions.UserError","message":"The entry is not balanced."}}})");
+    ASSERT_TRUE(r);
+    ASSERT_TRUE(r->exception);
+    EXPECT_EQ(r->exception->name, "odoo.exceptions.UserError");
+    EXPECT_EQ(r->exception->message, "The entry is not balanced.");
+    EXPECT_EQ(r->exception->code, 0);
+}
+
+TEST(OdooJsonRpc, JsonThatIsNotJsonRpcIsAnError) {
+    EXPECT_FALSE(decode_jsonrpc_reply(R"({"status":"ok"})"));
+    EXPECT_FALSE(decode_jsonrpc_reply("<html>502</html>"));
+}
+
+TEST(OdooXmlRpc, RoundTripsEveryTypeThroughResponse) {
+    Struct s = *sample().as_struct();
+    s.emplace("when", DateTime{"20250115T10:30:00"});
+    s.emplace("blob", Binary{std::string("\x00\x01\xffpdf", 6)});
+    auto r = decode_xmlrpc_response(encode_xmlrpc_response(s));
+    ASSERT_TRUE(r) << r.error().message;
+    ASSERT_FALSE(r->fault);
+    EXPECT_EQ(r->result, Value(s));
+}
+
+TEST(OdooXmlRpc, RoundTripsACall) {
+    Array params{"db",
+                 2,
+                 "key",
+                 "res.partner",
+                 "search_read",
+                 Array{Array{}},
+                 Struct{{"fields", Array{"name"}}, {"limit", 5}}};
+    auto c = decode_xmlrpc_call(encode_xmlrpc_call("execute_kw", params));
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->method, "execute_kw");
+    EXPECT_EQ(c->params, params);
+}
+
+TEST(OdooXmlRpc, DecodesUntypedValuesI4AndWhitespaceStrings) {
+    auto r = decode_xmlrpc_response(
+        "<?xml version='1.0'?><methodResponse><params><param><value><array><data>"
+        "<value>plain</value><value><i4>12</i4></value><value><string> </string></value>"
+        "<value><string></string></value><value><ex:nil/></value>"
+        "</data></array></value></param></params></methodResponse>");
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(r->result, Value(Array{"plain", 12, " ", "", Nil{}}));
+}
+
+TEST(OdooXmlRpc, DecodesFaultsWithIntAndStringCodes) {
+    auto f = decode_xmlrpc_response(encode_xmlrpc_fault(3, "Access Denied"));
+    ASSERT_TRUE(f);
+    ASSERT_TRUE(f->fault);
+    EXPECT_EQ(f->fault->code, Value(3));
+    EXPECT_EQ(f->fault->string, "Access Denied");
+    auto legacy = decode_xmlrpc_response(encode_xmlrpc_fault("warning -- UserError\n\nNo.", ""));
+    ASSERT_TRUE(legacy && legacy->fault);
+    EXPECT_EQ(legacy->fault->code, Value("warning -- UserError\n\nNo."));
+}
+
+TEST(OdooXmlRpc, DropsForbiddenControlCharacters) {
+    auto r =
+        decode_xmlrpc_response(encode_xmlrpc_response(Value(std::string("a\x01\x02"
+                                                                        "b\tc\nd"))));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->result, Value("ab\tc\nd"));
+}
+
+TEST(OdooXmlRpc, MalformedInputIsAnErrorNotACrash) {
+    EXPECT_FALSE(decode_xmlrpc_response("<methodResponse><params><param><value><int>x</int>"));
+    EXPECT_FALSE(
+        decode_xmlrpc_response("<methodResponse><params><param><value><int>12x</int></value></"
+                               "param></params></methodResponse>"));
+    EXPECT_FALSE(decode_xmlrpc_response(
+        "<methodResponse><params><param><value><foo/></value></param></params></methodResponse>"));
+    EXPECT_FALSE(decode_xmlrpc_response("<html/>"));
+}
+
+TEST(OdooBase64, EncodesAndDecodesRfc4648Vectors) {
+    EXPECT_EQ(base64_encode(""), "");
+    EXPECT_EQ(base64_encode("f"), "Zg==");
+    EXPECT_EQ(base64_encode("fo"), "Zm8=");
+    EXPECT_EQ(base64_encode("foo"), "Zm9v");
+    EXPECT_EQ(base64_encode("foobar"), "Zm9vYmFy");
+    EXPECT_EQ(base64_decode("Zm9vYmE="), "fooba");
+    EXPECT_EQ(base64_decode("Zg=="), "f");
+    EXPECT_FALSE(base64_decode("Zg="));
+    EXPECT_FALSE(base64_decode("Z!=="));
+}
+
+}  // namespace
+}  // namespace clarity::odoo
