@@ -152,7 +152,9 @@ DecodedNotification decode_notification(std::string_view body) {
         out.reason = "body is not a JSON object";
         return out;
     }
-    out.notification_type = s(j, "NotificationType");
+    if (auto* t = ci(j, "NotificationType"); t != nullptr && t->is_string()) {
+        out.notification_type = t->get<std::string>();
+    }
     const auto& meta = obj(j, "NotificationMetadata");
     out.notification_id = s(meta, "NotificationId");
     if (out.notification_type.empty()) {
