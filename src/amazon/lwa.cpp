@@ -138,7 +138,9 @@ asio::awaitable<Result<Secret>> LwaTokenSource::seller_token(Secret refresh_toke
     form.add("refresh_token", refresh_token.reveal());
     form.add("client_id", state_->options.client_id);
     form.add("client_secret", state_->options.client_secret.reveal());
-    co_return co_await token_for("seller:" + refresh_token.reveal(), form.str());
+    std::string key = "seller:" + refresh_token.reveal();
+    std::string body = form.str();
+    co_return co_await token_for(std::move(key), std::move(body));
 }
 
 asio::awaitable<Result<Secret>> LwaTokenSource::grantless_token(std::string scope) {
@@ -147,7 +149,9 @@ asio::awaitable<Result<Secret>> LwaTokenSource::grantless_token(std::string scop
     form.add("scope", scope);
     form.add("client_id", state_->options.client_id);
     form.add("client_secret", state_->options.client_secret.reveal());
-    co_return co_await token_for("scope:" + scope, form.str());
+    std::string key = "scope:" + scope;
+    std::string body = form.str();
+    co_return co_await token_for(std::move(key), std::move(body));
 }
 
 asio::awaitable<Result<Secret>> LwaTokenSource::token_for(std::string key, std::string form) {
@@ -187,7 +191,7 @@ asio::awaitable<Result<Secret>> LwaTokenSource::token_for(std::string key, std::
         req.body = std::move(form);
         req.timeout = state->options.timeout;
         state->exchanges.fetch_add(1);
-        auto resp = co_await state->http->send(req);
+        auto resp = co_await state->http->send(std::move(req));
 
         Result<Secret> outcome = make_error(ErrorKind::transient, "no LWA response");
         if (!resp) {

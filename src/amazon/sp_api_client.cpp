@@ -110,8 +110,12 @@ SpApiClient::SpApiClient(net::HttpClient& http,
 SpApiClient::~SpApiClient() = default;
 
 asio::awaitable<Result<Secret>> SpApiClient::access_token(const OperationInfo& info) {
-    if (info.grantless) co_return co_await lwa_.grantless_token(std::string(kNotificationsScope));
-    co_return co_await lwa_.seller_token(options_.refresh_token);
+    if (info.grantless) {
+        std::string scope(kNotificationsScope);
+        co_return co_await lwa_.grantless_token(std::move(scope));
+    }
+    Secret refresh = options_.refresh_token;
+    co_return co_await lwa_.seller_token(std::move(refresh));
 }
 
 asio::awaitable<Result<net::HttpResponse>> SpApiClient::call(SpApiCall c) {
@@ -134,7 +138,10 @@ asio::awaitable<Result<net::HttpResponse>> SpApiClient::call(SpApiCall c) {
 
     while (attempt < options_.max_attempts) {
         ++attempt;
-        co_await sleep_for(quota_.reserve(seller, c.op));
+        {
+            std::chrono::nanoseconds wait = quota_.reserve(seller, c.op);
+            co_await sleep_for(wait);
+        }
 
         Secret token;
         if (c.restricted_data_token) {
@@ -165,7 +172,7 @@ asio::awaitable<Result<net::HttpResponse>> SpApiClient::call(SpApiCall c) {
         req.idempotent = may_resend(info);
 
         const auto started = clock_.steady_now();
-        auto resp = co_await http_.send(req);
+        auto resp = co_await http_.send(std::move(req));
         latency.observe(std::chrono::duration<double>(clock_.steady_now() - started).count());
 
         if (!resp) {
@@ -175,7 +182,10 @@ asio::awaitable<Result<net::HttpResponse>> SpApiClient::call(SpApiCall c) {
             log->warn("{} attempt {} failed: {}", op_name, attempt, last_error->describe());
             if (!is_retryable(last_error->kind) || !may_resend(info)) co_return *last_error;
             auto cap = std::min<std::uint64_t>(30'000, 250ull << std::min(attempt, 7));
-            co_await sleep_for(std::chrono::milliseconds(random_.uniform(0, cap)));
+            {
+                std::chrono::nanoseconds pause = std::chrono::milliseconds(random_.uniform(0, cap));
+                co_await sleep_for(pause);
+            }
             continue;
         }
 
@@ -217,7 +227,10 @@ asio::awaitable<Result<net::HttpResponse>> SpApiClient::call(SpApiCall c) {
         if (last_error->kind == ErrorKind::transient) {
             count("transient_error");
             auto cap = std::min<std::uint64_t>(30'000, 250ull << std::min(attempt, 7));
-            co_await sleep_for(std::chrono::milliseconds(random_.uniform(0, cap)));
+            {
+                std::chrono::nanoseconds pause = std::chrono::milliseconds(random_.uniform(0, cap));
+                co_await sleep_for(pause);
+            }
             continue;
         }
         count(to_string(last_error->kind));
@@ -236,12 +249,13 @@ asio::awaitable<Result<net::HttpResponse>> SpApiClient::call(SpApiCall c) {
 
 asio::awaitable<Result<SearchOrdersPage>> SpApiClient::search_orders(SearchOrdersRequest r) {
     if (r.marketplace_ids.empty()) r.marketplace_ids = options_.marketplace_ids;
-    auto resp = co_await call({Operation::search_orders,
-                               "/orders/2026-01-01/orders",
-                               encode_search_orders_query(r),
-                               {},
-                               {},
-                               {}});
+    SpApiCall call_spec{Operation::search_orders,
+                        "/orders/2026-01-01/orders",
+                        encode_search_orders_query(r),
+                        {},
+                        {},
+                        {}};
+    auto resp = co_await call(std::move(call_spec));
     if (!resp) co_return resp.error();
     co_return decode_search_orders(resp->body);
 }
@@ -249,7 +263,8 @@ asio::awaitable<Result<SearchOrdersPage>> SpApiClient::search_orders(SearchOrder
 asio::awaitable<Sweep<Order>> SpApiClient::search_all_orders(SearchOrdersRequest r, int max_pages) {
     Sweep<Order> sweep;
     while (sweep.pages < max_pages) {
-        auto page = co_await search_orders(r);
+        SearchOrdersRequest page_request = r;
+        auto page = co_await search_orders(std::move(page_request));
         if (!page) {
             sweep.error = page.error();
             sweep.resume_token = r.pagination_token;
@@ -267,12 +282,13 @@ asio::awaitable<Result<Order>> SpApiClient::get_order(std::string order_id,
                                                       std::vector<std::string> included) {
     detail::QueryBuilder q;
     q.add_csv("includedData", included);
-    auto resp = co_await call({Operation::get_order,
-                               fill(operation_info(Operation::get_order).path, "orderId", order_id),
-                               q.str(),
-                               {},
-                               {},
-                               {}});
+    SpApiCall call_spec{Operation::get_order,
+                        fill(operation_info(Operation::get_order).path, "orderId", order_id),
+                        q.str(),
+                        {},
+                        {},
+                        {}};
+    auto resp = co_await call(std::move(call_spec));
     if (!resp) co_return resp.error();
     co_return decode_get_order(resp->body);
 }
@@ -282,12 +298,13 @@ asio::awaitable<Result<Order>> SpApiClient::get_order(std::string order_id,
 
 asio::awaitable<Result<RestrictedDataToken>> SpApiClient::create_restricted_data_token(
     std::vector<RestrictedResource> resources) {
-    auto resp = co_await call({Operation::create_restricted_data_token,
-                               "/tokens/2021-03-01/restrictedDataToken",
-                               {},
-                               encode_rdt_request(resources),
-                               {},
-                               {}});
+    SpApiCall call_spec{Operation::create_restricted_data_token,
+                        "/tokens/2021-03-01/restrictedDataToken",
+                        {},
+                        encode_rdt_request(resources),
+                        {},
+                        {}};
+    auto resp = co_await call(std::move(call_spec));
     if (!resp) co_return resp.error();
     co_return decode_rdt_response(resp->body);
 }
@@ -331,13 +348,13 @@ asio::awaitable<Result<void>> SpApiClient::confirm_shipment(std::string order_id
     if (r.marketplace_id.empty() && !options_.marketplace_ids.empty()) {
         r.marketplace_id = options_.marketplace_ids.front();
     }
-    auto resp =
-        co_await call({Operation::confirm_shipment,
-                       fill(operation_info(Operation::confirm_shipment).path, "orderId", order_id),
-                       {},
-                       encode_confirm_shipment(r),
-                       {},
-                       {}});
+    SpApiCall call_spec{Operation::confirm_shipment,
+                        fill(operation_info(Operation::confirm_shipment).path, "orderId", order_id),
+                        {},
+                        encode_confirm_shipment(r),
+                        {},
+                        {}};
+    auto resp = co_await call(std::move(call_spec));
     if (!resp) co_return resp.error();
     co_return ok();
 }
@@ -350,12 +367,13 @@ asio::awaitable<Result<InventoryPage>> SpApiClient::get_inventory_summaries(
     if (r.marketplace_id.empty() && !options_.marketplace_ids.empty()) {
         r.marketplace_id = options_.marketplace_ids.front();
     }
-    auto resp = co_await call({Operation::get_inventory_summaries,
-                               "/fba/inventory/v1/summaries",
-                               encode_inventory_query(r),
-                               {},
-                               {},
-                               {}});
+    SpApiCall call_spec{Operation::get_inventory_summaries,
+                        "/fba/inventory/v1/summaries",
+                        encode_inventory_query(r),
+                        {},
+                        {},
+                        {}};
+    auto resp = co_await call(std::move(call_spec));
     if (!resp) co_return resp.error();
     co_return decode_inventory_summaries(resp->body);
 }
@@ -368,13 +386,14 @@ asio::awaitable<Result<ListingsItem>> SpApiClient::get_listings_item(
     detail::QueryBuilder q;
     q.add_csv("marketplaceIds", options_.marketplace_ids);
     q.add_csv("includedData", included);
-    auto resp = co_await call({Operation::get_listings_item,
-                               fill(operation_info(Operation::get_listings_item).path, "sellerId",
-                                    options_.seller_id, "sku", sku),
-                               q.str(),
-                               {},
-                               {},
-                               {}});
+    SpApiCall call_spec{Operation::get_listings_item,
+                        fill(operation_info(Operation::get_listings_item).path, "sellerId",
+                             options_.seller_id, "sku", sku),
+                        q.str(),
+                        {},
+                        {},
+                        {}};
+    auto resp = co_await call(std::move(call_spec));
     if (!resp) co_return resp.error();
     co_return decode_listings_item(resp->body);
 }
@@ -391,13 +410,14 @@ asio::awaitable<Result<ListingsSubmission>> SpApiClient::patch_listings_item(
     detail::QueryBuilder q;
     q.add_csv("marketplaceIds", r.marketplace_ids);
     if (r.validation_preview) q.add("mode", "VALIDATION_PREVIEW");
-    auto resp = co_await call({Operation::patch_listings_item,
-                               fill(operation_info(Operation::patch_listings_item).path, "sellerId",
-                                    options_.seller_id, "sku", sku),
-                               q.str(),
-                               encode_listings_patch(r),
-                               {},
-                               {}});
+    SpApiCall call_spec{Operation::patch_listings_item,
+                        fill(operation_info(Operation::patch_listings_item).path, "sellerId",
+                             options_.seller_id, "sku", sku),
+                        q.str(),
+                        encode_listings_patch(r),
+                        {},
+                        {}};
+    auto resp = co_await call(std::move(call_spec));
     if (!resp) co_return resp.error();
     co_return decode_listings_submission(resp->body);
 }
@@ -408,8 +428,9 @@ asio::awaitable<Result<ListingsSubmission>> SpApiClient::patch_listings_item(
 asio::awaitable<Result<FeedDocumentUpload>> SpApiClient::create_feed_document(
     std::string content_type) {
     auto body = std::string(R"({"contentType":)") + "\"" + content_type + "\"}";
-    auto resp = co_await call(
-        {Operation::create_feed_document, "/feeds/2021-06-30/documents", {}, body, {}, {}});
+    SpApiCall call_spec{
+        Operation::create_feed_document, "/feeds/2021-06-30/documents", {}, body, {}, {}};
+    auto resp = co_await call(std::move(call_spec));
     if (!resp) co_return resp.error();
     co_return decode_feed_document_upload(resp->body, content_type);
 }
@@ -422,7 +443,7 @@ asio::awaitable<Result<void>> SpApiClient::upload_feed_document(FeedDocumentUplo
     req.headers = {{"content-type", document.content_type}};
     req.body = std::move(content);
     req.timeout = options_.timeout;
-    auto resp = co_await http_.send(req);
+    auto resp = co_await http_.send(std::move(req));
     if (!resp) co_return resp.error();
     if (resp->status < 200 || resp->status >= 300) {
         co_return classify_sp_api_response(*resp, "uploadFeedDocument").error;
@@ -438,31 +459,33 @@ asio::awaitable<Result<std::string>> SpApiClient::create_feed(std::string feed_t
     }
     auto body = R"({"feedType":")" + feed_type + R"(","marketplaceIds":[)" + ids +
                 R"(],"inputFeedDocumentId":")" + input_document_id + "\"}";
-    auto resp =
-        co_await call({Operation::create_feed, "/feeds/2021-06-30/feeds", {}, body, {}, {}});
+    SpApiCall call_spec{Operation::create_feed, "/feeds/2021-06-30/feeds", {}, body, {}, {}};
+    auto resp = co_await call(std::move(call_spec));
     if (!resp) co_return resp.error();
     co_return decode_create_feed(resp->body);
 }
 
 asio::awaitable<Result<FeedStatus>> SpApiClient::get_feed(std::string feed_id) {
-    auto resp = co_await call({Operation::get_feed,
-                               fill(operation_info(Operation::get_feed).path, "feedId", feed_id),
-                               {},
-                               {},
-                               {},
-                               {}});
+    SpApiCall call_spec{Operation::get_feed,
+                        fill(operation_info(Operation::get_feed).path, "feedId", feed_id),
+                        {},
+                        {},
+                        {},
+                        {}};
+    auto resp = co_await call(std::move(call_spec));
     if (!resp) co_return resp.error();
     co_return decode_feed(resp->body);
 }
 
 asio::awaitable<Result<DocumentLocation>> SpApiClient::get_feed_document(std::string id) {
-    auto resp = co_await call(
-        {Operation::get_feed_document,
-         fill(operation_info(Operation::get_feed_document).path, "feedDocumentId", id),
-         {},
-         {},
-         {},
-         {}});
+    SpApiCall call_spec{
+        Operation::get_feed_document,
+        fill(operation_info(Operation::get_feed_document).path, "feedDocumentId", id),
+        {},
+        {},
+        {},
+        {}};
+    auto resp = co_await call(std::move(call_spec));
     if (!resp) co_return resp.error();
     co_return decode_document_location(resp->body, "feedDocumentId");
 }
@@ -473,7 +496,7 @@ asio::awaitable<Result<ListingsFeedReport>> SpApiClient::download_processing_rep
     req.method = "GET";
     req.url = location.url;
     req.timeout = options_.timeout;
-    auto resp = co_await http_.send(req);
+    auto resp = co_await http_.send(std::move(req));
     if (!resp) co_return resp.error();
     if (resp->status != 200) {
         co_return classify_sp_api_response(*resp, "downloadFeedDocument").error;
@@ -491,36 +514,34 @@ asio::awaitable<Result<ListingsFeedReport>> SpApiClient::download_processing_rep
 // -------------------------------------------------------------------------------------
 
 asio::awaitable<Result<ReportsPage>> SpApiClient::get_reports(ReportsRequest r) {
-    auto resp = co_await call({Operation::get_reports,
-                               "/reports/2021-06-30/reports",
-                               encode_reports_query(r),
-                               {},
-                               {},
-                               {}});
+    SpApiCall call_spec{
+        Operation::get_reports, "/reports/2021-06-30/reports", encode_reports_query(r), {}, {}, {}};
+    auto resp = co_await call(std::move(call_spec));
     if (!resp) co_return resp.error();
     co_return decode_reports(resp->body);
 }
 
 asio::awaitable<Result<Report>> SpApiClient::get_report(std::string report_id) {
-    auto resp =
-        co_await call({Operation::get_report,
-                       fill(operation_info(Operation::get_report).path, "reportId", report_id),
-                       {},
-                       {},
-                       {},
-                       {}});
+    SpApiCall call_spec{Operation::get_report,
+                        fill(operation_info(Operation::get_report).path, "reportId", report_id),
+                        {},
+                        {},
+                        {},
+                        {}};
+    auto resp = co_await call(std::move(call_spec));
     if (!resp) co_return resp.error();
     co_return decode_report(resp->body);
 }
 
 asio::awaitable<Result<DocumentLocation>> SpApiClient::get_report_document(std::string id) {
-    auto resp = co_await call(
-        {Operation::get_report_document,
-         fill(operation_info(Operation::get_report_document).path, "reportDocumentId", id),
-         {},
-         {},
-         {},
-         {}});
+    SpApiCall call_spec{
+        Operation::get_report_document,
+        fill(operation_info(Operation::get_report_document).path, "reportDocumentId", id),
+        {},
+        {},
+        {},
+        {}};
+    auto resp = co_await call(std::move(call_spec));
     if (!resp) co_return resp.error();
     co_return decode_document_location(resp->body, "reportDocumentId");
 }
@@ -535,7 +556,7 @@ asio::awaitable<Result<std::uintmax_t>> SpApiClient::download_document(
     auto raw = destination;
     if (gz) raw += ".gz.part";
     req.body_file = raw;
-    auto resp = co_await http_.send(req);
+    auto resp = co_await http_.send(std::move(req));
     if (!resp) co_return resp.error();
     if (resp->status != 200) {
         co_return classify_sp_api_response(*resp, "downloadDocument").error;
@@ -573,12 +594,13 @@ asio::awaitable<Result<FinancialEventGroupsPage>> SpApiClient::list_financial_ev
     q.add_opt("FinancialEventGroupStartedBefore", r.started_before);
     q.add_opt("FinancialEventGroupStartedAfter", r.started_after);
     q.add_opt("NextToken", r.next_token);
-    auto resp = co_await call({Operation::list_financial_event_groups,
-                               "/finances/v0/financialEventGroups",
-                               q.str(),
-                               {},
-                               {},
-                               {}});
+    SpApiCall call_spec{Operation::list_financial_event_groups,
+                        "/finances/v0/financialEventGroups",
+                        q.str(),
+                        {},
+                        {},
+                        {}};
+    auto resp = co_await call(std::move(call_spec));
     if (!resp) co_return resp.error();
     co_return decode_financial_event_groups(resp->body);
 }
@@ -608,8 +630,9 @@ asio::awaitable<Result<TransactionsPage>> SpApiClient::list_transactions(Transac
     q.add_opt("marketplaceId", r.marketplace_id);
     q.add_opt("transactionStatus", r.transaction_status);
     q.add_opt("nextToken", r.next_token);
-    auto resp = co_await call(
-        {Operation::list_transactions, "/finances/2024-06-19/transactions", q.str(), {}, {}, {}});
+    SpApiCall call_spec{
+        Operation::list_transactions, "/finances/2024-06-19/transactions", q.str(), {}, {}, {}};
+    auto resp = co_await call(std::move(call_spec));
     if (!resp) co_return resp.error();
     co_return decode_transactions(resp->body);
 }
@@ -622,12 +645,13 @@ asio::awaitable<Result<std::vector<FulfillmentPreview>>> SpApiClient::get_fulfil
     if (r.marketplace_id.empty() && !options_.marketplace_ids.empty()) {
         r.marketplace_id = options_.marketplace_ids.front();
     }
-    auto resp = co_await call({Operation::get_fulfillment_preview,
-                               std::string(operation_info(Operation::get_fulfillment_preview).path),
-                               {},
-                               encode_fulfillment_preview(r),
-                               {},
-                               {}});
+    SpApiCall call_spec{Operation::get_fulfillment_preview,
+                        std::string(operation_info(Operation::get_fulfillment_preview).path),
+                        {},
+                        encode_fulfillment_preview(r),
+                        {},
+                        {}};
+    auto resp = co_await call(std::move(call_spec));
     if (!resp) co_return resp.error();
     co_return decode_fulfillment_preview(resp->body);
 }
@@ -637,50 +661,53 @@ asio::awaitable<Result<void>> SpApiClient::create_fulfillment_order(
     if (r.marketplace_id.empty() && !options_.marketplace_ids.empty()) {
         r.marketplace_id = options_.marketplace_ids.front();
     }
-    auto resp =
-        co_await call({Operation::create_fulfillment_order,
-                       std::string(operation_info(Operation::create_fulfillment_order).path),
-                       {},
-                       encode_create_fulfillment_order(r),
-                       {},
-                       {}});
+    SpApiCall call_spec{Operation::create_fulfillment_order,
+                        std::string(operation_info(Operation::create_fulfillment_order).path),
+                        {},
+                        encode_create_fulfillment_order(r),
+                        {},
+                        {}};
+    auto resp = co_await call(std::move(call_spec));
     if (!resp) co_return resp.error();
     co_return ok();
 }
 
 asio::awaitable<Result<FulfillmentOrderDetails>> SpApiClient::get_fulfillment_order(
     std::string id) {
-    auto resp = co_await call({Operation::get_fulfillment_order,
-                               fill(operation_info(Operation::get_fulfillment_order).path,
-                                    "sellerFulfillmentOrderId", id),
-                               {},
-                               {},
-                               {},
-                               {}});
+    SpApiCall call_spec{
+        Operation::get_fulfillment_order,
+        fill(operation_info(Operation::get_fulfillment_order).path, "sellerFulfillmentOrderId", id),
+        {},
+        {},
+        {},
+        {}};
+    auto resp = co_await call(std::move(call_spec));
     if (!resp) co_return resp.error();
     co_return decode_fulfillment_order(resp->body);
 }
 
 asio::awaitable<Result<PackageTracking>> SpApiClient::get_package_tracking_details(
     std::int64_t package_number) {
-    auto resp = co_await call({Operation::get_package_tracking_details,
-                               "/fba/outbound/2020-07-01/tracking",
-                               "packageNumber=" + std::to_string(package_number),
-                               {},
-                               {},
-                               {}});
+    SpApiCall call_spec{Operation::get_package_tracking_details,
+                        "/fba/outbound/2020-07-01/tracking",
+                        "packageNumber=" + std::to_string(package_number),
+                        {},
+                        {},
+                        {}};
+    auto resp = co_await call(std::move(call_spec));
     if (!resp) co_return resp.error();
     co_return decode_package_tracking(resp->body);
 }
 
 asio::awaitable<Result<void>> SpApiClient::cancel_fulfillment_order(std::string id) {
-    auto resp = co_await call({Operation::cancel_fulfillment_order,
-                               fill(operation_info(Operation::cancel_fulfillment_order).path,
-                                    "sellerFulfillmentOrderId", id),
-                               {},
-                               {},
-                               {},
-                               {}});
+    SpApiCall call_spec{Operation::cancel_fulfillment_order,
+                        fill(operation_info(Operation::cancel_fulfillment_order).path,
+                             "sellerFulfillmentOrderId", id),
+                        {},
+                        {},
+                        {},
+                        {}};
+    auto resp = co_await call(std::move(call_spec));
     if (!resp) co_return resp.error();
     co_return ok();
 }
@@ -689,58 +716,63 @@ asio::awaitable<Result<void>> SpApiClient::cancel_fulfillment_order(std::string 
 // -------------------------------------------------------------------------------
 
 asio::awaitable<Result<std::vector<Destination>>> SpApiClient::get_destinations() {
-    auto resp = co_await call(
-        {Operation::get_destinations, "/notifications/v1/destinations", {}, {}, {}, {}});
+    SpApiCall call_spec{
+        Operation::get_destinations, "/notifications/v1/destinations", {}, {}, {}, {}};
+    auto resp = co_await call(std::move(call_spec));
     if (!resp) co_return resp.error();
     co_return decode_destinations(resp->body);
 }
 
 asio::awaitable<Result<Destination>> SpApiClient::create_destination(std::string name,
                                                                      std::string sqs_arn) {
-    auto resp = co_await call({Operation::create_destination,
-                               "/notifications/v1/destinations",
-                               {},
-                               encode_create_destination(name, sqs_arn),
-                               {},
-                               {}});
+    SpApiCall call_spec{Operation::create_destination,
+                        "/notifications/v1/destinations",
+                        {},
+                        encode_create_destination(name, sqs_arn),
+                        {},
+                        {}};
+    auto resp = co_await call(std::move(call_spec));
     if (!resp) co_return resp.error();
     co_return decode_destination(resp->body);
 }
 
 asio::awaitable<Result<Subscription>> SpApiClient::get_subscription(std::string type) {
-    auto resp = co_await call(
-        {Operation::get_subscription,
-         fill(operation_info(Operation::get_subscription).path, "notificationType", type),
-         {},
-         {},
-         {},
-         {}});
+    SpApiCall call_spec{
+        Operation::get_subscription,
+        fill(operation_info(Operation::get_subscription).path, "notificationType", type),
+        {},
+        {},
+        {},
+        {}};
+    auto resp = co_await call(std::move(call_spec));
     if (!resp) co_return resp.error();
     co_return decode_subscription(resp->body);
 }
 
 asio::awaitable<Result<Subscription>> SpApiClient::create_subscription(
     CreateSubscriptionRequest r) {
-    auto resp = co_await call({Operation::create_subscription,
-                               fill(operation_info(Operation::create_subscription).path,
-                                    "notificationType", r.notification_type),
-                               {},
-                               encode_create_subscription(r),
-                               {},
-                               {}});
+    SpApiCall call_spec{Operation::create_subscription,
+                        fill(operation_info(Operation::create_subscription).path,
+                             "notificationType", r.notification_type),
+                        {},
+                        encode_create_subscription(r),
+                        {},
+                        {}};
+    auto resp = co_await call(std::move(call_spec));
     if (!resp) co_return resp.error();
     co_return decode_subscription(resp->body);
 }
 
 asio::awaitable<Result<void>> SpApiClient::delete_subscription_by_id(std::string type,
                                                                      std::string id) {
-    auto resp = co_await call({Operation::delete_subscription_by_id,
-                               fill(operation_info(Operation::delete_subscription_by_id).path,
-                                    "notificationType", type, "subscriptionId", id),
-                               {},
-                               {},
-                               {},
-                               {}});
+    SpApiCall call_spec{Operation::delete_subscription_by_id,
+                        fill(operation_info(Operation::delete_subscription_by_id).path,
+                             "notificationType", type, "subscriptionId", id),
+                        {},
+                        {},
+                        {},
+                        {}};
+    auto resp = co_await call(std::move(call_spec));
     if (!resp) co_return resp.error();
     co_return ok();
 }

@@ -123,7 +123,9 @@ asio::awaitable<Result<std::vector<SqsMessage>>> SqsClient::receive() {
               {"WaitTimeSeconds", endpoint_.wait_time.count()},
               {"VisibilityTimeout", endpoint_.visibility_timeout.count()},
               {"MessageSystemAttributeNames", {"ApproximateReceiveCount"}}};
-    auto resp = co_await post("ReceiveMessage", body.dump());
+    std::string action = "ReceiveMessage";
+    std::string payload = body.dump();
+    auto resp = co_await post(std::move(action), std::move(payload));
     if (!resp) co_return resp.error();
     auto j = json::parse(*resp, nullptr, false);
     if (j.is_discarded() || !j.is_object()) {
@@ -144,7 +146,9 @@ asio::awaitable<Result<std::vector<SqsMessage>>> SqsClient::receive() {
 
 asio::awaitable<Result<void>> SqsClient::delete_message(std::string receipt_handle) {
     json body{{"QueueUrl", endpoint_.queue_url}, {"ReceiptHandle", receipt_handle}};
-    auto resp = co_await post("DeleteMessage", body.dump());
+    std::string action = "DeleteMessage";
+    std::string payload = body.dump();
+    auto resp = co_await post(std::move(action), std::move(payload));
     if (!resp) co_return resp.error();
     co_return Result<void>{};
 }
@@ -154,7 +158,9 @@ asio::awaitable<Result<void>> SqsClient::change_visibility(std::string receipt_h
     json body{{"QueueUrl", endpoint_.queue_url},
               {"ReceiptHandle", receipt_handle},
               {"VisibilityTimeout", timeout.count()}};
-    auto resp = co_await post("ChangeMessageVisibility", body.dump());
+    std::string action = "ChangeMessageVisibility";
+    std::string payload = body.dump();
+    auto resp = co_await post(std::move(action), std::move(payload));
     if (!resp) co_return resp.error();
     co_return Result<void>{};
 }
@@ -202,11 +208,13 @@ asio::awaitable<Result<PollStats>> SqsConsumer::poll_once() {
             count("malformed", type);
             log->warn("malformed notification in message {}: {}", msg.message_id, decoded.reason);
             if (malformed_) {
-                auto kept = co_await malformed_(msg.body, decoded.reason, msg.message_id);
+                std::string body = msg.body, reason = decoded.reason, id = msg.message_id;
+                auto kept = co_await malformed_(std::move(body), std::move(reason), std::move(id));
                 remove = kept.has_value();
             }
         } else {
-            auto handled = co_await handler_(std::move(*decoded.notification));
+            Notification note = std::move(*decoded.notification);
+            auto handled = co_await handler_(std::move(note));
             if (handled) {
                 ++stats.handled;
                 count("handled", type);
@@ -219,13 +227,15 @@ asio::awaitable<Result<PollStats>> SqsConsumer::poll_once() {
                 // Hide it for a while that grows with the receive count, then it comes back.
                 auto backoff =
                     std::chrono::seconds(std::min(900, 30 * std::max(1, msg.receive_count)));
-                auto changed = co_await sqs_.change_visibility(msg.receipt_handle, backoff);
+                std::string handle = msg.receipt_handle;
+                auto changed = co_await sqs_.change_visibility(std::move(handle), backoff);
                 if (!changed)
                     log->warn("ChangeMessageVisibility failed: {}", changed.error().describe());
             }
         }
         if (remove) {
-            auto deleted = co_await sqs_.delete_message(msg.receipt_handle);
+            std::string handle = msg.receipt_handle;
+            auto deleted = co_await sqs_.delete_message(std::move(handle));
             if (deleted) {
                 ++stats.deleted;
             } else {

@@ -20,7 +20,8 @@ using namespace std::chrono_literals;
 // ---- operation table --------------------------------------------------------------------------
 
 TEST(OperationTable, EveryRateAndBurstMatchesTheModelUsagePlan) {
-    const std::regex plan(R"(\| Rate \(requests per second\) \| Burst \|\s*\n\| -+ \| -+ \|\s*\n\| ([0-9.]+) \| ([0-9]+) \|)");
+    const std::regex plan(
+        R"(\| Rate \(requests per second\) \| Burst \|\s*\n\| -+ \| -+ \|\s*\n\| ([0-9.]+) \| ([0-9]+) \|)");
     for (const auto& info : all_operations()) {
         SCOPED_TRACE(std::string(info.name));
         auto model = json::parse(
@@ -110,7 +111,9 @@ net::HttpResponse resp(int status, std::string body) {
 
 TEST(ErrorClassification, QuotaExceededIsRateLimited) {
     auto c = classify_sp_api_response(
-        resp(429, R"({"errors":[{"code":"QuotaExceeded","message":"You exceeded your quota for the requested resource.","details":""}]})"),
+        resp(
+            429,
+            R"({"errors":[{"code":"QuotaExceeded","message":"You exceeded your quota for the requested resource.","details":""}]})"),
         "getOrder");
     EXPECT_EQ(c.error.kind, ErrorKind::rate_limited);
     EXPECT_EQ(c.error.request_id, "rid-42");
@@ -119,7 +122,9 @@ TEST(ErrorClassification, QuotaExceededIsRateLimited) {
 
 TEST(ErrorClassification, ExpiredTokenAskForOneRefresh) {
     auto c = classify_sp_api_response(
-        resp(403, R"({"errors":[{"code":"Unauthorized","message":"Access to requested resource is denied.","details":"The access token you provided has expired."}]})"),
+        resp(
+            403,
+            R"({"errors":[{"code":"Unauthorized","message":"Access to requested resource is denied.","details":"The access token you provided has expired."}]})"),
         "searchOrders");
     EXPECT_EQ(c.error.kind, ErrorKind::auth);
     EXPECT_EQ(c.action, ResponseAction::refresh_token);
@@ -127,7 +132,9 @@ TEST(ErrorClassification, ExpiredTokenAskForOneRefresh) {
 
 TEST(ErrorClassification, MissingRoleIsPermanentAndNamesTheRole) {
     auto c = classify_sp_api_response(
-        resp(403, R"({"errors":[{"code":"Unauthorized","message":"Access to requested resource is denied.","details":""}]})"),
+        resp(
+            403,
+            R"({"errors":[{"code":"Unauthorized","message":"Access to requested resource is denied.","details":""}]})"),
         "getOrderItems", "Tax Invoicing (Restricted)");
     EXPECT_EQ(c.error.kind, ErrorKind::permanent);
     EXPECT_EQ(c.action, ResponseAction::fail);
@@ -222,7 +229,8 @@ json build_from_schema(const json& s) {
         }
         return o;
     }
-    if (s.value("type", "") == "array") return json::array({build_from_schema(s.value("items", json::object()))});
+    if (s.value("type", "") == "array")
+        return json::array({build_from_schema(s.value("items", json::object()))});
     if (s.contains("examples") && !s["examples"].empty()) return s["examples"][0];
     if (s.contains("enum")) return s["enum"][0];
     return nullptr;

@@ -20,8 +20,10 @@ json load_model(const std::string& rel) {
 }
 
 // Every static example response body of (path, method, status).
-std::vector<std::string> examples(const json& model, const std::string& path,
-                                  const std::string& method, const std::string& status) {
+std::vector<std::string> examples(const json& model,
+                                  const std::string& path,
+                                  const std::string& method,
+                                  const std::string& status) {
     std::vector<std::string> out;
     const auto& resp = model.at("paths").at(path).at(method).at("responses").at(status);
     if (!resp.contains("x-amzn-api-sandbox")) return out;
@@ -137,11 +139,12 @@ TEST(SandboxExamples, ReportsFeedsListingsFinancesNotificationsDecode) {
         ASSERT_TRUE(p);
         EXPECT_TRUE(p->next_token);
     }
-    for (const auto& b : examples(reports, "/reports/2021-06-30/reports/{reportId}", "get", "200")) {
+    for (const auto& b :
+         examples(reports, "/reports/2021-06-30/reports/{reportId}", "get", "200")) {
         EXPECT_TRUE(decode_report(b));
     }
-    for (const auto& b : examples(reports, "/reports/2021-06-30/documents/{reportDocumentId}",
-                                  "get", "200")) {
+    for (const auto& b :
+         examples(reports, "/reports/2021-06-30/documents/{reportDocumentId}", "get", "200")) {
         auto d = decode_document_location(b, "reportDocumentId");
         ASSERT_TRUE(d);
         EXPECT_FALSE(d->url.empty());
@@ -246,9 +249,10 @@ TEST(Codecs, SearchOrdersQueryUsesCsvAndEncoding) {
     r.marketplace_ids = {"ATVPDKIKX0DER", "A2EUQ1WTGCTBG2"};
     r.included_data = {"BUYER", "RECIPIENT"};
     r.pagination_token = "a+b/c=";
-    EXPECT_EQ(encode_search_orders_query(r),
-              "lastUpdatedAfter=2026-01-01T00%3A00%3A00Z&marketplaceIds=ATVPDKIKX0DER%2CA2EUQ1WTGCTBG2"
-              "&paginationToken=a%2Bb%2Fc%3D&includedData=BUYER%2CRECIPIENT");
+    EXPECT_EQ(
+        encode_search_orders_query(r),
+        "lastUpdatedAfter=2026-01-01T00%3A00%3A00Z&marketplaceIds=ATVPDKIKX0DER%2CA2EUQ1WTGCTBG2"
+        "&paginationToken=a%2Bb%2Fc%3D&includedData=BUYER%2CRECIPIENT");
     ReportsRequest rr;
     rr.report_types = {"GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2"};
     rr.next_token = "tok";
