@@ -4,15 +4,15 @@
 /// The implementation (Beast + OpenSSL, pooled keep-alive connections, TLS verification, proxies)
 /// lives in src/net; nothing here includes Beast or OpenSSL.
 
+#include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <cstddef>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <boost/asio/awaitable.hpp>
 
 #include "clarity/core/result.hpp"
 
@@ -35,12 +35,18 @@ struct HttpRequest {
     std::optional<bool> idempotent;
     /// When set, the response body is streamed to this file instead of kept in memory.
     std::optional<std::filesystem::path> body_file;
+    /// Follow 301/302/303/307/308 (up to the client's max_redirects). Off by default: a
+    /// redirect is returned as a response. Authorization and cookies are not sent to another host.
+    bool follow_redirects = false;
+    /// Decoded response body limit; the client's default when unset.
+    std::optional<std::size_t> max_body_bytes;
 };
 
 struct HttpResponse {
     int status = 0;
     Headers headers;
     std::string body;  ///< decoded (gzip removed); empty when streamed to body_file
+    std::string url;   ///< the URL that answered (after redirects)
     std::optional<std::string_view> header(std::string_view name) const {
         return find_header(headers, name);
     }
@@ -51,7 +57,7 @@ struct HttpResponse {
 /// net/errors.hpp gives the default kind). Transport failures (DNS, connect, TLS, timeout, reset,
 /// body over the limit) are Errors with a kind. Thread-safe; may be shared by all connectors.
 class HttpClient {
-public:
+  public:
     virtual ~HttpClient() = default;
     /// Sends `request`.
     virtual boost::asio::awaitable<Result<HttpResponse>> send(HttpRequest request) = 0;
