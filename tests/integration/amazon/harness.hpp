@@ -8,8 +8,8 @@
 
 #include "clarity/amazon/sp_api_client.hpp"
 #include "clarity/amazon/sqs_consumer.hpp"
+#include "clarity/net/http_client.hpp"
 #include "sp_api/fake_sp_api.hpp"
-#include "sp_api/loopback_http_client.hpp"
 
 namespace clarity::test {
 
@@ -36,7 +36,10 @@ inline fakes::sp_api::FakeOptions fast() {
 
 struct Harness {
     explicit Harness(fakes::sp_api::FakeOptions fo = fast(), int max_attempts = 5)
-        : fake(clock, fo), quota(SystemClock::instance(), fo.speed_up) {
+        : http_ptr(net::make_http_client(io.get_executor(), client_options(), &metrics)),
+          http(*http_ptr),
+          fake(clock, fo),
+          quota(SystemClock::instance(), fo.speed_up) {
         options.region = amazon::Region::na;
         options.seller_id = fo.seller_id;
         options.marketplace_ids = {"ATVPDKIKX0DER"};
@@ -66,16 +69,24 @@ struct Harness {
         return e;
     }
 
+    static net::HttpClientOptions client_options() {
+        net::HttpClientOptions o;
+        o.name = "sp-api";
+        o.request_timeout = std::chrono::seconds(5);
+        return o;
+    }
+
+    boost::asio::io_context io;
+    core::MetricsRegistry metrics;
+    std::shared_ptr<net::HttpClient> http_ptr;  // the net layer's real client
+    net::HttpClient& http;
     ManualClock clock;  // fake time: token expiry, feed processing, SQS visibility
     fakes::sp_api::FakeSpApi fake;
-    fakes::sp_api::LoopbackHttpClient http;
-    core::MetricsRegistry metrics;
     DefaultRandom random{42};
     amazon::QuotaLimiter quota;  // real time, like the fake's buckets; seeded rates sped up
     amazon::AmazonOptions options;
     std::optional<amazon::LwaTokenSource> lwa;
     std::optional<amazon::SpApiClient> client;
-    boost::asio::io_context io;
 };
 
 inline fakes::sp_api::SeedOrder seed_order(std::string id,
