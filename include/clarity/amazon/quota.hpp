@@ -1,0 +1,52 @@
+#pragma once
+/// \file
+/// SP-API usage plans as token buckets, one per (seller, operation), seeded with the published
+/// rate and burst (operations.hpp) and adjusted from x-amzn-RateLimit-Limit. Pure logic on an
+/// injected Clock: `reserve()` takes a token now or says how long to wait; the caller waits
+/// asynchronously. Thread-safe.
+
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <string>
+#include <utility>
+
+#include "clarity/amazon/operations.hpp"
+#include "clarity/core/clock.hpp"
+
+namespace clarity::amazon {
+
+class QuotaLimiter {
+  public:
+    /// `rate_scale` multiplies every seeded rate (sandbox/fake speed-up; 1 in production).
+    explicit QuotaLimiter(const Clock& clock, double rate_scale = 1.0)
+        : clock_(&clock), scale_(rate_scale) {}
+
+    /// Takes a token if one is available (returns zero), otherwise reserves the next one and
+    /// returns how long the caller must wait before sending.
+    std::chrono::nanoseconds reserve(const std::string& seller, Operation op);
+    /// Sets the refill rate from a response header (requests per second, > 0).
+    void set_rate(const std::string& seller, Operation op, double rate);
+    /// After a 429: empties the bucket so the next call waits a full refill period.
+    void drain(const std::string& seller, Operation op);
+    /// Current rate and token count (for metrics and tests).
+    double rate(const std::string& seller, Operation op);
+    double tokens(const std::string& seller, Operation op);
+
+  private:
+    struct Bucket {
+        double rate = 1;
+        double burst = 1;
+        double tokens = 1;  // may go negative: reserved future tokens
+        std::chrono::steady_clock::time_point last{};
+    };
+    Bucket& bucket(const std::string& seller, Operation op);
+    void refill(Bucket& b);
+
+    const Clock* clock_;
+    double scale_;
+    std::mutex mutex_;
+    std::map<std::pair<std::string, Operation>, Bucket> buckets_;
+};
+
+}  // namespace clarity::amazon

@@ -1,0 +1,147 @@
+#pragma once
+/// \file
+/// A fake Selling Partner API on a real loopback socket, for integration tests, benches and (later)
+/// a sandbox executable: LWA (/auth/o2/token), the SP-API operations the connector uses with the
+/// models' shapes and error bodies, a fake SQS queue (AWS JSON protocol, SigV4 verified) and
+/// presigned document URLs (/s3/...). Built on clarity_fake_http; independent of src/amazon's
+/// client code (it uses only the connector's SigV4 verifier and gzip helper).
+///
+/// Time: token lifetimes, pagination-token expiry, feed processing and SQS visibility follow the
+/// injected Clock (advance a ManualClock in tests). Usage-plan buckets follow real time, scaled by
+/// `speed_up`, so a bench can run the published limits faster.
+/// Thread-safety: every member may be called from any thread.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "clarity/core/clock.hpp"
+#include "http/fake_http_server.hpp"
+
+namespace clarity::fakes::sp_api {
+
+struct SeedItem {
+    std::string order_item_id, seller_sku, asin, title;
+    std::int64_t quantity = 1;
+    std::string unit_price = "10.00";  ///< decimal text
+    std::string item_tax = "0.00";
+    std::string gift_message, gift_wrap_level, customized_url;
+    std::vector<std::string> promotion_ids;
+    std::string promotion_discount;  ///< decimal text, empty = none
+    bool cancelled = false;
+};
+
+struct SeedOrder {
+    std::string order_id;
+    std::string status = "UNSHIPPED";       ///< v2026 fulfillmentStatus (CANCELLED, SHIPPED, ...)
+    std::string fulfilled_by = "MERCHANT";  ///< MERCHANT (MFN) or AMAZON (AFN)
+    std::string marketplace_id = "ATVPDKIKX0DER";
+    std::string currency = "USD";
+    std::string created_time = "2026-11-01T10:00:00Z";
+    std::string last_updated_time = "2026-11-01T10:05:00Z";
+    std::string buyer_name = "Jane Buyer", buyer_email = "jane@marketplace.amazon.com";
+    std::string address_name = "Jane Buyer", address_line1 = "1 Main St", city = "Seattle",
+                state = "WA", postal_code = "98101", country_code = "US";
+    std::vector<SeedItem> items;
+    std::vector<std::string> programs;
+};
+
+struct SeedInventory {
+    std::string seller_sku, asin, fn_sku;
+    std::int64_t fulfillable = 0, inbound = 0, reserved = 0;
+};
+
+struct FakeOptions {
+    std::string client_id = "amzn1.application-oa2-client.fake";
+    std::string client_secret = "fake-client-secret";
+    std::string refresh_token = "Atzr|fake-refresh";
+    std::string seller_id = "A1FAKESELLER";
+    std::chrono::seconds token_lifetime{3600};  ///< fake-clock lifetime of access tokens
+    double speed_up = 1.0;                      ///< multiplies every usage-plan rate
+    bool enforce_quota = true;
+    /// Restricted roles the app holds (PII): "Direct-to-Consumer Delivery", "Tax Invoicing".
+    std::set<std::string> roles = {"Direct-to-Consumer Delivery", "Tax Invoicing"};
+    std::string aws_access_key_id = "AKIDFAKE";
+    std::string aws_secret_access_key = "fake-aws-secret";
+    std::string aws_region = "us-east-1";
+    std::chrono::seconds feed_processing_time{60};  ///< fake time until a feed is DONE
+};
+
+/// Scripted faults, by operation name (the model's operationId, "LWA", "SQS.<Action>", or "*").
+struct Fault {
+    /// expire_tokens: every access token issued so far expires just before this call is handled.
+    enum class Kind {
+        status,
+        drop_connection,
+        malformed_body,
+        latency,
+        expire_tokens
+    } kind = Kind::status;
+    int status = 500;  ///< for Kind::status (429 sends the QuotaExceeded body)
+    std::chrono::milliseconds latency{0};
+};
+
+class FakeSpApi {
+  public:
+    explicit FakeSpApi(const Clock& clock, FakeOptions options = {});
+    ~FakeSpApi();
+    FakeSpApi(const FakeSpApi&) = delete;
+    FakeSpApi& operator=(const FakeSpApi&) = delete;
+
+    std::string base_url() const;   ///< SP-API base (no trailing slash)
+    std::string lwa_url() const;    ///< .../auth/o2/token
+    std::string sqs_url() const;    ///< SQS endpoint (POST /)
+    std::string queue_url() const;  ///< the QueueUrl to send
+    const FakeOptions& options() const { return options_; }
+
+    // Seeding
+    void add_order(SeedOrder order);
+    void set_order_status(const std::string& order_id,
+                          std::string status,
+                          std::string last_updated_time);
+    void add_inventory(SeedInventory inventory);
+    /// A report (e.g. GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2) whose document is `content`,
+    /// served gzip-compressed when `gzip` is true.
+    void add_report(std::string report_id,
+                    std::string report_type,
+                    std::string content,
+                    bool gzip = true,
+                    std::string created_time = "2026-11-01T00:00:00Z");
+    /// Raw Finances v0 responses (payload bodies) served in order by listFinancialEvents*.
+    void add_financial_events_page(std::string body);
+
+    // SQS
+    void enqueue_message(std::string body);
+    std::size_t queue_visible() const;    ///< messages that a receive would return now
+    std::size_t queue_in_flight() const;  ///< received, not deleted, still invisible
+    std::size_t queue_total() const;      ///< not yet deleted
+    std::size_t deleted_messages() const;
+
+    // Faults and inspection
+    /// The `nth` (1-based, counted from now) call of `operation` gets `fault`.
+    void fail_nth(const std::string& operation, int nth, Fault fault);
+    /// Revokes every access token issued so far (next SP-API call gets 403 expired).
+    void expire_all_tokens();
+    /// Count of calls per operation (operationId), including failed ones.
+    int calls(const std::string& operation) const;
+    int throttled(const std::string& operation) const;
+    std::vector<std::string> shipment_confirmations() const;  ///< bodies received
+    std::string last_user_agent() const;
+    std::optional<std::int64_t> listing_quantity(const std::string& sku) const;
+    std::string uploaded_feed_content(const std::string& document_id) const;
+
+    struct State;
+
+  private:
+    FakeOptions options_;
+    std::shared_ptr<State> state_;
+    std::unique_ptr<http::FakeHttpServer> server_;
+};
+
+}  // namespace clarity::fakes::sp_api

@@ -1,0 +1,416 @@
+// The real connector against the fake SP-API over loopback sockets.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "harness.hpp"
+#include "support/temp_dir.hpp"
+#include "support/test_env.hpp"
+
+using namespace clarity;
+using namespace clarity::amazon;
+using clarity::test::Harness;
+using clarity::test::run;
+using clarity::test::seed_order;
+using fakes::sp_api::Fault;
+namespace asio = boost::asio;
+
+TEST(SpApiOrders, SearchAndGetOrderWithIncludedData) {
+    Harness h;
+    h.fake.add_order(seed_order("111-0000001-0000001", "2026-11-02T10:00:00Z"));
+    SearchOrdersRequest req;
+    req.last_updated_after = "2026-11-01T00:00:00Z";
+    req.included_data = default_order_included_data();
+    auto page = run(h.io, h.client->search_orders(req));
+    ASSERT_TRUE(page) << page.error().describe();
+    ASSERT_EQ(page->orders.size(), 1u);
+    const auto& o = page->orders[0];
+    EXPECT_EQ(o.order_id, "111-0000001-0000001");
+    EXPECT_EQ(o.buyer_email, "jane@marketplace.amazon.com");
+    ASSERT_TRUE(o.delivery_address);
+    EXPECT_EQ(o.delivery_address->postal_code, "98101");
+    ASSERT_EQ(o.items.size(), 2u);
+    EXPECT_EQ(o.items[0].gift_message, "Happy birthday!");
+    EXPECT_EQ(o.items[0].customized_url, "https://zme-caps.amazon.com/t/abc");
+    EXPECT_EQ(o.items[0].promotion_ids, std::vector<std::string>{"PROMO-1"});
+    EXPECT_TRUE(o.items[1].cancelled);
+    EXPECT_EQ(o.grand_total->amount, *model::Decimal::parse("32.10"));
+    EXPECT_TRUE(h.fake.last_user_agent().starts_with("clarity-connect/"));
+    EXPECT_NE(h.fake.last_user_agent().find("Language=C++/20"), std::string::npos);
+
+    auto got = run(h.io, h.client->get_order("111-0000001-0000001", {"FULFILLMENT"}));
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got->fulfillment_status, "UNSHIPPED");
+    EXPECT_TRUE(got->buyer_email.empty());  // BUYER not requested
+    EXPECT_FALSE(got->delivery_address);
+
+    auto missing = run(h.io, h.client->get_order("999-9999999-9999999", {}));
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().kind, ErrorKind::permanent);
+    EXPECT_EQ(missing.error().http_status, 404);
+    EXPECT_FALSE(missing.error().request_id.empty());
+    EXPECT_EQ(h.lwa->exchanges(), 1u);  // token cached across calls
+}
+
+TEST(SpApiOrders, ThrottleBetweenPagesLosesAndRepeatsNothing) {
+    Harness h;
+    for (int i = 0; i < 5; ++i) {
+        h.fake.add_order(seed_order("111-000000" + std::to_string(i) + "-0000001",
+                                    "2026-11-02T10:0" + std::to_string(i) + ":00Z"));
+    }
+    h.fake.fail_nth("searchOrders", 2, Fault{Fault::Kind::status, 429});
+    SearchOrdersRequest req;
+    req.last_updated_after = "2026-11-01T00:00:00Z";
+    req.max_results_per_page = 2;
+    auto sweep = run(h.io, h.client->search_all_orders(req));
+    ASSERT_FALSE(sweep.error) << sweep.error->describe();
+    EXPECT_EQ(sweep.pages, 3);
+    ASSERT_EQ(sweep.items.size(), 5u);
+    std::set<std::string> ids;
+    for (const auto& o : sweep.items) ids.insert(o.order_id);
+    EXPECT_EQ(ids.size(), 5u);
+    EXPECT_EQ(h.fake.calls("searchOrders"), 4);
+    EXPECT_EQ(h.fake.throttled("searchOrders"), 1);
+    EXPECT_EQ(
+        h.metrics.counter("clarity_amazon_throttled_total", "", {{"operation", "searchOrders"}})
+            .value(),
+        1.0);
+}
+
+TEST(SpApiOrders, TokenExpiryMidSweepRefreshesOnceAndContinues) {
+    Harness h;
+    for (int i = 0; i < 4; ++i) {
+        h.fake.add_order(seed_order("222-000000" + std::to_string(i) + "-0000001",
+                                    "2026-11-02T10:0" + std::to_string(i) + ":00Z"));
+    }
+    h.fake.fail_nth("searchOrders", 2, Fault{Fault::Kind::expire_tokens});
+    SearchOrdersRequest req;
+    req.last_updated_after = "2026-11-01T00:00:00Z";
+    req.max_results_per_page = 2;
+    auto sweep = run(h.io, h.client->search_all_orders(req));
+    ASSERT_FALSE(sweep.error) << sweep.error->describe();
+    EXPECT_EQ(sweep.items.size(), 4u);
+    EXPECT_EQ(h.lwa->exchanges(), 2u);  // initial + one refresh
+    EXPECT_EQ(h.fake.calls("searchOrders"), 3);
+}
+
+TEST(SpApiOrders, ErrorMidSweepReportsTheResumeToken) {
+    Harness h(clarity::test::fast(), 2);
+    for (int i = 0; i < 4; ++i) {
+        h.fake.add_order(seed_order("333-000000" + std::to_string(i) + "-0000001",
+                                    "2026-11-02T10:0" + std::to_string(i) + ":00Z"));
+    }
+    h.fake.fail_nth("searchOrders", 2, Fault{Fault::Kind::status, 500});
+    h.fake.fail_nth("searchOrders", 3, Fault{Fault::Kind::status, 503});
+    SearchOrdersRequest req;
+    req.last_updated_after = "2026-11-01T00:00:00Z";
+    req.max_results_per_page = 2;
+    auto sweep = run(h.io, h.client->search_all_orders(req));
+    ASSERT_TRUE(sweep.error);
+    EXPECT_EQ(sweep.error->kind, ErrorKind::transient);
+    EXPECT_EQ(sweep.items.size(), 2u);
+    ASSERT_TRUE(sweep.resume_token);
+    req.pagination_token = sweep.resume_token;
+    auto rest = run(h.io, h.client->search_all_orders(req));
+    ASSERT_FALSE(rest.error);
+    EXPECT_EQ(rest.items.size(), 2u);
+}
+
+TEST(SpApiCallPath, TransientErrorsAndDroppedConnectionsAreRetried) {
+    Harness h;
+    h.fake.add_order(seed_order("444-0000001-0000001", "2026-11-02T10:00:00Z"));
+    h.fake.fail_nth("getOrder", 1, Fault{Fault::Kind::status, 503});
+    h.fake.fail_nth("getOrder", 2, Fault{Fault::Kind::drop_connection});
+    auto got = run(h.io, h.client->get_order("444-0000001-0000001", {}));
+    ASSERT_TRUE(got) << got.error().describe();
+    EXPECT_EQ(h.fake.calls("getOrder"), 3);
+}
+
+TEST(SpApiCallPath, MalformedBodyIsAPermanentDecodeError) {
+    Harness h;
+    h.fake.fail_nth("searchOrders", 1, Fault{Fault::Kind::malformed_body});
+    SearchOrdersRequest req;
+    req.created_after = "2026-11-01T00:00:00Z";
+    auto page = run(h.io, h.client->search_orders(req));
+    ASSERT_FALSE(page);
+    EXPECT_EQ(page.error().kind, ErrorKind::permanent);
+}
+
+TEST(SpApiCallPath, RateLimitHeaderUpdatesTheBucket) {
+    fakes::sp_api::FakeOptions fo;
+    fo.speed_up = 10;
+    Harness h(fo);
+    h.fake.add_order(seed_order("555-0000001-0000001", "2026-11-02T10:00:00Z"));
+    ASSERT_TRUE(run(h.io, h.client->get_order("555-0000001-0000001", {})));
+    EXPECT_DOUBLE_EQ(h.quota.rate(h.options.seller_id, Operation::get_order), 5.0);  // 0.5 x 10
+}
+
+TEST(Lwa, InvalidGrantIsAnAuthErrorReportedOnceNotLooped) {
+    Harness h;
+    h.options.refresh_token = Secret("Atzr|revoked");
+    SpApiClient client(h.http, *h.lwa, h.quota, h.clock, h.random, h.metrics, h.options);
+    std::vector<Error> alerts;
+    h.lwa->on_auth_failure([&](const Error& e) { alerts.push_back(e); });
+    auto got = run(h.io, client.get_order("x", {}));
+    ASSERT_FALSE(got);
+    EXPECT_EQ(got.error().kind, ErrorKind::auth);
+    EXPECT_NE(got.error().message.find("invalid_grant"), std::string::npos);
+    EXPECT_EQ(got.error().message.find("Atzr|revoked"), std::string::npos);  // no secret
+    EXPECT_EQ(h.lwa->exchanges(), 1u);
+    EXPECT_FALSE(h.lwa->is_healthy());
+    ASSERT_EQ(alerts.size(), 1u);
+    EXPECT_EQ(h.fake.calls("getOrder"), 0);
+}
+
+asio::awaitable<Result<Order>> fetch(SpApiClient& c, std::string id) {
+    std::vector<std::string> none;
+    co_return co_await c.get_order(std::move(id), std::move(none));
+}
+
+TEST(Lwa, ConcurrentCallersShareOneRefresh) {
+    Harness h;
+    h.fake.add_order(seed_order("666-0000001-0000001", "2026-11-02T10:00:00Z"));
+    int ok = 0;
+    for (int i = 0; i < 5; ++i) {
+        asio::co_spawn(h.io, fetch(*h.client, "666-0000001-0000001"),
+                       [&](std::exception_ptr e, Result<Order> r) { ok += (!e && r) ? 1 : 0; });
+    }
+    h.io.run();
+    EXPECT_EQ(ok, 5);
+    EXPECT_EQ(h.lwa->exchanges(), 1u);
+}
+
+TEST(Lwa, TokenRenewedAfterItsLifetimeOnTheClock) {
+    Harness h;
+    h.fake.add_order(seed_order("777-0000001-0000001", "2026-11-02T10:00:00Z"));
+    ASSERT_TRUE(run(h.io, h.client->get_order("777-0000001-0000001", {})));
+    h.clock.advance(std::chrono::seconds(3600 - 30));  // within the 60 s margin
+    ASSERT_TRUE(run(h.io, h.client->get_order("777-0000001-0000001", {})));
+    EXPECT_EQ(h.lwa->exchanges(), 2u);
+}
+
+TEST(SpApiOrdersV0, RestrictedDataTokenGivesPiiAndMissingRoleIsPermanent) {
+    Harness h;
+    h.fake.add_order(seed_order("888-0000001-0000001", "2026-11-02T10:00:00Z"));
+    GetOrdersRequestV0 req;
+    req.last_updated_after = "2026-11-01T00:00:00Z";
+    auto plain = run(h.io, h.client->get_orders_v0(req, false));
+    ASSERT_TRUE(plain) << plain.error().describe();
+    ASSERT_EQ(plain->orders.size(), 1u);
+    EXPECT_TRUE(plain->orders[0].buyer_email.empty());
+    EXPECT_FALSE(plain->orders[0].shipping_address);
+    auto pii = run(h.io, h.client->get_orders_v0(req, true));
+    ASSERT_TRUE(pii) << pii.error().describe();
+    EXPECT_EQ(pii->orders[0].buyer_email, "jane@marketplace.amazon.com");
+    ASSERT_TRUE(pii->orders[0].shipping_address);
+    auto items = run(h.io, h.client->get_order_items_v0("888-0000001-0000001", true));
+    ASSERT_TRUE(items);
+    EXPECT_EQ(items->items[0].gift_message_text, "Happy birthday!");
+    EXPECT_TRUE(items->items[0].is_gift);
+
+    auto no_roles = clarity::test::fast();
+    no_roles.roles.clear();
+    Harness h2(no_roles);
+    auto denied = run(h2.io, h2.client->get_orders_v0(req, true));
+    ASSERT_FALSE(denied);
+    EXPECT_EQ(denied.error().kind, ErrorKind::permanent);
+    EXPECT_EQ(denied.error().http_status, 403);
+}
+
+TEST(SpApiOrdersV0, ConfirmShipmentSendsTheModelBody) {
+    Harness h;
+    h.fake.add_order(seed_order("999-0000001-0000001", "2026-11-02T10:00:00Z"));
+    ConfirmShipmentRequest req;
+    req.package_reference_id = "1";
+    req.carrier_code = "UPS";
+    req.tracking_number = "1Z123";
+    req.ship_date = "2026-11-03T10:00:00Z";
+    req.items = {{"999-0000001-0000001-1", 2, {}}};
+    auto r = run(h.io, h.client->confirm_shipment("999-0000001-0000001", req));
+    ASSERT_TRUE(r) << r.error().describe();
+    auto bodies = h.fake.shipment_confirmations();
+    ASSERT_EQ(bodies.size(), 1u);
+    auto j = nlohmann::json::parse(bodies[0]);
+    EXPECT_EQ(j["marketplaceId"], "ATVPDKIKX0DER");
+    EXPECT_EQ(j["packageDetail"]["trackingNumber"], "1Z123");
+    auto got = run(h.io, h.client->get_order("999-0000001-0000001", {"FULFILLMENT"}));
+    EXPECT_EQ(got->fulfillment_status, "SHIPPED");
+
+    h.fake.add_order(seed_order("999-0000002-0000001", "2026-11-02T10:00:00Z", "AMAZON"));
+    auto afn = run(h.io, h.client->confirm_shipment("999-0000002-0000001", req));
+    ASSERT_FALSE(afn);
+    EXPECT_EQ(afn.error().kind, ErrorKind::permanent);
+}
+
+TEST(SpApiInventory, PaginatesAndAnExpiredNextTokenIsPermanent) {
+    Harness h;
+    for (int i = 0; i < 5; ++i) {
+        h.fake.add_inventory({"SKU-" + std::to_string(i), "B00" + std::to_string(i),
+                              "X00" + std::to_string(i), 10 + i, 1, 2});
+    }
+    InventorySummariesRequest req;
+    std::vector<InventorySummary> all;
+    for (;;) {
+        auto page = run(h.io, h.client->get_inventory_summaries(req));
+        ASSERT_TRUE(page) << page.error().describe();
+        all.insert(all.end(), page->summaries.begin(), page->summaries.end());
+        if (!page->next_token) break;
+        req.next_token = page->next_token;
+    }
+    ASSERT_EQ(all.size(), 5u);
+    EXPECT_EQ(all[4].fulfillable, 14);
+
+    InventorySummariesRequest again;
+    auto first = run(h.io, h.client->get_inventory_summaries(again));
+    ASSERT_TRUE(first && first->next_token);
+    h.clock.advance(std::chrono::seconds(31));
+    again.next_token = first->next_token;
+    auto late = run(h.io, h.client->get_inventory_summaries(again));
+    ASSERT_FALSE(late);
+    EXPECT_EQ(late.error().kind, ErrorKind::permanent);
+}
+
+TEST(SpApiListings, QuantityPatchNeedsProductTypeAndUpdatesTheListing) {
+    Harness h;
+    auto missing = run(
+        h.io, h.client->patch_listings_item("SKU-A", ListingsPatchRequest::quantity("", {}, 3)));
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().kind, ErrorKind::permanent);
+    auto r = run(h.io, h.client->patch_listings_item(
+                           "SKU-A", ListingsPatchRequest::quantity("PRODUCT", {}, 7)));
+    ASSERT_TRUE(r) << r.error().describe();
+    EXPECT_EQ(r->status, "ACCEPTED");
+    EXPECT_EQ(h.fake.listing_quantity("SKU-A"), 7);
+    auto item = run(h.io, h.client->get_listings_item("SKU-A", {"summaries", "attributes"}));
+    ASSERT_TRUE(item);
+    EXPECT_EQ(item->fulfillment_quantity, 7);
+    EXPECT_EQ(item->summaries.at(0).product_type, "PRODUCT");
+}
+
+TEST(SpApiFeeds, JsonListingsFeedRoundTrip) {
+    Harness h;
+    const std::string ctype = "application/json; charset=UTF-8";
+    auto doc = run(h.io, h.client->create_feed_document(ctype));
+    ASSERT_TRUE(doc) << doc.error().describe();
+    auto feed_body = test::read_file(
+        test::shared_dir() / "reference/sp-api/schemas/feeds/listings-feed-schema-v2.example.json");
+    ASSERT_TRUE(run(h.io, h.client->upload_feed_document(*doc, feed_body)));
+    EXPECT_EQ(h.fake.uploaded_feed_content(doc->feed_document_id), feed_body);
+    auto wrong = *doc;
+    wrong.content_type = "text/plain";
+    EXPECT_FALSE(run(h.io, h.client->upload_feed_document(wrong, feed_body)));
+
+    auto feed_id = run(h.io, h.client->create_feed("JSON_LISTINGS_FEED", doc->feed_document_id));
+    ASSERT_TRUE(feed_id);
+    auto status = run(h.io, h.client->get_feed(*feed_id));
+    ASSERT_TRUE(status);
+    EXPECT_EQ(status->processing_status, "IN_QUEUE");
+    h.clock.advance(std::chrono::seconds(61));
+    status = run(h.io, h.client->get_feed(*feed_id));
+    ASSERT_TRUE(status);
+    ASSERT_EQ(status->processing_status, "DONE");
+    auto loc = run(h.io, h.client->get_feed_document(status->result_feed_document_id));
+    ASSERT_TRUE(loc);
+    EXPECT_EQ(loc->compression_algorithm, "GZIP");
+    auto report = run(h.io, h.client->download_processing_report(*loc));
+    ASSERT_TRUE(report) << report.error().describe();
+    EXPECT_GT(report->messages_processed, 0);
+    EXPECT_EQ(report->messages_accepted + report->messages_invalid, report->messages_processed);
+}
+
+TEST(SpApiReports, SettlementReportListedAndDownloadedGunzipped) {
+    Harness h;
+    const std::string tsv =
+        "settlement-id\tsettlement-start-date\ttotal-amount\tcurrency\n"
+        "1234567\t2026-10-01T00:00:00+00:00\t95,00\tEUR\n";
+    h.fake.add_report("R1", "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2", tsv, true);
+    h.fake.add_report("R2", "GET_FLAT_FILE_OPEN_LISTINGS_DATA", "x", false);
+    ReportsRequest req;
+    req.report_types = {"GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2"};
+    req.processing_statuses = {"DONE"};
+    auto page = run(h.io, h.client->get_reports(req));
+    ASSERT_TRUE(page) << page.error().describe();
+    ASSERT_EQ(page->reports.size(), 1u);
+    auto report = run(h.io, h.client->get_report(page->reports[0].report_id));
+    ASSERT_TRUE(report);
+    auto loc = run(h.io, h.client->get_report_document(report->report_document_id));
+    ASSERT_TRUE(loc);
+    EXPECT_EQ(loc->compression_algorithm, "GZIP");
+    test::TempDir dir;
+    auto path = dir.path() / "settlement.tsv";
+    auto size = run(h.io, h.client->download_document(*loc, path));
+    ASSERT_TRUE(size) << size.error().describe();
+    EXPECT_EQ(*size, tsv.size());
+    EXPECT_EQ(test::read_file(path), tsv);
+}
+
+TEST(SpApiFinances, GroupsAndEventsPages) {
+    Harness h;
+    auto model = nlohmann::json::parse(test::read_file(
+        test::shared_dir() / "reference/sp-api/models/finances-api-model/financesV0.json"));
+    auto example = model["paths"]["/finances/v0/financialEvents"]["get"]["responses"]["200"]
+                        ["x-amzn-api-sandbox"]["static"][0]["response"];
+    h.fake.add_financial_events_page(example.dump());
+    auto groups = run(h.io, h.client->list_financial_event_groups({}));
+    ASSERT_TRUE(groups);
+    EXPECT_EQ(groups->groups.at(0).original_total->amount, *model::Decimal::parse("123.45"));
+    auto events = run(h.io, h.client->list_financial_events({}));
+    ASSERT_TRUE(events) << events.error().describe();
+    EXPECT_TRUE(events->next_token);
+    EXPECT_FALSE(events->other_lists.empty());
+    TransactionsRequest tr;
+    tr.posted_after = "2026-10-01T00:00:00Z";
+    EXPECT_TRUE(run(h.io, h.client->list_transactions(tr)));
+}
+
+TEST(SpApiFulfillmentOutbound, PreviewCreateGetTrackCancel) {
+    Harness h;
+    FulfillmentPreviewRequest preview;
+    preview.address = {"Jane", "1 Main St", "", "", "Seattle", "", "WA", "98101", "US", ""};
+    preview.items = {{"SKU-A", "1", 1, "", "", std::nullopt}};
+    auto p = run(h.io, h.client->get_fulfillment_preview(preview));
+    ASSERT_TRUE(p) << p.error().describe();
+    ASSERT_EQ(p->size(), 2u);
+    EXPECT_TRUE(p->at(0).is_fulfillable);
+    CreateFulfillmentOrderRequest create;
+    create.seller_fulfillment_order_id = "ODOO-SO-42";
+    create.displayable_order_id = "SO42";
+    create.displayable_order_date = "2026-11-01T10:00:00Z";
+    create.displayable_order_comment = "Thank you";
+    create.destination_address = preview.address;
+    create.items = preview.items;
+    ASSERT_TRUE(run(h.io, h.client->create_fulfillment_order(create)));
+    ASSERT_TRUE(run(h.io, h.client->create_fulfillment_order(create)));  // idempotent retry
+    auto got = run(h.io, h.client->get_fulfillment_order("ODOO-SO-42"));
+    ASSERT_TRUE(got) << got.error().describe();
+    EXPECT_EQ(got->status, "Received");
+    EXPECT_EQ(got->items.size(), 1u);
+    auto track = run(h.io, h.client->get_package_tracking_details(1));
+    ASSERT_TRUE(track);
+    EXPECT_EQ(track->current_status, "IN_TRANSIT");
+    ASSERT_TRUE(run(h.io, h.client->cancel_fulfillment_order("ODOO-SO-42")));
+    EXPECT_EQ(run(h.io, h.client->get_fulfillment_order("ODOO-SO-42"))->status, "Cancelled");
+}
+
+TEST(SpApiNotifications, GrantlessDestinationAndSellerSubscription) {
+    Harness h;
+    auto dest = run(h.io, h.client->create_destination(
+                              "clarity-na", "arn:aws:sqs:us-east-1:123456789012:sp-notif"));
+    ASSERT_TRUE(dest) << dest.error().describe();
+    auto all = run(h.io, h.client->get_destinations());
+    ASSERT_TRUE(all);
+    EXPECT_EQ(all->size(), 1u);
+    CreateSubscriptionRequest sub;
+    sub.notification_type = "ORDER_CHANGE";
+    sub.destination_id = dest->destination_id;
+    sub.order_change_types = {"OrderStatusChange"};
+    auto created = run(h.io, h.client->create_subscription(sub));
+    ASSERT_TRUE(created) << created.error().describe();
+    auto got = run(h.io, h.client->get_subscription("ORDER_CHANGE"));
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got->destination_id, dest->destination_id);
+    ASSERT_TRUE(
+        run(h.io, h.client->delete_subscription_by_id("ORDER_CHANGE", got->subscription_id)));
+    EXPECT_EQ(h.lwa->exchanges(), 2u);  // one grantless, one seller token
+}
