@@ -1,6 +1,9 @@
 #include "config_schema.hpp"
 
+#include "clarity/amazon/config.hpp"
 #include "clarity/core/log.hpp"
+#include "clarity/net/http_client.hpp"
+#include "clarity/odoo/client.hpp"
 #include "clarity/flows/engine.hpp"
 #include "clarity/mapping/options.hpp"
 #include "clarity/mapping/settlement_accounts.hpp"
@@ -15,53 +18,6 @@ using core::ConfigType;
 // Placeholder specs for components written in parallel (store, odoo, amazon, flows). Each is
 // replaced at merge time by the component's own spec function; see root_config_spec().
 namespace placeholder {
-
-ConfigSpec odoo_spec() {
-    ConfigSpec spec;
-    spec.add({.name = "url",
-              .type = ConfigType::string,
-              .description = "Base URL of the Odoo server, e.g. https://erp.example.com.",
-              .required = true});
-    spec.add({.name = "database",
-              .type = ConfigType::string,
-              .description = "Odoo database name.",
-              .required = true});
-    spec.add({.name = "username",
-              .type = ConfigType::string,
-              .description = "Login of the integration user.",
-              .required = true});
-    spec.add({.name = "api_key",
-              .type = ConfigType::secret,
-              .description = "API key (or password) of the integration user.",
-              .required = true});
-    return spec;
-}
-
-ConfigSpec amazon_spec() {
-    ConfigSpec spec;
-    spec.add({.name = "region",
-              .type = ConfigType::string,
-              .description = "SP-API region of the seller account: na, eu or fe.",
-              .required = true,
-              .allowed = {"na", "eu", "fe"}});
-    spec.add({.name = "seller_id",
-              .type = ConfigType::string,
-              .description = "Merchant token (seller id) of the account.",
-              .required = true});
-    spec.add({.name = "lwa_client_id",
-              .type = ConfigType::string,
-              .description = "Login with Amazon client id of the SP-API application.",
-              .required = true});
-    spec.add({.name = "lwa_client_secret",
-              .type = ConfigType::secret,
-              .description = "Login with Amazon client secret.",
-              .required = true});
-    spec.add({.name = "refresh_token",
-              .type = ConfigType::secret,
-              .description = "LWA refresh token issued when the seller authorized the application.",
-              .required = true});
-    return spec;
-}
 
 ConfigSpec flows_spec() {
     ConfigSpec flow;
@@ -111,18 +67,10 @@ ConfigSpec connection_config_spec() {
               .description = "Short unique name of the integration pair (used in logs, metrics "
                              "and the store), e.g. eu or us-main.",
               .required = true});
-    // MERGE: odoo::odoo_config_spec() replaces placeholder::odoo_spec().
-    spec.add_section("odoo", "The Odoo database of this connection.", placeholder::odoo_spec(),
+    spec.add_section("odoo", "The Odoo database of this connection.", odoo::odoo_config_spec(),
                      /*required=*/true);
-    // MERGE: amazon::amazon_config_spec() replaces placeholder::amazon_spec().
     spec.add_section("amazon", "The Amazon seller account of this connection.",
-                     placeholder::amazon_spec(), /*required=*/true);
-    // MERGE: the amazon helper's marketplace spec may turn this into a section_list.
-    spec.add({.name = "marketplaces",
-              .type = ConfigType::string_list,
-              .description = "Amazon marketplace ids served by this connection, e.g. "
-                             "[A1PA6795UKMFR9] for amazon.de.",
-              .required = true});
+                     amazon::amazon_config_spec(), /*required=*/true);
     spec.add_section("mapping", "Mapping template overrides for this connection.",
                      mapping::mapping_config_spec());
     // MERGE: each flow's spec (flows::*_config_spec()) replaces placeholder::flows_spec().
@@ -144,8 +92,8 @@ ConfigSpec root_config_spec() {
                      net::http_server_config_spec());
     spec.add_section("log", "Logging.", core::log_config_spec());
     spec.add_section("daemon", "Process-wide run settings.", daemon_config_spec());
-    // MERGE: process-wide component sections go here, e.g.
-    //   spec.add_section("http_client", "Outgoing HTTP.", net::http_client_config_spec());
+    spec.add_section("http", "Outgoing HTTP(S) to Odoo and Amazon: pool, timeouts, TLS, proxy.",
+                     net::http_client_config_spec());
     spec.add_section_list("connections",
                           "Integration pairs: one Odoo database and one Amazon seller account "
                           "each.",

@@ -1,6 +1,9 @@
 #include "settings.hpp"
 
 #include "config_loader.hpp"
+#include "clarity/amazon/config.hpp"
+#include "clarity/net/http_client.hpp"
+#include "clarity/odoo/client.hpp"
 #include "config_schema.hpp"
 
 namespace clarity::app {
@@ -25,7 +28,11 @@ Settings read_settings(const core::ConfigNode& root) {
     // MERGE: per connection, odoo/amazon/flows options are read here (from_config) so that
     // `config check` reports their errors without connecting anywhere.
     s.connections = root.sections("connections");
+    (void)net::http_client_options_from_config(root.section("http"));
     for (const auto& connection : s.connections) {
+        // Read (and so validate) each connector's options offline, for `config check`.
+        (void)odoo::from_config(connection.section("odoo"));
+        (void)amazon::from_config(connection.section("amazon"));
         const auto flows = connection.section("flows");
         for (const auto& flow : flows.keys()) {
             const auto retry = flows.section(flow).section("retry");

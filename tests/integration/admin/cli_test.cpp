@@ -24,12 +24,11 @@ std::string exe() { return (binary_dir() / "src/app/clarity-connect").string(); 
 std::string connections_yaml(const std::string& api_key = "k") {
     return "connections:\n"
            "  - name: eu\n"
-           "    odoo: {url: http://odoo, database: db, username: u, api_key: \"" +
+           "    odoo: {url: https://odoo.example.com, database: db, username: u, api_key: \"" +
            api_key +
            "\"}\n"
            "    amazon: {region: eu, seller_id: S, lwa_client_id: c, lwa_client_secret: s,\n"
-           "             refresh_token: r}\n"
-           "    marketplaces: [A1PA6795UKMFR9]\n";
+           "             refresh_token: r, marketplaces: [A1PA6795UKMFR9]}\n";
 }
 
 std::string write(const TempDir& dir, const std::string& name, const std::string& text) {
@@ -127,7 +126,7 @@ TEST(Cli, ConfigErrorsAreOneLineAndExitTwo) {
         {"log: {level: info}\n", ":1:1: connections: missing required key"},
         {"log: [\n", ":2:1: invalid YAML: end of sequence flow not found"},
         {connections_yaml("file:/nonexistent/odoo.key"),
-         ":3:66: connections[0].odoo.api_key: cannot read secret file /nonexistent/odoo.key: No "
+         ":3:79: connections[0].odoo.api_key: cannot read secret file /nonexistent/odoo.key: No "
          "such file or directory"},
     };
     for (const auto& c : cases) {

@@ -32,10 +32,9 @@ TEST(ConfigSchema, EveryDefaultIsValidForItsKey) {
     const std::string minimal =
         "connections:\n"
         "  - name: eu\n"
-        "    odoo: {url: http://odoo, database: db, username: u, api_key: k}\n"
+        "    odoo: {url: https://odoo.example.com, database: db, username: u, api_key: k}\n"
         "    amazon: {region: eu, seller_id: S, lwa_client_id: c, lwa_client_secret: s,\n"
-        "             refresh_token: r}\n"
-        "    marketplaces: [A1PA6795UKMFR9]\n";
+        "             refresh_token: r, marketplaces: [A1PA6795UKMFR9]}\n";
     EXPECT_NO_THROW(load_config_text(minimal, "c.yaml", root_config_spec()));
 }
 

@@ -113,13 +113,12 @@ TEST_P(SecretRedaction, SecretNeverAppearsInAnyLine) {
         "}\n"
         "connections:\n"
         "  - name: eu\n"
-        "    odoo: {url: http://odoo, database: db, username: u, api_key: " +
+        "    odoo: {url: https://odoo.example.com, database: db, username: u, api_key: " +
         value +
         "}\n"
         "    amazon: {region: eu, seller_id: S, lwa_client_id: c, lwa_client_secret: " +
         value + ",\n             refresh_token: " + value +
-        "}\n"
-        "    marketplaces: [A1PA6795UKMFR9]\n";
+        ", marketplaces: [A1PA6795UKMFR9]}\n";
     const auto node = app::load_config_text(yaml, "c.yaml", spec);
     const Secret secret = node.section("admin").get_secret("token");
     ASSERT_EQ(secret.reveal(), value);

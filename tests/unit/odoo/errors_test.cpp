@@ -40,6 +40,8 @@ const std::map<std::string, ErrorKind> kJsonRpc{
     {"xmlid_private_xmlid_to_res_id", ErrorKind::permanent},
     {"access_error_create_move", ErrorKind::permanent},
     {"access_error_read_so", ErrorKind::permanent},
+    {"ek_access_error_create_move", ErrorKind::permanent},  // 19 names them with the ek_ prefix
+    {"ek_access_error_read_so", ErrorKind::permanent},
 };
 
 const std::map<std::string, ErrorKind> kXmlRpc{
