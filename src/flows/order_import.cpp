@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 #include <utility>
 
@@ -162,6 +165,63 @@ std::string replay_hint(const JobContext& ctx) {
     return "then run `clarity-connect queue replay " + std::to_string(ctx.job.id) + "`";
 }
 
+constexpr std::string_view kShipmentsReport = "GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL";
+
+std::vector<std::string> split_tabs(std::string_view line) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (true) {
+        auto tab = line.find('\t', start);
+        out.emplace_back(
+            line.substr(start, tab == std::string_view::npos ? line.npos : tab - start));
+        if (tab == std::string_view::npos) break;
+        start = tab + 1;
+    }
+    if (!out.empty() && !out.back().empty() && out.back().back() == '\r') out.back().pop_back();
+    return out;
+}
+
+}  // namespace
+
+/// Tracking per order from the Amazon Fulfilled Shipments flat file: tab-separated with a header
+/// row; columns found by name (amazon-order-id, carrier, tracking-number), so extra or moved
+/// columns do not matter. Entries are "CARRIER NUMBER", joined with ", " per order.
+std::map<std::string, std::string> parse_fulfilled_shipments(std::string_view text) {
+    std::map<std::string, std::string> out;
+    std::size_t pos = 0;
+    std::optional<std::size_t> c_order, c_carrier, c_tracking;
+    bool header = true;
+    while (pos < text.size()) {
+        auto nl = text.find('\n', pos);
+        std::string_view line =
+            text.substr(pos, nl == std::string_view::npos ? text.npos : nl - pos);
+        pos = nl == std::string_view::npos ? text.size() : nl + 1;
+        if (line.empty()) continue;
+        auto cells = split_tabs(line);
+        if (header) {
+            for (std::size_t i = 0; i < cells.size(); ++i) {
+                if (cells[i] == "amazon-order-id") c_order = i;
+                if (cells[i] == "carrier") c_carrier = i;
+                if (cells[i] == "tracking-number") c_tracking = i;
+            }
+            header = false;
+            if (!c_order || !c_tracking) return out;
+            continue;
+        }
+        if (*c_order >= cells.size() || *c_tracking >= cells.size()) continue;
+        const std::string& tracking = cells[*c_tracking];
+        if (tracking.empty()) continue;
+        std::string entry = c_carrier && *c_carrier < cells.size() && !cells[*c_carrier].empty()
+                                ? cells[*c_carrier] + " " + tracking
+                                : tracking;
+        std::string& all = out[cells[*c_order]];
+        if (all.find(entry) == std::string::npos) all += (all.empty() ? "" : ", ") + entry;
+    }
+    return out;
+}
+
+namespace {
+
 struct PartnerIds {
     std::int64_t customer = 0;
     std::int64_t shipping = 0;
@@ -260,6 +320,23 @@ core::ConfigSpec order_import_config_spec() {
            .description = "Partial shipment: keep a backorder for the rest (false: close the "
                           "delivery without one).",
            .default_value = "true"});
+    s.add({.name = "afn_tracking_report",
+           .type = ConfigType::boolean,
+           .description = "Read FBA tracking numbers from the newest "
+                          "GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL report (Amazon gives none "
+                          "for AFN orders in the Orders API). The report must be scheduled or "
+                          "requested on Amazon's side.",
+           .default_value = "true"});
+    s.add({.name = "afn_tracking_report_max_age",
+           .type = ConfigType::duration,
+           .description = "How long a read shipments report serves before a newer one is looked "
+                          "for (getReports has a very low quota).",
+           .default_value = "30m"});
+    s.add({.name = "report_dir",
+           .type = ConfigType::string,
+           .description = "Directory for downloaded report documents (deleted after reading); "
+                          "empty: the system temp directory.",
+           .default_value = ""});
     s.add({.name = "partner_cache_size",
            .type = ConfigType::integer,
            .description = "Customers remembered in memory by their stable key (0: upsert every "
@@ -288,6 +365,9 @@ OrderImportOptions order_import_options_from_config(const core::ConfigNode& node
     o.add_adjustment_line = node.get_bool("add_adjustment_line");
     o.validate_afn_deliveries = node.get_bool("validate_afn_deliveries");
     o.create_backorder = node.get_bool("create_backorder");
+    o.afn_tracking_report = node.get_bool("afn_tracking_report");
+    o.afn_tracking_report_max_age = node.get_duration("afn_tracking_report_max_age");
+    o.report_dir = node.get_string("report_dir");
     const auto cache = node.get_int("partner_cache_size");
     if (cache < 0) throw core::ConfigError(node.path() + ".partner_cache_size: must be >= 0");
     o.partner_cache_size = static_cast<std::size_t>(cache);
@@ -314,6 +394,10 @@ struct OrderImportFlow::Impl {
     std::mutex mu;
     std::map<std::string, PartnerIds> partners;  ///< by stable content key
     int major = 0;                               ///< Odoo major version, read once
+    /// FBA tracking from the shipments report: order id → "CARRIER NUMBER, ...".
+    std::map<std::string, std::string> afn_tracking;
+    std::string afn_report_id;
+    std::optional<Clock::time_point> afn_report_checked;
 
     Impl(OrderImportDeps d, OrderImportOptions o) : deps(std::move(d)), opt(std::move(o)) {}
 
@@ -616,6 +700,77 @@ asio::awaitable<Result<PartnerIds>> upsert_partners(std::shared_ptr<Impl> impl,
     co_return ids;
 }
 
+/// FBA tracking of `order_id` from the newest shipments report, read again when the one in memory
+/// is older than afn_tracking_report_max_age. Best effort: an Amazon error is logged and gives no
+/// tracking (the delivery is still validated; a later job of the order fills the tracking in).
+asio::awaitable<std::string> afn_tracking(std::shared_ptr<Impl> impl, std::string order_id) {
+    const auto now = impl->deps.clock.now();
+    {
+        std::lock_guard lock(impl->mu);
+        if (auto it = impl->afn_tracking.find(order_id); it != impl->afn_tracking.end()) {
+            co_return it->second;
+        }
+        if (impl->afn_report_checked &&
+            now - *impl->afn_report_checked < impl->opt.afn_tracking_report_max_age) {
+            co_return std::string{};
+        }
+        impl->afn_report_checked = now;  // one look per max_age, even when it fails
+    }
+    amazon::ReportsRequest request;
+    request.report_types.emplace_back(kShipmentsReport);
+    request.processing_statuses.emplace_back("DONE");
+    request.page_size = 10;
+    auto page = co_await impl->deps.amazon.get_reports(std::move(request));
+    if (!page) {
+        impl->log.warn(
+            "listing {} reports failed ({}); FBA tracking numbers wait for the next look",
+            kShipmentsReport, page.error().message);
+        co_return std::string{};
+    }
+    const amazon::Report* newest = nullptr;
+    for (const auto& r : page->reports) {
+        if (r.report_type != kShipmentsReport || r.report_document_id.empty()) continue;
+        if (newest == nullptr || r.created_time > newest->created_time) newest = &r;
+    }
+    if (newest == nullptr) co_return std::string{};
+    const std::string report_id = newest->report_id;
+    const std::string document_id = newest->report_document_id;
+    {
+        std::lock_guard lock(impl->mu);
+        if (report_id == impl->afn_report_id) co_return std::string{};
+    }
+    auto location = co_await impl->deps.amazon.get_report_document(document_id);
+    if (!location) {
+        impl->log.warn("reading report {} failed: {}", report_id, location.error().message);
+        co_return std::string{};
+    }
+    std::error_code ec;
+    std::filesystem::path dir = impl->opt.report_dir.empty()
+                                    ? std::filesystem::temp_directory_path(ec)
+                                    : std::filesystem::path(impl->opt.report_dir);
+    const auto file = dir / ("clarity-shipments-" + report_id + ".tsv");
+    auto size = co_await impl->deps.amazon.download_document(*location, file);
+    if (!size) {
+        impl->log.warn("downloading report {} failed: {}", report_id, size.error().message);
+        std::filesystem::remove(file, ec);
+        co_return std::string{};
+    }
+    std::string text;
+    {
+        std::ifstream in(file, std::ios::binary);
+        std::ostringstream buf;
+        buf << in.rdbuf();
+        text = buf.str();
+    }
+    std::filesystem::remove(file, ec);
+    auto parsed = parse_fulfilled_shipments(text);
+    std::lock_guard lock(impl->mu);
+    impl->afn_tracking = std::move(parsed);
+    impl->afn_report_id = report_id;
+    auto it = impl->afn_tracking.find(order_id);
+    co_return it == impl->afn_tracking.end() ? std::string{} : it->second;
+}
+
 Struct service_line(std::int64_t product, std::string name, const model::Decimal& price) {
     return Struct{{"product_id", static_cast<long long>(product)},
                   {"name", std::move(name)},
@@ -642,15 +797,22 @@ asio::awaitable<Result<bool>> validate_delivery(std::shared_ptr<Impl> impl,
     pd.where("sale_id", "=", static_cast<long long>(sale_id));
     SearchOptions pso;
     pso.fields = {"id", "state"};
+    // Only asked for when there is tracking: the field needs Odoo's stock_delivery module.
+    if (!tracking.empty()) pso.fields.emplace_back("carrier_tracking_ref");
     pso.order = "id asc";
     auto pickings = co_await odoo.search_read("stock.picking", std::move(pd), std::move(pso));
     if (!pickings) co_return pickings.error();
     Array picking_ids;
     std::map<std::int64_t, std::string> picking_state;
+    std::vector<std::int64_t> done_without_tracking;
     for (const auto& p : *pickings) {
         auto id = p["id"].as_int().value_or(0);
         picking_ids.emplace_back(static_cast<long long>(id));
         picking_state[id] = p["state"].as_string().value_or("");
+        if (!tracking.empty() && picking_state[id] == "done" &&
+            p["carrier_tracking_ref"].as_string().value_or("").empty()) {
+            done_without_tracking.push_back(id);
+        }
     }
     if (picking_ids.empty()) co_return false;
     Domain md;
@@ -669,7 +831,16 @@ asio::awaitable<Result<bool>> validate_delivery(std::shared_ptr<Impl> impl,
     }
     bool any = false;
     for (const auto& [product, q] : to_ship) any = any || q > 1e-9;
-    if (!any) co_return false;
+    if (!any) {
+        // Already delivered; the tracking may have arrived after the validation (FBA report).
+        if (!done_without_tracking.empty()) {
+            auto w = co_await odoo.write("stock.picking", std::move(done_without_tracking),
+                                         struct1("carrier_tracking_ref", tracking),
+                                         odoo.write_context());
+            if (!w) co_return w.error();
+        }
+        co_return false;
+    }
 
     // The open picking holding the moves (the original delivery or its backorder).
     std::optional<std::int64_t> open;
@@ -1173,6 +1344,9 @@ asio::awaitable<Result<void>> run_job(std::shared_ptr<Impl> impl, JobContext* ct
                     }
                 }
             }
+        }
+        if (tracking.empty() && impl->opt.afn_tracking_report) {
+            tracking = co_await afn_tracking(impl, id);
         }
         if (!qty.empty()) {
             auto v = co_await validate_delivery(impl, ctx, id, sale_id, std::move(qty),

@@ -23,6 +23,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "clarity/amazon/sp_api_client.hpp"
@@ -82,6 +83,14 @@ struct OrderImportOptions {
     bool validate_afn_deliveries = true;
     /// Partial shipment: true = leave a backorder for the rest; false = close without one.
     bool create_backorder = true;
+    /// FBA tracking numbers from the newest GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL report
+    /// (the Orders API gives none for AFN orders, NOTES.md §12). The report must be requested
+    /// or scheduled on Amazon's side; the flow only lists and reads it.
+    bool afn_tracking_report = true;
+    /// How long a read report serves before the flow looks for a newer one.
+    std::chrono::milliseconds afn_tracking_report_max_age{std::chrono::minutes{30}};
+    /// Where report documents are downloaded (then deleted); empty = the system temp dir.
+    std::string report_dir;
     /// Partners remembered by their stable key (0 = do not remember; every run upserts).
     std::size_t partner_cache_size = 10'000;
 };
@@ -91,6 +100,11 @@ core::ConfigSpec order_import_config_spec();
 /// Reads a node validated against order_import_config_spec(); throws core::ConfigError for a
 /// bad value (an unknown api, adjustment line without product, ...).
 OrderImportOptions order_import_options_from_config(const core::ConfigNode& node);
+
+/// Tracking numbers per Amazon order id from a GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL flat
+/// file (tab-separated, header row; columns amazon-order-id, carrier, tracking-number found by
+/// name): "CARRIER NUMBER, CARRIER NUMBER" per order. Rows without tracking are skipped.
+std::map<std::string, std::string> parse_fulfilled_shipments(std::string_view text);
 
 class OrderImportFlow final : public Flow {
   public:

@@ -366,6 +366,51 @@ TEST(OrderImport, PartialShipmentWithoutBackorderClosesTheDelivery) {
     EXPECT_EQ(w.lines_of(sale_id)[0]["qty_delivered"].as_double(), 1.0);
 }
 
+TEST(OrderImport, FbaTrackingComesFromTheFulfilledShipmentsReportEvenAfterValidation) {
+    World w;
+    SeedOrder o = three_lines("111-0000021-0000021");
+    o.fulfilled_by = "AMAZON";
+    w.amazon_fake.add_order(o);
+    w.enqueue(o.order_id, "2026-11-01T10:05:00Z");
+    ASSERT_EQ(w.drain(), 1u);
+    const auto sale_id = w.orders_for(o.order_id).at(0)["id"].as_int().value();
+
+    // Shipped, no report yet: the delivery is validated without tracking.
+    w.amazon_fake.set_order_status(o.order_id, "SHIPPED", "2026-11-02T08:00:00Z");
+    w.enqueue(o.order_id, "2026-11-02T08:00:00Z");
+    ASSERT_EQ(w.drain(), 1u);
+    auto pickings = w.pickings_of(sale_id);
+    ASSERT_EQ(pickings.size(), 1u);
+    EXPECT_EQ(pickings[0]["state"], Value("done"));
+    EXPECT_TRUE(pickings[0]["carrier_tracking_ref"].is_empty());
+
+    // The report arrives; the next change of the order (after the report's max age) fills it in.
+    w.amazon_fake.add_report(
+        "R-1", "GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL",
+        "amazon-order-id\tmerchant-order-id\tshipment-id\tsku\tquantity-shipped\tcarrier\t"
+        "tracking-number\n"
+        "111-0000021-0000021\t\tS1\tSKU-A\t2\tAMZN_US\tTBA900000001\n"
+        "111-0000021-0000021\t\tS2\tSKU-B\t1\tUPS\t1Z999\n"
+        "111-9999999-9999999\t\tS3\tSKU-C\t1\tUSPS\t9400\n",
+        true, "2026-11-02T09:00:00Z");
+    w.clock.advance(31min);
+    w.enqueue(o.order_id, "2026-11-02T10:00:00Z");
+    ASSERT_EQ(w.drain(), 1u);
+    pickings = w.pickings_of(sale_id);
+    ASSERT_EQ(pickings.size(), 1u);
+    EXPECT_EQ(pickings[0]["carrier_tracking_ref"], Value("AMZN_US TBA900000001, UPS 1Z999"));
+    EXPECT_EQ(w.amazon_fake.calls("getReports"), 2) << "one look per max age";
+}
+
+TEST(OrderImport, FulfilledShipmentsReportParsesColumnsByName) {
+    auto t = parse_fulfilled_shipments(
+        "tracking-number\tamazon-order-id\tcarrier\r\n1Z1\tA\tUPS\r\n\tB\tUPS\r\n1Z1\tA\tUPS\r\n"
+        "T2\tA\t\r\n");
+    ASSERT_EQ(t.size(), 1u);
+    EXPECT_EQ(t.at("A"), "UPS 1Z1, T2");
+    EXPECT_TRUE(parse_fulfilled_shipments("no header here\n").empty());
+}
+
 TEST(OrderImport, PendingIsAQuotationUpdatedWhenItChangesThenConfirmed) {
     World w;
     SeedOrder o = three_lines("111-0000005-0000005", "PENDING");
