@@ -225,8 +225,11 @@ struct FakeSpApi::State {
                      {{"cancelledBy", "SELLER"}, {"cancelReason", "NO_INVENTORY"}}}};
             }
             if (inc.count("FULFILLMENT")) {
-                json f{{"quantityFulfilled", o.status == "SHIPPED" ? i.quantity : 0},
-                       {"quantityUnfulfilled", o.status == "SHIPPED" ? 0 : i.quantity}};
+                const std::int64_t shipped = i.quantity_shipped >= 0
+                                                 ? i.quantity_shipped
+                                                 : (o.status == "SHIPPED" ? i.quantity : 0);
+                json f{{"quantityFulfilled", shipped},
+                       {"quantityUnfulfilled", i.quantity - shipped}};
                 if (!i.gift_message.empty()) {
                     f["packing"] = {
                         {"giftOption",
@@ -255,6 +258,13 @@ struct FakeSpApi::State {
         }
         if (inc.count("FULFILLMENT")) {
             j["fulfillment"] = {{"fulfillmentStatus", o.status}, {"fulfilledBy", o.fulfilled_by}};
+        }
+        if (inc.count("PACKAGES") && !o.tracking_number.empty()) {
+            j["packages"] = json::array({{{"packageReferenceId", "1"},
+                                          {"carrier", o.carrier},
+                                          {"trackingNumber", o.tracking_number},
+                                          {"shipTime", o.last_updated_time},
+                                          {"packageStatus", {{"status", "SHIPPED"}}}}});
         }
         if (inc.count("PROCEEDS")) {
             // grand total: sum of unit price × qty + tax, exact on two decimals via cents
@@ -1080,6 +1090,13 @@ void FakeSpApi::set_order_status(const std::string& id, std::string status, std:
             o.status = std::move(status);
             o.last_updated_time = std::move(updated);
         }
+    }
+}
+
+void FakeSpApi::update_order(const std::string& id, const std::function<void(SeedOrder&)>& change) {
+    std::lock_guard lock(state_->mutex);
+    for (auto& o : state_->orders) {
+        if (o.order_id == id) change(o);
     }
 }
 

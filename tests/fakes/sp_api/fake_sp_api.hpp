@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -35,6 +36,8 @@ struct SeedItem {
     std::vector<std::string> promotion_ids;
     std::string promotion_discount;  ///< decimal text, empty = none
     bool cancelled = false;
+    /// Units Amazon reports as fulfilled; -1 = all when the order is SHIPPED, else none.
+    std::int64_t quantity_shipped = -1;
 };
 
 struct SeedOrder {
@@ -50,6 +53,8 @@ struct SeedOrder {
                 state = "WA", postal_code = "98101", country_code = "US";
     std::vector<SeedItem> items;
     std::vector<std::string> programs;
+    /// One package (served with includedData=PACKAGES) when tracking_number is set.
+    std::string carrier, tracking_number;
 };
 
 struct SeedInventory {
@@ -105,6 +110,8 @@ class FakeSpApi {
     void set_order_status(const std::string& order_id,
                           std::string status,
                           std::string last_updated_time);
+    /// Changes a seeded order in place (statuses, shipped quantities, packages, ...).
+    void update_order(const std::string& order_id, const std::function<void(SeedOrder&)>& change);
     void add_inventory(SeedInventory inventory);
     /// A report (e.g. GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2) whose document is `content`,
     /// served gzip-compressed when `gzip` is true.
