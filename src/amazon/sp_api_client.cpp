@@ -174,6 +174,7 @@ asio::awaitable<Result<net::HttpResponse>> SpApiClient::call(SpApiCall c) {
         const auto started = clock_.steady_now();
         auto resp = co_await http_.send(std::move(req));
         latency.observe(std::chrono::duration<double>(clock_.steady_now() - started).count());
+        if (resp) quota_.on_response(seller, c.op);
 
         if (!resp) {
             last_error = resp.error();
