@@ -410,6 +410,7 @@ asio::awaitable<Result<ListingsSubmission>> SpApiClient::patch_listings_item(
     if (r.marketplace_ids.empty()) r.marketplace_ids = options_.marketplace_ids;
     detail::QueryBuilder q;
     q.add_csv("marketplaceIds", r.marketplace_ids);
+    q.add_csv("includedData", r.included_data);
     if (r.validation_preview) q.add("mode", "VALIDATION_PREVIEW");
     SpApiCall call_spec{Operation::patch_listings_item,
                         fill(operation_info(Operation::patch_listings_item).path, "sellerId",
