@@ -9,6 +9,7 @@
 #include "clarity/amazon/catalog_apis.hpp"
 #include "clarity/amazon/operations.hpp"
 #include "clarity/amazon/sigv4.hpp"
+#include "sp_api/fake_sp_api_sandbox.hpp"
 
 // Shapes follow ../shared/reference/sp-api/models (NOTES.md §11 "fake-server design"): bodies of
 // 2021+ APIs bare, v0 APIs inside {payload}, errors as {"errors":[{code,message,details}]}, 429
@@ -156,6 +157,7 @@ struct FakeSpApi::State {
     std::map<std::string, int> calls, throttled;
     std::map<std::string, std::map<int, Fault>> faults;  // op -> call number -> fault
     std::string last_user_agent;
+    std::shared_ptr<const SandboxExamples> sandbox;  // sandbox mode (fake_sp_api_sandbox.cpp)
 
     std::string id(const std::string& prefix) { return prefix + std::to_string(next_id++); }
 
@@ -321,6 +323,8 @@ FakeSpApi::FakeSpApi(const Clock& clock, FakeOptions options)
     : options_(std::move(options)), state_(std::make_shared<State>()) {
     state_->clock = &clock;
     state_->opt = options_;
+    if (!options_.sandbox_reference.empty())
+        state_->sandbox = std::make_shared<const SandboxExamples>(options_.sandbox_reference);
     auto state = state_;
     server_ = std::make_unique<http::FakeHttpServer>([state](const Request& req) -> Response {
         auto& s = *state;
@@ -567,6 +571,14 @@ FakeSpApi::FakeSpApi(const Clock& clock, FakeOptions options)
         auto bad = [&](const std::string& msg) {
             return finish(op, error(400, "InvalidInput", "Invalid Input", msg));
         };
+        if (s.sandbox) {
+            if (auto ex = s.sandbox->answer(*info, path_params, params, req.body)) {
+                if (ex->status >= 300) return finish(op, Response::json(ex->status, ex->body));
+                auto r = ok(ex->status, json());
+                r.body = ex->body;
+                return r;
+            }
+        }
         const json body = req.body.empty() ? json() : json::parse(req.body, nullptr, false);
         using amazon::Operation;
 
