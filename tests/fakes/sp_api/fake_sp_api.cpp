@@ -9,6 +9,7 @@
 #include "clarity/amazon/catalog_apis.hpp"
 #include "clarity/amazon/operations.hpp"
 #include "clarity/amazon/sigv4.hpp"
+#include "clarity/model/decimal.hpp"
 #include "sp_api/fake_sp_api_sandbox.hpp"
 
 // Shapes follow ../shared/reference/sp-api/models (NOTES.md §11 "fake-server design"): bodies of
@@ -84,6 +85,13 @@ json money26(const std::string& amount, const std::string& currency) {
 
 json money_v0(const std::string& amount, const std::string& currency) {
     return {{"Amount", amount}, {"CurrencyCode", currency}};
+}
+
+/// v0 ItemPrice is the line total, unit price × quantity (NOTES.md §3.2).
+std::string line_total(const std::string& unit, std::int64_t quantity) {
+    auto d = model::Decimal::parse(unit);
+    if (!d) return unit;
+    return (*d * model::Decimal::from_int(quantity)).to_string();
 }
 
 std::string v0_status(const std::string& s) {
@@ -208,7 +216,8 @@ struct FakeSpApi::State {
             }
             if (inc.count("PROCEEDS")) {
                 json br = json::array(
-                    {{{"type", "ITEM"}, {"subtotal", money26(i.unit_price, o.currency)}},
+                    {{{"type", "ITEM"},
+                      {"subtotal", money26(line_total(i.unit_price, i.quantity), o.currency)}},
                      {{"type", "TAX"}, {"subtotal", money26(i.item_tax, o.currency)}}});
                 if (!i.promotion_discount.empty()) {
                     br.push_back({{"type", "DISCOUNT"},
@@ -660,15 +669,16 @@ FakeSpApi::FakeSpApi(const Clock& clock, FakeOptions options)
                 if (o == nullptr) return finish(op, error(404, "NotFound", "Order not found"));
                 json items = json::array();
                 for (const auto& i : o->items) {
-                    json it{{"ASIN", i.asin},
-                            {"OrderItemId", i.order_item_id},
-                            {"SellerSKU", i.seller_sku},
-                            {"Title", i.title},
-                            {"QuantityOrdered", i.quantity},
-                            {"QuantityShipped", 0},
-                            {"ItemPrice", money_v0(i.unit_price, o->currency)},
-                            {"ItemTax", money_v0(i.item_tax, o->currency)},
-                            {"IsGift", i.gift_message.empty() ? "false" : "true"}};
+                    json it{
+                        {"ASIN", i.asin},
+                        {"OrderItemId", i.order_item_id},
+                        {"SellerSKU", i.seller_sku},
+                        {"Title", i.title},
+                        {"QuantityOrdered", i.quantity},
+                        {"QuantityShipped", 0},
+                        {"ItemPrice", money_v0(line_total(i.unit_price, i.quantity), o->currency)},
+                        {"ItemTax", money_v0(i.item_tax, o->currency)},
+                        {"IsGift", i.gift_message.empty() ? "false" : "true"}};
                     if (!i.promotion_ids.empty()) it["PromotionIds"] = i.promotion_ids;
                     if (is_rdt) {
                         it["BuyerInfo"] = {{"GiftMessageText", i.gift_message},
