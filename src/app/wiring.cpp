@@ -208,7 +208,7 @@ void connection_ready(const StatePtr& s) {
     if (++s->connected < s->connections.size()) return;
     register_flows(s.get());
     if (s->flows_by_name.empty()) {
-        s->log.info("no flow to run in this build; the triggers only enqueue");
+        s->log.debug("no flow to run; the engine is not started");
         return;
     }
     spawn(s, "engine", run_engine(s));
@@ -394,13 +394,15 @@ void Wiring::start() {
         if (c->consumer)
             spawn(s, "notifications[" + c->settings->name + "]", run_notifications(s, c.get()));
         if (c->sweep) spawn(s, "sweep[" + c->settings->name + "]", run_sweeps(s, c.get()));
-        log.info("triggers: notifications {}, sweep {}", c->consumer ? "on" : "off",
-                 c->sweep ? "every " +
-                                std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                                   c->sweep->options().sweep_interval)
-                                                   .count()) +
-                                " s"
-                          : std::string("off"));
+        if (c->consumer || c->sweep) {
+            log.info("triggers: notifications {}, sweep {}", c->consumer ? "on" : "off",
+                     c->sweep ? "every " +
+                                    std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                                       c->sweep->options().sweep_interval)
+                                                       .count()) +
+                                    " s"
+                              : std::string("off"));
+        }
         spawn(s, "connect[" + c->settings->name + "]", keep_connecting(s, c.get()));
     }
     if (s->connections.empty()) connection_ready(s);
