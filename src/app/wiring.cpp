@@ -251,6 +251,15 @@ asio::awaitable<void> keep_connecting(StatePtr s, ConnectionRuntime* c) {
 
 asio::awaitable<void> run_sweeps(StatePtr s, ConnectionRuntime* c) {
     const auto& o = c->sweep->options();
+    const auto first = co_await c->sweep->first_delay();
+    if (first > Clock::duration::zero()) {
+        s->log.with({.connection = c->settings->name})
+            .info(
+                "last sweep ended {} s ago; next sweep in {} s",
+                std::chrono::duration_cast<std::chrono::seconds>(o.sweep_interval - first).count(),
+                std::chrono::duration_cast<std::chrono::seconds>(first).count());
+        if (!co_await pause(s.get(), c->sweep_timer.get(), first)) co_return;
+    }
     while (!s->stopping) {
         auto report = co_await c->sweep->sweep_once();
         if (report.counts.enqueued > 0) s->engine->wake();

@@ -352,6 +352,22 @@ OrderSweep::OrderSweep(std::string connection,
       clock_(clock),
       options_(options) {}
 
+asio::awaitable<Clock::duration> OrderSweep::first_delay() {
+    std::function<Result<std::optional<std::string>>(store::Store&)> read =
+        [connection = connection_](store::Store& s) {
+            return s.cursor(connection, std::string(kOrderSweepCursor));
+        };
+    auto cursor = co_await store_.call(std::move(read));
+    if (!cursor || !*cursor) co_return Clock::duration::zero();
+    auto end = model::parse_timestamp(**cursor);
+    if (!end) co_return Clock::duration::zero();
+    const auto age = clock_.now() - Clock::time_point(*end);
+    if (age < Clock::duration::zero() || age >= options_.sweep_interval) {
+        co_return Clock::duration::zero();
+    }
+    co_return std::chrono::duration_cast<Clock::duration>(options_.sweep_interval) - age;
+}
+
 asio::awaitable<SweepReport> OrderSweep::sweep_once() {
     auto log = core::Log("triggers.sweep").with({.connection = connection_});
     SweepReport report;

@@ -132,6 +132,10 @@ class OrderSweep {
                OrderTriggerOptions options);
 
     boost::asio::awaitable<SweepReport> sweep_once();
+    /// How long to wait before the first sweep after a start: zero without a cursor, otherwise
+    /// what is left of sweep_interval since the cursor's window ended (a daemon restarted often
+    /// does not spend Amazon's small searchOrders quota on windows just swept).
+    boost::asio::awaitable<Clock::duration> first_delay();
 
     const OrderTriggerOptions& options() const noexcept { return options_; }
 

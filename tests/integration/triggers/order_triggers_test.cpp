@@ -263,6 +263,7 @@ TEST_F(TriggerTest, SweepCommitsItsCursorWithTheJobs) {
     fake.add_order(seed("111-0000001-0000002", "2026-11-01T20:00:00Z"));
     fake.add_order(seed("111-0000001-0000003", "2026-10-30T08:00:00Z"));  // before the lookback
     OrderSweep sweep("eu", *client, *async_store, metrics, clock, sweep_options());
+    EXPECT_EQ(run(io, sweep.first_delay()), Clock::duration::zero());  // no cursor yet
     auto report = run(io, sweep.sweep_once());
     ASSERT_FALSE(report.error) << report.error->describe();
     EXPECT_EQ(report.from, "2026-11-01T00:00:00Z");  // now - initial_lookback (1 day)
@@ -274,6 +275,11 @@ TEST_F(TriggerTest, SweepCommitsItsCursorWithTheJobs) {
     auto all = jobs();
     ASSERT_EQ(all.size(), 2u);
     for (const auto& j : all) EXPECT_EQ(parse_order_job(j.payload)->source, "sweep");
+    // A restart soon after waits out the rest of the interval since the window's end.
+    clock.advance(3min);
+    EXPECT_EQ(run(io, sweep.first_delay()), std::chrono::minutes(5));
+    clock.advance(10min);
+    EXPECT_EQ(run(io, sweep.first_delay()), Clock::duration::zero());
 }
 
 TEST_F(TriggerTest, OverlappingSweepsAddOnlyDuplicates) {
