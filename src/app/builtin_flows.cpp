@@ -1,5 +1,7 @@
 #include "builtin_flows.hpp"
 
+#include "clarity/flows/order_import.hpp"
+
 namespace clarity::app {
 
 namespace {
@@ -8,14 +10,24 @@ flows::FlowRegistry make_registry() {
     flows::FlowRegistry r;
     // Declared flows: the config accepts their keys; a flow without a factory is not run (the
     // daemon logs a warning when it is enabled).
-    r.add({.name = "order_import", .description = "Amazon orders into Odoo sale orders."});
+    r.add({.name = "order_import",
+           .description = "Amazon orders into Odoo sale orders.",
+           .spec = flows::order_import_config_spec(),
+           .templates = {"order_import"},
+           .make = [](flows::ConnectionServices& s) -> std::shared_ptr<flows::Flow> {
+               auto options = flows::order_import_options_from_config(s.flow_config);
+               options.connection = s.connection;
+               return std::make_shared<flows::OrderImportFlow>(
+                   flows::OrderImportDeps{s.amazon, s.odoo, s.template_for("order_import"),
+                                          s.metrics, s.clock},
+                   std::move(options));
+           }});
     r.add({.name = "fulfillment_status",
            .description = "Odoo deliveries back to Amazon as shipments."});
     r.add({.name = "inventory",
            .description = "Odoo stock levels to Amazon (merchant-fulfilled offers)."});
     r.add({.name = "settlement", .description = "Amazon settlement reports into Odoo accounting."});
-    // Implemented flows replace their declaration here, e.g.
-    // r.add(flows::order_import_registry_entry());
+    // Implemented flows replace their declaration here.
     return r;
 }
 
