@@ -151,7 +151,7 @@ inline std::uint64_t hash_text(std::string_view s, std::uint64_t h) noexcept {
 }
 
 // a == b for short texts, without a libc call.
-inline bool same_text(std::string_view a, std::string_view b) noexcept {
+[[gnu::always_inline]] inline bool same_text(std::string_view a, std::string_view b) noexcept {
     const std::size_t n = a.size();
     if (n != b.size()) return false;
     const char* x = a.data();
@@ -171,13 +171,13 @@ inline bool is_blank(std::string_view s) {
     return true;
 }
 
-inline bool is_trimmed(char c) { return c == ' ' || c == '\r' || c == '"'; }
+[[gnu::always_inline]] inline bool is_trimmed(char c) { return c == ' ' || c == '\r' || c == '"'; }
 
 bool ends_with_ci(std::string_view s, std::string_view suffix) {
     return s.size() >= suffix.size() && model::iequals(s.substr(s.size() - suffix.size()), suffix);
 }
 
-inline std::string_view trim(std::string_view s) {
+[[gnu::always_inline]] inline std::string_view trim(std::string_view s) {
     if (s.empty() || (!is_trimmed(s.front()) && !is_trimmed(s.back()))) return s;
     while (!s.empty() && (s.front() == ' ' || s.front() == '\r' || s.front() == '"')) {
         s.remove_prefix(1);
