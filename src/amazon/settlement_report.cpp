@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <stdexcept>
 #include <utility>
 
@@ -96,11 +97,88 @@ inline void set(std::string& dst, std::string_view value) {
     }
 }
 
+// acc += v, without the general path's rescaling when both have the same scale (every amount
+// of a report has); overflow still throws std::overflow_error from the general path.
+inline void add_exact(Decimal& acc, const Decimal& v) {
+    std::int64_t sum = 0;
+    if (acc.scale() == v.scale() && !__builtin_add_overflow(acc.units(), v.units(), &sum)) {
+        acc = Decimal(sum, v.scale());
+    } else {
+        acc += v;
+    }
+}
+
+// Short-text helpers for the per-row hot path: word loads instead of byte loops and libc calls
+// (the texts here are 3-40 bytes, where those cost more than the rest of a row's work).
+inline std::uint64_t load8(const char* p) noexcept {
+    std::uint64_t w = 0;
+    std::memcpy(&w, p, 8);
+    return w;
+}
+
+inline std::uint32_t load4(const char* p) noexcept {
+    std::uint32_t w = 0;
+    std::memcpy(&w, p, 4);
+    return w;
+}
+
+// The bytes of p[0..n), 0 < n < 8, packed into a word (overlapping loads; equal texts of equal
+// length give equal words).
+inline std::uint64_t load_short(const char* p, std::size_t n) noexcept {
+    if (n >= 4) return (static_cast<std::uint64_t>(load4(p)) << 32) | load4(p + n - 4);
+    return (static_cast<std::uint64_t>(static_cast<unsigned char>(p[0])) << 16) |
+           (static_cast<std::uint64_t>(static_cast<unsigned char>(p[n / 2])) << 8) |
+           static_cast<unsigned char>(p[n - 1]);
+}
+
+// A fast non-cryptographic hash of a short text, 8 bytes per step.
+inline std::uint64_t hash_text(std::string_view s, std::uint64_t h) noexcept {
+    constexpr std::uint64_t kMul = 0x9E3779B97F4A7C15ull;
+    const char* p = s.data();
+    const std::size_t n = s.size();
+    h = (h ^ n) * kMul;
+    if (n < 8) {
+        if (n > 0) h = (h ^ load_short(p, n)) * kMul;
+        return h ^ (h >> 29);
+    }
+    std::size_t i = 0;
+    for (; i + 8 < n; i += 8) {
+        h = (h ^ load8(p + i)) * kMul;
+        h ^= h >> 29;
+    }
+    h = (h ^ load8(p + n - 8)) * kMul;  // the last 8 bytes, overlapping the previous word
+    return h ^ (h >> 29);
+}
+
+// a == b for short texts, without a libc call.
+[[gnu::always_inline]] inline bool same_text(std::string_view a, std::string_view b) noexcept {
+    const std::size_t n = a.size();
+    if (n != b.size()) return false;
+    const char* x = a.data();
+    const char* y = b.data();
+    if (n < 8) return n == 0 || load_short(x, n) == load_short(y, n);
+    for (std::size_t i = 0; i + 8 < n; i += 8) {
+        if (load8(x + i) != load8(y + i)) return false;
+    }
+    return load8(x + n - 8) == load8(y + n - 8);
+}
+
+// Only tabs and spaces (or nothing).
+inline bool is_blank(std::string_view s) {
+    for (const char c : s) {
+        if (c != '\t' && c != ' ') return false;
+    }
+    return true;
+}
+
+[[gnu::always_inline]] inline bool is_trimmed(char c) { return c == ' ' || c == '\r' || c == '"'; }
+
 bool ends_with_ci(std::string_view s, std::string_view suffix) {
     return s.size() >= suffix.size() && model::iequals(s.substr(s.size() - suffix.size()), suffix);
 }
 
-std::string_view trim(std::string_view s) {
+[[gnu::always_inline]] inline std::string_view trim(std::string_view s) {
+    if (s.empty() || (!is_trimmed(s.front()) && !is_trimmed(s.back()))) return s;
     while (!s.empty() && (s.front() == ' ' || s.front() == '\r' || s.front() == '"')) {
         s.remove_prefix(1);
     }
@@ -314,6 +392,42 @@ std::optional<std::string> normalize_settlement_date(std::string_view text,
     return format_utc(y, mo, d, h, mi, s, *zone);
 }
 
+// Gives the parser access to SettlementRowView's storage pointer (declared friend there).
+struct SettlementRowViewAccess {
+    static void bind(SettlementRowView& view, SettlementRow* storage) noexcept {
+        view.storage_ = storage;
+    }
+};
+
+const SettlementRow& SettlementRowView::row() const {
+    // A view made outside the parser has no storage: use a per-thread row instead.
+    thread_local SettlementRow fallback;
+    SettlementRow& r = storage_ != nullptr ? *storage_ : fallback;
+    auto& e = r.event;
+    r.line = line;
+    e.source = model::FinancialSource::settlement_report;
+    set(e.group_id, group_id);
+    set(e.transaction_type, transaction_type);
+    set(e.order_id, order_id);
+    set(e.merchant_order_id, merchant_order_id);
+    set(e.adjustment_id, adjustment_id);
+    set(e.shipment_id, shipment_id);
+    set(e.marketplace_name, marketplace_name);
+    set(e.fulfillment_id, fulfillment_id);
+    set(e.order_item_code, order_item_code);
+    set(e.sku, sku);
+    set(e.amount_type, amount_type);
+    set(e.amount_description, amount_description);
+    e.amount.amount = amount;
+    set(e.amount.currency, currency);
+    set(e.posted_at, posted_at);
+    e.quantity = quantity;
+    set(r.promotion_id, promotion_id);
+    r.extra_values.resize(extra_values.size());
+    for (std::size_t i = 0; i < extra_values.size(); ++i) set(r.extra_values[i], extra_values[i]);
+    return r;
+}
+
 struct SettlementReportParser::Impl {
     SettlementSink& sink;
     SettlementParseOptions options;
@@ -324,7 +438,8 @@ struct SettlementReportParser::Impl {
     bool header_seen = false;
     bool header_ok = false;
     std::array<int, c_count> index{};  // column index per known column, -1 when absent
-    std::vector<int> extra_index;      // indexes of unknown columns
+    std::vector<std::pair<Col, std::size_t>> present;  // known columns in the header, by index
+    std::vector<int> extra_index;                      // indexes of unknown columns
     std::size_t column_count = 0;
 
     DecimalStyle decimal = DecimalStyle::automatic;
@@ -332,16 +447,34 @@ struct SettlementReportParser::Impl {
     std::string settlement_id;
     std::uint64_t summary_line = 0;
 
-    std::vector<std::string_view> fields;
+    std::vector<std::string_view> fields;  // rows: exactly column_count slots
+    std::size_t field_count = 0;           // fields in the current row (may exceed the slots)
     std::array<std::string_view, c_count> known{};
-    SettlementRow row;
-    std::string last_date_text;
-    SlashDateOrder last_date_order = SlashDateOrder::automatic;
-    std::string last_date_value;
-    std::string message;
+    std::vector<std::string_view> extra_values;
+    SettlementRowView view;
+    SettlementRow row;  // view.row()'s storage, reused for every row
+
+    // Normalized dates by (text, slash order): direct-mapped, so consecutive and interleaved
+    // rows of a few posting dates convert each text once. Bounded: kDateSlots short strings.
+    struct DateSlot {
+        std::string text;
+        std::string value;
+        SlashDateOrder order = SlashDateOrder::automatic;
+        bool used = false;
+    };
+    static constexpr std::size_t kDateSlots = 64;
+    static constexpr std::size_t kMaxCachedDate = 64;
+    std::array<DateSlot, kDateSlots> dates;
+    std::string uncached_date;
+    DateSlot* last_date = nullptr;
+    // The slash-date reading of the last marketplace-name seen.
+    std::string last_marketplace;
+    SlashDateOrder last_marketplace_order = SlashDateOrder::month_first;
+    bool has_last_marketplace = false;
 
     Impl(SettlementSink& s, SettlementParseOptions o) : sink(s), options(o), decimal(o.decimal) {
         index.fill(-1);
+        SettlementRowViewAccess::bind(view, &row);
     }
 
     void issue(std::uint64_t line, std::string text) {
@@ -353,10 +486,26 @@ struct SettlementReportParser::Impl {
 
     std::string_view field(Col c) const { return known[static_cast<std::size_t>(c)]; }
 
-    // One pass over the line, 16 bytes at a time where SSE2 exists (every x86-64): per-field
-    // memchr calls cost more than the scan itself on fields this short.
-    void split(std::string_view line) {
+    // The header's fields, growing `fields` (rows then use exactly that many slots).
+    void split_header(std::string_view line) {
         fields.clear();
+        std::size_t start = 0;
+        for (std::size_t i = 0; i <= line.size(); ++i) {
+            if (i == line.size() || line[i] == '\t') {
+                fields.push_back(line.substr(start, i - start));
+                start = i + 1;
+            }
+        }
+        field_count = fields.size();
+    }
+
+    // Splits a row at tabs into the header's column slots; field_count goes on counting past
+    // them so the too-many-fields message is exact. One pass, 16 bytes at a time where SSE2
+    // exists (every x86-64): per-field memchr calls cost more than the scan on fields this short.
+    void split(std::string_view line) {
+        std::string_view* const out = fields.data();
+        const std::size_t slots = fields.size();
+        std::size_t count = 0;
         const char* const base = line.data();
         const std::size_t n = line.size();
         std::size_t start = 0;
@@ -368,7 +517,8 @@ struct SettlementReportParser::Impl {
             auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, tab)));
             while (mask != 0) {
                 const std::size_t pos = i + static_cast<std::size_t>(__builtin_ctz(mask));
-                fields.emplace_back(base + start, pos - start);
+                if (count < slots) out[count] = std::string_view(base + start, pos - start);
+                ++count;
                 start = pos + 1;
                 mask &= mask - 1;
             }
@@ -376,28 +526,63 @@ struct SettlementReportParser::Impl {
 #endif
         for (; i < n; ++i) {
             if (base[i] == '\t') {
-                fields.emplace_back(base + start, i - start);
+                if (count < slots) out[count] = std::string_view(base + start, i - start);
+                ++count;
                 start = i + 1;
             }
         }
-        fields.emplace_back(base + start, n - start);
+        if (count < slots) out[count] = std::string_view(base + start, n - start);
+        field_count = count + 1;
     }
 
     // The trimmed value of every known column of the current row ("" when absent).
     void pick_known() {
-        for (std::size_t c = 0; c < known.size(); ++c) {
-            const int i = index[c];
-            known[c] = (i >= 0 && static_cast<std::size_t>(i) < fields.size())
-                           ? trim(fields[static_cast<std::size_t>(i)])
-                           : std::string_view{};
+        for (const auto& [c, i] : present) {
+            known[static_cast<std::size_t>(c)] =
+                i < field_count ? trim(fields[i]) : std::string_view{};
         }
     }
 
     std::optional<Decimal> parse_amount(std::string_view text,
                                         std::uint64_t line,
                                         std::string_view column) {
-        const bool has_comma = text.find(',') != std::string_view::npos;
-        const bool has_point = text.find('.') != std::string_view::npos;
+        // One pass: which separators occur, and the value when the text is a plain decimal
+        // (sign, digits, at most one separator). Anything else takes Decimal::parse below.
+        bool has_comma = false;
+        bool has_point = false;
+        bool plain = true;
+        bool any_digit = false;
+        bool after_separator = false;
+        int separators = 0;
+        int scale = 0;
+        std::uint64_t units = 0;
+        constexpr std::uint64_t kMaxBeforeDigit =
+            (static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) - 9) / 10;
+        std::size_t i = 0;
+        const bool negative = !text.empty() && text[0] == '-';
+        if (!text.empty() && (text[0] == '-' || text[0] == '+')) i = 1;
+        for (; i < text.size(); ++i) {
+            const char c = text[i];
+            if (c >= '0' && c <= '9') {
+                if (units > kMaxBeforeDigit) {
+                    plain = false;
+                } else {
+                    units = units * 10 + static_cast<unsigned>(c - '0');
+                }
+                any_digit = true;
+                scale += after_separator;
+            } else if (c == ',') {
+                has_comma = true;
+                after_separator = true;
+                ++separators;
+            } else if (c == '.') {
+                has_point = true;
+                after_separator = true;
+                ++separators;
+            } else {
+                plain = false;
+            }
+        }
         if (decimal == DecimalStyle::automatic && (has_comma != has_point)) {
             decimal = has_comma ? DecimalStyle::comma : DecimalStyle::point;
         }
@@ -410,6 +595,11 @@ struct SettlementReportParser::Impl {
                             (decimal == DecimalStyle::comma ? "comma" : "point"));
             return std::nullopt;
         }
+        // Here the one separator, if any, is the report's decimal separator.
+        if (plain && any_digit && separators <= 1 && scale <= Decimal::kMaxScale) {
+            const auto value = static_cast<std::int64_t>(units);
+            return Decimal(negative ? -value : value, scale);
+        }
         auto value = Decimal::parse(text, decimal == DecimalStyle::comma);
         if (!value) {
             issue(line, "line " + std::to_string(line) + ": " + std::string(column) + " '" +
@@ -418,34 +608,59 @@ struct SettlementReportParser::Impl {
         return value;
     }
 
-    std::optional<std::string> parse_date(std::string_view text,
-                                          std::uint64_t line,
-                                          std::string_view column,
-                                          std::string_view marketplace) {
+    SlashDateOrder slash_order(std::string_view marketplace) {
+        if (options.slash_dates != SlashDateOrder::automatic) return options.slash_dates;
+        if (!has_last_marketplace || marketplace != last_marketplace) {
+            last_marketplace.assign(marketplace);
+            last_marketplace_order = slash_order_for(marketplace, options.slash_dates);
+            has_last_marketplace = true;
+        }
+        return last_marketplace_order;
+    }
+
+    // The normalized date, viewing storage valid until the next call; nullopt (reported) when
+    // the text is not a date.
+    std::optional<std::string_view> parse_date(std::string_view text,
+                                               std::uint64_t line,
+                                               std::string_view column,
+                                               std::string_view marketplace) {
         const bool slash = text.find('/') != std::string_view::npos;
-        const auto order =
-            slash ? slash_order_for(marketplace, options.slash_dates) : SlashDateOrder::month_first;
-        // Consecutive rows mostly repeat the same posted date: reuse the last conversion.
-        if (!last_date_text.empty() && text == last_date_text && order == last_date_order) {
-            return last_date_value;
+        const auto order = slash ? slash_order(marketplace) : SlashDateOrder::month_first;
+        // Most rows repeat the previous row's date.
+        if (last_date != nullptr && last_date->order == order && same_text(last_date->text, text)) {
+            return last_date->value;
+        }
+        DateSlot* slot = nullptr;
+        if (text.size() <= kMaxCachedDate) {
+            const auto h = hash_text(text, static_cast<std::uint64_t>(order));
+            slot = &dates[(h >> 32) % kDateSlots];
+            if (slot->used && slot->order == order && same_text(slot->text, text)) {
+                last_date = slot;
+                return slot->value;
+            }
         }
         auto value = normalize_settlement_date(text, order);
-        if (value) {
-            last_date_text.assign(text);
-            last_date_order = order;
-            last_date_value = *value;
-        }
         if (!value) {
             issue(line, "line " + std::to_string(line) + ": " + std::string(column) + " '" +
                             std::string(text) + "' is not a date");
+            return std::nullopt;
         }
-        return value;
+        if (slot == nullptr) {
+            uncached_date = std::move(*value);
+            return uncached_date;
+        }
+        slot->text.assign(text);
+        slot->value = std::move(*value);
+        slot->order = order;
+        slot->used = true;
+        last_date = slot;
+        return slot->value;
     }
 
     void on_header(std::string_view line, std::uint64_t n) {
         header_seen = true;
         if (line.size() >= 3 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
-        split(line);
+        split_header(line);
         SettlementHeader header;
         column_count = fields.size();
         for (std::size_t i = 0; i < fields.size(); ++i) {
@@ -469,6 +684,11 @@ struct SettlementReportParser::Impl {
             }
         }
         header.has_promotion_id = index[c_promotion_id] >= 0;
+        for (std::size_t c = 0; c < index.size(); ++c) {
+            if (index[c] >= 0) present.emplace_back(static_cast<Col>(c), index[c]);
+        }
+        extra_values.resize(extra_index.size());
+        view.extra_values = extra_values;
         std::string missing;
         for (Col c : kRequired) {
             if (index[c] < 0) {
@@ -523,7 +743,7 @@ struct SettlementReportParser::Impl {
                 }
                 continue;
             }
-            if (auto v = parse_date(text, n, kColumnNames[col], {})) *out = std::move(*v);
+            if (auto v = parse_date(text, n, kColumnNames[col], {})) out->assign(*v);
         }
         if (auto total = parse_amount(field(c_total), n, "total-amount")) {
             summary.total = model::Money{*total, currency};
@@ -537,36 +757,35 @@ struct SettlementReportParser::Impl {
 
     void on_amount_row(std::uint64_t n) {
         const std::size_t before = stats.issues;
-        auto& e = row.event;
-        row.line = n;
+        auto& v = view;
+        v.line = n;
         const auto sid = field(c_settlement_id);
         if (!stats.has_summary) {
             issue(n, "line " + std::to_string(n) +
                          ": amount row before the summary row (total-amount missing on line 2)");
-        } else if (!sid.empty() && sid != settlement_id) {
+        } else if (!sid.empty() && !same_text(sid, settlement_id)) {
             issue(n, "line " + std::to_string(n) + ": settlement-id " + std::string(sid) +
                          " differs from the summary's " + settlement_id);
         }
         const auto cur = field(c_currency);
-        if (!cur.empty() && stats.has_summary && cur != currency) {
+        if (!cur.empty() && stats.has_summary && !same_text(cur, currency)) {
             issue(n, "line " + std::to_string(n) + ": currency " + std::string(cur) +
                          " differs from the summary's " + currency);
         }
-        e.source = model::FinancialSource::settlement_report;
-        set(e.group_id, sid.empty() ? std::string_view(settlement_id) : sid);
-        set(e.transaction_type, field(c_transaction_type));
-        set(e.order_id, field(c_order_id));
-        set(e.merchant_order_id, field(c_merchant_order_id));
-        set(e.adjustment_id, field(c_adjustment_id));
-        set(e.shipment_id, field(c_shipment_id));
-        set(e.marketplace_name, field(c_marketplace_name));
-        set(e.fulfillment_id, field(c_fulfillment_id));
-        set(e.order_item_code, field(c_order_item_code));
-        set(e.sku, field(c_sku));
-        set(e.amount_type, field(c_amount_type));
-        set(e.amount_description, field(c_amount_description));
-        set(row.promotion_id, field(c_promotion_id));
-        if (e.transaction_type.empty() && e.amount_type.empty() && e.amount_description.empty()) {
+        v.group_id = sid.empty() ? std::string_view(settlement_id) : sid;
+        v.transaction_type = field(c_transaction_type);
+        v.order_id = field(c_order_id);
+        v.merchant_order_id = field(c_merchant_order_id);
+        v.adjustment_id = field(c_adjustment_id);
+        v.shipment_id = field(c_shipment_id);
+        v.marketplace_name = field(c_marketplace_name);
+        v.fulfillment_id = field(c_fulfillment_id);
+        v.order_item_code = field(c_order_item_code);
+        v.sku = field(c_sku);
+        v.amount_type = field(c_amount_type);
+        v.amount_description = field(c_amount_description);
+        v.promotion_id = field(c_promotion_id);
+        if (v.transaction_type.empty() && v.amount_type.empty() && v.amount_description.empty()) {
             issue(n, "line " + std::to_string(n) +
                          ": amount row without transaction-type, amount-type and "
                          "amount-description");
@@ -575,24 +794,22 @@ struct SettlementReportParser::Impl {
         if (amount_text.empty()) {
             issue(n, "line " + std::to_string(n) + ": amount is empty");
         } else if (auto amount = parse_amount(amount_text, n, "amount")) {
-            e.amount.amount = *amount;
+            v.amount = *amount;
         }
-        e.amount.currency.assign(cur.empty() ? std::string_view(currency) : cur);
+        v.currency = cur.empty() ? std::string_view(currency) : cur;
         // posted-date-time is unambiguous (YYYY-MM-DD HH:MM:SS UTC); posted-date's style varies.
         const auto pdt = field(c_posted_date_time);
         const auto pd = field(c_posted_date);
-        e.posted_at.clear();
+        v.posted_at = {};
         if (!pdt.empty()) {
-            if (auto v = parse_date(pdt, n, "posted-date-time", e.marketplace_name)) {
-                e.posted_at = std::move(*v);
+            if (auto d = parse_date(pdt, n, "posted-date-time", v.marketplace_name)) {
+                v.posted_at = *d;
             }
         } else if (!pd.empty()) {
-            if (auto v = parse_date(pd, n, "posted-date", e.marketplace_name)) {
-                e.posted_at = std::move(*v);
-            }
+            if (auto d = parse_date(pd, n, "posted-date", v.marketplace_name)) v.posted_at = *d;
         }
         const auto qty = field(c_quantity);
-        e.quantity.reset();
+        v.quantity.reset();
         if (!qty.empty()) {
             std::int64_t q = 0;
             const auto* end = qty.data() + qty.size();
@@ -601,37 +818,36 @@ struct SettlementReportParser::Impl {
                 issue(n, "line " + std::to_string(n) + ": quantity-purchased '" + std::string(qty) +
                              "' is not a whole number");
             } else {
-                e.quantity = q;
+                v.quantity = q;
             }
         }
-        row.extra_values.resize(extra_index.size());
         for (std::size_t i = 0; i < extra_index.size(); ++i) {
             const auto idx = static_cast<std::size_t>(extra_index[i]);
-            row.extra_values[i].assign(idx < fields.size() ? fields[idx] : std::string_view{});
+            extra_values[i] = idx < field_count ? fields[idx] : std::string_view{};
         }
         if (stats.issues != before) return;  // malformed: reported, not passed on
         try {
-            stats.rows_total.amount += e.amount.amount;
+            add_exact(stats.rows_total.amount, v.amount);
         } catch (const std::overflow_error&) {
             issue(n, "line " + std::to_string(n) + ": amounts overflow the exact sum");
             return;
         }
         ++stats.amount_rows;
-        sink.on_row(row);
+        sink.on_row_view(v);
     }
 
     void on_line(std::string_view line) {
         const std::uint64_t n = ++stats.lines;
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        if (line.find_first_not_of("\t ") == std::string_view::npos) return;  // blank line
+        if (is_blank(line)) return;
         if (!header_seen) {
             on_header(line, n);
             return;
         }
         if (!header_ok) return;  // already reported once: no row can be read safely
         split(line);
-        if (fields.size() > column_count) {
-            issue(n, "line " + std::to_string(n) + " has " + std::to_string(fields.size()) +
+        if (field_count > column_count) {
+            issue(n, "line " + std::to_string(n) + " has " + std::to_string(field_count) +
                          " fields but the header has " + std::to_string(column_count));
             return;
         }
@@ -699,11 +915,16 @@ struct SettlementReportParser::Impl {
         const auto& total = stats.summary->total;
         // Exact comparison: equal values are equal to the cent at any scale.
         if (stats.rows_total.amount != total.amount) {
+            std::string difference;
+            try {
+                difference = (total.amount - stats.rows_total.amount).to_string();
+            } catch (const std::overflow_error&) {
+                difference = "beyond the exact range";  // absurd amounts: still only an issue
+            }
             issue(0, "the amount rows sum to " + stats.rows_total.amount.to_string() + " " +
                          total.currency + " but total-amount on line " +
                          std::to_string(summary_line) + " is " + total.amount.to_string() +
-                         " (difference " + (total.amount - stats.rows_total.amount).to_string() +
-                         "); rows are missing or malformed");
+                         " (difference " + difference + "); rows are missing or malformed");
         }
     }
 };

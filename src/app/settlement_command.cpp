@@ -28,10 +28,14 @@ class InspectSink : public amazon::SettlementSink {
         summary = s;
         aggregator.set_summary(s);
     }
-    void on_row(const amazon::SettlementRow& row) override {
-        aggregator.add(row.event, row.line);
-        if (keep_rows_) rows.push_back(row.event);
-        if (index_orders_) orders.add(row.event);
+    void on_row_view(const amazon::SettlementRowView& row) override {
+        aggregator.add(row.transaction_type, row.amount_type, row.amount_description, row.amount,
+                       row.currency, row.line);
+        if (keep_rows_) rows.push_back(row.row().event);
+        if (index_orders_) {
+            orders.add(row.order_id, row.transaction_type, row.amount_type, row.amount_description,
+                       row.amount);
+        }
     }
     void on_issue(const amazon::SettlementIssue& issue) override {
         if (issues.size() < kShownIssues) issues.push_back(issue);

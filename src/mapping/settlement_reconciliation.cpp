@@ -42,12 +42,30 @@ bool in_period(const model::SettlementSummary& s, const model::FinancialEvent& e
 }  // namespace
 
 void SettlementOrderIndex::add(const model::FinancialEvent& e) {
-    if (e.order_id.empty()) return;
-    auto& o = orders_[e.order_id];
-    o.order_id = e.order_id;
-    o.net += e.amount.amount;
-    o.components[e.transaction_type + "/" + e.amount_type + "/" + e.amount_description] +=
-        e.amount.amount;
+    add(e.order_id, e.transaction_type, e.amount_type, e.amount_description, e.amount.amount);
+}
+
+void SettlementOrderIndex::add(std::string_view order_id,
+                               std::string_view transaction_type,
+                               std::string_view amount_type,
+                               std::string_view amount_description,
+                               const model::Decimal& amount) {
+    if (order_id.empty()) return;
+    auto it = orders_.find(order_id);
+    if (it == orders_.end()) {
+        it = orders_.emplace(std::string(order_id), OrderPayment{}).first;
+        it->second.order_id = order_id;
+    }
+    auto& o = it->second;
+    o.net += amount;
+    component_.assign(transaction_type);
+    component_.push_back('/');
+    component_.append(amount_type);
+    component_.push_back('/');
+    component_.append(amount_description);
+    auto c = o.components.find(component_);
+    if (c == o.components.end()) c = o.components.emplace(component_, Decimal{}).first;
+    c->second += amount;
     ++o.rows;
 }
 

@@ -20,6 +20,7 @@
 #include <istream>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -84,6 +85,41 @@ struct SettlementRow {
     std::vector<std::string> extra_values;  ///< values of SettlementHeader::extra_columns
 };
 
+/// One amount row as views into the parser's current line: the zero-copy form of SettlementRow
+/// for sinks that aggregate as they go. Every view is valid only during the on_row_view() call.
+/// Values are trimmed like SettlementRow's; posted_at is normalized (ISO 8601 UTC, "" when the
+/// row has no date); currency is the row's or else the summary's.
+struct SettlementRowView {
+    std::uint64_t line = 0;
+    std::string_view group_id;  ///< settlement-id of the row, else the summary's
+    std::string_view transaction_type;
+    std::string_view order_id;
+    std::string_view merchant_order_id;
+    std::string_view adjustment_id;
+    std::string_view shipment_id;
+    std::string_view marketplace_name;
+    std::string_view fulfillment_id;
+    std::string_view order_item_code;
+    std::string_view sku;
+    std::string_view amount_type;
+    std::string_view amount_description;
+    model::Decimal amount;
+    std::string_view currency;
+    std::string_view posted_at;
+    std::optional<std::int64_t> quantity;
+    std::string_view promotion_id;
+    std::span<const std::string_view> extra_values;  ///< of SettlementHeader::extra_columns
+
+    /// The same row as an owning SettlementRow. Built on demand into storage the parser reuses
+    /// for every row (values unchanged since the previous row are not copied again); valid, like
+    /// the view, during the call only.
+    const SettlementRow& row() const;
+
+  private:
+    friend struct SettlementRowViewAccess;  // the parser, in settlement_report.cpp
+    SettlementRow* storage_ = nullptr;
+};
+
 /// A problem found in the report. line 0 = the report as a whole (e.g. the totals check).
 struct SettlementIssue {
     std::uint64_t line = 0;
@@ -92,12 +128,17 @@ struct SettlementIssue {
 
 /// Receives the parse results in file order. Implementations must copy what they keep: the
 /// references are valid only during the call.
+///
+/// Rows arrive through on_row_view(); its default builds the owning SettlementRow and calls
+/// on_row(), so a sink overrides one of the two: on_row() for convenience, on_row_view() for speed
+/// (no per-row copies; see bench/settlement).
 class SettlementSink {
   public:
     virtual ~SettlementSink() = default;
     virtual void on_header(const SettlementHeader& /*header*/) {}
     virtual void on_summary(const model::SettlementSummary& /*summary*/) {}
-    virtual void on_row(const SettlementRow& row) = 0;
+    virtual void on_row_view(const SettlementRowView& row) { on_row(row.row()); }
+    virtual void on_row(const SettlementRow& /*row*/) {}
     virtual void on_issue(const SettlementIssue& /*issue*/) {}
 };
 

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -72,6 +73,14 @@ class SettlementAggregator {
     void set_summary(const model::SettlementSummary& summary);
     /// Adds one amount. `line` is the report line for messages (0 if none).
     void add(const model::FinancialEvent& event, std::uint64_t line = 0);
+    /// The same from the parts the aggregation uses (for streaming sinks holding views, e.g.
+    /// amazon::SettlementRowView): nothing is copied unless the type triple is new.
+    void add(std::string_view transaction_type,
+             std::string_view amount_type,
+             std::string_view amount_description,
+             const model::Decimal& amount,
+             std::string_view currency,
+             std::uint64_t line = 0);
     /// Builds the lines and checks the invariant. Can be called more than once.
     SettlementJournal finish() const;
 
@@ -91,15 +100,50 @@ class SettlementAggregator {
         std::optional<std::size_t> unmapped;
     };
 
+    // (transaction type, amount type, amount description) as given, owned or viewed; the
+    // transparent hash and equality let a row's views find an owned key without copying.
+    struct TypeKey {
+        std::string transaction_type;
+        std::string amount_type;
+        std::string amount_description;
+    };
+    struct TypeKeyView {
+        std::string_view transaction_type;
+        std::string_view amount_type;
+        std::string_view amount_description;
+    };
+    struct TypeKeyHash {
+        using is_transparent = void;
+        std::size_t operator()(const TypeKeyView& k) const noexcept;
+        std::size_t operator()(const TypeKey& k) const noexcept {
+            return (*this)(TypeKeyView{k.transaction_type, k.amount_type, k.amount_description});
+        }
+    };
+    struct TypeKeyEqual {
+        using is_transparent = void;
+        static TypeKeyView view(const TypeKey& k) noexcept {
+            return {k.transaction_type, k.amount_type, k.amount_description};
+        }
+        bool operator()(const TypeKeyView& a, const TypeKeyView& b) const noexcept;
+        bool operator()(const TypeKey& a, const TypeKeyView& b) const noexcept {
+            return (*this)(view(a), b);
+        }
+        bool operator()(const TypeKeyView& a, const TypeKey& b) const noexcept {
+            return (*this)(a, view(b));
+        }
+        bool operator()(const TypeKey& a, const TypeKey& b) const noexcept {
+            return (*this)(view(a), view(b));
+        }
+    };
+
     std::size_t bucket_for(const AccountTarget& target, bool refund, bool suspense);
-    Resolved resolve(const model::FinancialEvent& event, std::uint64_t line);
+    Resolved resolve(const TypeKeyView& key, std::uint64_t line);
 
     const SettlementAccountMap& map_;
     std::optional<model::SettlementSummary> summary_;
     std::vector<Bucket> buckets_;
     std::vector<UnmappedAmount> unmapped_;
-    std::unordered_map<std::string, Resolved> cache_;
-    std::string key_;
+    std::unordered_map<TypeKey, Resolved, TypeKeyHash, TypeKeyEqual> cache_;
     model::Decimal rows_total_;
     std::uint64_t rows_ = 0;
     std::string currency_mismatch_;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "clarity/model/financial.hpp"
@@ -27,11 +28,19 @@ struct OrderPayment {
 class SettlementOrderIndex {
   public:
     void add(const model::FinancialEvent& event);
+    /// The same from the parts the index uses (for streaming sinks holding views): no allocation
+    /// unless the order or its component is new.
+    void add(std::string_view order_id,
+             std::string_view transaction_type,
+             std::string_view amount_type,
+             std::string_view amount_description,
+             const model::Decimal& amount);
     /// Orders sorted by order id. Rows without an order id are not orders and are skipped.
     std::vector<OrderPayment> orders() const;
 
   private:
-    std::map<std::string, OrderPayment> orders_;
+    std::map<std::string, OrderPayment, std::less<>> orders_;
+    std::string component_;  // the component key being looked up, reused
 };
 
 enum class DifferenceKind {

@@ -22,6 +22,18 @@ class CheckingSink : public amazon::SettlementSink {
         ++summaries;
         total = s.total.amount;
     }
+    void on_row_view(const amazon::SettlementRowView& view) override {
+        // The owning row must say what the view says.
+        const auto& row = view.row();
+        if (row.line != view.line || row.event.amount.amount != view.amount ||
+            row.event.transaction_type != view.transaction_type ||
+            row.event.amount_description != view.amount_description ||
+            row.event.posted_at != view.posted_at ||
+            row.extra_values.size() != view.extra_values.size()) {
+            std::abort();
+        }
+        on_row(row);
+    }
     void on_row(const amazon::SettlementRow& row) override {
         sum += row.event.amount.amount;
         ++rows;

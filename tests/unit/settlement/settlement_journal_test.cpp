@@ -89,6 +89,65 @@ TEST(SettlementJournal, EverySettlementBalancesAndTiesToTheCent) {
     }
 }
 
+// The streaming path: the aggregator fed from row views, as the bench and the command do.
+class ViewAggregatingSink : public amazon::SettlementSink {
+  public:
+    explicit ViewAggregatingSink(const SettlementAccountMap& map) : agg(map) {}
+    void on_summary(const model::SettlementSummary& s) override { agg.set_summary(s); }
+    void on_row_view(const amazon::SettlementRowView& r) override {
+        agg.add(r.transaction_type, r.amount_type, r.amount_description, r.amount, r.currency,
+                r.line);
+    }
+    SettlementAggregator agg;
+};
+
+TEST(SettlementJournal, ViewAndEventAggregationAgree) {
+    const auto map = SettlementAccountMap::builtin_default();
+    for (const auto& spec : every_variant()) {
+        SCOPED_TRACE(spec.currency + " orders=" + std::to_string(spec.orders));
+        const auto report = test::make_report(spec);
+        const auto by_event = journal_of(report.text, map);
+        ViewAggregatingSink sink(map);
+        std::istringstream in(report.text);
+        EXPECT_FALSE(amazon::parse_settlement_stream(in, sink).quarantined());
+        const auto by_view = sink.agg.finish();
+        EXPECT_TRUE(by_view.postable());
+        EXPECT_EQ(by_view.lines, by_event.lines);
+        EXPECT_EQ(by_view.rows, by_event.rows);
+        EXPECT_EQ(by_view.rows_total, by_event.rows_total);
+        EXPECT_EQ(by_view.debit_total, by_event.debit_total);
+        EXPECT_EQ(by_view.problems, by_event.problems);
+        ASSERT_EQ(by_view.unmapped.size(), by_event.unmapped.size());
+        for (std::size_t i = 0; i < by_view.unmapped.size(); ++i) {
+            EXPECT_EQ(by_view.unmapped[i].amount_description,
+                      by_event.unmapped[i].amount_description);
+            EXPECT_EQ(by_view.unmapped[i].total, by_event.unmapped[i].total);
+            EXPECT_EQ(by_view.unmapped[i].rows, by_event.unmapped[i].rows);
+            EXPECT_EQ(by_view.unmapped[i].first_line, by_event.unmapped[i].first_line);
+        }
+    }
+}
+
+TEST(SettlementJournal, KeysDifferingOnlyInWhereTheirPartsSplitStayApart) {
+    // Same concatenated text, different (type, description) split: two rules, two accounts.
+    auto map = SettlementAccountMap::from_yaml(R"(bank: {account: "1"}
+suspense: {account: "9"}
+rules:
+  - {amount_type: AB, amount_description: C, account: "2"}
+  - {amount_type: A, amount_description: BC, account: "3"}
+)");
+    SettlementAggregator agg(map);
+    agg.add("Order", "AB", "C", cents(100), "USD", 3);
+    agg.add("Order", "A", "BC", cents(250), "USD", 4);
+    agg.add("Order", "AB", "C", cents(1), "USD", 5);
+    const auto j = agg.finish();
+    ASSERT_NE(line_for(j, "2", false), nullptr);
+    ASSERT_NE(line_for(j, "3", false), nullptr);
+    EXPECT_EQ(line_for(j, "2", false)->credit, cents(101));
+    EXPECT_EQ(line_for(j, "3", false)->credit, cents(250));
+    EXPECT_TRUE(j.unmapped.empty());
+}
+
 TEST(SettlementJournal, AmountsGoToTheirAccountsAndRefundsAreReversed) {
     ReportSpec spec;
     spec.orders = 1;

@@ -40,6 +40,36 @@ TEST(SettlementReconciliation, OrdersPaidBySettlement) {
     EXPECT_EQ(orders[1].net, Decimal(1000, 2));
 }
 
+TEST(SettlementReconciliation, OrderIndexFromViewsEqualsFromEvents) {
+    const std::vector<model::FinancialEvent> events = {
+        ev("B", "Order", "ItemPrice", "Principal", 1000),
+        ev("A", "Order", "ItemPrice", "Principal", 500),
+        ev("A", "Order", "ItemPrice", "Principal", 125),
+        ev("A", "Order", "ItemFees", "Commission", -75),
+        ev("", "ServiceFee", "Cost of Advertising", "Total", -2500),
+        ev("B", "Refund", "ItemPrice", "Principal", -1000),
+    };
+    SettlementOrderIndex from_events;
+    SettlementOrderIndex from_views;
+    for (const auto& e : events) {
+        from_events.add(e);
+        from_views.add(std::string_view(e.order_id), e.transaction_type, e.amount_type,
+                       e.amount_description, e.amount.amount);
+    }
+    const auto a = from_events.orders();
+    const auto b = from_views.orders();
+    ASSERT_EQ(a.size(), 2u);
+    ASSERT_EQ(b.size(), a.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        EXPECT_EQ(b[i].order_id, a[i].order_id);
+        EXPECT_EQ(b[i].net, a[i].net);
+        EXPECT_EQ(b[i].rows, a[i].rows);
+        EXPECT_EQ(b[i].components, a[i].components);
+    }
+    EXPECT_EQ(b[0].components.at("Order/ItemPrice/Principal"), Decimal(625, 2));
+    EXPECT_EQ(b[1].net, Decimal(0, 2));
+}
+
 TEST(SettlementReconciliation, ListsLateMissingAndDifferentEvents) {
     const model::SettlementSummary summary{
         "S1", "2025-06-01T00:00:00Z", "2025-06-15T00:00:00Z", "", {Decimal(0, 2), "USD"}};

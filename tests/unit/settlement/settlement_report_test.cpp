@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -271,6 +272,133 @@ TEST(SettlementReport, OverlongLineIsSkippedAndReported) {
     EXPECT_EQ(sink.issues()[0].message, "line 3 is longer than 65536 bytes; skipped");
     EXPECT_EQ(sink.rows().size(), report.amount_rows);
     EXPECT_EQ(sink.rows().front().line, 4u);
+}
+
+// Copies what a row view says, field by field, as a sink holding views would read it.
+class ViewSink : public SettlementSink {
+  public:
+    void on_row_view(const SettlementRowView& v) override {
+        SettlementRow r;
+        r.line = v.line;
+        r.event.group_id = v.group_id;
+        r.event.transaction_type = v.transaction_type;
+        r.event.order_id = v.order_id;
+        r.event.merchant_order_id = v.merchant_order_id;
+        r.event.adjustment_id = v.adjustment_id;
+        r.event.shipment_id = v.shipment_id;
+        r.event.marketplace_name = v.marketplace_name;
+        r.event.fulfillment_id = v.fulfillment_id;
+        r.event.order_item_code = v.order_item_code;
+        r.event.sku = v.sku;
+        r.event.amount_type = v.amount_type;
+        r.event.amount_description = v.amount_description;
+        r.event.amount = {v.amount, std::string(v.currency)};
+        r.event.posted_at = v.posted_at;
+        r.event.quantity = v.quantity;
+        r.promotion_id = v.promotion_id;
+        r.extra_values.assign(v.extra_values.begin(), v.extra_values.end());
+        from_views.push_back(std::move(r));
+        built.push_back(v.row());
+        EXPECT_EQ(&v.row(), &v.row());  // the parser's storage, reused
+    }
+    std::vector<SettlementRow> from_views;
+    std::vector<SettlementRow> built;
+};
+
+void expect_same_rows(const std::vector<SettlementRow>& a, const std::vector<SettlementRow>& b) {
+    ASSERT_EQ(a.size(), b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        SCOPED_TRACE("row " + std::to_string(i));
+        EXPECT_EQ(a[i].line, b[i].line);
+        EXPECT_EQ(a[i].event, b[i].event);
+        EXPECT_EQ(a[i].promotion_id, b[i].promotion_id);
+        EXPECT_EQ(a[i].extra_values, b[i].extra_values);
+    }
+}
+
+TEST(SettlementReport, RowViewsSayWhatTheOwningRowsSay) {
+    std::vector<ReportSpec> specs(6);
+    specs[1].decimal_comma = specs[1].eu_dates = true;
+    specs[1].currency = "EUR";
+    specs[1].marketplace = "Amazon.de";
+    specs[2].promotion_id = specs[2].extra_column = true;
+    specs[3].shuffle_columns = specs[3].extra_column = true;
+    specs[4].posted_date_only = true;  // slash dates, month first on Amazon.com
+    specs[5].posted_date_only = true;
+    specs[5].marketplace = "Amazon.co.uk";  // day first
+    specs[5].currency = "GBP";
+    specs[5].reserves = specs[5].adjustment = false;  // rows without a marketplace read month first
+    for (auto& spec : specs) {
+        spec.orders = 40;  // more distinct posted dates than a one-entry cache holds
+        const auto report = make_report(spec);
+        SCOPED_TRACE(spec.marketplace + (spec.shuffle_columns ? " shuffled" : ""));
+        const auto collected = parse_text(report.text);
+        ViewSink views;
+        std::istringstream in(report.text);
+        const auto stats = parse_settlement_stream(in, views);
+        EXPECT_FALSE(stats.quarantined());
+        ASSERT_EQ(collected.rows().size(), report.amount_rows);
+        for (auto& r : views.from_views) r.event.source = model::FinancialSource::settlement_report;
+        expect_same_rows(collected.rows(), views.from_views);
+        expect_same_rows(collected.rows(), views.built);
+    }
+}
+
+// The report's first amount row with its amount text replaced.
+std::string with_first_amount(const std::string& amount) {
+    const ReportSpec spec;
+    const auto columns = test::report_columns(spec);
+    const auto col = static_cast<std::size_t>(std::find(columns.begin(), columns.end(), "amount") -
+                                              columns.begin());
+    std::istringstream lines(make_report(spec).text);
+    std::string text;
+    std::string line;
+    for (int n = 1; std::getline(lines, line); ++n) {
+        if (n == 3) {
+            std::vector<std::string> f;
+            std::istringstream cells(line);
+            for (std::string c; std::getline(cells, c, '\t');) f.push_back(c);
+            f.resize(columns.size());
+            f[col] = amount;
+            line.clear();
+            for (std::size_t i = 0; i < f.size(); ++i) line += (i ? "\t" : "") + f[i];
+        }
+        text += line + "\n";
+    }
+    return text;
+}
+
+TEST(SettlementReport, AmountsAreReadExactly) {
+    const std::pair<std::string, Decimal> good[] = {
+        {"12", Decimal(12, 0)},
+        {"+3.5", Decimal(35, 1)},
+        {"-0.05", Decimal(-5, 2)},
+        {"12.", Decimal(12, 0)},
+        {".5", Decimal(5, 1)},
+        {"007.10", Decimal(710, 2)},
+        {"123456789012345678", Decimal(123456789012345678, 0)},
+        {"92233720368547758.07", Decimal(9223372036854775807, 2)},
+        {"-92233720368547758.07", Decimal(-9223372036854775807, 2)},
+        {"0.000000000001", Decimal(1, 12)},
+    };
+    for (const auto& [text, value] : good) {
+        SCOPED_TRACE(text);
+        CollectingSettlementSink sink;
+        stats_of(with_first_amount(text), sink);
+        ASSERT_FALSE(sink.rows().empty());
+        EXPECT_EQ(sink.rows().front().line, 3u);
+        EXPECT_EQ(sink.rows().front().event.amount.amount, value);
+        EXPECT_EQ(sink.rows().front().event.amount.amount.scale(), value.scale());
+    }
+    for (const std::string text : {"92233720368547758.08", "1.2.3", "0.0000000000001", "--1", "-",
+                                   "+", "1-2", "1e3", "12 50", "0x10"}) {
+        SCOPED_TRACE(text);
+        CollectingSettlementSink sink;
+        stats_of(with_first_amount(text), sink);
+        ASSERT_FALSE(sink.issues().empty());
+        EXPECT_EQ(sink.issues().front().message, "line 3: amount '" + text + "' is not a number");
+        EXPECT_NE(sink.rows().front().line, 3u);
+    }
 }
 
 TEST(SettlementReport, DatesNormalizeToUtc) {
