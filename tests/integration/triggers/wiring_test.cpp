@@ -153,6 +153,8 @@ TEST_F(WiringTest, TriggersSwitchedOnExplicitlyEnqueueWithoutTheFlow) {
     amazon.add_order(test::seed_order("111-0000001-0000003", "2026-11-01T11:00:00Z"));
     start({.flow_enabled = false,
            .triggers = "{enabled: true, notifications: false, initial_lookback: 3650d}"});
+    // The first sweep runs at start (no cursor yet); wait for its job rather than racing stop().
+    EXPECT_TRUE(run_until([&] { return store->list_jobs({}).value().size() == 1u; }));
     stop();
     EXPECT_EQ(amazon.calls("searchOrders"), 1);
     auto jobs = store->list_jobs({}).value();
