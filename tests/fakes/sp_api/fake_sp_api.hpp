@@ -19,6 +19,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "clarity/core/clock.hpp"
@@ -35,6 +36,17 @@ struct SeedItem {
     std::vector<std::string> promotion_ids;
     std::string promotion_discount;  ///< decimal text, empty = none
     bool cancelled = false;
+    /// Units shipped so far (FULFILLMENT quantityFulfilled); unset = all when SHIPPED, else 0.
+    std::optional<std::int64_t> quantity_shipped;
+    std::string shipping_price;  ///< decimal text (PROCEEDS SHIPPING), empty = none
+    std::string shipping_tax;    ///< decimal text, added to the TAX breakdown when set
+};
+
+/// One shipped package (Orders 2026-01-01 OrderPackage, served with includedData=PACKAGES).
+struct SeedPackage {
+    std::string package_reference_id, carrier, tracking_number, ship_time;
+    std::string status = "SHIPPED";                           ///< PackageStatus.status
+    std::vector<std::pair<std::string, std::int64_t>> items;  ///< orderItemId, quantity
 };
 
 struct SeedOrder {
@@ -50,6 +62,19 @@ struct SeedOrder {
                 state = "WA", postal_code = "98101", country_code = "US";
     std::vector<SeedItem> items;
     std::vector<std::string> programs;
+    std::vector<SeedPackage> packages;
+    std::string order_type = "StandardOrder";  ///< ORDER_CHANGE Summary.OrderType
+};
+
+/// One change of an order's timeline (see FakeSpApi::schedule_order).
+struct TimelineStep {
+    Clock::time_point at{};  ///< fake-clock time the change happens
+    std::string status;      ///< new fulfillmentStatus; empty = unchanged
+    /// Cumulative units shipped per orderItemId after this step.
+    std::vector<std::pair<std::string, std::int64_t>> shipped;
+    std::optional<SeedPackage> package;  ///< a package handed to the carrier at this step
+    /// ORDER_CHANGE notifications put on the fake SQS queue (0 = none, 2 = a duplicate too).
+    int notifications = 1;
 };
 
 struct SeedInventory {
@@ -106,6 +131,22 @@ class FakeSpApi {
                           std::string status,
                           std::string last_updated_time);
     void add_inventory(SeedInventory inventory);
+    /// An order that changes over (fake) time: invisible to every operation until `created_at`,
+    /// then created as `initial` (createdTime = lastUpdatedTime = created_at) with
+    /// `create_notifications` ORDER_CHANGE messages; each step applies when the Clock passes its
+    /// `at` (checked on every request and by `advance`), setting lastUpdatedTime to the step's
+    /// time (strictly increasing per order, whole seconds) and queueing its notifications
+    /// (schemas/notifications/OrderChangeNotification.json).
+    void schedule_order(SeedOrder initial,
+                        Clock::time_point created_at,
+                        std::vector<TimelineStep> steps,
+                        int create_notifications = 1);
+    /// Applies every scheduled creation and step that is due at the Clock's now; returns how many.
+    std::size_t advance();
+    /// Scheduled creations and steps not applied yet.
+    std::size_t pending_changes() const;
+    /// Current state of an order (nullopt when unknown or not created yet).
+    std::optional<SeedOrder> order(const std::string& order_id) const;
     /// A report (e.g. GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2) whose document is `content`,
     /// served gzip-compressed when `gzip` is true.
     void add_report(std::string report_id,
