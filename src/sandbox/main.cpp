@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "sandbox/daemon_config.hpp"
 #include "sandbox/scenario.hpp"
 
 namespace {
@@ -40,60 +41,6 @@ struct Flags {
     bool notifications = true;
     double delay = 2;  // seconds before the first order appears
 };
-
-// Quoted YAML scalar (the values we write are plain ASCII without control characters).
-std::string q(const std::string& s) {
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"' || c == '\\') out += '\\';
-        out += c;
-    }
-    return out + "\"";
-}
-
-std::string daemon_config(const Flags& f,
-                          const clarity::fakes::sp_api::FakeSpApi& amazon,
-                          const clarity::fakes::odoo::FakeOdooServer& odoo,
-                          const clarity::fakes::odoo::FakeOdooOptions& odoo_options) {
-    const auto& ao = amazon.options();
-    std::ostringstream y;
-    y << "# Written by clarity-sandbox: the daemon against the sandbox's fake Odoo and fake "
-         "SP-API.\n"
-      << "# Check it: clarity-connect config check -c <this file>\n"
-      << "store:\n  path: " << q(fs::absolute(f.store).string()) << "\n"
-      << "engine:\n  poll_interval: 200ms\n"
-      << "admin:\n  listen: " << f.admin_listen << "\n  token: " << q(f.admin_token) << "\n"
-      << "log:\n  level: info\n"
-      << "mapping:\n  directory: " << q(fs::absolute(f.mapping_dir).string()) << "\n"
-      << "connections:\n"
-      << "  - name: sandbox\n"
-      << "    odoo:\n"
-      << "      url: " << odoo.base_url() << "\n"
-      << "      database: " << q(odoo_options.database) << "\n"
-      << "      username: " << q(odoo_options.admin_login) << "\n"
-      << "      api_key: " << q(odoo_options.admin_api_key) << "\n"
-      << "    amazon:\n"
-      << "      region: na\n"
-      << "      seller_id: " << ao.seller_id << "\n"
-      << "      marketplaces: [ATVPDKIKX0DER]\n"
-      << "      lwa_client_id: " << q(ao.client_id) << "\n"
-      << "      lwa_client_secret: " << q(ao.client_secret) << "\n"
-      << "      refresh_token: " << q(ao.refresh_token) << "\n"
-      << "      endpoint: " << amazon.base_url() << "\n"
-      << "      lwa_endpoint: " << amazon.lwa_url() << "\n"
-      << "      rate_scale: " << (f.quota ? f.speed : 1000.0) << "\n"
-      << "      sqs:\n"
-      << "        queue_url: " << amazon.queue_url() << "\n"
-      << "        endpoint: " << amazon.sqs_url() << "\n"
-      << "        region: " << ao.aws_region << "\n"
-      << "        access_key_id: " << ao.aws_access_key_id << "\n"
-      << "        secret_access_key: " << q(ao.aws_secret_access_key) << "\n"
-      << "        wait_time: 1s\n"
-      << "    flows:\n"
-      << "      order_import: {enabled: true}\n"
-      << "      fulfillment_status: {enabled: true}\n";
-    return y.str();
-}
 
 void write_file(const std::string& path, const std::string& content) {
     const fs::path p(path);
@@ -188,7 +135,13 @@ int main(int argc, char** argv) {
         };
         FakeHttpServer status(status_handler);
 
-        write_file(f.config_out, daemon_config(f, amazon, odoo, oo));
+        sb::DaemonConfigOptions dc;
+        dc.store_path = fs::absolute(f.store).string();
+        dc.mapping_dir = fs::absolute(f.mapping_dir).string();
+        dc.admin_listen = f.admin_listen;
+        dc.admin_token = f.admin_token;
+        dc.rate_scale = f.quota ? f.speed : 1000.0;
+        write_file(f.config_out, sb::daemon_config(dc, amazon, odoo.base_url(), oo));
         if (!f.port_file.empty()) {
             write_file(f.port_file, "status_url=" + status.base_url() + "/sandbox/status\n" +
                                         "odoo_url=" + odoo.base_url() + "\n" +
