@@ -17,6 +17,7 @@
 #include "sandbox/daemon_config.hpp"
 #include "sandbox/scenario.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_env.hpp"
 
 namespace clarity::e2e {
 namespace {
@@ -25,14 +26,9 @@ namespace fs = std::filesystem;
 namespace sb = fakes::sandbox;
 using namespace std::chrono_literals;
 
-std::string env_or(const char* name, const std::string& fallback) {
-    const char* v = std::getenv(name);
-    return v == nullptr ? fallback : std::string(v);
-}
+std::string binary() { return (test::binary_dir() / "src/app/clarity-connect").string(); }
 
-std::string binary() { return env_or("CLARITY_BINARY_DIR", ".") + "/src/app/clarity-connect"; }
-
-std::string mapping_dir() { return env_or("CLARITY_SOURCE_DIR", ".") + "/config/mapping"; }
+std::string mapping_dir() { return (test::source_dir() / "config/mapping").string(); }
 
 constexpr int kOrders = 500;
 // Scenario time runs 120x: orders appear over 5 s, their last changes land within ~15 s.
