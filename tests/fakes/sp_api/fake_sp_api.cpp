@@ -187,7 +187,7 @@ struct FakeSpApi::State {
         std::int64_t shipped_total = 0, unshipped_total = 0;
         for (const auto& i : o.items) {
             const std::int64_t shipped =
-                i.quantity_shipped ? *i.quantity_shipped : (o.status == "SHIPPED" ? i.quantity : 0);
+                i.quantity_shipped >= 0 ? i.quantity_shipped : (o.status == "SHIPPED" ? i.quantity : 0);
             shipped_total += shipped;
             unshipped_total += i.quantity - shipped;
             items.push_back({{"OrderItemId", i.order_item_id},
@@ -352,8 +352,8 @@ struct FakeSpApi::State {
                      {{"cancelledBy", "SELLER"}, {"cancelReason", "NO_INVENTORY"}}}};
             }
             if (inc.count("FULFILLMENT")) {
-                const std::int64_t shipped = i.quantity_shipped
-                                                 ? *i.quantity_shipped
+                const std::int64_t shipped = i.quantity_shipped >= 0
+                                                 ? i.quantity_shipped
                                                  : (o.status == "SHIPPED" ? i.quantity : 0);
                 json f{{"quantityFulfilled", shipped},
                        {"quantityUnfulfilled", i.quantity - shipped}};

@@ -36,8 +36,8 @@ struct SeedItem {
     std::vector<std::string> promotion_ids;
     std::string promotion_discount;  ///< decimal text, empty = none
     bool cancelled = false;
-    /// Units shipped so far (FULFILLMENT quantityFulfilled); unset = all when SHIPPED, else 0.
-    std::optional<std::int64_t> quantity_shipped;
+    /// Units Amazon reports as fulfilled; -1 = all when the order is SHIPPED, else none.
+    std::int64_t quantity_shipped = -1;
     std::string shipping_price;  ///< decimal text (PROCEEDS SHIPPING), empty = none
     std::string shipping_tax;    ///< decimal text, added to the TAX breakdown when set
 };
