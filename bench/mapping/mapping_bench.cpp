@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "clarity/amazon/canonical.hpp"
 #include "clarity/mapping/address.hpp"
-#include "clarity/mapping/amazon_decode.hpp"
 #include "clarity/mapping/json.hpp"
 #include "clarity/mapping/mapper.hpp"
 #include "clarity/mapping/template.hpp"
@@ -125,7 +125,7 @@ int main() {
         std::fprintf(stderr, "bench: %s\n", doc.error().message.c_str());
         return 1;
     }
-    auto order = mapping::decode_order_v2026(std::make_shared<const model::Value>(std::move(*doc)));
+    auto order = amazon::decode_order_document(json_text);
     if (!order) {
         std::fprintf(stderr, "bench: %s\n", order.error().message.c_str());
         return 1;

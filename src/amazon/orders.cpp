@@ -1,5 +1,9 @@
 #include "clarity/amazon/orders.hpp"
 
+#include <cstdint>
+#include <memory>
+
+#include "clarity/amazon/canonical.hpp"
 #include "json_util.hpp"
 #include "query.hpp"
 
@@ -12,6 +16,47 @@ namespace {
 using namespace detail;
 
 constexpr std::string_view kSearch = "searchOrders";
+
+/// The JSON tree as a model::Value (numbers exact: integers as integers, fractions through their
+/// shortest text into Decimal; a number Decimal cannot hold stays its text).
+model::Value to_value(const json& j) {
+    switch (j.type()) {
+        case json::value_t::null:
+        case json::value_t::discarded:
+            return {};
+        case json::value_t::boolean:
+            return model::Value(j.get<bool>());
+        case json::value_t::number_integer:
+            return model::Value(j.get<std::int64_t>());
+        case json::value_t::number_unsigned: {
+            const auto u = j.get<std::uint64_t>();
+            if (u <= static_cast<std::uint64_t>(INT64_MAX)) {
+                return model::Value(static_cast<std::int64_t>(u));
+            }
+            return model::Value(j.dump());
+        }
+        case json::value_t::number_float: {
+            const std::string text = j.dump();
+            if (auto d = model::Decimal::parse(text)) return model::Value(*d);
+            return model::Value(text);
+        }
+        case json::value_t::string:
+            return model::Value(j.get_ref<const std::string&>());
+        case json::value_t::array: {
+            model::Value a = model::Value::array();
+            for (const auto& e : j) a.push_back(to_value(e));
+            return a;
+        }
+        case json::value_t::object: {
+            model::Value o = model::Value::object();
+            for (auto it = j.begin(); it != j.end(); ++it) o.set(it.key(), to_value(it.value()));
+            return o;
+        }
+        case json::value_t::binary:
+            break;
+    }
+    return {};
+}
 
 std::optional<model::Money> money26(const json& j, std::string_view key) {
     return money(j, key, "amount", "currencyCode");
@@ -54,14 +99,26 @@ OrderItem decode_item26(const json& j) {
         it.asin = str(*p, "asin");
         it.seller_sku = str(*p, "sellerSku");
         it.title = str(*p, "title");
-        if (auto* c = member(*p, "condition")) it.condition_type = str(*c, "conditionType");
+        if (auto* c = member(*p, "condition")) {
+            it.condition_type = str(*c, "conditionType");
+            it.condition_subtype = str(*c, "conditionSubtype");
+        }
+        it.serial_numbers = strings(*p, "serialNumbers");
         if (auto* pr = member(*p, "price")) it.unit_price = money26(*pr, "unitPrice");
         if (auto* cu = member(*p, "customization")) it.customized_url = str(*cu, "customizedUrl");
     }
     if (auto* pr = member(j, "proceeds")) {
         it.proceeds_total = money26(*pr, "proceedsTotal");
         for (const auto& b : array_or_empty(*pr, "breakdowns")) {
-            if (auto m = money26(b, "subtotal")) it.proceeds.push_back({str(b, "type"), *m});
+            auto m = money26(b, "subtotal");
+            if (!m) continue;
+            ProceedsBreakdown breakdown{str(b, "type"), *m, {}};
+            for (const auto& d : array_or_empty(b, "detailedBreakdowns")) {
+                if (auto v = money26(d, "value")) {
+                    breakdown.details.push_back({str(d, "subtype"), *v});
+                }
+            }
+            it.proceeds.push_back(std::move(breakdown));
         }
     }
     if (auto* pm = member(j, "promotion")) {
@@ -131,7 +188,25 @@ Result<Order> decode_order26(const json& j) {
             o.deliver_by_latest = str(*w, "latestDateTime");
         }
     }
-    for (const auto& i : array_or_empty(j, "orderItems")) o.items.push_back(decode_item26(i));
+    if (auto* t = member(j, "tax")) {
+        for (const auto& r : array_or_empty(*t, "taxRegistrations")) {
+            if (str(r, "entityType") == "BUYER") o.buyer_tax_id = str(r, "taxRegistrationNumber");
+        }
+    }
+    auto raw = std::make_shared<const model::Value>(to_value(j));
+    const model::Value* raw_items = raw->find("orderItems");
+    std::size_t index = 0;
+    for (const auto& i : array_or_empty(j, "orderItems")) {
+        OrderItem item = decode_item26(i);
+        if (raw_items != nullptr) {
+            if (const model::Value* r = raw_items->at(index)) {
+                item.raw = std::shared_ptr<const model::Value>(raw, r);
+            }
+        }
+        o.items.push_back(std::move(item));
+        ++index;
+    }
+    o.raw = std::move(raw);
     for (const auto& p : array_or_empty(j, "packages")) {
         OrderPackage pkg{str(p, "packageReferenceId"),
                          str(p, "carrier"),
@@ -169,12 +244,60 @@ OrderV0 decode_order_v0(const json& j) {
     o.is_business_order = boolean(j, "IsBusinessOrder");
     o.is_replacement_order = boolean(j, "IsReplacementOrder");
     o.is_iba = boolean(j, "IsIBA");
+    o.is_premium_order = boolean(j, "IsPremiumOrder");
+    o.is_global_express = boolean(j, "IsGlobalExpressEnabled");
+    o.ship_service_level_category = str(j, "ShipmentServiceLevelCategory");
+    o.earliest_delivery_date = str(j, "EarliestDeliveryDate");
+    o.latest_delivery_date = str(j, "LatestDeliveryDate");
+    o.replaced_order_id = str(j, "ReplacedOrderId");
     if (auto* b = member(j, "BuyerInfo")) {
         o.buyer_email = str(*b, "BuyerEmail");
         o.buyer_name = str(*b, "BuyerName");
+        o.purchase_order_number = str(*b, "PurchaseOrderNumber");
+        if (auto* t = member(*b, "BuyerTaxInfo"))
+            o.buyer_company_name = str(*t, "CompanyLegalName");
     }
     if (auto* a = member(j, "ShippingAddress")) o.shipping_address = decode_address_v0(*a);
+    o.raw = std::make_shared<const model::Value>(to_value(j));
     return o;
+}
+
+OrderItemV0 decode_item_v0(const json& i) {
+    OrderItemV0 it;
+    it.asin = str(i, "ASIN");
+    it.order_item_id = str(i, "OrderItemId");
+    it.seller_sku = str(i, "SellerSKU");
+    it.title = str(i, "Title");
+    it.quantity_ordered = integer(i, "QuantityOrdered");
+    it.quantity_shipped = integer(i, "QuantityShipped");
+    it.item_price = money_v0(i, "ItemPrice");
+    it.item_tax = money_v0(i, "ItemTax");
+    it.shipping_price = money_v0(i, "ShippingPrice");
+    it.shipping_tax = money_v0(i, "ShippingTax");
+    it.shipping_discount = money_v0(i, "ShippingDiscount");
+    it.shipping_discount_tax = money_v0(i, "ShippingDiscountTax");
+    it.cod_fee = money_v0(i, "CODFee");
+    it.condition_id = str(i, "ConditionId");
+    it.condition_subtype_id = str(i, "ConditionSubtypeId");
+    it.promotion_discount = money_v0(i, "PromotionDiscount");
+    it.promotion_discount_tax = money_v0(i, "PromotionDiscountTax");
+    it.promotion_ids = strings(i, "PromotionIds");
+    it.is_gift = boolean(i, "IsGift");
+    if (auto* b = member(i, "BuyerInfo")) {
+        it.gift_message_text = str(*b, "GiftMessageText");
+        it.gift_wrap_level = str(*b, "GiftWrapLevel");
+        it.gift_wrap_price = money_v0(*b, "GiftWrapPrice");
+        it.gift_wrap_tax = money_v0(*b, "GiftWrapTax");
+        if (auto* c = member(*b, "BuyerCustomizedInfo")) {
+            it.customized_url = str(*c, "CustomizedURL");
+        }
+    }
+    if (auto* c = member(i, "BuyerRequestedCancel")) {
+        it.buyer_requested_cancel = boolean(*c, "IsBuyerRequestedCancel");
+        it.buyer_cancel_reason = str(*c, "BuyerCancelReason");
+    }
+    it.raw = std::make_shared<const model::Value>(to_value(i));
+    return it;
 }
 
 const json* payload_of(const json& j) { return member(j, "payload"); }
@@ -257,36 +380,7 @@ Result<GetOrderItemsPageV0> decode_get_order_items_v0(std::string_view body) {
     GetOrderItemsPageV0 page;
     page.amazon_order_id = str(*p, "AmazonOrderId");
     for (const auto& i : array_or_empty(*p, "OrderItems")) {
-        OrderItemV0 it;
-        it.asin = str(i, "ASIN");
-        it.order_item_id = str(i, "OrderItemId");
-        it.seller_sku = str(i, "SellerSKU");
-        it.title = str(i, "Title");
-        it.quantity_ordered = integer(i, "QuantityOrdered");
-        it.quantity_shipped = integer(i, "QuantityShipped");
-        it.item_price = money_v0(i, "ItemPrice");
-        it.item_tax = money_v0(i, "ItemTax");
-        it.shipping_price = money_v0(i, "ShippingPrice");
-        it.shipping_tax = money_v0(i, "ShippingTax");
-        it.shipping_discount = money_v0(i, "ShippingDiscount");
-        it.promotion_discount = money_v0(i, "PromotionDiscount");
-        it.promotion_discount_tax = money_v0(i, "PromotionDiscountTax");
-        it.promotion_ids = strings(i, "PromotionIds");
-        it.is_gift = boolean(i, "IsGift");
-        if (auto* b = member(i, "BuyerInfo")) {
-            it.gift_message_text = str(*b, "GiftMessageText");
-            it.gift_wrap_level = str(*b, "GiftWrapLevel");
-            it.gift_wrap_price = money_v0(*b, "GiftWrapPrice");
-            it.gift_wrap_tax = money_v0(*b, "GiftWrapTax");
-            if (auto* c = member(*b, "BuyerCustomizedInfo")) {
-                it.customized_url = str(*c, "CustomizedURL");
-            }
-        }
-        if (auto* c = member(i, "BuyerRequestedCancel")) {
-            it.buyer_requested_cancel = boolean(*c, "IsBuyerRequestedCancel");
-            it.buyer_cancel_reason = str(*c, "BuyerCancelReason");
-        }
-        page.items.push_back(std::move(it));
+        page.items.push_back(decode_item_v0(i));
     }
     auto t = str(*p, "NextToken");
     if (!t.empty()) page.next_token = t;
@@ -302,6 +396,7 @@ std::string encode_get_orders_v0_query(const GetOrdersRequestV0& r) {
     q.add_opt("LastUpdatedBefore", r.last_updated_before);
     q.add_csv("OrderStatuses", r.order_statuses);
     q.add_csv("FulfillmentChannels", r.fulfillment_channels);
+    q.add_csv("AmazonOrderIds", r.amazon_order_ids);
     if (r.max_results_per_page) q.add("MaxResultsPerPage", std::to_string(*r.max_results_per_page));
     q.add_opt("NextToken", r.next_token);
     return q.str();
@@ -341,6 +436,38 @@ Result<RestrictedDataToken> decode_rdt_response(std::string_view body) {
     RestrictedDataToken t{str(j->v, "restrictedDataToken"), integer(j->v, "expiresIn")};
     if (t.token.empty()) return missing_field("createRestrictedDataToken", "restrictedDataToken");
     return t;
+}
+
+Result<model::Order> decode_order_document(std::string_view json_text) {
+    auto j = parse_body(json_text, "order document");
+    if (!j) return j.error();
+    const json& doc = j->v;
+    if (!doc.is_object()) {
+        return make_error(ErrorKind::permanent, "Amazon order: document is not a JSON object",
+                          "amazon.orders");
+    }
+    if (auto* o = member(doc, "order")) {
+        auto order = decode_order26(*o);
+        if (!order) return order.error();
+        return to_canonical(*order);
+    }
+    if (member(doc, "orderId") != nullptr) {
+        auto order = decode_order26(doc);
+        if (!order) return order.error();
+        return to_canonical(*order);
+    }
+    const json* v0 = member(doc, "payload");
+    if (v0 == nullptr && member(doc, "AmazonOrderId") != nullptr) v0 = &doc;
+    if (v0 != nullptr) {
+        OrderV0 order = decode_order_v0(*v0);
+        std::vector<OrderItemV0> items;
+        for (const auto& i : array_or_empty(*v0, "OrderItems")) items.push_back(decode_item_v0(i));
+        return to_canonical(order, items);
+    }
+    return make_error(ErrorKind::permanent,
+                      "Amazon order: neither an Orders 2026-01-01 order ('order'/'orderId') nor a "
+                      "v0 order ('payload'/'AmazonOrderId')",
+                      "amazon.orders");
 }
 
 }  // namespace clarity::amazon

@@ -6,8 +6,8 @@
 #include <memory>
 #include <sstream>
 
+#include "clarity/amazon/canonical.hpp"
 #include "clarity/mapping/address.hpp"
-#include "clarity/mapping/amazon_decode.hpp"
 #include "clarity/mapping/json.hpp"
 #include "clarity/mapping/mapper.hpp"
 #include "clarity/mapping/odoo_decode.hpp"
@@ -101,11 +101,12 @@ void run_preview(const PreviewArgs& args,
         fail_preview(kExitUsage, "invalid mapping template:\n" + std::string(e.what()));
     }
     if (tmpl->flow() != args.flow) {
-        fail_preview(kExitUsage, "template " + tmpl->file() + " is for flow '" + tmpl->flow() + "', not '" +
-                             args.flow + "'");
+        fail_preview(kExitUsage, "template " + tmpl->file() + " is for flow '" + tmpl->flow() +
+                                     "', not '" + args.flow + "'");
     }
 
-    auto input = mapping::parse_json(read_text(args.input, "input"));
+    const std::string input_text = read_text(args.input, "input");
+    auto input = mapping::parse_json(input_text);
     if (!input) fail_preview(kExitUsage, args.input + ": " + input.error().message);
     auto doc = std::make_shared<const model::Value>(std::move(*input));
 
@@ -116,7 +117,8 @@ void run_preview(const PreviewArgs& args,
     std::vector<std::string> notes;
     mapping::MappingResult result;
     if (tmpl->source() == "order") {
-        auto order = mapping::decode_amazon_order(doc);
+        // The connector's own decoder: what the order_import flow maps is what preview shows.
+        auto order = amazon::decode_order_document(input_text);
         if (!order) fail_preview(kExitUsage, args.input + ": " + order.error().message);
         if (order->ship_to) {
             mapping::normalize_address(*order->ship_to);
@@ -133,7 +135,7 @@ void run_preview(const PreviewArgs& args,
                                                              : result.to_value());
     } else {
         fail_preview(kExitUsage,
-             "preview supports order and product templates, not '" + tmpl->source() + "'");
+                     "preview supports order and product templates, not '" + tmpl->source() + "'");
     }
     model::Value outputs = model::Value::object();
     for (const auto& [k, v] : result.outputs.fields) outputs.set(std::string(k), v);
@@ -142,7 +144,8 @@ void run_preview(const PreviewArgs& args,
     if (!args.schema.empty()) {
         auto schema_doc = mapping::parse_json(read_text(args.schema, "schema"));
         if (!schema_doc || !schema_doc->is_object()) {
-            fail_preview(kExitUsage, args.schema + ": expected a JSON object {model: fields_get result}");
+            fail_preview(kExitUsage,
+                         args.schema + ": expected a JSON object {model: fields_get result}");
         }
         mapping::StaticOdooSchema schema;
         for (std::size_t i = 0; i < schema_doc->keys().size(); ++i) {

@@ -7,6 +7,7 @@
 /// error for malformed JSON or a missing required field.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,6 +15,7 @@
 
 #include "clarity/core/result.hpp"
 #include "clarity/model/money.hpp"
+#include "clarity/model/value.hpp"
 
 namespace clarity::amazon {
 
@@ -25,9 +27,17 @@ struct Address {
         address_type;
 };
 
+/// One `detailedBreakdowns` entry of a breakdown: the part of a TAX or DISCOUNT by subtype
+/// (ITEM, SHIPPING, GIFT_WRAP, OTHER, ...).
+struct ProceedsDetail {
+    std::string subtype;
+    model::Money value;
+};
+
 struct ProceedsBreakdown {
     std::string type;  ///< ITEM, SHIPPING, GIFT_WRAP, COD_FEE, OTHER, TAX, DISCOUNT
     model::Money subtotal;
+    std::vector<ProceedsDetail> details;
 };
 
 struct OrderItem {
@@ -44,6 +54,10 @@ struct OrderItem {
     std::string cancel_requester, cancel_reason;  ///< cancellation request (buyer/seller)
     bool cancelled = false;                       ///< cancellation executed
     std::vector<std::string> programs;
+    std::string condition_subtype;
+    std::vector<std::string> serial_numbers;
+    /// This item's object inside the order's raw payload (shares Order::raw).
+    std::shared_ptr<const model::Value> raw;
 };
 
 struct OrderPackage {
@@ -65,6 +79,10 @@ struct Order {
     std::string ship_by_earliest, ship_by_latest, deliver_by_earliest, deliver_by_latest;
     std::vector<OrderItem> items;
     std::vector<OrderPackage> packages;
+    std::string buyer_tax_id;  ///< tax.taxRegistrations of entityType BUYER
+    /// The order object as received (the `order` member of getOrder, one element of
+    /// searchOrders' `orders`), for mapping templates that read `raw.` paths.
+    std::shared_ptr<const model::Value> raw;
 };
 
 /// searchOrders query (exactly one of created_after / last_updated_after is required).
@@ -104,6 +122,11 @@ struct OrderV0 {
     bool is_prime = false, is_business_order = false, is_replacement_order = false, is_iba = false;
     std::string buyer_email, buyer_name;      ///< RDT buyerInfo only
     std::optional<Address> shipping_address;  ///< RDT shippingAddress only
+    std::string ship_service_level_category, earliest_delivery_date, latest_delivery_date,
+        replaced_order_id, purchase_order_number, buyer_company_name;
+    bool is_premium_order = false, is_global_express = false;
+    /// The order object as received (inside `payload`).
+    std::shared_ptr<const model::Value> raw;
 };
 
 struct GetOrdersRequestV0 {
@@ -112,6 +135,7 @@ struct GetOrdersRequestV0 {
     std::vector<std::string> marketplace_ids;
     std::vector<std::string> order_statuses;
     std::vector<std::string> fulfillment_channels;  ///< AFN | MFN
+    std::vector<std::string> amazon_order_ids;      ///< ≤ 50; the other filters then optional
     std::optional<int> max_results_per_page;
     std::optional<std::string> next_token;
 };
@@ -132,6 +156,10 @@ struct OrderItemV0 {
     std::string gift_message_text, gift_wrap_level, customized_url;  ///< RDT buyerInfo
     bool buyer_requested_cancel = false;
     std::string buyer_cancel_reason;
+    std::optional<model::Money> shipping_discount_tax, cod_fee;
+    std::string condition_id, condition_subtype_id;
+    /// The item object as received.
+    std::shared_ptr<const model::Value> raw;
 };
 
 struct GetOrderItemsPageV0 {

@@ -183,7 +183,15 @@ std::map<std::string, ModelDef> build_defs() {
                O2M("picking_ids", "stock.picking", "sale_id", "Transfers"),
                with(M2O("currency_id", "res.currency", "Currency"), 1),
                F("note", "html", "Terms and conditions"),
-               F("commitment_date", "datetime", "Delivery Date")});
+               F("commitment_date", "datetime", "Delivery Date"),
+               // Studio field of the default order_import template (config/mapping/).
+               SEL("x_studio_amazon_order_type",
+                   Sel{{"standard", "Standard"},
+                       {"long_lead_time", "Long lead time"},
+                       {"preorder", "Preorder"},
+                       {"backorder", "Backorder"},
+                       {"sourcing_on_demand", "Sourcing on demand"}},
+                   "Amazon Order Type")});
     add_model(d, "sale.order.line", "Sales Order Line",
               {with(M2O("order_id", "sale.order", "Order Reference"), Value{}, true),
                M2O("product_id", "product.product", "Product"),
@@ -198,7 +206,10 @@ std::map<std::string, ModelDef> build_defs() {
                with(F("qty_delivered", "float", "Delivery Quantity"), 0.0),
                computed(F("price_subtotal", "monetary", "Subtotal")),
                SEL("display_type", Sel{{"line_section", "Section"}, {"line_note", "Note"}},
-                   "Display Type")});
+                   "Display Type"),
+               // Studio fields of the default order_import template (config/mapping/).
+               F("x_studio_gift_message", "text", "Gift Message"),
+               F("x_studio_personalization", "text", "Personalization")});
     add_model(d, "stock.warehouse", "Warehouse",
               {with(F("name", "char", "Warehouse"), Value{}, true),
                with(F("code", "char", "Short Name"), Value{}, true),

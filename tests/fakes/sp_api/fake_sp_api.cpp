@@ -186,8 +186,9 @@ struct FakeSpApi::State {
         json items = json::array();
         std::int64_t shipped_total = 0, unshipped_total = 0;
         for (const auto& i : o.items) {
-            const std::int64_t shipped =
-                i.quantity_shipped >= 0 ? i.quantity_shipped : (o.status == "SHIPPED" ? i.quantity : 0);
+            const std::int64_t shipped = i.quantity_shipped >= 0
+                                             ? i.quantity_shipped
+                                             : (o.status == "SHIPPED" ? i.quantity : 0);
             shipped_total += shipped;
             unshipped_total += i.quantity - shipped;
             items.push_back({{"OrderItemId", i.order_item_id},
@@ -401,6 +402,13 @@ struct FakeSpApi::State {
         }
         if (inc.count("FULFILLMENT")) {
             j["fulfillment"] = {{"fulfillmentStatus", o.status}, {"fulfilledBy", o.fulfilled_by}};
+        }
+        if (inc.count("PACKAGES") && o.packages.empty() && !o.tracking_number.empty()) {
+            j["packages"] = json::array({{{"packageReferenceId", "1"},
+                                          {"carrier", o.carrier},
+                                          {"trackingNumber", o.tracking_number},
+                                          {"shipTime", o.last_updated_time},
+                                          {"packageStatus", {{"status", "SHIPPED"}}}}});
         }
         if (inc.count("PROCEEDS")) {
             // grand total: sum of unit price × qty + tax, exact on two decimals via cents
@@ -1230,6 +1238,13 @@ void FakeSpApi::set_order_status(const std::string& id, std::string status, std:
             o.status = std::move(status);
             o.last_updated_time = std::move(updated);
         }
+    }
+}
+
+void FakeSpApi::update_order(const std::string& id, const std::function<void(SeedOrder&)>& change) {
+    std::lock_guard lock(state_->mutex);
+    for (auto& o : state_->orders) {
+        if (o.order_id == id) change(o);
     }
 }
 

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -62,7 +63,10 @@ struct SeedOrder {
                 state = "WA", postal_code = "98101", country_code = "US";
     std::vector<SeedItem> items;
     std::vector<std::string> programs;
-    std::vector<SeedPackage> packages;
+    /// One package (served with includedData=PACKAGES) when tracking_number is set and
+    /// `packages` is empty.
+    std::string carrier, tracking_number;
+    std::vector<SeedPackage> packages;         ///< every package (timelines add them as they ship)
     std::string order_type = "StandardOrder";  ///< ORDER_CHANGE Summary.OrderType
 };
 
@@ -130,6 +134,8 @@ class FakeSpApi {
     void set_order_status(const std::string& order_id,
                           std::string status,
                           std::string last_updated_time);
+    /// Changes a seeded order in place (statuses, shipped quantities, packages, ...).
+    void update_order(const std::string& order_id, const std::function<void(SeedOrder&)>& change);
     void add_inventory(SeedInventory inventory);
     /// An order that changes over (fake) time: invisible to every operation until `created_at`,
     /// then created as `initial` (createdTime = lastUpdatedTime = created_at) with

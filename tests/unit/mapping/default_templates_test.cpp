@@ -2,8 +2,8 @@
 // Odoo 18 fields_get captures in ../shared/reference/odoo/.
 #include <gtest/gtest.h>
 
+#include "clarity/amazon/canonical.hpp"
 #include "clarity/mapping/address.hpp"
-#include "clarity/mapping/amazon_decode.hpp"
 #include "clarity/mapping/json.hpp"
 #include "clarity/mapping/mapper.hpp"
 #include "clarity/mapping/schema.hpp"
@@ -52,8 +52,9 @@ StaticOdooSchema odoo18_schema() {
     return s;
 }
 
+/// Through the connector's decoder, as the flow and `mapping preview` read orders.
 model::Order decoded(std::shared_ptr<const Value> doc) {
-    auto order = decode_amazon_order(std::move(doc));
+    auto order = amazon::decode_order_document(to_json(*doc));
     EXPECT_TRUE(order) << order.error().message;
     if (order->ship_to) normalize_address(*order->ship_to);
     return std::move(*order);

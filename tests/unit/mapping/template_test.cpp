@@ -4,7 +4,6 @@
 
 #include <fstream>
 
-#include "clarity/mapping/amazon_decode.hpp"
 #include "clarity/mapping/json.hpp"
 #include "clarity/mapping/mapper.hpp"
 #include "support/temp_dir.hpp"

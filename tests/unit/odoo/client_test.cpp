@@ -423,11 +423,11 @@ TEST(OdooClient, ConnectReadsFieldsAndResolvesMeaningsPerVersion) {
 
 TEST(OdooClient, ConnectFailsClearlyWhenAFieldIsMissing) {
     Env env({Protocol::json_rpc, 18});
-    auto s = env.run(env.client->connect({FieldName{"sale.order", "x_studio_amazon_order_type"}}));
+    auto s = env.run(env.client->connect({FieldName{"sale.order", "x_studio_loyalty_tier"}}));
     ASSERT_FALSE(s);
     EXPECT_EQ(s.error().kind, ErrorKind::permanent);
     EXPECT_NE(s.error().message.find("'sale.order'"), std::string::npos);
-    EXPECT_NE(s.error().message.find("'x_studio_amazon_order_type'"), std::string::npos);
+    EXPECT_NE(s.error().message.find("'x_studio_loyalty_tier'"), std::string::npos);
 }
 
 TEST(OdooClient, TransientReadFailureIsRetried) {

@@ -1,0 +1,124 @@
+#pragma once
+/// \file
+/// The order_import flow: one job per Amazon order change (see order_jobs.hpp). A run reads the
+/// order anew (Orders 2026-01-01 getOrder, or v0 getOrders + getOrderItems with a Restricted
+/// Data Token), converts it to the canonical order, maps it with the connection's template,
+/// resolves products in bulk, finds or creates the customer and the delivery address, then
+/// creates the sale.order with its lines in one call — or updates the one that exists — and
+/// follows Amazon's status: Pending → quotation (or skipped), Unshipped/Shipped → confirmed with
+/// Amazon's purchase date as date_order, Canceled → cancelled. When an Amazon-fulfilled order
+/// has shipped, the Odoo delivery is validated for the shipped quantities (partial shipments
+/// with or without backorder) and carries the carrier and tracking numbers Amazon reported.
+///
+/// Idempotent: the sale order is found by `client_order_ref` (= the Amazon order id) before
+/// anything is created, partners are upserted with `load` under stable external ids, actions
+/// run only from the state that needs them; a crash at any point and a rerun never doubles a
+/// record. Errors: `permanent` (dead letter) with a message naming the order, the SKU or field
+/// and what to do; Odoo/Amazon `transient`/`rate_limited`/`auth` errors are passed on as they
+/// are, so the engine retries. docs/orders.md lists every message.
+
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "clarity/amazon/sp_api_client.hpp"
+#include "clarity/core/clock.hpp"
+#include "clarity/core/config.hpp"
+#include "clarity/core/metrics.hpp"
+#include "clarity/flows/flow.hpp"
+#include "clarity/mapping/template.hpp"
+#include "clarity/odoo/client.hpp"
+
+namespace clarity::flows {
+
+struct OrderImportDeps {
+    amazon::SpApiClient& amazon;
+    odoo::OdooClient& odoo;
+    std::shared_ptr<const mapping::MappingTemplate> order_template;
+    core::MetricsRegistry& metrics;
+    const Clock& clock;
+};
+
+/// What to do with an unmatched ship-to state/region (never created in Odoo).
+enum class UnmatchedState {
+    leave_empty,  ///< `empty`: import with no state, log a warning, count it
+    fail,         ///< `error`: dead-letter the order with the finding
+};
+
+struct OrderImportOptions {
+    /// Connection name: the `connection` label of the metrics.
+    std::string connection;
+    /// `api`: "2026-01-01" (getOrder with included_data) or "v0" (getOrders + getOrderItems,
+    /// with a Restricted Data Token for buyer and address data when `v0_pii`).
+    std::string api = "2026-01-01";
+    std::vector<std::string> included_data;  ///< empty = amazon::default_order_included_data()
+    bool v0_pii = true;
+    /// Pending orders: true = created as quotations; false = skipped until they are Unshipped.
+    bool import_pending = true;
+    /// Canceled orders that were never imported: false = skipped (nothing to cancel).
+    bool import_canceled = false;
+    /// Odoo xmlid module of the partners the flow upserts ("<module>.amazon_buyer_<hash>").
+    std::string xmlid_module = "clarity_amazon";
+    UnmatchedState unmatched_state = UnmatchedState::leave_empty;
+    /// Product resolution when the SellerSKU is not an Internal Reference: ASIN, FNSKU or
+    /// SellerSKU → Internal Reference (default_code).
+    std::map<std::string, std::string> product_aliases;
+    /// Internal References of service products for extra lines; empty = no such line.
+    std::string shipping_product;    ///< shipping charges minus shipping discounts
+    std::string discount_product;    ///< promotion discounts (negative line)
+    std::string gift_wrap_product;   ///< gift-wrap charges
+    std::string adjustment_product;  ///< total mismatch adjustment (needs add_adjustment_line)
+    /// Sale taxes by marketplace id (or "default"): account.tax names put on every line. When not
+    /// empty, an order with tax on a marketplace absent here is dead-lettered.
+    std::map<std::string, std::string> taxes;
+    /// Amazon's grand total against Odoo's amount_total after the write.
+    bool check_totals = true;
+    bool add_adjustment_line = false;  ///< write the difference as a line (adjustment_product)
+    /// Amazon-fulfilled shipped orders: validate the Odoo delivery.
+    bool validate_afn_deliveries = true;
+    /// Partial shipment: true = leave a backorder for the rest; false = close without one.
+    bool create_backorder = true;
+    /// FBA tracking numbers from the newest GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL report
+    /// (the Orders API gives none for AFN orders, NOTES.md §12). The report must be requested
+    /// or scheduled on Amazon's side; the flow only lists and reads it.
+    bool afn_tracking_report = true;
+    /// How long a read report serves before the flow looks for a newer one.
+    std::chrono::milliseconds afn_tracking_report_max_age{std::chrono::minutes{30}};
+    /// Where report documents are downloaded (then deleted); empty = the system temp dir.
+    std::string report_dir;
+    /// Partners remembered by their stable key (0 = do not remember; every run upserts).
+    std::size_t partner_cache_size = 10'000;
+};
+
+/// Keys under connections[].flows.order_import (besides the engine's `enabled` and `retry`).
+core::ConfigSpec order_import_config_spec();
+/// Reads a node validated against order_import_config_spec(); throws core::ConfigError for a
+/// bad value (an unknown api, adjustment line without product, ...).
+OrderImportOptions order_import_options_from_config(const core::ConfigNode& node);
+
+/// Tracking numbers per Amazon order id from a GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL flat
+/// file (tab-separated, header row; columns amazon-order-id, carrier, tracking-number found by
+/// name): "CARRIER NUMBER, CARRIER NUMBER" per order. Rows without tracking are skipped.
+std::map<std::string, std::string> parse_fulfilled_shipments(std::string_view text);
+
+class OrderImportFlow final : public Flow {
+  public:
+    /// Every dependency must outlive the flow. Throws std::invalid_argument without a template.
+    OrderImportFlow(OrderImportDeps deps, OrderImportOptions options);
+    ~OrderImportFlow() override;
+
+    std::string_view name() const override;
+    boost::asio::awaitable<Result<void>> run(JobContext& context) override;
+
+    struct Impl;  ///< shared with the run coroutines (order_import.cpp)
+
+  private:
+    std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace clarity::flows

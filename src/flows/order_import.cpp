@@ -1,0 +1,1368 @@
+#include "clarity/flows/order_import.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <utility>
+
+#include "clarity/amazon/canonical.hpp"
+#include "clarity/core/log.hpp"
+#include "clarity/flows/order_jobs.hpp"
+#include "clarity/mapping/address.hpp"
+#include "clarity/mapping/mapper.hpp"
+#include "clarity/model/timestamp.hpp"
+#include "clarity/odoo/schema.hpp"
+
+// Odoo facts used here: ../shared/reference/odoo/NOTES.md §4 — action_confirm resets date_order
+// (written again after confirming), button_validate may answer with the SMS, immediate-transfer
+// or backorder wizard (avoided with skip_sms / skip_immediate / skip_backorder +
+// picking_ids_not_to_backorder), `load` upserts by external id and reports problems in
+// `messages`. Amazon facts: ../shared/reference/sp-api/NOTES.md §3 and §12.
+
+namespace clarity::flows {
+
+namespace asio = boost::asio;
+using odoo::Array;
+using odoo::Domain;
+using odoo::SearchOptions;
+using odoo::Struct;
+using OValue = odoo::Value;
+
+namespace {
+
+constexpr std::string_view kOrderRefField = "client_order_ref";
+
+// ---- small helpers -----------------------------------------------------------------------------
+
+OValue to_odoo(const model::Value& v) {
+    using K = model::Value::Kind;
+    switch (v.kind()) {
+        case K::null:
+            return false;
+        case K::boolean:
+            return v.as_bool();
+        case K::integer:
+            return static_cast<long long>(v.as_int());
+        case K::decimal:
+            return std::strtod(v.as_decimal().to_string().c_str(), nullptr);
+        case K::string:
+            return v.as_string();
+        case K::array: {
+            Array a;
+            a.reserve(v.size());
+            for (const auto& e : v.items()) a.push_back(to_odoo(e));
+            return a;
+        }
+        case K::object: {
+            Struct s;
+            for (std::size_t i = 0; i < v.size(); ++i)
+                s.insert_or_assign(v.keys()[i], to_odoo(v.items()[i]));
+            return s;
+        }
+    }
+    return false;
+}
+
+double to_double(const model::Decimal& d) { return std::strtod(d.to_string().c_str(), nullptr); }
+
+/// Odoo float → exact decimal at `scale` (Odoo rounds monetary fields to the currency).
+model::Decimal from_double(double v, int scale) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", scale, v);
+    return model::Decimal::parse(buf).value_or(model::Decimal{});
+}
+
+/// 64-bit FNV-1a as 16 hex digits: stable keys for external ids (not a security hash).
+std::string stable_hash(std::string_view text) {
+    std::uint64_t h = 1469598103934665603ULL;
+    for (unsigned char c : text) {
+        h ^= c;
+        h *= 1099511628211ULL;
+    }
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+    return buf;
+}
+
+std::string lower(std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+bool any_nonzero(const std::optional<model::Money>& m) { return m && !m->amount.is_zero(); }
+
+model::Decimal sum_of(const model::Order& o, std::optional<model::Money> model::OrderLine::*field) {
+    model::Decimal total;
+    for (const auto& l : o.lines) {
+        if (const auto& m = l.*field) total += m->amount;
+    }
+    return total;
+}
+
+// Built outside the coroutines: g++ 12 rejects braced lists of std::string lvalues in coroutine
+// frames ("array used as initializer").
+std::vector<std::string> move_fields(const std::string& qty_field) {
+    std::vector<std::string> f{"id", "picking_id", "product_id", "product_uom_qty", "state"};
+    f.push_back(qty_field);
+    return f;
+}
+
+std::vector<std::string> both(const std::string& a, const std::string& b) {
+    std::vector<std::string> v;
+    v.push_back(a);
+    v.push_back(b);
+    return v;
+}
+
+std::vector<std::string> service_products(const OrderImportOptions& o, bool with_adjustment) {
+    std::vector<std::string> v;
+    v.push_back(o.shipping_product);
+    v.push_back(o.discount_product);
+    v.push_back(o.gift_wrap_product);
+    if (with_adjustment) v.push_back(o.adjustment_product);
+    return v;
+}
+
+Struct struct1(std::string key, OValue value) {
+    Struct s;
+    s.emplace(std::move(key), std::move(value));
+    return s;
+}
+
+/// An x2many command [op, id, values].
+Array command(int op, std::int64_t id, OValue values) {
+    Array a;
+    a.emplace_back(op);
+    a.emplace_back(static_cast<long long>(id));
+    a.push_back(std::move(values));
+    return a;
+}
+
+std::vector<std::int64_t> one_id(std::int64_t id) { return std::vector<std::int64_t>(1, id); }
+
+Array ids1(std::int64_t id) {
+    Array a;
+    a.emplace_back(static_cast<long long>(id));
+    return a;
+}
+
+std::string text_of(const model::Value& v) { return v.is_null() ? std::string{} : v.to_text(); }
+
+const model::Value* output(const mapping::MappingResult& r, std::string_view name) {
+    return r.outputs.find(name);
+}
+
+Error permanent(std::string message) {
+    return make_error(ErrorKind::permanent, std::move(message), "flows.order_import");
+}
+
+std::string replay_hint(const JobContext& ctx) {
+    return "then run `clarity-connect queue replay " + std::to_string(ctx.job.id) + "`";
+}
+
+constexpr std::string_view kShipmentsReport = "GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL";
+
+std::vector<std::string> split_tabs(std::string_view line) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (true) {
+        auto tab = line.find('\t', start);
+        out.emplace_back(
+            line.substr(start, tab == std::string_view::npos ? line.npos : tab - start));
+        if (tab == std::string_view::npos) break;
+        start = tab + 1;
+    }
+    if (!out.empty() && !out.back().empty() && out.back().back() == '\r') out.back().pop_back();
+    return out;
+}
+
+}  // namespace
+
+/// Tracking per order from the Amazon Fulfilled Shipments flat file: tab-separated with a header
+/// row; columns found by name (amazon-order-id, carrier, tracking-number), so extra or moved
+/// columns do not matter. Entries are "CARRIER NUMBER", joined with ", " per order.
+std::map<std::string, std::string> parse_fulfilled_shipments(std::string_view text) {
+    std::map<std::string, std::string> out;
+    std::size_t pos = 0;
+    std::optional<std::size_t> c_order, c_carrier, c_tracking;
+    bool header = true;
+    while (pos < text.size()) {
+        auto nl = text.find('\n', pos);
+        std::string_view line =
+            text.substr(pos, nl == std::string_view::npos ? text.npos : nl - pos);
+        pos = nl == std::string_view::npos ? text.size() : nl + 1;
+        if (line.empty()) continue;
+        auto cells = split_tabs(line);
+        if (header) {
+            for (std::size_t i = 0; i < cells.size(); ++i) {
+                if (cells[i] == "amazon-order-id") c_order = i;
+                if (cells[i] == "carrier") c_carrier = i;
+                if (cells[i] == "tracking-number") c_tracking = i;
+            }
+            header = false;
+            if (!c_order || !c_tracking) return out;
+            continue;
+        }
+        if (*c_order >= cells.size() || *c_tracking >= cells.size()) continue;
+        const std::string& tracking = cells[*c_tracking];
+        if (tracking.empty()) continue;
+        std::string entry = c_carrier && *c_carrier < cells.size() && !cells[*c_carrier].empty()
+                                ? cells[*c_carrier] + " " + tracking
+                                : tracking;
+        std::string& all = out[cells[*c_order]];
+        if (all.find(entry) == std::string::npos) all += (all.empty() ? "" : ", ") + entry;
+    }
+    return out;
+}
+
+namespace {
+
+struct PartnerIds {
+    std::int64_t customer = 0;
+    std::int64_t shipping = 0;
+};
+
+struct ExistingOrder {
+    std::int64_t id = 0;
+    std::string state;
+};
+
+}  // namespace
+
+// ---- configuration -----------------------------------------------------------------------------
+
+core::ConfigSpec order_import_config_spec() {
+    using core::ConfigType;
+    core::ConfigSpec s;
+    s.add({.name = "api",
+           .type = ConfigType::string,
+           .description = "Orders API the job reads: 2026-01-01 (getOrder with includedData) or "
+                          "v0 (getOrders + getOrderItems, Restricted Data Token for PII).",
+           .default_value = "2026-01-01",
+           .allowed = {"2026-01-01", "v0"}});
+    s.add({.name = "included_data",
+           .type = ConfigType::string_list,
+           .description = "getOrder includedData. Empty: BUYER, RECIPIENT, PROCEEDS, PROMOTION, "
+                          "CANCELLATION, FULFILLMENT, PACKAGES, TAX."});
+    s.add({.name = "v0_pii",
+           .type = ConfigType::boolean,
+           .description = "v0 only: fetch buyer and address data with a Restricted Data Token.",
+           .default_value = "true"});
+    s.add({.name = "import_pending",
+           .type = ConfigType::boolean,
+           .description = "Create Pending orders as quotations (false: skip them until Unshipped).",
+           .default_value = "true"});
+    s.add({.name = "import_canceled",
+           .type = ConfigType::boolean,
+           .description = "Create orders Amazon reports as Canceled before they were imported "
+                          "(as cancelled sale orders); false skips them.",
+           .default_value = "false"});
+    s.add({.name = "xmlid_module",
+           .type = ConfigType::string,
+           .description = "Module part of the external ids of the customers and delivery "
+                          "addresses the flow upserts.",
+           .default_value = "clarity_amazon"});
+    s.add({.name = "unmatched_state",
+           .type = ConfigType::string,
+           .description = "A ship-to state/region Odoo does not have: empty (import without a "
+                          "state, warn and count) or error (dead-letter the order). States are "
+                          "never created.",
+           .default_value = "empty",
+           .allowed = {"empty", "error"}});
+    s.add({.name = "product_aliases",
+           .type = ConfigType::string_map,
+           .description = "ASIN, FNSKU or SellerSKU → Internal Reference of the Odoo product, for "
+                          "SKUs that are not Internal References."});
+    s.add({.name = "shipping_product",
+           .type = ConfigType::string,
+           .description = "Internal Reference of the service product for shipping charges (minus "
+                          "shipping discounts). Empty: no shipping line.",
+           .default_value = ""});
+    s.add({.name = "discount_product",
+           .type = ConfigType::string,
+           .description = "Internal Reference of the product for promotion discounts (a negative "
+                          "line). Empty: no discount line.",
+           .default_value = ""});
+    s.add({.name = "gift_wrap_product",
+           .type = ConfigType::string,
+           .description = "Internal Reference of the product for gift-wrap charges. Empty: none.",
+           .default_value = ""});
+    s.add({.name = "adjustment_product",
+           .type = ConfigType::string,
+           .description = "Internal Reference of the product for total adjustment lines.",
+           .default_value = ""});
+    s.add({.name = "taxes",
+           .type = ConfigType::string_map,
+           .description = "Marketplace id (or `default`) → name of the Odoo sale tax put on every "
+                          "line. When set, an order with tax from an unlisted marketplace is "
+                          "dead-lettered."});
+    s.add({.name = "check_totals",
+           .type = ConfigType::boolean,
+           .description = "Compare Odoo's amount_total with Amazon's grand total after each write.",
+           .default_value = "true"});
+    s.add({.name = "add_adjustment_line",
+           .type = ConfigType::boolean,
+           .description = "On a total mismatch, add a line with adjustment_product for the "
+                          "difference (false: metric and warning only).",
+           .default_value = "false"});
+    s.add({.name = "validate_afn_deliveries",
+           .type = ConfigType::boolean,
+           .description = "When an Amazon-fulfilled order has shipped, validate its Odoo delivery "
+                          "for the shipped quantities.",
+           .default_value = "true"});
+    s.add({.name = "create_backorder",
+           .type = ConfigType::boolean,
+           .description = "Partial shipment: keep a backorder for the rest (false: close the "
+                          "delivery without one).",
+           .default_value = "true"});
+    s.add({.name = "afn_tracking_report",
+           .type = ConfigType::boolean,
+           .description = "Read FBA tracking numbers from the newest "
+                          "GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL report (Amazon gives none "
+                          "for AFN orders in the Orders API). The report must be scheduled or "
+                          "requested on Amazon's side.",
+           .default_value = "true"});
+    s.add({.name = "afn_tracking_report_max_age",
+           .type = ConfigType::duration,
+           .description = "How long a read shipments report serves before a newer one is looked "
+                          "for (getReports has a very low quota).",
+           .default_value = "30m"});
+    s.add({.name = "report_dir",
+           .type = ConfigType::string,
+           .description = "Directory for downloaded report documents (deleted after reading); "
+                          "empty: the system temp directory.",
+           .default_value = ""});
+    s.add({.name = "partner_cache_size",
+           .type = ConfigType::integer,
+           .description = "Customers remembered in memory by their stable key (0: upsert every "
+                          "time).",
+           .default_value = "10000"});
+    return s;
+}
+
+OrderImportOptions order_import_options_from_config(const core::ConfigNode& node) {
+    OrderImportOptions o;
+    o.api = node.get_string("api");
+    if (node.has("included_data")) o.included_data = node.get_string_list("included_data");
+    o.v0_pii = node.get_bool("v0_pii");
+    o.import_pending = node.get_bool("import_pending");
+    o.import_canceled = node.get_bool("import_canceled");
+    o.xmlid_module = node.get_string("xmlid_module");
+    o.unmatched_state = node.get_string("unmatched_state") == "error" ? UnmatchedState::fail
+                                                                      : UnmatchedState::leave_empty;
+    if (node.has("product_aliases")) o.product_aliases = node.get_string_map("product_aliases");
+    o.shipping_product = node.get_string("shipping_product");
+    o.discount_product = node.get_string("discount_product");
+    o.gift_wrap_product = node.get_string("gift_wrap_product");
+    o.adjustment_product = node.get_string("adjustment_product");
+    if (node.has("taxes")) o.taxes = node.get_string_map("taxes");
+    o.check_totals = node.get_bool("check_totals");
+    o.add_adjustment_line = node.get_bool("add_adjustment_line");
+    o.validate_afn_deliveries = node.get_bool("validate_afn_deliveries");
+    o.create_backorder = node.get_bool("create_backorder");
+    o.afn_tracking_report = node.get_bool("afn_tracking_report");
+    o.afn_tracking_report_max_age = node.get_duration("afn_tracking_report_max_age");
+    o.report_dir = node.get_string("report_dir");
+    const auto cache = node.get_int("partner_cache_size");
+    if (cache < 0) throw core::ConfigError(node.path() + ".partner_cache_size: must be >= 0");
+    o.partner_cache_size = static_cast<std::size_t>(cache);
+    if (o.xmlid_module.empty() ||
+        o.xmlid_module.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") !=
+            std::string::npos) {
+        throw core::ConfigError(node.path() +
+                                ".xmlid_module: use lower-case letters, digits and '_' only");
+    }
+    if (o.add_adjustment_line && o.adjustment_product.empty()) {
+        throw core::ConfigError(node.path() +
+                                ".add_adjustment_line needs adjustment_product (the Internal "
+                                "Reference of a service product)");
+    }
+    return o;
+}
+
+// ---- the flow ----------------------------------------------------------------------------------
+
+struct OrderImportFlow::Impl {
+    OrderImportDeps deps;
+    OrderImportOptions opt;
+    core::Log log{"flows.order_import"};
+    std::mutex mu;
+    std::map<std::string, PartnerIds> partners;  ///< by stable content key
+    int major = 0;                               ///< Odoo major version, read once
+    /// FBA tracking from the shipments report: order id → "CARRIER NUMBER, ...".
+    std::map<std::string, std::string> afn_tracking;
+    std::string afn_report_id;
+    std::optional<Clock::time_point> afn_report_checked;
+
+    Impl(OrderImportDeps d, OrderImportOptions o) : deps(std::move(d)), opt(std::move(o)) {}
+
+    core::Counter& counter(const std::string& name,
+                           const std::string& help,
+                           core::Labels extra = {}) {
+        core::Labels labels{{"connection", opt.connection}};
+        for (auto& l : extra) labels.push_back(std::move(l));
+        return deps.metrics.counter(name, help, labels);
+    }
+    void failed(const std::string& reason) {
+        counter("clarity_orders_failed_total",
+                "Orders dead-lettered by the import, by reason (a person must act).",
+                {{"reason", reason}})
+            .inc();
+    }
+    void skipped(const std::string& reason) {
+        counter("clarity_orders_skipped_total",
+                "Order jobs that changed nothing in Odoo, by reason.", {{"reason", reason}})
+            .inc();
+    }
+};
+
+OrderImportFlow::OrderImportFlow(OrderImportDeps deps, OrderImportOptions options) {
+    if (!deps.order_template)
+        throw std::invalid_argument("OrderImportFlow needs an order template");
+    impl_ = std::make_shared<Impl>(std::move(deps), std::move(options));
+}
+
+OrderImportFlow::~OrderImportFlow() = default;
+
+std::string_view OrderImportFlow::name() const { return kOrderImportFlow; }
+
+namespace {
+
+using Impl = OrderImportFlow::Impl;
+
+/// The Odoo major version (field spellings); read once.
+asio::awaitable<Result<int>> odoo_major(std::shared_ptr<Impl> impl) {
+    {
+        std::lock_guard lock(impl->mu);
+        if (impl->major != 0) co_return impl->major;
+    }
+    int major = impl->deps.odoo.schema().version.major;
+    if (major == 0) {
+        auto v = co_await impl->deps.odoo.version();
+        if (!v) co_return v.error();
+        major = v->major;
+    }
+    std::lock_guard lock(impl->mu);
+    impl->major = major;
+    co_return major;
+}
+
+asio::awaitable<Result<model::Order>> fetch_order(std::shared_ptr<Impl> impl,
+                                                  std::string order_id,
+                                                  std::string marketplace_id) {
+    if (impl->opt.api == "v0") {
+        amazon::GetOrdersRequestV0 request;
+        request.amazon_order_ids.push_back(order_id);
+        if (!marketplace_id.empty()) {
+            request.marketplace_ids.push_back(marketplace_id);
+        } else {
+            request.marketplace_ids = impl->deps.amazon.options().marketplace_ids;
+        }
+        auto page = co_await impl->deps.amazon.get_orders_v0(std::move(request), impl->opt.v0_pii);
+        if (!page) co_return page.error();
+        const amazon::OrderV0* found = nullptr;
+        for (const auto& o : page->orders) {
+            if (o.amazon_order_id == order_id) found = &o;
+        }
+        if (found == nullptr) {
+            co_return permanent("order " + order_id +
+                                ": Amazon's getOrders (v0) did not return it");
+        }
+        amazon::OrderV0 order = *found;
+        auto items = co_await impl->deps.amazon.get_order_items_v0(order_id, impl->opt.v0_pii);
+        if (!items) co_return items.error();
+        co_return amazon::to_canonical(order, items->items);
+    }
+    std::vector<std::string> included = impl->opt.included_data;
+    if (included.empty()) included = amazon::default_order_included_data();
+    auto order = co_await impl->deps.amazon.get_order(order_id, std::move(included));
+    if (!order) co_return order.error();
+    auto canonical = amazon::to_canonical(*order);
+    if (!canonical) co_return canonical.error();
+    co_return std::move(*canonical);
+}
+
+asio::awaitable<Result<std::optional<ExistingOrder>>> find_order(std::shared_ptr<Impl> impl,
+                                                                 std::string amazon_id) {
+    Domain d;
+    d.where(std::string(kOrderRefField), "=", amazon_id);
+    SearchOptions so;
+    so.fields = {"id", "state"};
+    so.order = "id asc";
+    auto rows = co_await impl->deps.odoo.search_read("sale.order", std::move(d), std::move(so));
+    if (!rows) co_return rows.error();
+    if (rows->empty()) co_return std::optional<ExistingOrder>{};
+    ExistingOrder e;
+    e.id = (*rows)[0]["id"].as_int().value_or(0);
+    e.state = (*rows)[0]["state"].as_string().value_or("");
+    co_return std::optional<ExistingOrder>{e};
+}
+
+/// id of the first record of `model` matching `domain` through the stable-data cache.
+asio::awaitable<Result<std::optional<std::int64_t>>> cached_id(std::shared_ptr<Impl> impl,
+                                                               std::string model,
+                                                               Domain domain) {
+    SearchOptions so;
+    so.fields = {"id"};
+    so.limit = 1;
+    so.order = "id asc";
+    auto rows = co_await impl->deps.odoo.search_read_cached(std::move(model), std::move(domain),
+                                                            std::move(so));
+    if (!rows) co_return rows.error();
+    if (rows->empty()) co_return std::optional<std::int64_t>{};
+    co_return (*rows)[0]["id"].as_int();
+}
+
+/// What the product resolution found: id per Internal Reference asked for.
+struct Products {
+    std::map<std::string, std::int64_t> by_code;
+};
+
+asio::awaitable<Result<Products>> load_products(std::shared_ptr<Impl> impl,
+                                                std::vector<std::string> codes) {
+    Products out;
+    if (codes.empty()) co_return out;
+    std::vector<std::string> fields{"id", "default_code"};
+    auto found =
+        co_await impl->deps.odoo.products_by("default_code", std::move(codes), std::move(fields));
+    if (!found) co_return found.error();
+    for (const auto& [code, rec] : *found) {
+        if (auto id = rec["id"].as_int()) out.by_code.emplace(code, *id);
+    }
+    co_return out;
+}
+
+/// Internal References among `codes` that exist but are archived.
+asio::awaitable<Result<std::set<std::string>>> archived_products(std::shared_ptr<Impl> impl,
+                                                                 std::vector<std::string> codes) {
+    std::set<std::string> out;
+    Array keys;
+    for (auto& c : codes) keys.emplace_back(c);
+    Domain d;
+    d.where("default_code", "in", keys);
+    d.where("active", "=", false);
+    SearchOptions so;
+    so.fields = {"id", "default_code"};
+    Struct ctx{{"active_test", false}};
+    auto rows = co_await impl->deps.odoo.search_read("product.product", std::move(d), std::move(so),
+                                                     std::move(ctx));
+    if (!rows) co_return rows.error();
+    for (const auto& r : *rows) {
+        if (auto c = r["default_code"].as_string()) out.insert(*c);
+    }
+    co_return out;
+}
+
+/// Upserts the customer and the delivery address under stable external ids (one `load` each,
+/// skipped when the same content was written before by this process).
+asio::awaitable<Result<PartnerIds>> upsert_partners(std::shared_ptr<Impl> impl,
+                                                    JobContext* ctx,
+                                                    model::Order* order) {
+    const auto& o = *order;
+    std::string customer_key =
+        !o.buyer.email.empty()
+            ? "email:" + lower(o.buyer.email)
+            : (o.ship_to ? "addr:" + lower(o.ship_to->name) + "|" + o.ship_to->postal_code + "|" +
+                               o.ship_to->country_code
+                         : "order:" + o.amazon_order_id);
+    std::string customer_name =
+        !o.buyer.name.empty()
+            ? o.buyer.name
+            : (o.ship_to && !o.ship_to->name.empty() ? o.ship_to->name
+                                                     : "Amazon customer " + o.amazon_order_id);
+
+    // Country and state ids (never created: an unmatched state is reported).
+    std::optional<std::int64_t> country_id, state_id;
+    if (o.ship_to) {
+        const auto& n = o.ship_to->normalized;
+        if (!n.country_code.empty()) {
+            Domain d;
+            d.where("code", "=", n.country_code);
+            auto c = co_await cached_id(impl, "res.country", std::move(d));
+            if (!c) co_return c.error();
+            country_id = *c;
+        }
+        if (country_id && !n.state_code.empty()) {
+            Domain d;
+            d.where("code", "=", n.state_code);
+            d.where("country_id", "=", *country_id);
+            auto s = co_await cached_id(impl, "res.country.state", std::move(d));
+            if (!s) co_return s.error();
+            state_id = *s;
+        }
+        if (!o.ship_to->state_or_region.empty() && !state_id) {
+            std::string finding = "ship-to state/region '" + o.ship_to->state_or_region +
+                                  "' of country '" + o.ship_to->country_code +
+                                  "' matches no res.country.state in Odoo";
+            if (impl->opt.unmatched_state == UnmatchedState::fail) {
+                impl->failed("unmatched_state");
+                co_return permanent("order " + o.amazon_order_id + ": " + finding +
+                                    ". Add the state in Odoo (Contacts > Configuration > States) "
+                                    "or correct the address, " +
+                                    replay_hint(*ctx) + ".");
+            }
+            impl->counter("clarity_order_unmatched_state_total",
+                          "Orders imported without a state because Odoo has no matching one.")
+                .inc();
+            impl->log
+                .with({std::to_string(ctx->job.id),
+                       ctx->job.flow,
+                       ctx->job.connection,
+                       ctx->job.entity_key,
+                       {}})
+                .warn("{}; imported without a state", finding);
+        }
+    }
+    std::string ship_key;
+    if (o.ship_to) {
+        const auto& a = *o.ship_to;
+        ship_key = a.name + "|" + a.company + "|" + a.line1 + "|" + a.line2 + "|" + a.line3 + "|" +
+                   a.city + "|" + a.postal_code + "|" + a.country_code + "|" + a.state_or_region +
+                   "|" + a.phone;
+    }
+    const std::string cache_key = customer_key + "\x1f" + customer_name + "\x1f" + o.buyer.email +
+                                  "\x1f" + ship_key + "\x1f" +
+                                  std::to_string(country_id.value_or(0)) + "/" +
+                                  std::to_string(state_id.value_or(0));
+    if (impl->opt.partner_cache_size > 0) {
+        std::lock_guard lock(impl->mu);
+        if (auto it = impl->partners.find(cache_key); it != impl->partners.end()) {
+            co_return it->second;
+        }
+    }
+    const std::string& module = impl->opt.xmlid_module;
+    const std::string customer_xmlid = module + ".amazon_buyer_" + stable_hash(customer_key);
+    auto ctx_w = impl->deps.odoo.write_context();
+    PartnerIds ids;
+    {
+        std::vector<std::string> fields{"id", "name", "email"};
+        Array row{OValue(customer_xmlid), OValue(customer_name),
+                  o.buyer.email.empty() ? OValue(false) : OValue(o.buyer.email)};
+        std::vector<Array> rows{std::move(row)};
+        auto r =
+            co_await impl->deps.odoo.load("res.partner", std::move(fields), std::move(rows), ctx_w);
+        if (!r) co_return r.error();
+        if (!r->ok() || r->ids.empty() || !r->ids[0]) {
+            std::string why = r->messages.empty() ? "no id returned" : r->messages.front();
+            impl->failed("odoo_refused");
+            co_return permanent("order " + o.amazon_order_id + ": Odoo refused the customer '" +
+                                customer_name + "': " + why + ". Fix the data or the Odoo rule, " +
+                                replay_hint(*ctx) + ".");
+        }
+        ids.customer = *r->ids[0];
+    }
+    ids.shipping = ids.customer;
+    if (o.ship_to) {
+        const auto& a = *o.ship_to;
+        const auto& n = a.normalized;
+        std::string street2 = a.line2;
+        if (!a.line3.empty()) street2 += street2.empty() ? a.line3 : ", " + a.line3;
+        const std::string xmlid =
+            module + ".amazon_ship_" + stable_hash(customer_key + "\x1f" + ship_key);
+        std::vector<std::string> fields{"id",     "parent_id/.id",  "type",        "name",
+                                        "street", "street2",        "city",        "zip",
+                                        "phone",  "country_id/.id", "state_id/.id"};
+        auto text = [](const std::string& s) { return s.empty() ? OValue(false) : OValue(s); };
+        Array row{OValue(xmlid),
+                  OValue(static_cast<long long>(ids.customer)),
+                  OValue("delivery"),
+                  OValue(a.name.empty() ? customer_name : a.name),
+                  text(a.line1),
+                  text(street2),
+                  text(a.city),
+                  text(n.postal_code.empty() ? a.postal_code : n.postal_code),
+                  text(n.phone.empty() ? a.phone : n.phone),
+                  country_id ? OValue(static_cast<long long>(*country_id)) : OValue(false),
+                  state_id ? OValue(static_cast<long long>(*state_id)) : OValue(false)};
+        std::vector<Array> rows{std::move(row)};
+        auto r =
+            co_await impl->deps.odoo.load("res.partner", std::move(fields), std::move(rows), ctx_w);
+        if (!r) co_return r.error();
+        if (!r->ok() || r->ids.empty() || !r->ids[0]) {
+            std::string why = r->messages.empty() ? "no id returned" : r->messages.front();
+            impl->failed("odoo_refused");
+            co_return permanent(
+                "order " + o.amazon_order_id + ": Odoo refused the delivery address: " + why +
+                ". Fix the address data or the Odoo rule, " + replay_hint(*ctx) + ".");
+        }
+        ids.shipping = *r->ids[0];
+    }
+    if (impl->opt.partner_cache_size > 0) {
+        std::lock_guard lock(impl->mu);
+        if (impl->partners.size() >= impl->opt.partner_cache_size) impl->partners.clear();
+        impl->partners.emplace(cache_key, ids);
+    }
+    co_return ids;
+}
+
+/// FBA tracking of `order_id` from the newest shipments report, read again when the one in memory
+/// is older than afn_tracking_report_max_age. Best effort: an Amazon error is logged and gives no
+/// tracking (the delivery is still validated; a later job of the order fills the tracking in).
+asio::awaitable<std::string> afn_tracking(std::shared_ptr<Impl> impl, std::string order_id) {
+    const auto now = impl->deps.clock.now();
+    {
+        std::lock_guard lock(impl->mu);
+        if (auto it = impl->afn_tracking.find(order_id); it != impl->afn_tracking.end()) {
+            co_return it->second;
+        }
+        if (impl->afn_report_checked &&
+            now - *impl->afn_report_checked < impl->opt.afn_tracking_report_max_age) {
+            co_return std::string{};
+        }
+        impl->afn_report_checked = now;  // one look per max_age, even when it fails
+    }
+    amazon::ReportsRequest request;
+    request.report_types.emplace_back(kShipmentsReport);
+    request.processing_statuses.emplace_back("DONE");
+    request.page_size = 10;
+    auto page = co_await impl->deps.amazon.get_reports(std::move(request));
+    if (!page) {
+        impl->log.warn(
+            "listing {} reports failed ({}); FBA tracking numbers wait for the next look",
+            kShipmentsReport, page.error().message);
+        co_return std::string{};
+    }
+    const amazon::Report* newest = nullptr;
+    for (const auto& r : page->reports) {
+        if (r.report_type != kShipmentsReport || r.report_document_id.empty()) continue;
+        if (newest == nullptr || r.created_time > newest->created_time) newest = &r;
+    }
+    if (newest == nullptr) co_return std::string{};
+    const std::string report_id = newest->report_id;
+    const std::string document_id = newest->report_document_id;
+    {
+        std::lock_guard lock(impl->mu);
+        if (report_id == impl->afn_report_id) co_return std::string{};
+    }
+    auto location = co_await impl->deps.amazon.get_report_document(document_id);
+    if (!location) {
+        impl->log.warn("reading report {} failed: {}", report_id, location.error().message);
+        co_return std::string{};
+    }
+    std::error_code ec;
+    std::filesystem::path dir = impl->opt.report_dir.empty()
+                                    ? std::filesystem::temp_directory_path(ec)
+                                    : std::filesystem::path(impl->opt.report_dir);
+    const auto file = dir / ("clarity-shipments-" + report_id + ".tsv");
+    auto size = co_await impl->deps.amazon.download_document(*location, file);
+    if (!size) {
+        impl->log.warn("downloading report {} failed: {}", report_id, size.error().message);
+        std::filesystem::remove(file, ec);
+        co_return std::string{};
+    }
+    std::string text;
+    {
+        std::ifstream in(file, std::ios::binary);
+        std::ostringstream buf;
+        buf << in.rdbuf();
+        text = buf.str();
+    }
+    std::filesystem::remove(file, ec);
+    auto parsed = parse_fulfilled_shipments(text);
+    std::lock_guard lock(impl->mu);
+    impl->afn_tracking = std::move(parsed);
+    impl->afn_report_id = report_id;
+    auto it = impl->afn_tracking.find(order_id);
+    co_return it == impl->afn_tracking.end() ? std::string{} : it->second;
+}
+
+Struct service_line(std::int64_t product, std::string name, const model::Decimal& price) {
+    return Struct{{"product_id", static_cast<long long>(product)},
+                  {"name", std::move(name)},
+                  {"product_uom_qty", 1.0},
+                  {"price_unit", to_double(price)}};
+}
+
+/// Validates the open delivery of an Amazon-fulfilled order for what Amazon has shipped so far.
+/// `shipped` = cumulative shipped quantity per product id. Idempotent: quantities already done
+/// are subtracted, so a rerun after a crash validates nothing twice.
+asio::awaitable<Result<bool>> validate_delivery(std::shared_ptr<Impl> impl,
+                                                JobContext* ctx,
+                                                std::string amazon_id,
+                                                std::int64_t sale_id,
+                                                std::map<std::int64_t, double> shipped,
+                                                std::string tracking) {
+    auto& odoo = impl->deps.odoo;
+    auto major = co_await odoo_major(impl);
+    if (!major) co_return major.error();
+    const bool v17 = *major >= 17;
+    const std::string qty_field = v17 ? "quantity" : "quantity_done";
+
+    Domain pd;
+    pd.where("sale_id", "=", static_cast<long long>(sale_id));
+    SearchOptions pso;
+    pso.fields = {"id", "state"};
+    // Only asked for when there is tracking: the field needs Odoo's stock_delivery module.
+    if (!tracking.empty()) pso.fields.emplace_back("carrier_tracking_ref");
+    pso.order = "id asc";
+    auto pickings = co_await odoo.search_read("stock.picking", std::move(pd), std::move(pso));
+    if (!pickings) co_return pickings.error();
+    Array picking_ids;
+    std::map<std::int64_t, std::string> picking_state;
+    std::vector<std::int64_t> done_without_tracking;
+    for (const auto& p : *pickings) {
+        auto id = p["id"].as_int().value_or(0);
+        picking_ids.emplace_back(static_cast<long long>(id));
+        picking_state[id] = p["state"].as_string().value_or("");
+        if (!tracking.empty() && picking_state[id] == "done" &&
+            p["carrier_tracking_ref"].as_string().value_or("").empty()) {
+            done_without_tracking.push_back(id);
+        }
+    }
+    if (picking_ids.empty()) co_return false;
+    Domain md;
+    md.where("picking_id", "in", picking_ids);
+    SearchOptions mso;
+    mso.fields = move_fields(qty_field);
+    mso.order = "id asc";
+    auto moves = co_await odoo.search_read("stock.move", std::move(md), std::move(mso));
+    if (!moves) co_return moves.error();
+
+    std::map<std::int64_t, double> to_ship = shipped;
+    for (const auto& m : *moves) {
+        if (m["state"].as_string().value_or("") != "done") continue;
+        auto product = m["product_id"].m2o_id().value_or(0);
+        to_ship[product] -= m[qty_field].as_double().value_or(0);
+    }
+    bool any = false;
+    for (const auto& [product, q] : to_ship) any = any || q > 1e-9;
+    if (!any) {
+        // Already delivered; the tracking may have arrived after the validation (FBA report).
+        if (!done_without_tracking.empty()) {
+            auto w = co_await odoo.write("stock.picking", std::move(done_without_tracking),
+                                         struct1("carrier_tracking_ref", tracking),
+                                         odoo.write_context());
+            if (!w) co_return w.error();
+        }
+        co_return false;
+    }
+
+    // The open picking holding the moves (the original delivery or its backorder).
+    std::optional<std::int64_t> open;
+    for (const auto& [id, state] : picking_state) {
+        if (state != "done" && state != "cancel" && !open) open = id;
+    }
+    if (!open) {
+        impl->failed("delivery");
+        co_return permanent("order " + amazon_id +
+                            ": Amazon reports shipped quantities but the "
+                            "Odoo sale order has no open delivery to validate. Check the "
+                            "order's transfers in Odoo, " +
+                            replay_hint(*ctx) + ".");
+    }
+    Array commands;
+    bool partial = false;
+    for (const auto& m : *moves) {
+        if (m["picking_id"].m2o_id().value_or(0) != *open) continue;
+        if (m["state"].as_string().value_or("") == "cancel") continue;
+        auto product = m["product_id"].m2o_id().value_or(0);
+        double demand = m["product_uom_qty"].as_double().value_or(0);
+        double& left = to_ship[product];
+        double q = std::max(0.0, std::min(left, demand));
+        left -= q;
+        if (q + 1e-9 < demand) partial = true;
+        Struct vals = struct1(qty_field, q);
+        if (v17) vals.insert_or_assign("picked", q > 0);
+        commands.emplace_back(command(1, m["id"].as_int().value_or(0), std::move(vals)));
+    }
+    Struct pick_vals = struct1("move_ids", std::move(commands));
+    if (!tracking.empty()) pick_vals.insert_or_assign("carrier_tracking_ref", tracking);
+    auto written = co_await odoo.write("stock.picking", one_id(*open), std::move(pick_vals),
+                                       odoo.write_context());
+    if (!written) co_return written.error();
+
+    Struct vctx = odoo.write_context();
+    vctx.insert_or_assign("skip_sms", true);
+    if (partial) {
+        vctx.insert_or_assign("skip_backorder", true);
+        if (!impl->opt.create_backorder) {
+            vctx.insert_or_assign("picking_ids_not_to_backorder", ids1(*open));
+        }
+    }
+    for (int round = 0; round < 3; ++round) {
+        auto r = co_await odoo.call_action("stock.picking", "button_validate", one_id(*open), vctx);
+        if (!r) co_return r.error();
+        if (!r->needs_wizard()) {
+            impl->counter("clarity_order_deliveries_validated_total",
+                          "Odoo deliveries validated for Amazon-fulfilled shipments.")
+                .inc();
+            co_return true;
+        }
+        const std::string& wizard = r->wizard->res_model;
+        if (wizard == "confirm.stock.sms") {
+            vctx.insert_or_assign("skip_sms", true);
+        } else if (wizard == "stock.immediate.transfer") {
+            vctx.insert_or_assign("skip_immediate", true);
+        } else if (wizard == "stock.backorder.confirmation") {
+            vctx.insert_or_assign("skip_backorder", true);
+            if (!impl->opt.create_backorder) {
+                vctx.insert_or_assign("picking_ids_not_to_backorder", ids1(*open));
+            }
+        } else {
+            impl->failed("delivery");
+            co_return permanent("order " + amazon_id +
+                                ": validating the Odoo delivery opened the "
+                                "wizard '" +
+                                wizard +
+                                "', which the connector cannot answer. "
+                                "Validate the delivery in Odoo by hand (nothing to replay).");
+        }
+    }
+    impl->failed("delivery");
+    co_return permanent("order " + amazon_id +
+                        ": Odoo kept asking for wizards when validating the "
+                        "delivery. Validate it in Odoo by hand (nothing to replay).");
+}
+
+asio::awaitable<Result<void>> run_job(std::shared_ptr<Impl> impl, JobContext* ctx) {
+    auto& odoo = impl->deps.odoo;
+    auto job = parse_order_job(ctx->job.payload);
+    if (!job) co_return job.error();
+    const std::string& id = job->amazon_order_id;
+    const core::Log log = impl->log.with(
+        {std::to_string(ctx->job.id), ctx->job.flow, ctx->job.connection, ctx->job.entity_key, {}});
+
+    auto fetched = co_await fetch_order(impl, id, job->marketplace_id);
+    if (!fetched) co_return fetched.error();
+    model::Order order = std::move(*fetched);
+    if (order.ship_to) mapping::normalize_address(*order.ship_to);
+
+    mapping::MappingResult mapped = mapping::map_order(*impl->deps.order_template, order);
+    const model::Value* action_v = output(mapped, "action");
+    const std::string action = action_v ? text_of(*action_v) : std::string("skip");
+
+    if (action == "skip") {
+        impl->skipped("status");
+        log.info("order {}: status '{}' is not imported; nothing to do", id, order.status_text);
+        co_return Result<void>{};
+    }
+    if (action == "wait" && !impl->opt.import_pending) {
+        impl->skipped("pending");
+        log.info("order {} is {}; waiting until Amazon confirms it", id, order.status_text);
+        co_return Result<void>{};
+    }
+    auto existing = co_await find_order(impl, id);
+    if (!existing) co_return existing.error();
+    if (action == "cancel") {
+        if (*existing) {
+            auto& e = **existing;
+            if (e.state == "cancel") {
+                impl->skipped("unchanged");
+                co_return Result<void>{};
+            }
+            auto r = co_await odoo.call_action("sale.order", "action_cancel", one_id(e.id),
+                                               odoo.write_context());
+            if (!r) {
+                if (r.error().kind == ErrorKind::permanent) {
+                    impl->failed("odoo_refused");
+                    co_return permanent("order " + id +
+                                        ": Amazon cancelled it but Odoo refused to "
+                                        "cancel sale order " +
+                                        std::to_string(e.id) + ": " + r.error().message +
+                                        ". Cancel or return it in Odoo by hand.");
+                }
+                co_return r.error();
+            }
+            impl->counter("clarity_orders_cancelled_total",
+                          "Odoo sale orders cancelled because Amazon cancelled the order.")
+                .inc();
+            log.info("order {}: cancelled sale order {}", id, e.id);
+            co_return Result<void>{};
+        }
+        if (!impl->opt.import_canceled) {
+            impl->skipped("canceled");
+            log.info("order {} was cancelled before it was imported; nothing to do", id);
+            co_return Result<void>{};
+        }
+    }
+
+    // ---- products: one bulk look-up by Internal Reference, aliases through the table ----------
+    std::vector<std::string> codes;
+    auto want = [&](const std::string& c) {
+        if (!c.empty() && std::find(codes.begin(), codes.end(), c) == codes.end())
+            codes.push_back(c);
+    };
+    std::map<std::string, std::vector<std::string>> alias_codes;  // sku → candidate codes
+    for (const auto& line : order.lines) {
+        auto& cands = alias_codes[line.sku];
+        for (const auto& k : both(line.sku, line.asin)) {
+            if (auto it = impl->opt.product_aliases.find(k);
+                it != impl->opt.product_aliases.end()) {
+                cands.push_back(it->second);
+            }
+        }
+    }
+    for (const auto& l : mapped.lookups) {
+        if (l.model == "product.product" && l.field == "default_code") {
+            const std::string key = text_of(l.key);
+            want(key);
+            for (const auto& c : alias_codes[key]) want(c);
+        }
+    }
+    for (const auto& p : service_products(impl->opt, true)) want(p);
+    auto products = co_await load_products(impl, codes);
+    if (!products) co_return products.error();
+    auto product_id = [&](const std::string& code) -> std::optional<std::int64_t> {
+        if (auto it = products->by_code.find(code); it != products->by_code.end())
+            return it->second;
+        for (const auto& c : alias_codes[code]) {
+            if (auto it = products->by_code.find(c); it != products->by_code.end())
+                return it->second;
+        }
+        return std::nullopt;
+    };
+
+    std::vector<std::optional<std::int64_t>> answers(mapped.lookups.size());
+    std::vector<std::string> unknown;
+    for (std::size_t i = 0; i < mapped.lookups.size(); ++i) {
+        const auto& l = mapped.lookups[i];
+        const std::string key = text_of(l.key);
+        if (l.model == "product.product" && l.field == "default_code") {
+            answers[i] = product_id(key);
+            if (!answers[i]) unknown.push_back(key);
+            continue;
+        }
+        Domain d;
+        d.where(std::string(l.field), "=", to_odoo(l.key));
+        for (const auto& [f, v] : l.also) d.where(std::string(f), "=", to_odoo(v));
+        auto r = co_await cached_id(impl, std::string(l.model), std::move(d));
+        if (!r) co_return r.error();
+        answers[i] = *r;
+    }
+    if (!unknown.empty()) {
+        auto archived = co_await archived_products(impl, unknown);
+        if (!archived) co_return archived.error();
+        std::string msg = "order " + id + ":";
+        bool any_archived = false;
+        for (const auto& sku : unknown) {
+            std::string asin;
+            for (const auto& line : order.lines) {
+                if (line.sku == sku) asin = line.asin;
+            }
+            if (archived->count(sku) != 0) {
+                any_archived = true;
+                msg += " product with Internal Reference '" + sku +
+                       "' is archived — unarchive it in Odoo (Sales > Products) or map the SKU to "
+                       "another product under flows.order_import.product_aliases;";
+            } else {
+                msg += " unknown SKU '" + sku + "'" + (asin.empty() ? "" : " (ASIN " + asin + ")") +
+                       " — create a product with Internal Reference '" + sku + "' in Odoo" +
+                       (asin.empty() ? ""
+                                     : " or map ASIN " + asin +
+                                           " to an existing Internal "
+                                           "Reference under flows.order_import.product_aliases") +
+                       ";";
+            }
+        }
+        msg += " " + replay_hint(*ctx) + ".";
+        impl->failed(any_archived ? "archived_product" : "unknown_sku");
+        co_return permanent(std::move(msg));
+    }
+    mapped.resolve(answers);
+    if (!mapped.errors.empty()) {
+        std::string msg = "order " + id + ": the mapping template '" +
+                          impl->deps.order_template->file() + "' could not map it:";
+        for (const auto& e : mapped.errors) msg += " " + e + ";";
+        msg += " fix the template or the data in Odoo, " + replay_hint(*ctx) + ".";
+        impl->failed("mapping");
+        co_return permanent(std::move(msg));
+    }
+
+    // ---- taxes -----------------------------------------------------------------------------
+    auto major = co_await odoo_major(impl);
+    if (!major) co_return major.error();
+    std::optional<std::int64_t> tax_id;
+    bool has_tax = false;
+    for (const auto& l : order.lines) has_tax = has_tax || any_nonzero(l.item_tax);
+    if (!impl->opt.taxes.empty() && has_tax) {
+        auto it = impl->opt.taxes.find(order.marketplace_id);
+        if (it == impl->opt.taxes.end()) it = impl->opt.taxes.find("default");
+        if (it == impl->opt.taxes.end()) {
+            impl->failed("tax_mapping");
+            co_return permanent("order " + id + ": it carries tax but marketplace '" +
+                                order.marketplace_id +
+                                "' has no tax mapping — add it under flows.order_import.taxes "
+                                "(marketplace id → Odoo tax name), " +
+                                replay_hint(*ctx) + ".");
+        }
+        Domain d;
+        d.where("name", "=", it->second);
+        d.where("type_tax_use", "=", "sale");
+        auto t = co_await cached_id(impl, "account.tax", std::move(d));
+        if (!t) co_return t.error();
+        if (!*t) {
+            impl->failed("tax_mapping");
+            co_return permanent("order " + id + ": the sale tax '" + it->second +
+                                "' mapped for marketplace '" + order.marketplace_id +
+                                "' does not exist in Odoo — create it or fix "
+                                "flows.order_import.taxes, " +
+                                replay_hint(*ctx) + ".");
+        }
+        tax_id = *t;
+    }
+    const std::string tax_field =
+        odoo::field_name(odoo::FieldMeaning::sale_line_taxes, *major).field;
+
+    // ---- customer and delivery address ------------------------------------------------------
+    auto partners = co_await upsert_partners(impl, ctx, &order);
+    if (!partners) co_return partners.error();
+
+    // ---- sale.order values -------------------------------------------------------------------
+    OValue values = to_odoo(mapped.to_value());
+    Struct vals = values.as_struct() ? *values.as_struct() : Struct{};
+    vals.insert_or_assign("partner_id", static_cast<long long>(partners->customer));
+    vals.insert_or_assign("partner_invoice_id", static_cast<long long>(partners->customer));
+    vals.insert_or_assign("partner_shipping_id", static_cast<long long>(partners->shipping));
+    Array lines;
+    if (auto it = vals.find(mapped.lines_field); it != vals.end() && it->second.as_array()) {
+        lines = *it->second.as_array();
+    }
+    auto with_tax = [&](Struct line) {
+        if (tax_id)
+            line.insert_or_assign(tax_field,
+                                  Array{Array{6, 0, Array{static_cast<long long>(*tax_id)}}});
+        return line;
+    };
+    for (auto& cmd : lines) {
+        if (auto* c = cmd.as_array(); c && c->size() == 3 && (*c)[2].as_struct()) {
+            (*c)[2] = with_tax(*(*c)[2].as_struct());
+        }
+    }
+    auto add_service = [&](const std::string& code, std::string name, model::Decimal amount) {
+        if (code.empty() || amount.is_zero()) return;
+        if (auto pid = product_id(code)) {
+            lines.emplace_back(Array{0, 0, with_tax(service_line(*pid, std::move(name), amount))});
+        }
+    };
+    add_service(impl->opt.shipping_product, "Amazon shipping",
+                sum_of(order, &model::OrderLine::shipping_price) -
+                    sum_of(order, &model::OrderLine::shipping_discount));
+    add_service(impl->opt.gift_wrap_product, "Amazon gift wrap",
+                sum_of(order, &model::OrderLine::gift_wrap_price));
+    add_service(impl->opt.discount_product, "Amazon promotion",
+                -sum_of(order, &model::OrderLine::promotion_discount));
+    for (const std::string& code : service_products(impl->opt, false)) {
+        if (!code.empty() && !product_id(code)) {
+            impl->failed("unknown_sku");
+            co_return permanent("order " + id + ": the service product with Internal Reference '" +
+                                code +
+                                "' configured under flows.order_import does not exist in "
+                                "Odoo — create it, " +
+                                replay_hint(*ctx) + ".");
+        }
+    }
+    const std::string lines_field(mapped.lines_field.empty() ? "order_line" : mapped.lines_field);
+    vals.insert_or_assign(lines_field, lines);
+
+    std::int64_t sale_id = 0;
+    std::string state;
+    bool wrote = false;
+    if (!*existing) {
+        auto created =
+            co_await odoo.create("sale.order", std::vector<Struct>(1, vals), odoo.write_context());
+        if (!created) {
+            if (created.error().kind == ErrorKind::permanent) {
+                impl->failed("odoo_refused");
+                co_return permanent("order " + id +
+                                    ": Odoo refused the sale order: " + created.error().message +
+                                    ". Fix the mapping template or the Odoo data it names, " +
+                                    replay_hint(*ctx) + ".");
+            }
+            co_return created.error();
+        }
+        sale_id = created->at(0);
+        state = "draft";
+        wrote = true;
+        impl->counter("clarity_orders_imported_total", "Amazon orders created as Odoo sale orders.")
+            .inc();
+        log.info("order {}: created sale order {}", id, sale_id);
+    } else {
+        sale_id = (*existing)->id;
+        state = (*existing)->state;
+        if (state == "draft" || state == "sent") {
+            // A quotation follows Amazon: lines are replaced when products, quantities or prices
+            // changed (e.g. a Pending order's prices arrive).
+            Domain d;
+            d.where("order_id", "=", static_cast<long long>(sale_id));
+            SearchOptions so;
+            so.fields = {"product_id", "product_uom_qty", "price_unit"};
+            so.order = "id asc";
+            auto current =
+                co_await odoo.search_read("sale.order.line", std::move(d), std::move(so));
+            if (!current) co_return current.error();
+            bool same = current->size() == lines.size();
+            for (std::size_t i = 0; same && i < lines.size(); ++i) {
+                const auto* c = lines[i].as_array();
+                const Struct* want_line = c && c->size() == 3 ? (*c)[2].as_struct() : nullptr;
+                if (want_line == nullptr) {
+                    same = false;
+                    break;
+                }
+                const auto& have = (*current)[i];
+                auto get = [&](const char* f) {
+                    auto it = want_line->find(f);
+                    return it == want_line->end() ? OValue{} : it->second;
+                };
+                same = have["product_id"].m2o_id() == get("product_id").as_int() &&
+                       std::abs(have["product_uom_qty"].as_double().value_or(0) -
+                                get("product_uom_qty").as_double().value_or(0)) < 1e-9 &&
+                       std::abs(have["price_unit"].as_double().value_or(0) -
+                                get("price_unit").as_double().value_or(0)) < 1e-9;
+            }
+            if (!same) {
+                Struct update = vals;
+                update.erase("date_order");
+                Array replace;
+                replace.push_back(command(5, 0, 0));
+                for (auto& l : lines) replace.push_back(l);
+                update.insert_or_assign(lines_field, std::move(replace));
+                auto w = co_await odoo.write("sale.order", one_id(sale_id), std::move(update),
+                                             odoo.write_context());
+                if (!w) {
+                    if (w.error().kind == ErrorKind::permanent) {
+                        impl->failed("odoo_refused");
+                        co_return permanent("order " + id +
+                                            ": Odoo refused the update of sale order " +
+                                            std::to_string(sale_id) + ": " + w.error().message +
+                                            ". Fix the data it names, " + replay_hint(*ctx) + ".");
+                    }
+                    co_return w.error();
+                }
+                wrote = true;
+                impl->counter("clarity_orders_updated_total",
+                              "Odoo quotations updated after the Amazon order changed.")
+                    .inc();
+                log.info("order {}: updated quotation {}", id, sale_id);
+            }
+        }
+    }
+    ctx->id_mappings.push_back({ctx->job.connection, "amazon_order", id, "sale.order", sale_id});
+
+    // ---- status -------------------------------------------------------------------------------
+    const std::string date_order = model::format_odoo_datetime(order.purchase_date);
+    if (action == "confirm" && (state == "draft" || state == "sent")) {
+        auto r = co_await odoo.call_action("sale.order", "action_confirm", one_id(sale_id),
+                                           odoo.write_context());
+        if (!r) {
+            if (r.error().kind == ErrorKind::permanent) {
+                impl->failed("odoo_refused");
+                co_return permanent("order " + id + ": Odoo refused to confirm sale order " +
+                                    std::to_string(sale_id) + ": " + r.error().message +
+                                    ". Fix what it names, " + replay_hint(*ctx) + ".");
+            }
+            co_return r.error();
+        }
+        // action_confirm set date_order to now; Amazon's purchase date is the order date.
+        auto w = co_await odoo.write("sale.order", one_id(sale_id),
+                                     struct1("date_order", date_order), odoo.write_context());
+        if (!w) co_return w.error();
+        state = "sale";
+        wrote = true;
+        impl->counter("clarity_orders_confirmed_total",
+                      "Odoo sale orders confirmed for Amazon orders.")
+            .inc();
+        log.info("order {}: confirmed sale order {}", id, sale_id);
+    } else if (action == "cancel" && state != "cancel") {
+        auto r = co_await odoo.call_action("sale.order", "action_cancel", one_id(sale_id),
+                                           odoo.write_context());
+        if (!r) co_return r.error();
+        state = "cancel";
+        wrote = true;
+    }
+
+    // ---- totals -------------------------------------------------------------------------------
+    if (wrote && impl->opt.check_totals && order.order_total && state != "cancel") {
+        const int precision = model::currency_precision(order.order_total->currency);
+        auto rows = co_await odoo.read("sale.order", one_id(sale_id),
+                                       std::vector<std::string>(1, "amount_total"));
+        if (!rows) co_return rows.error();
+        if (!rows->empty()) {
+            const model::Decimal odoo_total =
+                from_double((*rows)[0]["amount_total"].as_double().value_or(0), precision);
+            const model::Decimal amazon_total = order.order_total->amount.rescale(precision);
+            const model::Decimal diff = amazon_total - odoo_total;
+            if (!diff.is_zero()) {
+                impl->counter("clarity_order_total_mismatch_total",
+                              "Orders whose Odoo total differs from Amazon's grand total.")
+                    .inc();
+                log.warn("order {}: Odoo total {} differs from Amazon's {} {} by {}", id,
+                         odoo_total.to_string(), amazon_total.to_string(),
+                         order.order_total->currency, diff.to_string());
+                if (impl->opt.add_adjustment_line) {
+                    auto pid = product_id(impl->opt.adjustment_product);
+                    if (!pid) {
+                        impl->failed("unknown_sku");
+                        co_return permanent("order " + id +
+                                            ": the adjustment product with Internal "
+                                            "Reference '" +
+                                            impl->opt.adjustment_product +
+                                            "' does not exist in Odoo — create it, " +
+                                            replay_hint(*ctx) + ".");
+                    }
+                    Array add;
+                    add.push_back(
+                        command(0, 0, service_line(*pid, "Amazon total adjustment", diff)));
+                    auto w = co_await odoo.write("sale.order", one_id(sale_id),
+                                                 struct1(lines_field, std::move(add)),
+                                                 odoo.write_context());
+                    if (!w) co_return w.error();
+                }
+            }
+        }
+    }
+
+    // ---- fulfilment back: Amazon-fulfilled shipments validate the Odoo delivery ----------------
+    const bool shipped = order.status == model::OrderStatus::shipped ||
+                         order.status == model::OrderStatus::partially_shipped;
+    if (impl->opt.validate_afn_deliveries && shipped && state == "sale" &&
+        order.fulfillment_channel == model::FulfillmentChannel::afn) {
+        std::map<std::int64_t, double> qty;
+        for (const auto& line : order.lines) {
+            if (line.quantity_shipped <= 0) continue;
+            if (auto pid = product_id(line.sku))
+                qty[*pid] += static_cast<double>(line.quantity_shipped);
+        }
+        std::string tracking;
+        if (order.raw) {
+            if (const model::Value* packages = order.raw->find("packages")) {
+                for (const auto& p : packages->items()) {
+                    const model::Value* t = p.find("trackingNumber");
+                    if (t == nullptr || !t->is_string() || t->as_string().empty()) continue;
+                    const model::Value* carrier = p.find("carrier");
+                    std::string entry =
+                        (carrier && carrier->is_string() && !carrier->as_string().empty()
+                             ? carrier->as_string() + " "
+                             : std::string{}) +
+                        t->as_string();
+                    if (tracking.find(entry) == std::string::npos) {
+                        tracking += (tracking.empty() ? "" : ", ") + entry;
+                    }
+                }
+            }
+        }
+        if (tracking.empty() && impl->opt.afn_tracking_report) {
+            tracking = co_await afn_tracking(impl, id);
+        }
+        if (!qty.empty()) {
+            auto v = co_await validate_delivery(impl, ctx, id, sale_id, std::move(qty),
+                                                std::move(tracking));
+            if (!v) co_return v.error();
+            if (*v) log.info("order {}: validated the delivery of sale order {}", id, sale_id);
+        }
+    }
+    if (!wrote) impl->skipped("unchanged");
+    co_return Result<void>{};
+}
+
+}  // namespace
+
+asio::awaitable<Result<void>> OrderImportFlow::run(JobContext& context) {
+    return run_job(impl_, &context);
+}
+
+}  // namespace clarity::flows
