@@ -230,6 +230,7 @@ Scenario generate(const ScenarioOptions& options) {
             so.steps.push_back(step("CANCELLED"));
             ex.amazon_final_status = "CANCELLED";
             ex.odoo_state = "cancel";
+            ex.may_be_absent = true;
         } else if (ex.afn) {
             const bool partial = rng.chance(35) && (o.items.size() > 1 || o.items[0].quantity > 1);
             int pkg = 0;

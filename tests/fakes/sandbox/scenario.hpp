@@ -62,7 +62,10 @@ struct ExpectedOrder {
     bool afn = false;                 ///< fulfilled by Amazon (warehouse AMZ), else MFN (WH)
     std::string amazon_final_status;  ///< SHIPPED, UNSHIPPED, CANCELLED
     std::string odoo_state;           ///< sale.order state at the end: "sale" or "cancel"
-    bool unknown_sku = false;         ///< dead-lettered until the product exists and it is replayed
+    /// A cancelled order the daemon never saw before its cancellation has no sale.order (the
+    /// flow does not create cancelled orders); one it saw must end in state cancel.
+    bool may_be_absent = false;
+    bool unknown_sku = false;  ///< dead-lettered until the product exists and it is replayed
     std::string order_type = "standard";  ///< x_studio_amazon_order_type
     std::string partner_name, street, city, zip, state_code, country_code, email;
     std::vector<ExpectedLine> lines;
@@ -117,6 +120,7 @@ struct Status {
     int final_state = 0;        ///< orders that match their expected outcome completely
     int dead_letter_expected = 0;         ///< orders that must be dead-lettered (unknown SKU) while
                                           ///< the product is missing
+    int cancelled_absent = 0;             ///< settled cancelled orders without a sale.order (final)
     int awaiting_amazon = 0;              ///< orders whose last Amazon change is still to come
     std::vector<std::string> mismatches;  ///< "order id: what differs" (final-status orders)
 };

@@ -106,6 +106,10 @@ Status check(const Scenario& scenario,
             if (ex.unknown_sku && !unknown_product_exists && sched.created_at <= now) {
                 ++st.dead_letter_expected;
             }
+            if (ex.may_be_absent && settled) {
+                ++st.cancelled_absent;
+                ++st.final_state;
+            }
             continue;
         }
         ++st.in_odoo;
@@ -258,6 +262,7 @@ std::string to_json(const Status& s) {
                      {"shipped", s.shipped},
                      {"final_state", s.final_state},
                      {"dead_letter_expected", s.dead_letter_expected},
+                     {"cancelled_absent", s.cancelled_absent},
                      {"awaiting_amazon", s.awaiting_amazon},
                      {"mismatches", s.mismatches}};
     return j.dump();
