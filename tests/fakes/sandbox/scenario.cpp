@@ -342,6 +342,16 @@ void seed_odoo(const Scenario& scenario, odoo::FakeOdoo& odoo) {
     for (const auto& p : scenario.products) {
         if (!existing.count(p.sku)) create_product(odoo, p);
     }
+    // Service products for the order import's shipping and promotion lines
+    // (flows.order_import.shipping_product / discount_product).
+    for (const auto& [code, name] : {std::pair<const char*, const char*>{"SHIP", "Amazon shipping"},
+                                     {"PROMO", "Amazon promotion"}}) {
+        if (existing.count(code)) continue;
+        odoo.create("product.product",
+                    odoo::Struct{{"name", name},
+                                 {"default_code", code},
+                                 {odoo.version() >= 18 ? "type" : "detailed_type", "service"}});
+    }
 }
 
 void add_unknown_product(const Scenario& scenario, odoo::FakeOdoo& odoo) {

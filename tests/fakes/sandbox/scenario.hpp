@@ -101,7 +101,8 @@ void seed_amazon(const Scenario& scenario, sp_api::FakeSpApi& amazon);
 
 /// Seeds the fake Odoo: the products (not the unknown one), warehouse AMZ (FBA) next to WH, the
 /// Studio fields x_studio_amazon_order_type (sale.order), x_studio_gift_message and
-/// x_studio_personalization (sale.order.line), and the 15% sales tax.
+/// x_studio_personalization (sale.order.line), and the service products SHIP and PROMO for
+/// shipping and promotion lines. Idempotent.
 void seed_odoo(const Scenario& scenario, odoo::FakeOdoo& odoo);
 
 /// Creates the unknown product in the fake Odoo (what the operator does before `queue replay`).

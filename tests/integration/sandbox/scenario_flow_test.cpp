@@ -65,13 +65,6 @@ struct World {
         scenario = sb::generate(so);
         sb::seed_odoo(scenario, odoo_server.odoo());
         sb::seed_amazon(scenario, amazon_fake);
-        const bool v18 = major >= 18;
-        for (const char* code : {"SHIP", "PROMO"}) {
-            odoo_server.odoo().create("product.product",
-                                      odoo::Struct{{"name", std::string("Amazon ") + code},
-                                                   {"default_code", code},
-                                                   {v18 ? "type" : "detailed_type", "service"}});
-        }
         EXPECT_TRUE(run(odoo_client->connect()));
 
         store::StoreOptions st;
