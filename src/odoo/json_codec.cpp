@@ -2,7 +2,10 @@
 // Envelope shapes: ../shared/reference/odoo/NOTES.md §1 and captures-18|19/jsonrpc.json.
 #include <charconv>
 #include <cmath>
-#include <nlohmann/json.hpp>
+#include <cstdint>
+#include <cstring>
+#include <system_error>
+#include <tuple>
 
 #include "clarity/odoo/codec.hpp"
 
@@ -105,71 +108,400 @@ void write_value(const Value& value, std::string& out) {
         value.variant());
 }
 
-/// Builds a Value straight from nlohmann's SAX events (no intermediate DOM: this is the hot path
-/// of every search_read).
-class ValueBuilder {
+/// A strict RFC 8259 parser that builds the Value tree straight from the text (the hot path of
+/// every search_read: one pass, no token buffer, no intermediate DOM). Strings without escapes
+/// are copied in one piece; UTF-8 is validated like nlohmann does; duplicate keys: the last
+/// wins. Nesting deeper than kMaxDepth is rejected rather than overflowing the stack.
+class Parser {
   public:
-    using number_integer_t = nlohmann::json::number_integer_t;
-    using number_unsigned_t = nlohmann::json::number_unsigned_t;
-    using number_float_t = nlohmann::json::number_float_t;
-    using string_t = nlohmann::json::string_t;
-    using binary_t = nlohmann::json::binary_t;
+    explicit Parser(std::string_view text)
+        : p_(text.data()), begin_(text.data()), end_(text.data() + text.size()) {}
 
-    bool null() { return put(Value{}); }
-    bool boolean(bool b) { return put(Value(b)); }
-    bool number_integer(number_integer_t i) { return put(Value(static_cast<std::int64_t>(i))); }
-    bool number_unsigned(number_unsigned_t u) { return put(Value(static_cast<std::int64_t>(u))); }
-    bool number_float(number_float_t d, const string_t&) { return put(Value(d)); }
-    bool string(string_t& s) { return put(Value(std::move(s))); }
-    bool binary(binary_t&) { return put(Value{}); }
-    bool start_object(std::size_t) {
-        stack_.push_back(Frame{Value(Struct{}), {}});
+    bool parse(Value& out) {
+        skip_ws();
+        if (!parse_value(out, 0)) return false;
+        skip_ws();
+        if (p_ != end_) return fail("unexpected content after the JSON value");
         return true;
     }
-    bool key(string_t& k) {
-        stack_.back().key = std::move(k);
-        return true;
-    }
-    bool end_object() { return pop(); }
-    bool start_array(std::size_t n) {
-        Array a;
-        if (n != static_cast<std::size_t>(-1)) a.reserve(n);
-        stack_.push_back(Frame{Value(std::move(a)), {}});
-        return true;
-    }
-    bool end_array() { return pop(); }
-    bool parse_error(std::size_t position, const std::string&, const nlohmann::json::exception& e) {
-        error_ = "invalid JSON at byte " + std::to_string(position) + ": " + e.what();
+
+    std::string error;
+
+  private:
+    static constexpr int kMaxDepth = 512;
+
+    const char* p_;
+    const char* begin_;
+    const char* end_;
+
+    bool fail(std::string_view what) {
+        error =
+            "invalid JSON at byte " + std::to_string(p_ - begin_ + 1) + ": " + std::string(what);
         return false;
     }
 
-    Value result;
-    std::string error_;
+    void skip_ws() {
+        while (p_ != end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
+    }
 
-  private:
-    struct Frame {
-        Value value;
-        std::string key;
-    };
-    std::vector<Frame> stack_;
-
-    bool put(Value v) {
-        if (stack_.empty()) {
-            result = std::move(v);
-            return true;
+    bool literal(std::string_view word) {
+        if (static_cast<std::size_t>(end_ - p_) < word.size() ||
+            std::string_view(p_, word.size()) != word) {
+            return fail("invalid literal");
         }
-        auto& top = stack_.back();
-        if (auto* a = top.value.as_array()) {
-            a->push_back(std::move(v));
-        } else {
-            top.value.as_struct()->insert_or_assign(std::move(top.key), std::move(v));
-        }
+        p_ += word.size();
         return true;
     }
-    bool pop() {
-        Value v = std::move(stack_.back().value);
-        stack_.pop_back();
-        return put(std::move(v));
+
+    bool parse_value(Value& out, int depth) {
+        if (p_ == end_) return fail("unexpected end of input");
+        switch (*p_) {
+            case '{':
+                return parse_object(out, depth + 1);
+            case '[':
+                return parse_array(out, depth + 1);
+            case '"': {
+                std::string s;
+                if (!parse_string(s)) return false;
+                out = Value(std::move(s));
+                return true;
+            }
+            case 't':
+                if (!literal("true")) return false;
+                out = Value(true);
+                return true;
+            case 'f':
+                if (!literal("false")) return false;
+                out = Value(false);
+                return true;
+            case 'n':
+                if (!literal("null")) return false;
+                out = Value{};
+                return true;
+            default:
+                return parse_number(out);
+        }
+    }
+
+    bool parse_object(Value& out, int depth) {
+        if (depth > kMaxDepth) return fail("nesting too deep");
+        ++p_;  // '{'
+        out = Value(Struct{});
+        Struct& obj = *out.as_struct();
+        skip_ws();
+        if (p_ != end_ && *p_ == '}') {
+            ++p_;
+            return true;
+        }
+        std::string unescaped;
+        for (;;) {
+            skip_ws();
+            if (p_ == end_ || *p_ != '"') return fail("expected a string key");
+            std::string_view key;
+            if (!parse_key(key, unescaped)) return false;
+            skip_ws();
+            if (p_ == end_ || *p_ != ':') return fail("expected ':'");
+            ++p_;
+            skip_ws();
+            // The member is parsed in place in its map node. Replies list keys in a stable order
+            // (sorted, or Odoo's field order): appending after the last key is the common case.
+            Value* slot = nullptr;
+            if (obj.empty() || obj.rbegin()->first < key) {
+                slot = &obj.emplace_hint(obj.end(), std::piecewise_construct,
+                                         std::forward_as_tuple(key), std::forward_as_tuple())
+                            ->second;
+            } else if (auto it = obj.lower_bound(key); it != obj.end() && it->first == key) {
+                slot = &it->second;  // duplicate key: the last one wins
+                *slot = Value{};
+            } else {
+                slot = &obj.emplace_hint(it, std::piecewise_construct, std::forward_as_tuple(key),
+                                         std::forward_as_tuple())
+                            ->second;
+            }
+            if (!parse_value(*slot, depth)) return false;
+            skip_ws();
+            if (p_ == end_) return fail("unexpected end of input in an object");
+            if (*p_ == ',') {
+                ++p_;
+                continue;
+            }
+            if (*p_ == '}') {
+                ++p_;
+                return true;
+            }
+            return fail("expected ',' or '}'");
+        }
+    }
+
+    bool parse_array(Value& out, int depth) {
+        if (depth > kMaxDepth) return fail("nesting too deep");
+        ++p_;  // '['
+        out = Value(Array{});
+        Array& arr = *out.as_array();
+        skip_ws();
+        if (p_ != end_ && *p_ == ']') {
+            ++p_;
+            return true;
+        }
+        for (;;) {
+            skip_ws();
+            if (!parse_value(arr.emplace_back(), depth)) return false;
+            skip_ws();
+            if (p_ == end_) return fail("unexpected end of input in an array");
+            if (*p_ == ',') {
+                ++p_;
+                continue;
+            }
+            if (*p_ == ']') {
+                ++p_;
+                return true;
+            }
+            return fail("expected ',' or ']'");
+        }
+    }
+
+    static int hex_digit(char c) {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    }
+
+    bool hex4(std::uint32_t& cp) {
+        if (end_ - p_ < 4) return fail("truncated \\u escape");
+        cp = 0;
+        for (int i = 0; i < 4; ++i) {
+            int d = hex_digit(p_[i]);
+            if (d < 0) return fail("invalid \\u escape");
+            cp = (cp << 4) | static_cast<std::uint32_t>(d);
+        }
+        p_ += 4;
+        return true;
+    }
+
+    static void append_utf8(std::uint32_t cp, std::string& out) {
+        if (cp < 0x80) {
+            out += static_cast<char>(cp);
+        } else if (cp < 0x800) {
+            out += static_cast<char>(0xC0 | (cp >> 6));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else if (cp < 0x10000) {
+            out += static_cast<char>(0xE0 | (cp >> 12));
+            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else {
+            out += static_cast<char>(0xF0 | (cp >> 18));
+            out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        }
+    }
+
+    /// Length of the valid UTF-8 sequence starting at p (lead byte >= 0x80), 0 if invalid.
+    std::size_t utf8_sequence(const char* p) const {
+        auto at = [p](std::size_t i) { return static_cast<unsigned char>(p[i]); };
+        auto cont = [&](std::size_t i) { return (at(i) & 0xC0) == 0x80; };
+        std::size_t left = static_cast<std::size_t>(end_ - p);
+        unsigned char c = at(0);
+        if (c >= 0xC2 && c <= 0xDF) return left >= 2 && cont(1) ? 2 : 0;
+        if (c >= 0xE0 && c <= 0xEF) {
+            if (left < 3 || !cont(1) || !cont(2)) return 0;
+            if (c == 0xE0 && at(1) < 0xA0) return 0;  // overlong
+            if (c == 0xED && at(1) > 0x9F) return 0;  // surrogates
+            return 3;
+        }
+        if (c >= 0xF0 && c <= 0xF4) {
+            if (left < 4 || !cont(1) || !cont(2) || !cont(3)) return 0;
+            if (c == 0xF0 && at(1) < 0x90) return 0;  // overlong
+            if (c == 0xF4 && at(1) > 0x8F) return 0;  // above U+10FFFF
+            return 4;
+        }
+        return 0;
+    }
+
+    /// Moves p_ past the plain run of a string: up to the next quote, backslash, control or
+    /// non-ASCII byte (eight bytes at a time; strings are most of a reply).
+    void skip_plain() {
+        constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+        constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+        while (end_ - p_ >= 8) {
+            std::uint64_t w = 0;
+            std::memcpy(&w, p_, 8);
+            std::uint64_t quote = w ^ (kOnes * '"');
+            std::uint64_t slash = w ^ (kOnes * '\\');
+            // A byte is special when it is 0 in quote/slash, below 0x20, or has its top bit set.
+            std::uint64_t special =
+                ((quote - kOnes) & ~quote) | ((slash - kOnes) & ~slash) | (w - kOnes * 0x20) | w;
+            if ((special & kHigh) != 0) break;
+            p_ += 8;
+        }
+        while (p_ != end_) {
+            auto c = static_cast<unsigned char>(*p_);
+            if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) break;
+            ++p_;
+        }
+    }
+
+    /// A key: a view into the text when it has no escape (the usual case), else unescaped into
+    /// `scratch`.
+    bool parse_key(std::string_view& key, std::string& scratch) {
+        const char* start = p_ + 1;
+        p_ = start;
+        skip_plain();
+        if (p_ != end_ && *p_ == '"') {
+            key = std::string_view(start, static_cast<std::size_t>(p_ - start));
+            ++p_;
+            return true;
+        }
+        scratch.assign(start, p_);
+        if (!parse_string_rest(scratch)) return false;
+        key = scratch;
+        return true;
+    }
+
+    /// The string at p_ ('"') into `out`; moves past its closing quote.
+    bool parse_string(std::string& out) {
+        const char* start = p_ + 1;
+        p_ = start;
+        skip_plain();
+        if (p_ != end_ && *p_ == '"') {
+            out.assign(start, p_);
+            ++p_;
+            return true;
+        }
+        out.assign(start, p_);
+        return parse_string_rest(out);
+    }
+
+    /// The rest of a string after its plain run (p_ at a special byte), appended to `out`.
+    bool parse_string_rest(std::string& out) {
+        for (;;) {
+            const char* run = p_;
+            skip_plain();
+            out.append(run, p_);
+            if (p_ == end_) return fail("unterminated string");
+            auto c = static_cast<unsigned char>(*p_);
+            if (c == '"') {
+                ++p_;
+                return true;
+            }
+            if (c < 0x20) return fail("control character in a string (must be escaped)");
+            if (c >= 0x80) {
+                std::size_t n = utf8_sequence(p_);
+                if (n == 0) return fail("invalid UTF-8 in a string");
+                out.append(p_, n);
+                p_ += n;
+                continue;
+            }
+            // Backslash escape.
+            ++p_;
+            if (p_ == end_) return fail("unterminated string");
+            switch (*p_++) {
+                case '"':
+                    out += '"';
+                    break;
+                case '\\':
+                    out += '\\';
+                    break;
+                case '/':
+                    out += '/';
+                    break;
+                case 'b':
+                    out += '\b';
+                    break;
+                case 'f':
+                    out += '\f';
+                    break;
+                case 'n':
+                    out += '\n';
+                    break;
+                case 'r':
+                    out += '\r';
+                    break;
+                case 't':
+                    out += '\t';
+                    break;
+                case 'u': {
+                    std::uint32_t cp = 0;
+                    if (!hex4(cp)) return false;
+                    if (cp >= 0xD800 && cp <= 0xDBFF) {
+                        std::uint32_t low = 0;
+                        if (end_ - p_ < 2 || p_[0] != '\\' || p_[1] != 'u') {
+                            return fail("unpaired surrogate in a \\u escape");
+                        }
+                        p_ += 2;
+                        if (!hex4(low)) return false;
+                        if (low < 0xDC00 || low > 0xDFFF) {
+                            return fail("unpaired surrogate in a \\u escape");
+                        }
+                        cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+                    } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+                        return fail("unpaired surrogate in a \\u escape");
+                    }
+                    append_utf8(cp, out);
+                    break;
+                }
+                default:
+                    --p_;
+                    return fail("invalid escape in a string");
+            }
+        }
+    }
+
+    static bool digit(char c) { return c >= '0' && c <= '9'; }
+
+    bool parse_number(Value& out) {
+        const char* start = p_;
+        const char* q = p_;
+        if (q != end_ && *q == '-') ++q;
+        if (q == end_ || !digit(*q)) return fail("invalid value");
+        if (*q == '0') {
+            ++q;
+        } else {
+            while (q != end_ && digit(*q)) ++q;
+        }
+        bool is_float = false;
+        if (q != end_ && *q == '.') {
+            is_float = true;
+            ++q;
+            if (q == end_ || !digit(*q)) {
+                p_ = q;
+                return fail("invalid number (digit expected after '.')");
+            }
+            while (q != end_ && digit(*q)) ++q;
+        }
+        if (q != end_ && (*q == 'e' || *q == 'E')) {
+            is_float = true;
+            ++q;
+            if (q != end_ && (*q == '+' || *q == '-')) ++q;
+            if (q == end_ || !digit(*q)) {
+                p_ = q;
+                return fail("invalid number (digit expected in the exponent)");
+            }
+            while (q != end_ && digit(*q)) ++q;
+        }
+        p_ = q;
+        if (!is_float) {
+            std::int64_t i = 0;
+            auto r = std::from_chars(start, q, i);
+            if (r.ec == std::errc{} && r.ptr == q) {
+                out = Value(i);
+                return true;
+            }
+            // Out of int64 range: keep the magnitude as a double.
+        }
+        double d = 0;
+        auto r = std::from_chars(start, q, d);
+        if (r.ptr != q || (r.ec != std::errc{} && r.ec != std::errc::result_out_of_range)) {
+            p_ = start;
+            return fail("invalid number");
+        }
+        if (r.ec == std::errc::result_out_of_range) {
+            p_ = start;
+            return fail("number out of range");
+        }
+        out = Value(d);
+        return true;
     }
 };
 
@@ -183,14 +515,10 @@ std::string to_json(const Value& value) {
 }
 
 Result<Value> from_json(std::string_view text) {
-    ValueBuilder builder;
-    bool ok = nlohmann::json::sax_parse(text.begin(), text.end(), &builder,
-                                        nlohmann::json::input_format_t::json, true);
-    if (!ok) {
-        return make_error(ErrorKind::permanent,
-                          builder.error_.empty() ? "invalid JSON" : builder.error_);
-    }
-    return std::move(builder.result);
+    Parser parser(text);
+    Value out;
+    if (!parser.parse(out)) return make_error(ErrorKind::permanent, std::move(parser.error));
+    return out;
 }
 
 std::string encode_jsonrpc_call(std::string_view service,

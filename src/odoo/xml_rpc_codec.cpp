@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <pugixml.hpp>
+#include <tuple>
 
 #include "clarity/odoo/codec.hpp"
 
@@ -107,73 +108,161 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-Value parse_value(const pugi::xml_node& value_node);
+void parse_value_into(const pugi::xml_node& value_node, Value& out);
 
-Value parse_typed(const pugi::xml_node& n) {
+bool named(std::string_view name, std::string_view expected) { return name == expected; }
+
+/// A typed element (`<int>`, `<string>`, `<struct>`, …) into `out`. Dispatches on the name's
+/// first letter: this walk is the hot path of every XML-RPC reply.
+void parse_typed(const pugi::xml_node& n, Value& out) {
     std::string_view name = n.name();
-    if (name == "ex:nil") return Value{};
-    std::string_view text = n.child_value();
-    if (name == "int" || name == "i4" || name == "i8" || name == "ex:i8") {
-        auto t = trim(text);
-        if (!t.empty() && t.front() == '+') t.remove_prefix(1);
-        std::int64_t i = 0;
-        auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), i);
-        if (ec != std::errc{} || p != t.data() + t.size()) {
-            throw ParseError{"bad <" + std::string(name) + "> '" + std::string(text) + "'"};
-        }
-        return Value(i);
-    }
-    if (name == "boolean") {
-        auto t = trim(text);
-        if (t == "1") return Value(true);
-        if (t == "0") return Value(false);
-        throw ParseError{"bad <boolean> '" + std::string(text) + "'"};
-    }
-    if (name == "double") {
-        auto t = trim(text);
-        if (!t.empty() && t.front() == '+') t.remove_prefix(1);
-        double d = 0;
-        auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), d);
-        if (ec != std::errc{} || p != t.data() + t.size()) {
-            throw ParseError{"bad <double> '" + std::string(text) + "'"};
-        }
-        return Value(d);
-    }
-    if (name == "string") return Value(std::string(text));
-    if (name == "nil") return Value{};
-    if (name == "dateTime.iso8601") return Value(DateTime{std::string(trim(text))});
-    if (name == "base64") {
-        std::string compact;
-        for (char c : text) {
-            if (!std::isspace(static_cast<unsigned char>(c))) compact += c;
-        }
-        auto bytes = base64_decode(compact);
-        if (!bytes) throw ParseError{"bad <base64>"};
-        return Value(Binary{std::move(*bytes)});
-    }
-    if (name == "array") {
-        Array a;
-        for (auto v : n.child("data").children("value")) a.push_back(parse_value(v));
-        return Value(std::move(a));
-    }
-    if (name == "struct") {
-        Struct s;
-        for (auto m : n.children("member")) {
-            auto value_node = m.child("value");
-            if (!value_node) throw ParseError{"<member> without <value>"};
-            s.insert_or_assign(std::string(m.child_value("name")), parse_value(value_node));
-        }
-        return Value(std::move(s));
+    switch (name.empty() ? '\0' : name.front()) {
+        case 's':
+            if (named(name, "string")) {
+                out = Value(std::string(n.child_value()));
+                return;
+            }
+            if (named(name, "struct")) {
+                out = Value(Struct{});
+                Struct& s = *out.as_struct();
+                for (auto m = n.first_child(); m; m = m.next_sibling()) {
+                    if (m.type() != pugi::node_element || !named(m.name(), "member")) continue;
+                    pugi::xml_node name_node, value_node;
+                    for (auto c = m.first_child(); c; c = c.next_sibling()) {
+                        if (c.type() != pugi::node_element) continue;
+                        std::string_view cn = c.name();
+                        if (!name_node && cn == "name") name_node = c;
+                        if (!value_node && cn == "value") value_node = c;
+                    }
+                    if (!value_node) throw ParseError{"<member> without <value>"};
+                    std::string_view key = name_node.child_value();
+                    // Members come in a stable order (sorted, or Odoo's field order): appending
+                    // after the last key is the common case. A repeated name: the last wins.
+                    Value* slot = nullptr;
+                    if (s.empty() || s.rbegin()->first < key) {
+                        slot = &s.emplace_hint(s.end(), std::piecewise_construct,
+                                               std::forward_as_tuple(key), std::forward_as_tuple())
+                                    ->second;
+                    } else if (auto it = s.lower_bound(key); it != s.end() && it->first == key) {
+                        slot = &it->second;
+                        *slot = Value{};
+                    } else {
+                        slot = &s.emplace_hint(it, std::piecewise_construct,
+                                               std::forward_as_tuple(key), std::forward_as_tuple())
+                                    ->second;
+                    }
+                    parse_value_into(value_node, *slot);
+                }
+                return;
+            }
+            break;
+        case 'a':
+            if (named(name, "array")) {
+                out = Value(Array{});
+                Array& a = *out.as_array();
+                auto data = n.child("data");
+                std::size_t count = 0;
+                for (auto v = data.first_child(); v; v = v.next_sibling()) {
+                    if (v.type() == pugi::node_element && named(v.name(), "value")) ++count;
+                }
+                a.reserve(count);
+                for (auto v = data.first_child(); v; v = v.next_sibling()) {
+                    if (v.type() == pugi::node_element && named(v.name(), "value")) {
+                        parse_value_into(v, a.emplace_back());
+                    }
+                }
+                return;
+            }
+            break;
+        case 'i':
+        case 'e':
+            if (named(name, "int") || named(name, "i4") || named(name, "i8") ||
+                named(name, "ex:i8")) {
+                std::string_view text = n.child_value();
+                auto t = trim(text);
+                if (!t.empty() && t.front() == '+') t.remove_prefix(1);
+                std::int64_t i = 0;
+                auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), i);
+                if (ec != std::errc{} || p != t.data() + t.size()) {
+                    throw ParseError{"bad <" + std::string(name) + "> '" + std::string(text) + "'"};
+                }
+                out = Value(i);
+                return;
+            }
+            if (named(name, "ex:nil")) {
+                out = Value{};
+                return;
+            }
+            break;
+        case 'b':
+            if (named(name, "boolean")) {
+                std::string_view text = n.child_value();
+                auto t = trim(text);
+                if (t == "1") {
+                    out = Value(true);
+                } else if (t == "0") {
+                    out = Value(false);
+                } else {
+                    throw ParseError{"bad <boolean> '" + std::string(text) + "'"};
+                }
+                return;
+            }
+            if (named(name, "base64")) {
+                std::string compact;
+                for (char c : std::string_view(n.child_value())) {
+                    if (!std::isspace(static_cast<unsigned char>(c))) compact += c;
+                }
+                auto bytes = base64_decode(compact);
+                if (!bytes) throw ParseError{"bad <base64>"};
+                out = Value(Binary{std::move(*bytes)});
+                return;
+            }
+            break;
+        case 'd':
+            if (named(name, "double")) {
+                std::string_view text = n.child_value();
+                auto t = trim(text);
+                if (!t.empty() && t.front() == '+') t.remove_prefix(1);
+                double d = 0;
+                auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), d);
+                if (ec != std::errc{} || p != t.data() + t.size()) {
+                    throw ParseError{"bad <double> '" + std::string(text) + "'"};
+                }
+                out = Value(d);
+                return;
+            }
+            if (named(name, "dateTime.iso8601")) {
+                out = Value(DateTime{std::string(trim(n.child_value()))});
+                return;
+            }
+            break;
+        case 'n':
+            if (named(name, "nil")) {
+                out = Value{};
+                return;
+            }
+            break;
+        default:
+            break;
     }
     throw ParseError{"unknown XML-RPC type <" + std::string(name) + ">"};
 }
 
-Value parse_value(const pugi::xml_node& value_node) {
-    for (auto child : value_node.children()) {
-        if (child.type() == pugi::node_element) return parse_typed(child);
+void parse_value_into(const pugi::xml_node& value_node, Value& out) {
+    for (auto child = value_node.first_child(); child; child = child.next_sibling()) {
+        if (child.type() == pugi::node_element) {
+            parse_typed(child, out);
+            return;
+        }
     }
     // No type element: the text is a string (XML-RPC spec).
-    return Value(std::string(value_node.text().get()));
+    out = Value(std::string(value_node.text().get()));
+}
+
+Value parse_value(const pugi::xml_node& value_node) {
+    Value v;
+    parse_value_into(value_node, v);
+    return v;
 }
 
 Result<pugi::xml_document*> load(pugi::xml_document& doc, std::string_view body) {

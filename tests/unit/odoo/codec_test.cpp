@@ -2,6 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <limits>
+#include <nlohmann/json.hpp>
+
+#include "support/test_env.hpp"
+
 namespace clarity::odoo {
 namespace {
 
@@ -43,6 +49,134 @@ TEST(OdooJson, RejectsInvalidJsonAsPermanentError) {
     auto v = from_json("{not json");
     ASSERT_FALSE(v);
     EXPECT_EQ(v.error().kind, ErrorKind::permanent);
+}
+
+TEST(OdooJson, DecodesEscapesAndUnicode) {
+    auto v = from_json(R"(["a\"b\\c\/d\b\f\n\r\t", "\u00e9\u20ac", "\ud83d\ude00", "é€😀"])");
+    ASSERT_TRUE(v) << v.error().message;
+    const Array& a = *v->as_array();
+    EXPECT_EQ(a[0], Value("a\"b\\c/d\b\f\n\r\t"));
+    EXPECT_EQ(a[1], Value("\xc3\xa9\xe2\x82\xac"));
+    EXPECT_EQ(a[2], Value("\xf0\x9f\x98\x80"));
+    EXPECT_EQ(a[3], Value("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"));
+}
+
+TEST(OdooJson, DecodesNumbersLikeJson) {
+    auto v = from_json(R"([0, -0, -12, 9223372036854775807, -9223372036854775808,
+                           1.5, -2.5e3, 1E2, 0.1, 18446744073709551616])");
+    ASSERT_TRUE(v) << v.error().message;
+    const Array& a = *v->as_array();
+    EXPECT_EQ(a[0], Value(0));
+    EXPECT_EQ(a[2], Value(-12));
+    EXPECT_EQ(a[3], Value(std::int64_t{9223372036854775807}));
+    EXPECT_EQ(a[4], Value(std::numeric_limits<std::int64_t>::min()));
+    EXPECT_EQ(a[5], Value(1.5));
+    EXPECT_EQ(a[6], Value(-2500.0));
+    EXPECT_EQ(a[7], Value(100.0));
+    EXPECT_EQ(a[8], Value(0.1));
+    // Beyond int64: kept as a double rather than wrapped.
+    EXPECT_EQ(a[9], Value(18446744073709551616.0));
+}
+
+TEST(OdooJson, LastDuplicateKeyWins) {
+    auto v = from_json(R"({"a": 1, "b": 2, "a": 3})");
+    ASSERT_TRUE(v);
+    EXPECT_EQ(*v, Value(Struct{{"a", 3}, {"b", 2}}));
+}
+
+TEST(OdooJson, RejectsEveryMalformedInputWithItsPosition) {
+    for (const char* bad : {"",
+                            " ",
+                            "{",
+                            "[1,]",
+                            "[1 2]",
+                            "{\"a\" 1}",
+                            "{\"a\":1,}",
+                            "{a:1}",
+                            "01",
+                            "1.",
+                            "1e",
+                            "-",
+                            "+1",
+                            ".5",
+                            "tru",
+                            "nul",
+                            "[true false]",
+                            "\"abc",
+                            "\"a\\x\"",
+                            "\"\\u12\"",
+                            "\"\\ud800\"",
+                            "\"\\udc00\"",
+                            "\"\x01\"",
+                            "\"\xff\"",
+                            "\"\xc3\"",
+                            "\"\xed\xa0\x80\"",
+                            "\"\xc0\xaf\"",
+                            "1e400",
+                            "[1] x",
+                            "NaN",
+                            "[-]"}) {
+        auto v = from_json(bad);
+        EXPECT_FALSE(v) << "accepted: " << bad;
+        if (!v) {
+            EXPECT_EQ(v.error().kind, ErrorKind::permanent);
+            EXPECT_NE(v.error().message.find("invalid JSON at byte"), std::string::npos)
+                << v.error().message;
+        }
+    }
+}
+
+TEST(OdooJson, RejectsAbsurdNestingInsteadOfOverflowingTheStack) {
+    std::string deep(100'000, '[');
+    auto v = from_json(deep);
+    ASSERT_FALSE(v);
+    EXPECT_NE(v.error().message.find("nesting"), std::string::npos);
+    std::string ok = std::string(200, '[') + std::string(200, ']');
+    EXPECT_TRUE(from_json(ok));
+}
+
+// The decoder against an independent implementation (nlohmann::json) on every real Odoo reply
+// of the captures: same tree, value for value.
+Value from_nlohmann(const nlohmann::json& j) {
+    switch (j.type()) {
+        case nlohmann::json::value_t::null:
+            return Value{};
+        case nlohmann::json::value_t::boolean:
+            return Value(j.get<bool>());
+        case nlohmann::json::value_t::number_integer:
+        case nlohmann::json::value_t::number_unsigned:
+            return Value(j.get<std::int64_t>());
+        case nlohmann::json::value_t::number_float:
+            return Value(j.get<double>());
+        case nlohmann::json::value_t::string:
+            return Value(j.get<std::string>());
+        case nlohmann::json::value_t::array: {
+            Array a;
+            for (const auto& item : j) a.push_back(from_nlohmann(item));
+            return a;
+        }
+        case nlohmann::json::value_t::object: {
+            Struct s;
+            for (const auto& [k, item] : j.items()) s.insert_or_assign(k, from_nlohmann(item));
+            return s;
+        }
+        default:
+            return Value{};
+    }
+}
+
+TEST(OdooJson, DecodesEveryCaptureLikeAnIndependentParser) {
+    int files = 0;
+    for (const auto& entry :
+         std::filesystem::recursive_directory_iterator(test::shared_dir() / "reference/odoo")) {
+        if (entry.path().extension() != ".json") continue;
+        std::string text = test::read_file(entry.path());
+        auto mine = from_json(text);
+        ASSERT_TRUE(mine) << entry.path() << ": " << mine.error().message;
+        EXPECT_EQ(*mine, from_nlohmann(nlohmann::json::parse(text))) << entry.path();
+        ++files;
+    }
+    EXPECT_GE(files, 4);
 }
 
 TEST(OdooJsonRpc, EncodesTheCallEnvelope) {
