@@ -54,6 +54,7 @@ struct World {
         dc.mapping_dir = fs::absolute(mapping_dir()).string();
         dc.rate_scale = amazon.options().speed_up;
         dc.log_level = "info";
+        dc.sweep_interval = "2s";  // sweeps overlap each other and the notifications
         // Fast retries so outages are ridden out within the test; generous attempts so a
         // transient outage never dead-letters a job.
         dc.store_extra = "  retry:\n    base: 100ms\n    cap: 2s\n    max_attempts: 60\n";

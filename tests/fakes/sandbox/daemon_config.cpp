@@ -62,10 +62,21 @@ std::string daemon_config(const DaemonConfigOptions& o,
           << "        secret_access_key: " << q(ao.aws_secret_access_key) << "\n"
           << "        wait_time: " << o.sqs_wait << "\n";
     }
+    // flows.order_import options (taxes: {ATVPDKIKX0DER: "15%"}, shipping_product: SHIP,
+    // discount_product: PROMO, afn_tracking_report: false) go in order_import_extra once the
+    // daemon's schema accepts them there.
     y << "    flows:\n"
       << "      order_import:\n"
       << "        enabled: true\n"
-      << o.order_import_extra << "      fulfillment_status: {enabled: true}\n";
+      << o.order_import_extra << "      fulfillment_status: {enabled: true}\n"
+      << "    triggers:\n"
+      << "      orders:\n"
+      << "        notifications: " << (o.sqs ? "true" : "false") << "\n"
+      << "        sweep: true\n"
+      << "        sweep_interval: " << o.sweep_interval << "\n"
+      << "        sweep_overlap: 5m\n"
+      << "        sweep_retry_delay: 1s\n"
+      << "        initial_lookback: 1h\n";
     return y.str();
 }
 

@@ -21,6 +21,7 @@ struct DaemonConfigOptions {
     std::string log_level = "info";
     std::string poll_interval = "200ms";  ///< engine.poll_interval
     bool sqs = true;                      ///< configure the SQS queue (notifications)
+    std::string sweep_interval = "30s";   ///< triggers.orders.sweep_interval
     /// YAML appended under the order_import flow (indented 8 spaces), e.g. trigger settings.
     std::string order_import_extra;
     /// YAML appended under `store:` (indented 2 spaces), e.g. a retry section.
