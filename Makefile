@@ -24,11 +24,12 @@ build: configure
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) --timeout 600
 
-# The demo needs only the executable; building the whole release tree (tests, benches) would
-# make a newcomer's first command needlessly slow.
+# The demo needs only the daemon and the sandbox (fake SP-API + fake Odoo); building the whole
+# release tree (tests, benches) would make a newcomer's first command needlessly slow.
+# DEMO_EXIT_WHEN_IDLE=1 stops once every seeded order is final (see docs/sandbox.md).
 demo:
 	@$(MAKE) --no-print-directory configure PRESET=release
-	cmake --build build/release -j $(JOBS) --target clarity-connect
+	cmake --build build/release -j $(JOBS) --target clarity-connect clarity-sandbox
 	@bash scripts/demo.sh build/release
 
 bench:

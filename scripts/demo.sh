@@ -1,70 +1,129 @@
 #!/usr/bin/env bash
-# make demo: runs the daemon from BUILD against the example configuration (with demo secrets, a
-# temporary store and a free port), shows its admin endpoints, then stops it with SIGTERM.
-# Later issues replace this with the sandbox (fake Odoo and SP-API) and the order flow.
+# make demo: starts clarity-sandbox (fake SP-API + fake Odoo with a stream of seeded orders), then
+# the daemon with the configuration the sandbox wrote, and prints progress every 2 seconds until
+# Ctrl-C. DEMO_EXIT_WHEN_IDLE=1: exit 0 once every seeded order is in its final state (the
+# unknown-SKU order counts once dead-lettered), with a summary; exit 1 after DEMO_TIMEOUT seconds.
+# Knobs: DEMO_ORDERS (40), DEMO_SEED (1), DEMO_SPEED (60), DEMO_TIMEOUT (300). docs/sandbox.md.
 set -euo pipefail
 build="$1"
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 exe="$build/src/app/clarity-connect"
+sandbox="$build/src/sandbox/clarity-sandbox"
+orders="${DEMO_ORDERS:-40}"
+seed="${DEMO_SEED:-1}"
+speed="${DEMO_SPEED:-60}"
+timeout="${DEMO_TIMEOUT:-300}"
+exit_when_idle="${DEMO_EXIT_WHEN_IDLE:-0}"
+token="demo-admin-token"
 
 work="$(mktemp -d /tmp/clarity-demo.XXXXXX)"
-pid=""
+sandbox_pid=""
+daemon_pid=""
+stop() {
+    local pid="$1"
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+        kill -TERM "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    fi
+}
 cleanup() {
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid"; wait "$pid" || true; fi
-    rm -rf "$work"
+    stop "$daemon_pid"
+    stop "$sandbox_pid"
+    if [ "${DEMO_KEEP:-0}" = 1 ]; then echo "demo: files kept in $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
+trap 'echo; echo "demo: interrupted"; exit 130' INT TERM
 
-# The example file unchanged except where the demo must differ: store location and port.
-sed -e "s|path: /var/lib/clarity-connect/clarity.db|path: $work/clarity.db|" \
-    -e "s|listen: 127.0.0.1:8080 |listen: 127.0.0.1:0    |" \
-    config/clarity-connect.example.yaml > "$work/clarity-connect.yaml"
+echo "== clarity-sandbox: $orders orders, seed $seed, ${speed}x speed"
+"$sandbox" --orders "$orders" --seed "$seed" --speed "$speed" \
+    --config-out "$work/clarity-connect.yaml" --port-file "$work/ports" \
+    --store "$work/clarity.db" --mapping-dir config/mapping --admin-token "$token" \
+    >"$work/sandbox.log" 2>&1 &
+sandbox_pid=$!
+for _ in $(seq 1 100); do
+    [ -f "$work/ports" ] && break
+    kill -0 "$sandbox_pid" 2>/dev/null || { cat "$work/sandbox.log" >&2; echo "demo: the sandbox exited early" >&2; exit 1; }
+    sleep 0.1
+done
+[ -f "$work/ports" ] || { echo "demo: the sandbox did not start" >&2; exit 1; }
+cat "$work/sandbox.log"
+status_url="$(sed -n 's/^status_url=//p' "$work/ports")"
 
-# Secrets come from the environment, as the example configuration says.
-export CLARITY_ADMIN_TOKEN="demo-admin-token"
-export CLARITY_ODOO_API_KEY="demo-odoo-key"
-export CLARITY_LWA_CLIENT_SECRET="demo-lwa-secret"
-export CLARITY_LWA_REFRESH_TOKEN="demo-refresh-token"
-
-echo "== $exe version"
-"$exe" version
 echo
-echo "== config check"
+echo "== clarity-connect config check"
 "$exe" config check -c "$work/clarity-connect.yaml"
+
 echo
-echo "== run (log on stderr below)"
-"$exe" run -c "$work/clarity-connect.yaml" 2> >(tee "$work/daemon.log" >&2) &
-pid=$!
+echo "== clarity-connect run (log: $work/daemon.log; DEMO_KEEP=1 keeps it)"
+"$exe" run -c "$work/clarity-connect.yaml" 2>"$work/daemon.log" &
+daemon_pid=$!
 port=""
 for _ in $(seq 1 100); do
     port="$(sed -n 's/.*admin server listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/daemon.log" | head -1)"
     [ -n "$port" ] && break
-    kill -0 "$pid" 2>/dev/null || { echo "demo: the daemon exited early" >&2; exit 1; }
+    kill -0 "$daemon_pid" 2>/dev/null || { tail -20 "$work/daemon.log" >&2; echo "demo: the daemon exited early" >&2; exit 1; }
     sleep 0.1
 done
 [ -n "$port" ] || { echo "demo: the daemon did not start listening" >&2; exit 1; }
-base="http://127.0.0.1:$port"
+metrics_url="http://127.0.0.1:$port/metrics"
 
-show() {
-    local title="$1"
-    shift
-    echo
-    echo "== $title"
-    curl -sS -i "$@" | tr -d '\r' | head -25
+# field NAME JSON: an integer field of the status document.
+field() { sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p" <<<"$2" | head -1; }
+# metric_sum NAME [FILTER]: sum of a Prometheus metric's samples (optionally lines matching FILTER).
+metric_sum() {
+    awk -v name="$1" -v filter="${2:-}" '
+        $1 ~ "^"name"({|$)" && (filter == "" || index($1, filter) > 0) { s += $NF }
+        END { printf "%d", s }' <<<"$metrics"
 }
-show "GET /healthz (liveness, open)" "$base/healthz"
-show "GET /readyz (readiness, open)" "$base/readyz"
-show "GET /metrics without the token" "$base/metrics"
-show "GET /metrics with Authorization: Bearer \$CLARITY_ADMIN_TOKEN" \
-    -H "Authorization: Bearer $CLARITY_ADMIN_TOKEN" "$base/metrics"
 
 echo
-echo "== SIGTERM"
-kill -TERM "$pid"
-set +e
-wait "$pid"
-status=$?
-set -e
-pid=""
-echo "daemon exited with status $status"
-exit "$status"
+start=$(date +%s)
+while :; do
+    status="$(curl -sS "$status_url" || true)"
+    metrics="$(curl -sS -H "Authorization: Bearer $token" "$metrics_url" || true)"
+    seeded=$(field seeded "$status")
+    created=$(field created_on_amazon "$status")
+    in_odoo=$(field in_odoo "$status")
+    confirmed=$(field confirmed "$status")
+    cancelled=$(field cancelled "$status")
+    shipped=$(field shipped "$status")
+    final=$(field final_state "$status")
+    dup=$(field duplicates "$status")
+    dl_expected=$(field dead_letter_expected "$status")
+    dead=$(metric_sum clarity_store_dead_letters)
+    waits=$(( $(metric_sum clarity_ratelimit_throttled_waits_total) + $(metric_sum clarity_amazon_throttled_total) ))
+    jobs_done=$(metric_sum clarity_flow_jobs_total 'outcome="done"')
+    retried=$(metric_sum clarity_flow_jobs_total 'outcome="retried"')
+    elapsed=$(( $(date +%s) - start ))
+    printf '[%4ss] amazon %s/%s orders | odoo %s imported, %s confirmed, %s cancelled, %s FBA shipped | final %s/%s | dead letters %s | quota waits %s | jobs %s done, %s retried%s\n' \
+        "$elapsed" "${created:-?}" "${seeded:-?}" "${in_odoo:-?}" "${confirmed:-?}" "${cancelled:-?}" \
+        "${shipped:-?}" "${final:-?}" "${seeded:-?}" "$dead" "$waits" "$jobs_done" "$retried" \
+        "$([ "${dup:-0}" != 0 ] && echo " | DUPLICATES $dup")"
+    if ! kill -0 "$daemon_pid" 2>/dev/null; then
+        tail -20 "$work/daemon.log" >&2
+        echo "demo: the daemon stopped" >&2
+        exit 1
+    fi
+    if [ "$exit_when_idle" = 1 ] && [ -n "$seeded" ]; then
+        counted_dead=$(( dead < dl_expected ? dead : dl_expected ))
+        if [ $(( final + counted_dead )) -ge "$seeded" ]; then
+            echo
+            echo "== summary"
+            echo "every seeded order is in its final state after ${elapsed}s:"
+            echo "  $seeded orders seeded on the fake SP-API, $in_odoo sale orders in the fake Odoo ($dup duplicates)"
+            echo "  $confirmed confirmed, $cancelled cancelled, $shipped FBA orders delivered with tracking"
+            echo "  $dead dead-lettered (the unknown SKU $(sed -n 's/.*"unknown_sku":"\([^"]*\)".*/\1/p' <<<"$status")); fix: create the product, then clarity-connect queue replay"
+            echo "  quota waits: $waits; jobs done: $jobs_done, retried: $retried"
+            exit 0
+        fi
+        if [ "$elapsed" -ge "$timeout" ]; then
+            echo "demo: not every order reached its final state within ${timeout}s (final $final/$seeded)." >&2
+            echo "demo: mismatches: $(sed -n 's/.*"mismatches":\(\[[^]]*\]\).*/\1/p' <<<"$status")" >&2
+            echo "demo: daemon log: $work/daemon.log (last lines below)" >&2
+            tail -15 "$work/daemon.log" >&2
+            DEMO_KEEP=1
+            exit 1
+        fi
+    fi
+    sleep 2
+done

@@ -457,6 +457,24 @@ void FakeOdoo::State::seed() {
     }
 }
 
+void FakeOdoo::add_custom_field(const std::string& model,
+                                const std::string& name,
+                                const std::string& type,
+                                const std::string& label,
+                                std::vector<std::pair<std::string, std::string>> selection) {
+    std::lock_guard lock(state_->mu);
+    auto it = state_->defs.find(model);
+    if (it == state_->defs.end()) throw std::runtime_error("Object " + model + " doesn't exist");
+    for (const auto& f : it->second.fields) {
+        if (f.name == name) return;
+    }
+    FieldDef f = F(name, type, label);
+    f.selection = std::move(selection);
+    // Before the trailing create_date/write_date, like a field of the model itself.
+    auto& fields = it->second.fields;
+    fields.insert(fields.end() - 2, std::move(f));
+}
+
 std::string FakeOdoo::State::now() const {
     std::time_t t = std::time(nullptr);
     std::tm tm{};

@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "clarity/odoo/value.hpp"
@@ -89,6 +90,15 @@ class FakeOdoo {
     std::vector<Struct> records(const std::string& model) const;
     std::optional<Struct> record(const std::string& model, std::int64_t id) const;
     std::size_t count(const std::string& model) const;
+
+    /// Adds a custom field to `model` as Odoo Studio does (`x_studio_...`; type char, text,
+    /// boolean, integer, float, selection), visible in every version; no-op when the model
+    /// already has a field of that name. Throws std::runtime_error for an unknown model.
+    void add_custom_field(const std::string& model,
+                          const std::string& name,
+                          const std::string& type,
+                          const std::string& label,
+                          std::vector<std::pair<std::string, std::string>> selection = {});
 
     /// Users and API keys. Returns the uid. `denied_models` get AccessError on every operation.
     std::int64_t add_user(const std::string& login,

@@ -167,7 +167,115 @@ struct FakeSpApi::State {
     std::string last_user_agent;
     std::shared_ptr<const SandboxExamples> sandbox;  // sandbox mode (fake_sp_api_sandbox.cpp)
 
+    struct ScheduledChange {
+        std::string order_id;
+        std::optional<SeedOrder> create;  ///< set for the creation of a scheduled order
+        TimelineStep step;
+    };
+    std::multimap<Clock::time_point, ScheduledChange> scheduled;
+    std::map<std::string, Clock::time_point> last_change;  // order id -> last applied change
+
     std::string id(const std::string& prefix) { return prefix + std::to_string(next_id++); }
+
+    // ORDER_CHANGE exactly as schemas/notifications/OrderChangeNotification.json.
+    std::string order_change_notification(const SeedOrder& o, const std::string& when) {
+        json items = json::array();
+        std::int64_t shipped_total = 0, unshipped_total = 0;
+        for (const auto& i : o.items) {
+            const std::int64_t shipped = i.quantity_shipped >= 0
+                                             ? i.quantity_shipped
+                                             : (o.status == "SHIPPED" ? i.quantity : 0);
+            shipped_total += shipped;
+            unshipped_total += i.quantity - shipped;
+            items.push_back({{"OrderItemId", i.order_item_id},
+                             {"SellerSKU", i.seller_sku},
+                             {"SupplySourceId", ""},
+                             {"OrderItemStatus", v0_status(o.status)},
+                             {"Quantity", i.quantity},
+                             {"QuantityShipped", shipped},
+                             {"IsBuyerRequestedCancel", false}});
+        }
+        const std::string nid = id("fake-notification-");
+        json n{{"NotificationVersion", "1.0"},
+               {"NotificationType", "ORDER_CHANGE"},
+               {"PayloadVersion", "1.0"},
+               {"EventTime", when},
+               {"Payload",
+                {{"OrderChangeNotification",
+                  {{"NotificationLevel", "OrderLevel"},
+                   {"SellerId", opt.seller_id},
+                   {"AmazonOrderId", o.order_id},
+                   {"OrderChangeType", "OrderStatusChange"},
+                   {"OrderChangeTrigger",
+                    {{"TimeOfOrderChange", o.last_updated_time},
+                     {"ChangeReason", "Order status changed to " + v0_status(o.status)}}},
+                   {"Summary",
+                    {{"MarketplaceId", o.marketplace_id},
+                     {"OrderStatus", v0_status(o.status)},
+                     {"PurchaseDate", o.created_time},
+                     {"DestinationPostalCode", o.postal_code},
+                     {"FulfillmentType", o.fulfilled_by == "AMAZON" ? "AFN" : "MFN"},
+                     {"OrderType", o.order_type},
+                     {"NumberOfItemsShipped", shipped_total},
+                     {"NumberOfItemsUnshipped", unshipped_total},
+                     {"OrderItems", items}}}}}}},
+               {"NotificationMetadata",
+                {{"ApplicationId", "amzn1.sellerapps.app.fake"},
+                 {"SubscriptionId", "fake-subscription-order-change"},
+                 {"PublishTime", when},
+                 {"NotificationId", nid}}}};
+        return n.dump();
+    }
+
+    void notify(const SeedOrder& o, int count, const std::string& when) {
+        if (count <= 0) return;
+        // A duplicate is the same notification delivered twice (same NotificationId).
+        const std::string body = order_change_notification(o, when);
+        for (int k = 0; k < count; ++k) queue.push_back({id("msg-"), body, "", {}, 0});
+    }
+
+    // Applies every scheduled change due at `now` (the caller holds the mutex).
+    std::size_t apply_due(Clock::time_point now) {
+        std::size_t applied = 0;
+        while (!scheduled.empty() && scheduled.begin()->first <= now) {
+            auto node = scheduled.extract(scheduled.begin());
+            auto& change = node.mapped();
+            // Whole seconds, strictly increasing per order: the change time is an idempotency
+            // key for the triggers (flows/order_jobs.hpp), so two changes never share one.
+            Clock::time_point t = std::chrono::floor<std::chrono::seconds>(node.key());
+            auto last = last_change.find(change.order_id);
+            if (last != last_change.end() && t <= last->second) {
+                t = last->second + std::chrono::seconds(1);
+            }
+            last_change[change.order_id] = t;
+            const std::string when = iso(t);
+            ++applied;
+            if (change.create) {
+                change.create->created_time = when;
+                change.create->last_updated_time = when;
+                orders.push_back(std::move(*change.create));
+                notify(orders.back(), change.step.notifications, when);
+                continue;
+            }
+            auto* o = const_cast<SeedOrder*>(find_order(change.order_id));
+            if (o == nullptr) continue;
+            const auto& st = change.step;
+            if (!st.status.empty()) o->status = st.status;
+            for (const auto& [item_id, qty] : st.shipped) {
+                for (auto& i : o->items) {
+                    if (i.order_item_id == item_id) i.quantity_shipped = qty;
+                }
+            }
+            if (st.package) {
+                auto p = *st.package;
+                if (p.ship_time.empty()) p.ship_time = when;
+                o->packages.push_back(std::move(p));
+            }
+            o->last_updated_time = when;
+            notify(*o, st.notifications, when);
+        }
+        return applied;
+    }
 
     // Returns true when a token is available.
     bool take(const std::string& op, double rate, int burst) {
@@ -215,10 +323,15 @@ struct FakeSpApi::State {
                 it["product"]["customization"] = {{"customizedUrl", i.customized_url}};
             }
             if (inc.count("PROCEEDS")) {
+                // ITEM is the line's total (unit price × quantity), as the model describes it.
                 json br = json::array(
                     {{{"type", "ITEM"},
                       {"subtotal", money26(line_total(i.unit_price, i.quantity), o.currency)}},
                      {{"type", "TAX"}, {"subtotal", money26(i.item_tax, o.currency)}}});
+                if (!i.shipping_price.empty()) {
+                    br.push_back({{"type", "SHIPPING"},
+                                  {"subtotal", money26(i.shipping_price, o.currency)}});
+                }
                 if (!i.promotion_discount.empty()) {
                     br.push_back({{"type", "DISCOUNT"},
                                   {"subtotal", money26("-" + i.promotion_discount, o.currency)}});
@@ -256,6 +369,22 @@ struct FakeSpApi::State {
                {"salesChannel", {{"channelName", "AMAZON"}, {"marketplaceId", o.marketplace_id}}},
                {"orderItems", items}};
         if (!o.programs.empty()) j["programs"] = o.programs;
+        if (inc.count("PACKAGES") && !o.packages.empty()) {
+            json pk = json::array();
+            for (const auto& p : o.packages) {
+                json items = json::array();
+                for (const auto& [id, qty] : p.items)
+                    items.push_back({{"orderItemId", id}, {"quantity", qty}});
+                pk.push_back({{"packageReferenceId", p.package_reference_id},
+                              {"createdTime", p.ship_time},
+                              {"packageStatus", {{"status", p.status}}},
+                              {"carrier", p.carrier},
+                              {"shipTime", p.ship_time},
+                              {"trackingNumber", p.tracking_number},
+                              {"packageItems", items}});
+            }
+            j["packages"] = pk;
+        }
         if (inc.count("BUYER"))
             j["buyer"] = {{"buyerName", o.buyer_name}, {"buyerEmail", o.buyer_email}};
         if (inc.count("RECIPIENT")) {
@@ -270,7 +399,7 @@ struct FakeSpApi::State {
         if (inc.count("FULFILLMENT")) {
             j["fulfillment"] = {{"fulfillmentStatus", o.status}, {"fulfilledBy", o.fulfilled_by}};
         }
-        if (inc.count("PACKAGES") && !o.tracking_number.empty()) {
+        if (inc.count("PACKAGES") && o.packages.empty() && !o.tracking_number.empty()) {
             j["packages"] = json::array({{{"packageReferenceId", "1"},
                                           {"carrier", o.carrier},
                                           {"trackingNumber", o.tracking_number},
@@ -290,6 +419,9 @@ struct FakeSpApi::State {
             };
             for (const auto& i : o.items) {
                 cents += to_cents(i.unit_price) * i.quantity + to_cents(i.item_tax);
+                if (!i.shipping_price.empty()) cents += to_cents(i.shipping_price);
+                if (!i.shipping_tax.empty()) cents += to_cents(i.shipping_tax);
+                if (!i.promotion_discount.empty()) cents -= to_cents(i.promotion_discount);
             }
             char buf[32];
             std::snprintf(buf, sizeof buf, "%lld.%02lld", static_cast<long long>(cents / 100),
@@ -339,6 +471,7 @@ FakeSpApi::FakeSpApi(const Clock& clock, FakeOptions options)
         auto& s = *state;
         std::unique_lock lock(s.mutex);
         const auto now = s.clock->now();
+        s.apply_due(now);
         const std::string path = req.path();
         const auto qpos = req.target.find('?');
         auto params = parse_params(qpos == std::string::npos ? "" : req.target.substr(qpos + 1));
@@ -1214,6 +1347,38 @@ std::string FakeSpApi::uploaded_feed_content(const std::string& id) const {
     std::lock_guard lock(state_->mutex);
     auto it = state_->documents.find(id);
     return it == state_->documents.end() ? std::string{} : it->second.second;
+}
+
+void FakeSpApi::schedule_order(SeedOrder initial,
+                               Clock::time_point created_at,
+                               std::vector<TimelineStep> steps,
+                               int create_notifications) {
+    std::lock_guard lock(state_->mutex);
+    const std::string id = initial.order_id;
+    TimelineStep creation;
+    creation.notifications = create_notifications;
+    state_->scheduled.emplace(created_at, State::ScheduledChange{id, std::move(initial), creation});
+    for (auto& step : steps) {
+        auto at = std::max(step.at, created_at);
+        state_->scheduled.emplace(at, State::ScheduledChange{id, std::nullopt, std::move(step)});
+    }
+}
+
+std::size_t FakeSpApi::advance() {
+    std::lock_guard lock(state_->mutex);
+    return state_->apply_due(state_->clock->now());
+}
+
+std::size_t FakeSpApi::pending_changes() const {
+    std::lock_guard lock(state_->mutex);
+    return state_->scheduled.size();
+}
+
+std::optional<SeedOrder> FakeSpApi::order(const std::string& order_id) const {
+    std::lock_guard lock(state_->mutex);
+    const auto* o = state_->find_order(order_id);
+    if (o == nullptr) return std::nullopt;
+    return *o;
 }
 
 }  // namespace clarity::fakes::sp_api

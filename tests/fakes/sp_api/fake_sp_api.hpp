@@ -21,6 +21,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "clarity/core/clock.hpp"
@@ -39,6 +40,15 @@ struct SeedItem {
     bool cancelled = false;
     /// Units Amazon reports as fulfilled; -1 = all when the order is SHIPPED, else none.
     std::int64_t quantity_shipped = -1;
+    std::string shipping_price;  ///< decimal text (PROCEEDS SHIPPING), empty = none
+    std::string shipping_tax;    ///< decimal text, added to the TAX breakdown when set
+};
+
+/// One shipped package (Orders 2026-01-01 OrderPackage, served with includedData=PACKAGES).
+struct SeedPackage {
+    std::string package_reference_id, carrier, tracking_number, ship_time;
+    std::string status = "SHIPPED";                           ///< PackageStatus.status
+    std::vector<std::pair<std::string, std::int64_t>> items;  ///< orderItemId, quantity
 };
 
 struct SeedOrder {
@@ -54,8 +64,22 @@ struct SeedOrder {
                 state = "WA", postal_code = "98101", country_code = "US";
     std::vector<SeedItem> items;
     std::vector<std::string> programs;
-    /// One package (served with includedData=PACKAGES) when tracking_number is set.
+    /// One package (served with includedData=PACKAGES) when tracking_number is set and
+    /// `packages` is empty.
     std::string carrier, tracking_number;
+    std::vector<SeedPackage> packages;         ///< every package (timelines add them as they ship)
+    std::string order_type = "StandardOrder";  ///< ORDER_CHANGE Summary.OrderType
+};
+
+/// One change of an order's timeline (see FakeSpApi::schedule_order).
+struct TimelineStep {
+    Clock::time_point at{};  ///< fake-clock time the change happens
+    std::string status;      ///< new fulfillmentStatus; empty = unchanged
+    /// Cumulative units shipped per orderItemId after this step.
+    std::vector<std::pair<std::string, std::int64_t>> shipped;
+    std::optional<SeedPackage> package;  ///< a package handed to the carrier at this step
+    /// ORDER_CHANGE notifications put on the fake SQS queue (0 = none, 2 = a duplicate too).
+    int notifications = 1;
 };
 
 struct SeedInventory {
@@ -118,6 +142,22 @@ class FakeSpApi {
     /// Changes a seeded order in place (statuses, shipped quantities, packages, ...).
     void update_order(const std::string& order_id, const std::function<void(SeedOrder&)>& change);
     void add_inventory(SeedInventory inventory);
+    /// An order that changes over (fake) time: invisible to every operation until `created_at`,
+    /// then created as `initial` (createdTime = lastUpdatedTime = created_at) with
+    /// `create_notifications` ORDER_CHANGE messages; each step applies when the Clock passes its
+    /// `at` (checked on every request and by `advance`), setting lastUpdatedTime to the step's
+    /// time (strictly increasing per order, whole seconds) and queueing its notifications
+    /// (schemas/notifications/OrderChangeNotification.json).
+    void schedule_order(SeedOrder initial,
+                        Clock::time_point created_at,
+                        std::vector<TimelineStep> steps,
+                        int create_notifications = 1);
+    /// Applies every scheduled creation and step that is due at the Clock's now; returns how many.
+    std::size_t advance();
+    /// Scheduled creations and steps not applied yet.
+    std::size_t pending_changes() const;
+    /// Current state of an order (nullopt when unknown or not created yet).
+    std::optional<SeedOrder> order(const std::string& order_id) const;
     /// A report (e.g. GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2) whose document is `content`,
     /// served gzip-compressed when `gzip` is true.
     void add_report(std::string report_id,

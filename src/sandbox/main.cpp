@@ -1,0 +1,176 @@
+// clarity-sandbox: the fake SP-API (with LWA and SQS) and the fake Odoo on loopback, seeded with a
+// deterministic stream of Amazon orders that change over time, plus a ready daemon configuration
+// pointing at them and GET /sandbox/status comparing Odoo with the expected outcomes.
+// docs/sandbox.md describes the flags, the status fields and what is seeded.
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "sandbox/daemon_config.hpp"
+#include "sandbox/scenario.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using clarity::fakes::http::FakeHttpServer;
+using clarity::fakes::http::Request;
+using clarity::fakes::http::Response;
+namespace sb = clarity::fakes::sandbox;
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void on_signal(int /*signal*/) { g_stop.store(true); }
+
+struct Flags {
+    int orders = 50;
+    std::uint64_t seed = 1;
+    double speed = 60;
+    std::string config_out = "sandbox/clarity-connect.yaml";
+    std::string port_file;
+    std::string store = "sandbox/clarity.db";
+    std::string mapping_dir = "config/mapping";
+    std::string admin_listen = "127.0.0.1:0";
+    std::string admin_token = "sandbox-admin-token";
+    int odoo_version = 18;
+    bool quota = true;
+    bool notifications = true;
+    double delay = 2;  // seconds before the first order appears
+};
+
+void write_file(const std::string& path, const std::string& content) {
+    const fs::path p(path);
+    if (p.has_parent_path()) fs::create_directories(p.parent_path());
+    const fs::path tmp = p.string() + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::trunc);
+        out << content;
+        if (!out) throw std::runtime_error("cannot write " + tmp.string());
+    }
+    fs::rename(tmp, p);  // readers never see a half-written file
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Flags f;
+    CLI::App app{"clarity-sandbox: fake SP-API and fake Odoo with a stream of seeded orders",
+                 "clarity-sandbox"};
+    app.add_option("--orders", f.orders, "orders to seed")->check(CLI::Range(1, 100000));
+    app.add_option("--seed", f.seed, "seed of the order generator (same seed, same orders)");
+    app.add_option("--speed", f.speed, "time compression: 60 = an hour of orders in a minute")
+        ->check(CLI::Range(0.01, 100000.0));
+    app.add_option("--config-out", f.config_out, "where to write the daemon configuration");
+    app.add_option("--port-file", f.port_file, "where to write the URLs (key=value lines)");
+    app.add_option("--store", f.store, "SQLite store path written into the daemon configuration");
+    app.add_option("--mapping-dir", f.mapping_dir, "mapping templates directory for the daemon");
+    app.add_option("--admin-listen", f.admin_listen, "the daemon's admin listen address");
+    app.add_option("--admin-token", f.admin_token, "the daemon's admin token");
+    app.add_option("--odoo-version", f.odoo_version, "fake Odoo major version")
+        ->check(CLI::Range(16, 19));
+    app.add_option("--delay", f.delay, "seconds before the first order appears");
+    app.add_flag("!--no-quota", f.quota, "do not enforce the published SP-API rate limits");
+    app.add_flag("!--no-notifications", f.notifications,
+                 "no ORDER_CHANGE messages on the fake SQS queue (the sweep must find orders)");
+    CLI11_PARSE(app, argc, argv);
+
+    try {
+        const auto& clock = clarity::SystemClock::instance();
+        clarity::fakes::sp_api::FakeOptions ao;
+        ao.speed_up = f.speed;
+        ao.enforce_quota = f.quota;
+        clarity::fakes::sp_api::FakeSpApi amazon(clock, ao);
+        clarity::fakes::odoo::FakeOdooOptions oo;
+        oo.major = f.odoo_version;
+        clarity::fakes::odoo::FakeOdooServer odoo(oo);
+
+        sb::ScenarioOptions so;
+        so.orders = f.orders;
+        so.seed = f.seed;
+        so.speed = f.speed;
+        so.notifications = f.notifications;
+        so.start = clock.now() + std::chrono::duration_cast<clarity::Clock::duration>(
+                                     std::chrono::duration<double>(f.delay));
+        const sb::Scenario scenario = sb::generate(so);
+        sb::seed_odoo(scenario, odoo.odoo());
+        sb::seed_amazon(scenario, amazon);
+
+        auto status_handler = [&](const Request& req) -> Response {
+            const auto path = req.path();
+            if (req.method == "GET" && path == "/sandbox/status") {
+                auto st = sb::check(scenario, odoo.odoo(), clock.now());
+                auto j = nlohmann::json::parse(sb::to_json(st));
+                j["amazon"] = {
+                    {"get_order_calls", amazon.calls("getOrder")},
+                    {"search_orders_calls", amazon.calls("searchOrders")},
+                    {"throttled", amazon.throttled("getOrder") + amazon.throttled("searchOrders")},
+                    {"queue_waiting", amazon.queue_total()},
+                    {"changes_to_come", amazon.pending_changes()}};
+                j["unknown_sku"] = scenario.unknown_product.sku;
+                return Response::json(200, j.dump());
+            }
+            if (req.method == "POST" && path == "/sandbox/add-unknown-product") {
+                sb::add_unknown_product(scenario, odoo.odoo());
+                return Response::json(
+                    200, nlohmann::json{{"created", scenario.unknown_product.sku}}.dump());
+            }
+            if (req.method == "GET" && path == "/sandbox/expected") {
+                nlohmann::json out = nlohmann::json::array();
+                for (const auto& e : scenario.expected) {
+                    out.push_back({{"order_id", e.order_id},
+                                   {"fulfillment", e.afn ? "AFN" : "MFN"},
+                                   {"amazon_final_status", e.amazon_final_status},
+                                   {"odoo_state", e.odoo_state},
+                                   {"unknown_sku", e.unknown_sku},
+                                   {"lines", e.lines.size()},
+                                   {"grand_total", sb::cents_text(e.grand_total_cents)}});
+                }
+                return Response::json(200, out.dump());
+            }
+            return Response::json(404, R"({"error":"unknown path; try GET /sandbox/status"})");
+        };
+        FakeHttpServer status(status_handler);
+
+        sb::DaemonConfigOptions dc;
+        dc.store_path = fs::absolute(f.store).string();
+        dc.mapping_dir = fs::absolute(f.mapping_dir).string();
+        dc.admin_listen = f.admin_listen;
+        dc.admin_token = f.admin_token;
+        dc.rate_scale = f.quota ? f.speed : 1000.0;
+        write_file(f.config_out, sb::daemon_config(dc, amazon, odoo.base_url(), oo));
+        if (!f.port_file.empty()) {
+            write_file(f.port_file, "status_url=" + status.base_url() + "/sandbox/status\n" +
+                                        "odoo_url=" + odoo.base_url() + "\n" +
+                                        "sp_api_url=" + amazon.base_url() + "\n" +
+                                        "config=" + fs::absolute(f.config_out).string() + "\n");
+        }
+        std::cout << "clarity-sandbox: " << f.orders << " orders (seed " << f.seed << ", speed "
+                  << f.speed << "x), the last change in "
+                  << std::chrono::duration_cast<std::chrono::seconds>(scenario.last_change -
+                                                                      clock.now())
+                         .count()
+                  << " s\n"
+                  << "  fake Odoo " << f.odoo_version << ": " << odoo.base_url() << "\n"
+                  << "  fake SP-API, LWA and SQS: " << amazon.base_url() << "\n"
+                  << "  status: " << status.base_url() << "/sandbox/status\n"
+                  << "  daemon config: " << f.config_out << std::endl;
+
+        std::signal(SIGINT, on_signal);
+        std::signal(SIGTERM, on_signal);
+        // The fakes apply due changes on every request; this keeps the queue filling while the
+        // daemon is not asking.
+        while (!g_stop.load()) {
+            amazon.advance();
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        std::cout << "clarity-sandbox: stopping" << std::endl;
+    } catch (const std::exception& e) {
+        std::cerr << "clarity-sandbox: " << e.what() << "\n";
+        return 1;
+    }
+    return 0;
+}
