@@ -62,9 +62,8 @@ std::string daemon_config(const DaemonConfigOptions& o,
           << "        secret_access_key: " << q(ao.aws_secret_access_key) << "\n"
           << "        wait_time: " << o.sqs_wait << "\n";
     }
-    // flows.order_import options (taxes: {ATVPDKIKX0DER: "15%"}, shipping_product: SHIP,
-    // discount_product: PROMO, afn_tracking_report: false) go in order_import_extra once the
-    // daemon's schema accepts them there.
+    // flows.order_import options: order_import_extra (by default the scenario's tax, shipping
+    // and promotion products).
     y << "    flows:\n"
       << "      order_import:\n"
       << "        enabled: true\n"

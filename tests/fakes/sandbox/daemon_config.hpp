@@ -23,7 +23,11 @@ struct DaemonConfigOptions {
     bool sqs = true;                      ///< configure the SQS queue (notifications)
     std::string sweep_interval = "30s";   ///< triggers.orders.sweep_interval
     /// YAML appended under the order_import flow (indented 8 spaces), e.g. trigger settings.
-    std::string order_import_extra;
+    std::string order_import_extra =
+        "        taxes: {ATVPDKIKX0DER: \"15%\"}\n"
+        "        shipping_product: SHIP\n"
+        "        discount_product: PROMO\n"
+        "        afn_tracking_report: false\n";
     /// YAML appended under `store:` (indented 2 spaces), e.g. a retry section.
     std::string store_extra;
     /// YAML appended at the top level.
