@@ -48,6 +48,15 @@ void QuotaLimiter::drain(const std::string& seller, Operation op) {
     auto& b = bucket(seller, op);
     refill(b);
     b.tokens = std::min(b.tokens, 0.0);
+    b.anchored = true;
+}
+
+void QuotaLimiter::on_response(const std::string& seller, Operation op) {
+    std::lock_guard lock(mutex_);
+    auto& b = bucket(seller, op);
+    if (b.anchored) return;
+    b.anchored = true;
+    b.last = std::max(b.last, clock_->steady_now());  // no refill credit for the time before
 }
 
 double QuotaLimiter::rate(const std::string& seller, Operation op) {

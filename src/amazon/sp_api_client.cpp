@@ -174,6 +174,7 @@ asio::awaitable<Result<net::HttpResponse>> SpApiClient::call(SpApiCall c) {
         const auto started = clock_.steady_now();
         auto resp = co_await http_.send(std::move(req));
         latency.observe(std::chrono::duration<double>(clock_.steady_now() - started).count());
+        if (resp) quota_.on_response(seller, c.op);
 
         if (!resp) {
             last_error = resp.error();
@@ -409,6 +410,7 @@ asio::awaitable<Result<ListingsSubmission>> SpApiClient::patch_listings_item(
     if (r.marketplace_ids.empty()) r.marketplace_ids = options_.marketplace_ids;
     detail::QueryBuilder q;
     q.add_csv("marketplaceIds", r.marketplace_ids);
+    q.add_csv("includedData", r.included_data);
     if (r.validation_preview) q.add("mode", "VALIDATION_PREVIEW");
     SpApiCall call_spec{Operation::patch_listings_item,
                         fill(operation_info(Operation::patch_listings_item).path, "sellerId",

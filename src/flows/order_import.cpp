@@ -230,6 +230,8 @@ struct PartnerIds {
 struct ExistingOrder {
     std::int64_t id = 0;
     std::string state;
+    std::int64_t partner = 0;
+    std::int64_t shipping = 0;
 };
 
 }  // namespace
@@ -492,7 +494,7 @@ asio::awaitable<Result<std::optional<ExistingOrder>>> find_order(std::shared_ptr
     Domain d;
     d.where(std::string(kOrderRefField), "=", amazon_id);
     SearchOptions so;
-    so.fields = {"id", "state"};
+    so.fields = {"id", "state", "partner_id", "partner_shipping_id"};
     so.order = "id asc";
     auto rows = co_await impl->deps.odoo.search_read("sale.order", std::move(d), std::move(so));
     if (!rows) co_return rows.error();
@@ -500,6 +502,8 @@ asio::awaitable<Result<std::optional<ExistingOrder>>> find_order(std::shared_ptr
     ExistingOrder e;
     e.id = (*rows)[0]["id"].as_int().value_or(0);
     e.state = (*rows)[0]["state"].as_string().value_or("");
+    e.partner = (*rows)[0]["partner_id"].m2o_id().value_or(0);
+    e.shipping = (*rows)[0]["partner_shipping_id"].m2o_id().value_or(0);
     co_return std::optional<ExistingOrder>{e};
 }
 
@@ -1195,7 +1199,10 @@ asio::awaitable<Result<void>> run_job(std::shared_ptr<Impl> impl, JobContext* ct
             auto current =
                 co_await odoo.search_read("sale.order.line", std::move(d), std::move(so));
             if (!current) co_return current.error();
-            bool same = current->size() == lines.size();
+            // A Pending order may lack buyer data that arrives later: the partners follow too.
+            bool same = current->size() == lines.size() &&
+                        (*existing)->partner == partners->customer &&
+                        (*existing)->shipping == partners->shipping;
             for (std::size_t i = 0; same && i < lines.size(); ++i) {
                 const auto* c = lines[i].as_array();
                 const Struct* want_line = c && c->size() == 3 ? (*c)[2].as_struct() : nullptr;

@@ -196,6 +196,10 @@ std::optional<StateMatch> find_state(std::string_view country_code, std::string_
         if (auto m = match(*c, key.substr(prefix.size()))) return m;
     }
     if (auto m = match(*c, key)) return m;
+    // Latvian "nov." is the usual abbreviation of "novads" (municipality): "Ogres nov.".
+    if (std::string expanded; ends_with_word(key, "nov", expanded)) {
+        if (auto m = match(*c, expanded + " novads")) return m;
+    }
     // Administrative suffixes buyers add: "Tokyo-to", "Osaka fu", "Aichi Prefecture",
     // "Texas State", "Ontario Province".
     for (std::string_view suffix : {"ken", "to", "fu", "prefecture", "state", "province"}) {

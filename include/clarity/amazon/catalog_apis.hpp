@@ -75,7 +75,8 @@ struct ListingsPatchRequest {
     std::string product_type;
     std::vector<std::string> marketplace_ids;
     std::vector<ListingsPatch> patches;
-    bool validation_preview = false;  ///< mode=VALIDATION_PREVIEW
+    bool validation_preview = false;         ///< mode=VALIDATION_PREVIEW
+    std::vector<std::string> included_data;  ///< includedData: issues, identifiers (default issues)
 
     /// The merge patch that sets merchant-fulfilled quantity (fulfillment_channel_code DEFAULT).
     static ListingsPatchRequest quantity(std::string product_type,

@@ -29,6 +29,12 @@ class QuotaLimiter {
     void set_rate(const std::string& seller, Operation op, double rate);
     /// After a 429: empties the bucket so the next call waits a full refill period.
     void drain(const std::string& seller, Operation op);
+    /// A response of (seller, op) arrived. The first one anchors the bucket's refill clock:
+    /// Amazon's bucket starts when our first request reaches it, later than our first reserve(),
+    /// so refill earned before the first response is not counted. Otherwise the client would
+    /// run ahead of the server by that lag for as long as a stream lasts and meet a 429 as soon
+    /// as the burst is spent.
+    void on_response(const std::string& seller, Operation op);
     /// Current rate and token count (for metrics and tests).
     double rate(const std::string& seller, Operation op);
     double tokens(const std::string& seller, Operation op);
@@ -39,6 +45,7 @@ class QuotaLimiter {
         double burst = 1;
         double tokens = 1;  // may go negative: reserved future tokens
         std::chrono::steady_clock::time_point last{};
+        bool anchored = false;  // refill counted from the first response (on_response, drain)
     };
     Bucket& bucket(const std::string& seller, Operation op);
     void refill(Bucket& b);

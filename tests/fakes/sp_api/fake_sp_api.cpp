@@ -9,6 +9,8 @@
 #include "clarity/amazon/catalog_apis.hpp"
 #include "clarity/amazon/operations.hpp"
 #include "clarity/amazon/sigv4.hpp"
+#include "clarity/model/decimal.hpp"
+#include "sp_api/fake_sp_api_sandbox.hpp"
 
 // Shapes follow ../shared/reference/sp-api/models (NOTES.md §11 "fake-server design"): bodies of
 // 2021+ APIs bare, v0 APIs inside {payload}, errors as {"errors":[{code,message,details}]}, 429
@@ -83,6 +85,13 @@ json money26(const std::string& amount, const std::string& currency) {
 
 json money_v0(const std::string& amount, const std::string& currency) {
     return {{"Amount", amount}, {"CurrencyCode", currency}};
+}
+
+/// v0 ItemPrice is the line total, unit price × quantity (NOTES.md §3.2).
+std::string line_total(const std::string& unit, std::int64_t quantity) {
+    auto d = model::Decimal::parse(unit);
+    if (!d) return unit;
+    return (*d * model::Decimal::from_int(quantity)).to_string();
 }
 
 std::string v0_status(const std::string& s) {
@@ -170,6 +179,7 @@ struct FakeSpApi::State {
     std::map<std::string, int> calls, throttled;
     std::map<std::string, std::map<int, Fault>> faults;  // op -> call number -> fault
     std::string last_user_agent;
+    std::shared_ptr<const SandboxExamples> sandbox;  // sandbox mode (fake_sp_api_sandbox.cpp)
 
     struct ScheduledChange {
         std::string order_id;
@@ -468,6 +478,8 @@ FakeSpApi::FakeSpApi(const Clock& clock, FakeOptions options)
     : options_(std::move(options)), state_(std::make_shared<State>()) {
     state_->clock = &clock;
     state_->opt = options_;
+    if (!options_.sandbox_reference.empty())
+        state_->sandbox = std::make_shared<const SandboxExamples>(options_.sandbox_reference);
     auto state = state_;
     server_ = std::make_unique<http::FakeHttpServer>([state](const Request& req) -> Response {
         auto& s = *state;
@@ -715,6 +727,14 @@ FakeSpApi::FakeSpApi(const Clock& clock, FakeOptions options)
         auto bad = [&](const std::string& msg) {
             return finish(op, error(400, "InvalidInput", "Invalid Input", msg));
         };
+        if (s.sandbox) {
+            if (auto ex = s.sandbox->answer(*info, path_params, params, req.body)) {
+                if (ex->status >= 300) return finish(op, Response::json(ex->status, ex->body));
+                auto r = ok(ex->status, json());
+                r.body = ex->body;
+                return r;
+            }
+        }
         const json body = req.body.empty() ? json() : json::parse(req.body, nullptr, false);
         using amazon::Operation;
 
@@ -796,15 +816,16 @@ FakeSpApi::FakeSpApi(const Clock& clock, FakeOptions options)
                 if (o == nullptr) return finish(op, error(404, "NotFound", "Order not found"));
                 json items = json::array();
                 for (const auto& i : o->items) {
-                    json it{{"ASIN", i.asin},
-                            {"OrderItemId", i.order_item_id},
-                            {"SellerSKU", i.seller_sku},
-                            {"Title", i.title},
-                            {"QuantityOrdered", i.quantity},
-                            {"QuantityShipped", 0},
-                            {"ItemPrice", money_v0(i.unit_price, o->currency)},
-                            {"ItemTax", money_v0(i.item_tax, o->currency)},
-                            {"IsGift", i.gift_message.empty() ? "false" : "true"}};
+                    json it{
+                        {"ASIN", i.asin},
+                        {"OrderItemId", i.order_item_id},
+                        {"SellerSKU", i.seller_sku},
+                        {"Title", i.title},
+                        {"QuantityOrdered", i.quantity},
+                        {"QuantityShipped", 0},
+                        {"ItemPrice", money_v0(line_total(i.unit_price, i.quantity), o->currency)},
+                        {"ItemTax", money_v0(i.item_tax, o->currency)},
+                        {"IsGift", i.gift_message.empty() ? "false" : "true"}};
                     if (!i.promotion_ids.empty()) it["PromotionIds"] = i.promotion_ids;
                     if (is_rdt) {
                         it["BuyerInfo"] = {{"GiftMessageText", i.gift_message},

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -100,6 +101,10 @@ struct FakeOptions {
     std::string aws_secret_access_key = "fake-aws-secret";
     std::string aws_region = "us-east-1";
     std::chrono::seconds feed_processing_time{60};  ///< fake time until a feed is DONE
+    /// Sandbox mode when set: the folder holding models/ (shared/reference/sp-api). Operations
+    /// with x-amzn-api-sandbox static examples answer from them (fake_sp_api_sandbox.hpp); the
+    /// others keep the fake's own behaviour. LWA, quota and faults apply as usual.
+    std::filesystem::path sandbox_reference;
 };
 
 /// Scripted faults, by operation name (the model's operationId, "LWA", "SQS.<Action>", or "*").

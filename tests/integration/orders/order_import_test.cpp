@@ -623,6 +623,51 @@ TEST(OrderImport, ACrashAfterTheCreateBeforeTheAckNeverDoublesTheOrder) {
     EXPECT_EQ(w.odoo().count("sale.order.line"), lines);
 }
 
+TEST(OrderImport, OdooRefusingTheValuesIsADeadLetterWithOdoosMessage) {
+    World w;
+    SeedOrder first = three_lines("111-0000022-0000022");
+    w.amazon_fake.add_order(first);
+    w.enqueue(first.order_id, "2026-11-01T10:05:00Z");
+    ASSERT_EQ(w.drain(), 1u);
+
+    SeedOrder o = three_lines("111-0000023-0000023");
+    w.amazon_fake.add_order(o);
+    auto job = w.enqueue(o.order_id, "2026-11-01T10:05:00Z");
+    w.odoo().fail_call(2, FaultSpec{.exception = "odoo.exceptions.ValidationError",
+                                    .message = "The field 'Amazon Order Type' is mandatory."});
+    ASSERT_EQ(w.drain(), 1u);
+    EXPECT_EQ(w.state_count(store::JobState::dead), 1);
+    auto shown = w.store->show_job(job);
+    ASSERT_TRUE(shown && shown->has_value());
+    const std::string& message = (*shown)->last_error;
+    EXPECT_NE(message.find("order 111-0000023-0000023: Odoo refused the sale order"),
+              std::string::npos)
+        << message;
+    EXPECT_NE(message.find("'Amazon Order Type' is mandatory"), std::string::npos) << message;
+    EXPECT_EQ(w.metric("clarity_orders_failed_total{connection=\"us\",reason=\"odoo_refused\"}"),
+              1);
+}
+
+TEST(OrderImport, OrdersV0WithRestrictedDataTokenImportTheSameWay) {
+    OrderImportOptions opt;
+    opt.api = "v0";
+    World w(18, opt);
+    SeedOrder o = three_lines("111-0000024-0000024");
+    w.amazon_fake.add_order(o);
+    w.enqueue(o.order_id, "2026-11-01T10:05:00Z");
+    ASSERT_EQ(w.drain(), 1u);
+    auto orders = w.orders_for(o.order_id);
+    ASSERT_EQ(orders.size(), 1u);
+    EXPECT_EQ(orders[0]["state"], Value("sale"));
+    EXPECT_EQ(orders[0]["date_order"], Value("2026-11-01 10:00:00"));
+    auto lines = w.lines_of(orders[0]["id"].as_int().value());
+    ASSERT_EQ(lines.size(), 3u);
+    EXPECT_EQ(lines[2]["product_uom_qty"].as_double(), 3.0);
+    EXPECT_EQ(lines[2]["price_unit"].as_double(), 1.99);
+    EXPECT_GE(w.amazon_fake.calls("createRestrictedDataToken"), 1);
+    EXPECT_EQ(w.amazon_fake.calls("getOrder"), 0);
+}
+
 TEST(OrderImport, OdooCallsPerOrderWithAKnownCustomerAndWarmCaches) {
     World w;
     SeedOrder first = three_lines("111-0000017-0000017");

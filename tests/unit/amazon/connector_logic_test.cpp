@@ -211,6 +211,22 @@ TEST(QuotaLimiter, HeaderRateAndDrain) {
     EXPECT_DOUBLE_EQ(q.rate("S", Operation::search_orders), 0.5);
 }
 
+TEST(QuotaLimiter, FirstResponseAnchorsTheRefillClock) {
+    ManualClock clock;
+    QuotaLimiter q(clock);
+    for (int i = 0; i < 30; ++i) q.reserve("S", Operation::get_order);
+    // The first request needed 400 ms to reach Amazon, whose bucket starts only then: that time
+    // earns no refill, or the client would run 0.2 tokens ahead of the server for good.
+    clock.advance(400ms);
+    q.on_response("S", Operation::get_order);
+    EXPECT_NEAR(q.tokens("S", Operation::get_order), 0.0, 1e-9);
+    clock.advance(2s);
+    EXPECT_NEAR(q.tokens("S", Operation::get_order), 1.0, 1e-9);
+    q.on_response("S", Operation::get_order);  // later responses do not move the anchor
+    clock.advance(1s);
+    EXPECT_NEAR(q.tokens("S", Operation::get_order), 1.5, 1e-9);
+}
+
 TEST(QuotaLimiter, RateScaleSpeedsUpSeededRates) {
     ManualClock clock;
     QuotaLimiter q(clock, 100.0);

@@ -72,6 +72,31 @@ TEST(AddressState, OtherCountriesAccentsAndLocalNames) {
     EXPECT_EQ(state("IE", "Dublin"), "D");
 }
 
+TEST(AddressState, LatviaMunicipalitiesAndCities) {
+    // Odoo's res.country.state for LV: the 110 novads (LV-001..LV-110) and 9 state cities.
+    EXPECT_EQ(state("LV", "Aglonas novads"), "LV-001");
+    EXPECT_EQ(state("LV", "Zilupes novads"), "LV-110");
+    EXPECT_EQ(state("LV", "Ādažu novads"), "LV-011");
+    EXPECT_EQ(state("LV", "Adazu novads"), "LV-011");  // typed without diacritics
+    EXPECT_EQ(state("LV", "ĶEKAVAS NOVADS"), "LV-052");
+    EXPECT_EQ(state("LV", "Ogres nov."), "LV-067");
+    EXPECT_EQ(state("LV", "Ogre"), "LV-067");  // unambiguous prefix
+    EXPECT_EQ(state("LV", "LV-062"), "LV-062");
+    EXPECT_EQ(find_state("LV", "lv-062")->name, "Mārupes novads");
+    // A city and the municipality named after it are different records.
+    EXPECT_EQ(state("LV", "Daugavpils"), "LV-DGV");
+    EXPECT_EQ(state("LV", "Daugavpils novads"), "LV-025");
+    EXPECT_EQ(state("LV", "Ventspils"), "LV-VEN");
+    EXPECT_EQ(state("LV", "Ventspils nov"), "LV-106");
+    EXPECT_EQ(state("LV", "Rīga"), "LV-RIX");
+    EXPECT_EQ(state("LV", "Riga"), "LV-RIX");
+    EXPECT_EQ(state("LV", "Priekules novads"), "LV-074");
+    EXPECT_EQ(state("LV", "Priekuļu novads"), "LV-075");
+    EXPECT_EQ(state("LV", "Priekul"), "<none>");  // Priekules or Priekuļu: not guessed
+    EXPECT_EQ(state("LV", "Salas"), "<none>");    // Salas novads or Salaspils novads
+    EXPECT_EQ(state("LV", "Vidzeme"), "<none>");  // a region, not an Odoo state
+}
+
 TEST(AddressCountry, IsoCodesNamesAndUk) {
     EXPECT_EQ(normalize_country_code("us"), "US");
     EXPECT_EQ(normalize_country_code(" USA "), "US");
