@@ -20,5 +20,7 @@ void add_version_command(CLI::App& app);
 void add_config_commands(CLI::App& app);
 /// `run -c FILE`: the daemon.
 void add_run_command(CLI::App& app);
+/// `sync orders -c FILE --connection NAME --since TIME [--until TIME] [--run]`: backfill.
+void add_sync_commands(CLI::App& app);
 
 }  // namespace clarity::app

@@ -1,49 +1,58 @@
 #include "config_schema.hpp"
 
+#include "builtin_flows.hpp"
 #include "clarity/amazon/config.hpp"
 #include "clarity/core/log.hpp"
-#include "clarity/net/http_client.hpp"
-#include "clarity/odoo/client.hpp"
 #include "clarity/flows/engine.hpp"
+#include "clarity/flows/order_triggers.hpp"
 #include "clarity/mapping/options.hpp"
 #include "clarity/mapping/settlement_accounts.hpp"
-#include "clarity/store/options.hpp"
+#include "clarity/net/http_client.hpp"
 #include "clarity/net/http_server.hpp"
+#include "clarity/odoo/client.hpp"
+#include "clarity/store/options.hpp"
 
 namespace clarity::app {
 
 using core::ConfigSpec;
 using core::ConfigType;
 
-// Placeholder specs for components written in parallel (store, odoo, amazon, flows). Each is
-// replaced at merge time by the component's own spec function; see root_config_spec().
-namespace placeholder {
-
-ConfigSpec flows_spec() {
-    ConfigSpec flow;
-    flow.add({.name = "enabled",
-              .type = ConfigType::boolean,
-              .description = "Run this flow for the connection.",
-              .default_value = "false"});
-    // Per-flow retry keys have no defaults of their own: a key left out keeps store.retry's value.
-    ConfigSpec retry;
-    const ConfigSpec store_retry = store::retry_policy_spec();
-    for (auto key : store_retry.keys()) {
-        key.description += " Default: the same key of store.retry.";
-        key.default_value.reset();
-        key.required = false;
-        retry.add(std::move(key));
-    }
-    flow.add_section("retry", "Backoff and attempt limit of this flow's jobs.", retry);
+// The flows section: one subsection per flow of the catalogue (builtin_flows.cpp) with the keys
+// every flow has (enabled, retry) plus the flow's own keys.
+ConfigSpec flows_config_spec(const flows::FlowRegistry& registry) {
     ConfigSpec spec;
-    spec.add_section("order_import", "Amazon orders into Odoo sale orders.", flow);
-    spec.add_section("fulfillment_status", "Odoo deliveries back to Amazon as shipments.", flow);
-    spec.add_section("inventory", "Odoo stock levels to Amazon (merchant-fulfilled offers).", flow);
-    spec.add_section("settlement", "Amazon settlement reports into Odoo accounting.", flow);
+    for (const auto& entry : registry.entries()) {
+        ConfigSpec flow;
+        flow.add({.name = "enabled",
+                  .type = ConfigType::boolean,
+                  .description = "Run this flow for the connection.",
+                  .default_value = "false"});
+        // Per-flow retry keys have no defaults of their own: a key left out keeps store.retry's.
+        ConfigSpec retry;
+        const ConfigSpec store_retry = store::retry_policy_spec();
+        for (auto key : store_retry.keys()) {
+            key.description += " Default: the same key of store.retry.";
+            key.default_value.reset();
+            key.required = false;
+            retry.add(std::move(key));
+        }
+        flow.add_section("retry", "Backoff and attempt limit of this flow's jobs.", retry);
+        for (const auto& key : entry.spec.keys()) flow.add(key);
+        spec.add_section(entry.name, entry.description, flow);
+    }
     return spec;
 }
 
-}  // namespace placeholder
+namespace {
+ConfigSpec triggers_config_spec() {
+    ConfigSpec spec;
+    spec.add_section("orders",
+                     "What enqueues order_import jobs: ORDER_CHANGE notifications from SQS and "
+                     "the polling sweep (docs/triggers.md).",
+                     flows::order_triggers_config_spec());
+    return spec;
+}
+}  // namespace
 
 ConfigSpec daemon_config_spec() {
     ConfigSpec spec;
@@ -73,9 +82,10 @@ ConfigSpec connection_config_spec() {
                      amazon::amazon_config_spec(), /*required=*/true);
     spec.add_section("mapping", "Mapping template overrides for this connection.",
                      mapping::mapping_config_spec());
-    // MERGE: each flow's spec (flows::*_config_spec()) replaces placeholder::flows_spec().
     spec.add_section("flows", "Which flows run for this connection, and their settings.",
-                     placeholder::flows_spec());
+                     flows_config_spec(builtin_flows()));
+    spec.add_section("triggers", "What enqueues work for this connection's flows.",
+                     triggers_config_spec());
     return spec;
 }
 

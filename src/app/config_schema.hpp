@@ -6,6 +6,7 @@
 #include <string>
 
 #include "clarity/core/config.hpp"
+#include "clarity/flows/registry.hpp"
 
 namespace clarity::app {
 
@@ -14,6 +15,9 @@ core::ConfigSpec daemon_config_spec();
 
 /// One entry of `connections`: name, odoo, amazon, marketplaces, flows.
 core::ConfigSpec connection_config_spec();
+
+/// `connections[].flows`: a section per flow of `registry`.
+core::ConfigSpec flows_config_spec(const flows::FlowRegistry& registry);
 
 /// The whole file.
 core::ConfigSpec root_config_spec();

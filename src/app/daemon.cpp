@@ -14,14 +14,17 @@
 #include <iostream>
 
 #include "admin_routes.hpp"
+#include "builtin_flows.hpp"
 #include "clarity/core/log.hpp"
 #include "clarity/core/metrics.hpp"
 #include "clarity/core/random.hpp"
 #include "clarity/core/version.hpp"
+#include "clarity/mapping/template.hpp"
 #include "clarity/store/async_store.hpp"
 #include "clarity/store/options.hpp"
 #include "commands.hpp"
 #include "settings.hpp"
+#include "wiring.hpp"
 
 namespace clarity::app {
 
@@ -65,7 +68,9 @@ struct Daemon {
     std::unique_ptr<store::Store> store;
     std::unique_ptr<store::AsyncStore> async_store;
     asio::steady_timer maintenance{io};
+    std::unique_ptr<Wiring> wiring;  // after the store: destroyed before it
     bool stopping = false;
+    int exit_code = kExitOk;
 };
 
 struct LogFailure {
@@ -118,21 +123,27 @@ asio::awaitable<void> exit_on_second_signal(Daemon* d) {
     d->io.stop();
 }
 
+// Stops in order: readiness off, triggers and engine drain (bounded by daemon.shutdown_timeout),
+// no new admin connections, in-flight requests finish, then the event loop ends.
+asio::awaitable<void> shut_down(Daemon* d) {
+    if (d->stopping) co_return;
+    d->stopping = true;
+    notify("STOPPING=1");
+    d->watchdog.cancel();
+    d->maintenance.cancel();
+    if (d->wiring) co_await d->wiring->stop(d->settings.daemon.shutdown_timeout);
+    co_await d->admin.shutdown(d->settings.daemon.shutdown_timeout);
+    d->signals.cancel();
+    d->io.stop();
+}
+
 asio::awaitable<void> stop_on_signal(Daemon* d) {
     auto [ec, signal] = co_await d->signals.async_wait(asio::as_tuple(asio::use_awaitable));
     if (ec) co_return;
     asio::co_spawn(d->io, exit_on_second_signal(d), LogFailure{d->log});
-    d->stopping = true;
     d->log.info("received {}; stopping (deadline {} ms)", signal == SIGTERM ? "SIGTERM" : "SIGINT",
                 d->settings.daemon.shutdown_timeout.count());
-    notify("STOPPING=1");
-    d->watchdog.cancel();
-    d->maintenance.cancel();
-    // MERGE: stop the engine and the pollers here, with the same deadline, before the admin
-    // server (so /readyz answers until the work has drained).
-    co_await d->admin.shutdown(d->settings.daemon.shutdown_timeout);
-    d->signals.cancel();
-    d->io.stop();
+    co_await shut_down(d);
 }
 
 }  // namespace
@@ -147,7 +158,8 @@ int run_daemon(const Settings& settings) {
         return std::nullopt;
     });
     try {
-        d.store = store::open_store(settings.store, {SystemClock::instance(), d.random, &d.metrics});
+        d.store =
+            store::open_store(settings.store, {SystemClock::instance(), d.random, &d.metrics});
     } catch (const std::exception& e) {
         fail(kExitRuntime, std::string("cannot open the store: ") + e.what());
     }
@@ -157,8 +169,28 @@ int run_daemon(const Settings& settings) {
         if (health.ready) return std::nullopt;
         return health.reason;
     });
-    // MERGE: build connectors and the engine from settings.root here; register their readiness
-    // checks (each connection's last check) and metrics.
+    try {
+        d.wiring = std::make_unique<Wiring>(Wiring::Deps{.io = d.io,
+                                                         .settings = settings,
+                                                         .registry = builtin_flows(),
+                                                         .store = *d.async_store,
+                                                         .metrics = d.metrics,
+                                                         .clock = SystemClock::instance(),
+                                                         .random = d.random,
+                                                         .only_connection = {}});
+    } catch (const core::ConfigError& e) {
+        fail(kExitUsage, e.what());
+    } catch (const mapping::TemplateError& e) {
+        fail(kExitUsage, std::string("mapping template: ") + e.what());
+    } catch (const std::exception& e) {
+        fail(kExitRuntime, std::string("cannot set up the connections: ") + e.what());
+    }
+    d.wiring->add_readiness(d.readiness);
+    d.wiring->on_fatal([&d](int code, std::string message) {
+        std::cerr << "clarity-connect: " << message << "\n";
+        d.exit_code = code;
+        asio::co_spawn(d.io, shut_down(&d), LogFailure{d.log});
+    });
     add_health_routes(d.admin, d.readiness, d.metrics);
 
     try {
@@ -177,9 +209,11 @@ int run_daemon(const Settings& settings) {
     d.log.info("{} {} started; admin server listening on {}", kProductName, kVersion, listening);
     notify("READY=1\nSTATUS=admin server listening on " + listening);
 
+    d.wiring->start();
+
     d.io.run();
     d.log.info("stopped");
-    return kExitOk;
+    return d.exit_code;
 }
 
 }  // namespace clarity::app

@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
     CLI::App app{"Clarity Connect: Odoo <-> Amazon SP-API integration daemon", "clarity-connect"};
     app.require_subcommand(1);
     clarity::app::add_run_command(app);
+    clarity::app::add_sync_commands(app);
     clarity::app::add_config_commands(app);
     clarity::app::add_version_command(app);
     const auto load = [](const std::string& path) {

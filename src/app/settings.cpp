@@ -1,9 +1,10 @@
 #include "settings.hpp"
 
-#include "config_loader.hpp"
+#include "builtin_flows.hpp"
 #include "clarity/amazon/config.hpp"
 #include "clarity/net/http_client.hpp"
 #include "clarity/odoo/client.hpp"
+#include "config_loader.hpp"
 #include "config_schema.hpp"
 
 namespace clarity::app {
@@ -28,12 +29,31 @@ Settings read_settings(const core::ConfigNode& root) {
     // MERGE: per connection, odoo/amazon/flows options are read here (from_config) so that
     // `config check` reports their errors without connecting anywhere.
     s.connections = root.sections("connections");
-    (void)net::http_client_options_from_config(root.section("http"));
+    s.http = net::http_client_options_from_config(root.section("http"));
     for (const auto& connection : s.connections) {
         // Read (and so validate) each connector's options offline, for `config check`.
-        (void)odoo::from_config(connection.section("odoo"));
-        (void)amazon::from_config(connection.section("amazon"));
+        ConnectionSettings c;
+        c.node = connection;
+        c.name = connection.get_string("name");
+        for (const auto& other : s.connection_settings) {
+            if (other.name == c.name) {
+                throw core::ConfigError(connection.path() + ".name: '" + c.name +
+                                        "' is used by another connection");
+            }
+        }
+        c.odoo = odoo::from_config(connection.section("odoo"));
+        c.amazon = amazon::from_config(connection.section("amazon"));
+        c.mapping = mapping::merge_options(
+            s.mapping, mapping::mapping_options_from_config(connection.section("mapping")));
+        c.order_triggers = flows::order_trigger_options_from_config(
+            connection.section("triggers").section("orders"));
         const auto flows = connection.section("flows");
+        for (const auto& entry : builtin_flows().entries()) {
+            if (flows.has(entry.name) && flows.section(entry.name).get_bool("enabled")) {
+                c.enabled_flows.push_back(entry.name);
+            }
+        }
+        s.connection_settings.push_back(std::move(c));
         for (const auto& flow : flows.keys()) {
             const auto retry = flows.section(flow).section("retry");
             if (retry.keys().empty()) continue;
@@ -50,7 +70,28 @@ Settings read_settings(const core::ConfigNode& root) {
 }
 
 Settings load_settings(const std::filesystem::path& file) {
-    return read_settings(load_config(file, root_config_spec()));
+    Settings s = read_settings(load_config(file, root_config_spec()));
+    s.base_dir = std::filesystem::absolute(file).parent_path();
+    return s;
+}
+
+bool ConnectionSettings::flow_enabled(std::string_view flow) const {
+    for (const auto& f : enabled_flows) {
+        if (f == flow) return true;
+    }
+    return false;
+}
+
+bool ConnectionSettings::order_triggers_on() const {
+    if (order_triggers.enabled) return *order_triggers.enabled;
+    return flow_enabled(flows::kOrderImportFlow);
+}
+
+const ConnectionSettings* Settings::connection(std::string_view name) const {
+    for (const auto& c : connection_settings) {
+        if (c.name == name) return &c;
+    }
+    return nullptr;
 }
 
 }  // namespace clarity::app

@@ -8,12 +8,18 @@
 #include <optional>
 #include <vector>
 
+#include "clarity/amazon/config.hpp"
 #include "clarity/core/config.hpp"
 #include "clarity/core/log.hpp"
 #include "clarity/flows/engine.hpp"
+#include "clarity/flows/order_jobs.hpp"
+#include "clarity/flows/order_triggers.hpp"
+#include "clarity/flows/registry.hpp"
 #include "clarity/mapping/options.hpp"
 #include "clarity/mapping/settlement_accounts.hpp"
+#include "clarity/net/http_client.hpp"
 #include "clarity/net/http_server.hpp"
+#include "clarity/odoo/client.hpp"
 #include "clarity/store/options.hpp"
 
 namespace clarity::app {
@@ -21,6 +27,21 @@ namespace clarity::app {
 struct DaemonOptions {
     std::chrono::milliseconds shutdown_timeout{std::chrono::seconds(30)};
     std::optional<std::chrono::milliseconds> watchdog_interval;
+};
+
+/// One entry of `connections`, read.
+struct ConnectionSettings {
+    std::string name;
+    core::ConfigNode node;  ///< connections[i]
+    odoo::OdooOptions odoo;
+    amazon::AmazonOptions amazon;
+    mapping::MappingOptions mapping;         ///< root defaults merged with the connection's
+    std::vector<std::string> enabled_flows;  ///< flows.<name>.enabled, in registry order
+    flows::OrderTriggerOptions order_triggers;
+
+    bool flow_enabled(std::string_view flow) const;
+    /// triggers.orders.enabled, or (unset) whether order_import is enabled.
+    bool order_triggers_on() const;
 };
 
 struct Settings {
@@ -33,6 +54,12 @@ struct Settings {
     mapping::MappingOptions mapping;
     mapping::SettlementOptions settlement;
     std::vector<core::ConfigNode> connections;
+    std::vector<ConnectionSettings> connection_settings;  ///< the same entries, read
+    net::HttpClientOptions http;
+    /// Directory of the configuration file (relative mapping paths resolve against it).
+    std::filesystem::path base_dir = ".";
+
+    const ConnectionSettings* connection(std::string_view name) const;
 };
 
 /// Loads `file` against root_config_spec() and reads every component's options. Throws

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "config_schema.hpp"
+#include "settings.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_env.hpp"
 
@@ -189,9 +190,16 @@ TEST(RootConfig, ExampleFileIsValid) {
     ::setenv("CLARITY_LWA_CLIENT_SECRET", "s", 1);
     ::setenv("CLARITY_LWA_REFRESH_TOKEN", "r", 1);
     ::setenv("CLARITY_ADMIN_TOKEN", "t", 1);
+    ::setenv("CLARITY_AWS_SECRET_ACCESS_KEY", "a", 1);
     auto node =
         load_config(test::source_dir() / "config/clarity-connect.example.yaml", root_config_spec());
     EXPECT_FALSE(node.sections("connections").empty());
+    // Every component reads its options from it (what `config check` does).
+    const auto settings = read_settings(node);
+    ASSERT_EQ(settings.connection_settings.size(), 1u);
+    EXPECT_TRUE(settings.connection_settings[0].order_triggers_on());
+    EXPECT_EQ(settings.connection_settings[0].order_triggers.sweep_interval,
+              std::chrono::minutes(10));
     EXPECT_EQ(node.section("log").get_string("format"), "text");
 }
 

@@ -1,0 +1,29 @@
+#include "builtin_flows.hpp"
+
+namespace clarity::app {
+
+namespace {
+
+flows::FlowRegistry make_registry() {
+    flows::FlowRegistry r;
+    // Declared flows: the config accepts their keys; a flow without a factory is not run (the
+    // daemon logs a warning when it is enabled).
+    r.add({.name = "order_import", .description = "Amazon orders into Odoo sale orders."});
+    r.add({.name = "fulfillment_status",
+           .description = "Odoo deliveries back to Amazon as shipments."});
+    r.add({.name = "inventory",
+           .description = "Odoo stock levels to Amazon (merchant-fulfilled offers)."});
+    r.add({.name = "settlement", .description = "Amazon settlement reports into Odoo accounting."});
+    // Implemented flows replace their declaration here, e.g.
+    // r.add(flows::order_import_registry_entry());
+    return r;
+}
+
+}  // namespace
+
+const flows::FlowRegistry& builtin_flows() {
+    static const flows::FlowRegistry registry = make_registry();
+    return registry;
+}
+
+}  // namespace clarity::app

@@ -1,0 +1,464 @@
+#include "wiring.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <map>
+#include <mutex>
+#include <set>
+
+#include "clarity/amazon/lwa.hpp"
+#include "clarity/amazon/quota.hpp"
+#include "clarity/amazon/sqs_consumer.hpp"
+#include "clarity/core/log.hpp"
+#include "clarity/mapping/schema.hpp"
+#include "clarity/net/http_client.hpp"
+#include "commands.hpp"
+
+namespace clarity::app {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+struct ConnectionRuntime {
+    const ConnectionSettings* settings = nullptr;
+    std::shared_ptr<net::HttpClient> odoo_http, amazon_http;
+    std::unique_ptr<amazon::QuotaLimiter> quota;
+    std::unique_ptr<amazon::LwaTokenSource> lwa;
+    std::unique_ptr<amazon::SpApiClient> amazon;
+    std::unique_ptr<odoo::OdooClient> odoo;
+    std::unique_ptr<amazon::SqsClient> sqs;
+    std::unique_ptr<flows::OrderNotificationTrigger> notifications;
+    std::unique_ptr<amazon::SqsConsumer> consumer;
+    std::unique_ptr<flows::OrderSweep> sweep;
+    std::unique_ptr<flows::ConnectionServices> services;
+    std::vector<std::string> flows;  ///< enabled and implemented
+    std::map<std::string, std::shared_ptr<const mapping::MappingTemplate>, std::less<>> templates;
+    std::unique_ptr<asio::steady_timer> sweep_timer, sqs_timer, connect_timer;
+
+    mutable std::mutex mutex;
+    bool odoo_connected = false;
+    std::string odoo_status = "connecting to Odoo";
+};
+
+struct Wiring::State {
+    explicit State(Deps d) : deps(std::move(d)), drained(deps.io) {}
+    Deps deps;
+    core::Log log{"wiring"};
+    std::vector<std::unique_ptr<ConnectionRuntime>> connections;
+    std::unique_ptr<flows::Engine> engine;
+    std::map<std::string, std::shared_ptr<flows::ConnectionFlows>> flows_by_name;
+    std::function<void(int, std::string)> fatal;
+    std::atomic<bool> stopping{false};
+    bool fatal_called = false;
+    int tasks = 0;
+    asio::steady_timer drained;
+    std::size_t connected = 0;
+    bool engine_registered = false;
+    std::vector<std::string> unavailable;
+
+    // Logs an alert at error level; counts it unless the engine already did.
+    void raise_alert(const std::string& kind,
+                     const std::string& flow,
+                     const std::string& connection,
+                     const std::string& message,
+                     bool count) {
+        if (count) {
+            deps.metrics
+                .counter("clarity_alerts_total", "Alerts raised (dead letters, auth failures)",
+                         {{"kind", kind}, {"flow", flow}})
+                .inc();
+        }
+        log.with({.flow = flow, .connection = connection}).error("ALERT {}: {}", kind, message);
+    }
+};
+
+namespace {
+
+using StatePtr = std::shared_ptr<Wiring::State>;
+
+struct TaskDone {
+    StatePtr state;
+    std::string name;
+    void operator()(std::exception_ptr e) const {
+        if (e) {
+            try {
+                std::rethrow_exception(e);
+            } catch (const std::exception& ex) {
+                state->log.critical("task {} failed: {}", name, ex.what());
+                state->deps.metrics
+                    .counter("clarity_task_failures_total", "Background tasks that threw",
+                             {{"task", name}})
+                    .inc();
+            }
+        }
+        if (--state->tasks == 0 && state->stopping) state->drained.cancel();
+    }
+};
+
+void spawn(const StatePtr& s, std::string name, asio::awaitable<void> task) {
+    ++s->tasks;
+    asio::co_spawn(s->deps.io, std::move(task), TaskDone{s, std::move(name)});
+}
+
+// Waits `d` unless stopping; false when the wait was cut short by stop().
+asio::awaitable<bool> pause(Wiring::State* s, asio::steady_timer* timer, Clock::duration d) {
+    if (s->stopping) co_return false;
+    timer->expires_after(d);
+    auto [ec] = co_await timer->async_wait(asio::as_tuple(asio::use_awaitable));
+    co_return !ec && !s->stopping;
+}
+
+// The live schema in the mapping layer's terms (for MappingTemplate::check_schema).
+mapping::StaticOdooSchema mapping_schema(const odoo::OdooSchema& schema) {
+    mapping::StaticOdooSchema out;
+    for (const auto& [model, fields] : schema.models) {
+        for (const auto& [name, info] : fields.fields) {
+            mapping::OdooField f;
+            f.type = info.type;
+            f.relation = info.relation;
+            for (const auto& [key, label] : info.selection) f.selection.push_back(key);
+            f.required = info.required;
+            f.readonly = info.readonly;
+            out.add(model, name, std::move(f));
+        }
+    }
+    return out;
+}
+
+// Connects Odoo (version, authentication, fields_get of every model the templates use), checks
+// the templates and builds the connection's flows.
+asio::awaitable<Result<void>> connect_odoo(StatePtr s, ConnectionRuntime* c) {
+    std::set<std::string> models;
+    for (const auto& [name, tmpl] : c->templates) {
+        for (auto& m : tmpl->referenced_models()) models.insert(m);
+    }
+    auto schema = co_await c->odoo->connect({}, {}, {models.begin(), models.end()});
+    if (!schema) co_return schema.error();
+    const auto live = mapping_schema(*schema);
+    std::string problems;
+    for (const auto& [name, tmpl] : c->templates) {
+        for (const auto& p : tmpl->check_schema(live))
+            problems += (problems.empty() ? "" : "; ") + p;
+    }
+    if (!problems.empty()) {
+        co_return make_error(ErrorKind::permanent,
+                             "the mapping does not match Odoo " + schema->version.server_version +
+                                 ": " + problems +
+                                 " (fix the template or install the module "
+                                 "that adds the field)",
+                             "odoo");
+    }
+    const auto& d = s->deps;
+    c->services = std::make_unique<flows::ConnectionServices>(
+        flows::ConnectionServices{.connection = c->settings->name,
+                                  .amazon = *c->amazon,
+                                  .odoo = *c->odoo,
+                                  .store = d.store,
+                                  .metrics = d.metrics,
+                                  .clock = d.clock,
+                                  .random = d.random,
+                                  .flow_config = {},
+                                  .connection_config = c->settings->node,
+                                  .templates = c->templates});
+    for (const auto& name : c->flows) {
+        const auto* entry = d.registry.find(name);
+        c->services->flow_config = c->settings->node.section("flows").section(name);
+        std::shared_ptr<flows::Flow> flow;
+        try {
+            flow = entry->make(*c->services);
+        } catch (const std::exception& e) {
+            co_return make_error(ErrorKind::permanent,
+                                 "flow " + name + " cannot start: " + e.what(), name);
+        }
+        auto& slot = s->flows_by_name[name];
+        if (!slot) slot = std::make_shared<flows::ConnectionFlows>(name);
+        slot->add(c->settings->name, std::move(flow));
+    }
+    {
+        std::lock_guard lock(c->mutex);
+        c->odoo_connected = true;
+        c->odoo_status.clear();
+    }
+    s->log.with({.connection = c->settings->name})
+        .info("Odoo {} connected ({} models checked); flows: {}", schema->version.server_version,
+              models.size(), c->flows.size());
+    co_return Result<void>{};
+}
+
+// Registers the flows with the engine (once every connection is connected).
+void register_flows(Wiring::State* s) {
+    if (s->engine_registered) return;
+    s->engine_registered = true;
+    for (const auto& [name, cf] : s->flows_by_name) {
+        if (cf->empty()) continue;
+        flows::FlowSettings fs;
+        for (const auto& c : s->connections) {
+            if (std::find(c->flows.begin(), c->flows.end(), name) != c->flows.end())
+                fs.connections.insert(c->settings->name);
+        }
+        s->engine->add_flow(cf, fs);
+    }
+}
+
+asio::awaitable<void> run_engine(StatePtr s) { co_await s->engine->run(); }
+
+void connection_ready(const StatePtr& s) {
+    if (++s->connected < s->connections.size()) return;
+    register_flows(s.get());
+    if (s->flows_by_name.empty()) {
+        s->log.debug("no flow to run; the engine is not started");
+        return;
+    }
+    spawn(s, "engine", run_engine(s));
+    s->log.info("engine started with {} flows", s->flows_by_name.size());
+}
+
+asio::awaitable<void> keep_connecting(StatePtr s, ConnectionRuntime* c) {
+    auto log = s->log.with({.connection = c->settings->name});
+    if (c->flows.empty()) {
+        connection_ready(s);
+        co_return;
+    }
+    Clock::duration backoff = 1s;
+    while (!s->stopping) {
+        auto r = co_await connect_odoo(s, c);
+        if (r) {
+            connection_ready(s);
+            co_return;
+        }
+        const auto& e = r.error();
+        if (e.kind == ErrorKind::permanent || e.kind == ErrorKind::auth) {
+            const std::string msg = "connection " + c->settings->name + ": Odoo: " + e.message;
+            log.critical("{}", msg);
+            if (!s->fatal_called && s->fatal) {
+                s->fatal_called = true;
+                s->fatal(kExitUsage, msg);
+            }
+            co_return;
+        }
+        {
+            std::lock_guard lock(c->mutex);
+            c->odoo_status = "Odoo not reachable: " + e.describe();
+        }
+        log.warn("Odoo not reachable ({}); retrying in {} ms", e.describe(),
+                 std::chrono::duration_cast<std::chrono::milliseconds>(backoff).count());
+        if (!co_await pause(s.get(), c->connect_timer.get(), backoff)) co_return;
+        backoff = std::min<Clock::duration>(backoff * 2, 60s);
+    }
+}
+
+asio::awaitable<void> run_sweeps(StatePtr s, ConnectionRuntime* c) {
+    const auto& o = c->sweep->options();
+    const auto first = co_await c->sweep->first_delay();
+    if (first > Clock::duration::zero()) {
+        s->log.with({.connection = c->settings->name})
+            .info(
+                "last sweep ended {} s ago; next sweep in {} s",
+                std::chrono::duration_cast<std::chrono::seconds>(o.sweep_interval - first).count(),
+                std::chrono::duration_cast<std::chrono::seconds>(first).count());
+        if (!co_await pause(s.get(), c->sweep_timer.get(), first)) co_return;
+    }
+    while (!s->stopping) {
+        auto report = co_await c->sweep->sweep_once();
+        if (report.counts.enqueued > 0) s->engine->wake();
+        const auto delay = report.error ? o.sweep_retry_delay : o.sweep_interval;
+        if (!co_await pause(s.get(), c->sweep_timer.get(), delay)) break;
+    }
+}
+
+asio::awaitable<void> run_notifications(StatePtr s, ConnectionRuntime* c) {
+    auto log = s->log.with({.connection = c->settings->name});
+    Clock::duration backoff = 1s;
+    while (!s->stopping) {
+        auto r = co_await c->consumer->poll_once();
+        if (!r) {
+            log.error("SQS receive failed: {}; retrying in {} s", r.error().describe(),
+                      std::chrono::duration_cast<std::chrono::seconds>(backoff).count());
+            if (!co_await pause(s.get(), c->sqs_timer.get(), backoff)) break;
+            backoff = std::min<Clock::duration>(backoff * 2, 60s);
+            continue;
+        }
+        backoff = 1s;
+        // An empty answer (long poll expired, or a queue that does not long-poll): breathe.
+        if (r->received == 0 && !co_await pause(s.get(), c->sqs_timer.get(), 1s)) break;
+    }
+}
+
+}  // namespace
+
+Wiring::Wiring(Deps deps) : state_(std::make_shared<State>(std::move(deps))) {
+    auto& s = *state_;
+    auto& d = s.deps;
+    s.engine = std::make_unique<flows::Engine>(d.io.get_executor(), d.store, d.metrics, d.clock,
+                                               d.settings.engine);
+    State* raw = state_.get();
+    s.engine->on_alert([raw](const flows::Alert& a) {
+        raw->raise_alert(
+            a.kind, a.flow, a.connection,
+            "job " + std::to_string(a.job_id) + " entity " + a.entity_key + ": " + a.message,
+            /*count=*/false);
+    });
+    for (const auto& cs : d.settings.connection_settings) {
+        if (!d.only_connection.empty() && cs.name != d.only_connection) continue;
+        auto c = std::make_unique<ConnectionRuntime>();
+        c->settings = &cs;
+        auto http_options = d.settings.http;
+        http_options.name = "sp-api";
+        c->amazon_http = net::make_http_client(d.io.get_executor(), http_options, &d.metrics);
+        http_options.name = "odoo";
+        if (cs.odoo.allow_insecure_http) http_options.allow_insecure_http = true;
+        c->odoo_http = net::make_http_client(d.io.get_executor(), http_options, &d.metrics);
+        c->quota = std::make_unique<amazon::QuotaLimiter>(d.clock, cs.amazon.rate_scale);
+        amazon::LwaOptions lwa;
+        lwa.token_url = cs.amazon.lwa_token_url();
+        lwa.client_id = cs.amazon.lwa_client_id;
+        lwa.client_secret = cs.amazon.lwa_client_secret;
+        lwa.timeout = std::min<std::chrono::milliseconds>(cs.amazon.timeout, 15s);
+        c->lwa =
+            std::make_unique<amazon::LwaTokenSource>(*c->amazon_http, d.clock, lwa, &d.metrics);
+        const std::string name = cs.name;
+        c->lwa->on_auth_failure([raw, name](const Error& e) {
+            raw->raise_alert("auth", "", name, "Login with Amazon: " + e.describe(),
+                             /*count=*/true);
+        });
+        c->amazon = std::make_unique<amazon::SpApiClient>(*c->amazon_http, *c->lwa, *c->quota,
+                                                          d.clock, d.random, d.metrics, cs.amazon);
+        c->odoo = std::make_unique<odoo::OdooClient>(*c->odoo_http, cs.odoo, d.clock);
+        for (const auto& flow : cs.enabled_flows) {
+            const auto* entry = d.registry.find(flow);
+            if (entry == nullptr || !entry->make) {
+                s.unavailable.push_back(cs.name + "/" + flow);
+                continue;
+            }
+            c->flows.push_back(flow);
+            for (const auto& t : entry->templates) {
+                if (c->templates.count(t)) continue;
+                const auto file = cs.mapping.template_for(t, d.settings.base_dir);
+                c->templates[t] = std::make_shared<const mapping::MappingTemplate>(
+                    mapping::MappingTemplate::load_file(file));
+            }
+        }
+        auto wake = [raw] { raw->engine->wake(); };
+        if (cs.order_triggers_on()) {
+            const auto& o = cs.order_triggers;
+            if (o.notifications && !cs.amazon.sqs.queue_url.empty()) {
+                c->sqs = std::make_unique<amazon::SqsClient>(
+                    *c->amazon_http, d.clock, amazon::SqsEndpoint::from_options(cs.amazon));
+                c->notifications = std::make_unique<flows::OrderNotificationTrigger>(
+                    cs.name, d.store, d.metrics, wake);
+                c->consumer = std::make_unique<amazon::SqsConsumer>(
+                    *c->sqs, d.metrics, c->notifications->handler(),
+                    c->notifications->malformed_handler());
+            }
+            if (o.sweep) {
+                c->sweep = std::make_unique<flows::OrderSweep>(cs.name, *c->amazon, d.store,
+                                                               d.metrics, d.clock, o);
+            }
+        }
+        c->sweep_timer = std::make_unique<asio::steady_timer>(d.io);
+        c->sqs_timer = std::make_unique<asio::steady_timer>(d.io);
+        c->connect_timer = std::make_unique<asio::steady_timer>(d.io);
+        s.connections.push_back(std::move(c));
+    }
+}
+
+Wiring::~Wiring() = default;
+
+void Wiring::on_fatal(std::function<void(int, std::string)> hook) {
+    state_->fatal = std::move(hook);
+}
+
+void Wiring::add_readiness(Readiness& readiness) {
+    for (const auto& c : state_->connections) {
+        ConnectionRuntime* raw = c.get();
+        readiness.add("amazon[" + c->settings->name + "]", [raw]() -> std::optional<std::string> {
+            if (raw->lwa->is_healthy()) return std::nullopt;
+            return "Login with Amazon rejected the credentials (see the log)";
+        });
+        if (c->flows.empty()) continue;
+        readiness.add("odoo[" + c->settings->name + "]", [raw]() -> std::optional<std::string> {
+            std::lock_guard lock(raw->mutex);
+            if (raw->odoo_connected) return std::nullopt;
+            return raw->odoo_status;
+        });
+    }
+}
+
+void Wiring::start() {
+    auto& s = state_;
+    for (const auto& u : s->unavailable) {
+        s->log.warn("flow {} is enabled but not part of this build; its jobs wait in the queue", u);
+    }
+    for (const auto& c : s->connections) {
+        auto log = s->log.with({.connection = c->settings->name});
+        if (c->settings->order_triggers_on() &&
+            std::find(c->flows.begin(), c->flows.end(), flows::kOrderImportFlow) ==
+                c->flows.end()) {
+            log.warn(
+                "order triggers run but the order_import flow does not; order jobs wait "
+                "in the queue");
+        }
+        if (c->consumer)
+            spawn(s, "notifications[" + c->settings->name + "]", run_notifications(s, c.get()));
+        if (c->sweep) spawn(s, "sweep[" + c->settings->name + "]", run_sweeps(s, c.get()));
+        if (c->consumer || c->sweep) {
+            log.info("triggers: notifications {}, sweep {}", c->consumer ? "on" : "off",
+                     c->sweep ? "every " +
+                                    std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                                       c->sweep->options().sweep_interval)
+                                                       .count()) +
+                                    " s"
+                              : std::string("off"));
+        }
+        spawn(s, "connect[" + c->settings->name + "]", keep_connecting(s, c.get()));
+    }
+    if (s->connections.empty()) connection_ready(s);
+}
+
+asio::awaitable<void> Wiring::stop(std::chrono::milliseconds deadline) {
+    auto s = state_;
+    s->stopping = true;
+    for (const auto& c : s->connections) {
+        c->sweep_timer->cancel();
+        c->sqs_timer->cancel();
+        c->connect_timer->cancel();
+    }
+    s->engine->stop();
+    if (s->tasks == 0) co_return;
+    s->drained.expires_after(deadline);
+    co_await s->drained.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (s->tasks > 0) {
+        s->log.warn("{} tasks still running after {} ms; stopping anyway", s->tasks,
+                    deadline.count());
+    }
+}
+
+asio::awaitable<Result<void>> Wiring::prepare_flows() {
+    auto s = state_;
+    for (const auto& c : s->connections) {
+        if (c->flows.empty()) continue;
+        auto r = co_await connect_odoo(s, c.get());
+        if (!r) {
+            co_return make_error(r.error().kind,
+                                 "connection " + c->settings->name + ": Odoo: " + r.error().message,
+                                 "odoo");
+        }
+    }
+    register_flows(s.get());
+    co_return Result<void>{};
+}
+
+flows::Engine& Wiring::engine() { return *state_->engine; }
+
+amazon::SpApiClient* Wiring::amazon(const std::string& connection) {
+    for (const auto& c : state_->connections) {
+        if (c->settings->name == connection) return c->amazon.get();
+    }
+    return nullptr;
+}
+
+std::vector<std::string> Wiring::unavailable_flows() const { return state_->unavailable; }
+
+}  // namespace clarity::app
