@@ -1,5 +1,9 @@
 #include "builtin_flows.hpp"
 
+#include <memory>
+
+#include "clarity/flows/order_import.hpp"
+
 namespace clarity::app {
 
 namespace {
@@ -8,7 +12,16 @@ flows::FlowRegistry make_registry() {
     flows::FlowRegistry r;
     // Declared flows: the config accepts their keys; a flow without a factory is not run (the
     // daemon logs a warning when it is enabled).
-    r.add({.name = "order_import", .description = "Amazon orders into Odoo sale orders."});
+    r.add({.name = "order_import",
+           .description = "Amazon orders into Odoo sale orders.",
+           .spec = flows::order_import_config_spec(),
+           .templates = {"order_import"},
+           .make = [](flows::ConnectionServices& s) -> std::shared_ptr<flows::Flow> {
+               flows::OrderImportDeps deps{s.amazon, s.odoo, s.template_for("order_import"),
+                                           s.metrics, s.clock};
+               return std::make_shared<flows::OrderImportFlow>(
+                   std::move(deps), flows::order_import_options_from_config(s.flow_config));
+           }});
     r.add({.name = "fulfillment_status",
            .description = "Odoo deliveries back to Amazon as shipments."});
     r.add({.name = "inventory",

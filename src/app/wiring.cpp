@@ -134,6 +134,9 @@ asio::awaitable<Result<void>> connect_odoo(StatePtr s, ConnectionRuntime* c) {
     for (const auto& [name, tmpl] : c->templates) {
         for (auto& m : tmpl->referenced_models()) models.insert(m);
     }
+    // The order template's lines (order_line) are checked against sale.order.line, which
+    // referenced_models() does not name (it is the relation of the lines field).
+    if (models.count("sale.order")) models.insert("sale.order.line");
     auto schema = co_await c->odoo->connect({}, {}, {models.begin(), models.end()});
     if (!schema) co_return schema.error();
     const auto live = mapping_schema(*schema);
