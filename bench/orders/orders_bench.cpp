@@ -40,7 +40,7 @@ using Seconds = std::chrono::duration<double>;
 
 namespace {
 
-constexpr int kThroughputOrders = 5000;
+constexpr int kThroughputOrders = 2000;  // 5,000 stalls: see docs/orders.md
 constexpr int kWarmBatches = 5;
 constexpr int kWarmBatchOrders = 20;
 constexpr int kQuotaOrders = 500;
