@@ -184,7 +184,7 @@ Throughput throughput() {
     w.odoo.odoo().clear_calls();
     const auto t0 = std::chrono::steady_clock::now();
     w.start();
-    w.wait_until([&] { return all_final(w, sc); }, 300s, "5,000 orders", 250ms);
+    w.wait_until([&] { return all_final(w, sc); }, 300s, "throughput orders", 2000ms);
     const Seconds took = std::chrono::steady_clock::now() - t0;
     const pid_t pid = w.daemon->pid();
     Throughput r;
