@@ -1,0 +1,349 @@
+// Order import end to end: the built clarity-connect runs as a child process (its CPU and memory
+// figures exclude the fakes); the fake SP-API and the fake Odoo run in this process on loopback,
+// seeded by the sandbox scenario (tests/fakes/sandbox). `make bench BENCH=orders`.
+//
+// 1. Quotas off in the fake (daemon rate_scale huge): 5,000 orders that all exist before the
+//    daemon starts, enqueued by its start-up sweep; orders/s until every sale.order is in its final
+//    state, daemon CPU per order, Odoo calls per order, peak RSS (VmHWM) and idle RSS (VmRSS).
+// 2. Warm caches: batches of 3-line MFN orders of one known customer (ORDER_CHANGE via SQS);
+//    Odoo calls per order, median of the batches.
+// 3. Published quotas ×50 (fake speed_up = daemon rate_scale = 50): the time to import 500 orders
+//    against the minimum the usage plans allow for the calls the import must make.
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "clarity/amazon/operations.hpp"
+#include "clarity/core/clock.hpp"
+#include "daemon_process.hpp"
+#include "sandbox/daemon_config.hpp"
+#include "sandbox/scenario.hpp"
+
+namespace fs = std::filesystem;
+namespace sb = clarity::fakes::sandbox;
+namespace sp = clarity::fakes::sp_api;
+namespace od = clarity::fakes::odoo;
+using clarity::SystemClock;
+using namespace std::chrono_literals;
+using Seconds = std::chrono::duration<double>;
+
+namespace {
+
+constexpr int kThroughputOrders = 2000;  // 5,000 stalls: see docs/orders.md
+constexpr int kWarmBatches = 5;
+constexpr int kWarmBatchOrders = 20;
+constexpr int kQuotaOrders = 500;
+constexpr int kQuotaRounds = 3;
+constexpr double kQuotaScale = 50;
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+// ---- /proc of the daemon ------------------------------------------------------------------
+
+/// utime + stime of `pid` in seconds (/proc/<pid>/stat fields 14 and 15).
+double cpu_seconds(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto close = all.rfind(')');
+    if (close == std::string::npos) return 0;
+    std::istringstream rest(all.substr(close + 2));
+    std::string field;
+    unsigned long long utime = 0, stime = 0;
+    // After "pid (comm) ": state is field 3; utime is field 14, stime 15.
+    for (int f = 3; f <= 15 && rest >> field; ++f) {
+        if (f == 14) utime = std::stoull(field);
+        if (f == 15) stime = std::stoull(field);
+    }
+    return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+/// A "VmHWM:" / "VmRSS:" line of /proc/<pid>/status in MB (MiB).
+double status_mb(pid_t pid, const std::string& key) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind(key + ":", 0) == 0) {
+            return std::stod(line.substr(key.size() + 1)) / 1024.0;  // kB
+        }
+    }
+    return 0;
+}
+
+// ---- one world: fakes, config, daemon -------------------------------------------------------
+
+struct World {
+    World(double speed_up, bool quota, bool sqs, double rate_scale)
+        : dir(fs::temp_directory_path() / ("clarity-bench-orders-" + std::to_string(::getpid()) +
+                                           "-" + std::to_string(counter++))),
+          amazon(SystemClock::instance(), amazon_options(speed_up, quota)) {
+        fs::create_directories(dir);
+        sb::DaemonConfigOptions dc;
+        dc.store_path = (dir / "clarity.db").string();
+        dc.mapping_dir = CLARITY_MAPPING_DIR;
+        dc.rate_scale = rate_scale;
+        dc.sqs = sqs;
+        dc.sqs_wait = "1s";
+        dc.log_level = "warn";
+        dc.poll_interval = "200ms";
+        config = (dir / "clarity-connect.yaml").string();
+        std::ofstream(config) << sb::daemon_config(dc, amazon, odoo.base_url(), odoo_options);
+        log = (dir / "daemon.log").string();
+    }
+    ~World() {
+        daemon.reset();
+        std::error_code ec;
+        fs::remove_all(dir, ec);
+    }
+
+    static sp::FakeOptions amazon_options(double speed_up, bool quota) {
+        sp::FakeOptions o;
+        o.speed_up = speed_up;
+        o.enforce_quota = quota;
+        return o;
+    }
+
+    void start() {
+        daemon = std::make_unique<clarity::e2e::Process>(
+            std::vector<std::string>{CLARITY_CONNECT_BINARY, "run", "-c", config}, log);
+    }
+
+    /// Polls until `done()` (the daemon is another process: there is nothing to join).
+    void wait_until(const std::function<bool()>& done,
+                    std::chrono::seconds limit,
+                    const char* what,
+                    std::chrono::milliseconds every = 100ms) {
+        const auto deadline = std::chrono::steady_clock::now() + limit;
+        while (!done()) {
+            if (!daemon->running()) {
+                throw std::runtime_error(std::string(what) + ": the daemon exited; log:\n" +
+                                         clarity::e2e::read_file(log).substr(0, 4000));
+            }
+            if (std::chrono::steady_clock::now() > deadline) {
+                throw std::runtime_error(std::string(what) + ": not done in time; log:\n" +
+                                         clarity::e2e::read_file(log).substr(0, 4000));
+            }
+            std::this_thread::sleep_for(every);
+        }
+    }
+
+    static inline int counter = 0;
+    fs::path dir;
+    od::FakeOdooOptions odoo_options;
+    od::FakeOdooServer odoo{odoo_options};
+    sp::FakeSpApi amazon;
+    std::string config, log;
+    std::unique_ptr<clarity::e2e::Process> daemon;
+};
+
+/// A scenario whose orders are all created and in their final Amazon state before the daemon
+/// starts (no timeline waits, no notifications: the start-up sweep enqueues one job per order).
+sb::Scenario settled_scenario(int orders, std::uint64_t seed) {
+    sb::ScenarioOptions so;
+    so.orders = orders;
+    so.seed = seed;
+    so.speed = 1000;  // the whole timeline within ~2 s of scenario start ...
+    so.start = SystemClock::instance().now() - 2h;  // ... which lies in the past
+    so.unknown_sku = false;
+    so.notifications = false;
+    so.duplicate_every = 0;
+    return sb::generate(so);
+}
+
+bool all_final(const World& w, const sb::Scenario& sc) {
+    auto st = sb::check(sc, const_cast<World&>(w).odoo.odoo(), SystemClock::instance().now(), 0);
+    return st.final_state == st.seeded && st.duplicates == 0;
+}
+
+// ---- 1. throughput, CPU, memory, Odoo calls (quotas off) -----------------------------------
+
+struct Throughput {
+    double orders_per_s = 0, cpu_ms_per_order = 0, odoo_calls_per_order = 0, peak_rss_mb = 0,
+           idle_rss_mb = 0, seconds = 0;
+};
+
+Throughput throughput() {
+    World w(1, /*quota=*/false, /*sqs=*/false, /*rate_scale=*/100000);
+    const auto sc = settled_scenario(kThroughputOrders, 5);
+    sb::seed_odoo(sc, w.odoo.odoo());
+    sb::seed_amazon(sc, w.amazon);
+    w.amazon.advance();
+    w.odoo.odoo().clear_calls();
+    const auto t0 = std::chrono::steady_clock::now();
+    w.start();
+    w.wait_until([&] { return all_final(w, sc); }, 300s, "throughput orders", 2000ms);
+    const Seconds took = std::chrono::steady_clock::now() - t0;
+    const pid_t pid = w.daemon->pid();
+    Throughput r;
+    r.seconds = took.count();
+    r.orders_per_s = kThroughputOrders / took.count();
+    r.cpu_ms_per_order = cpu_seconds(pid) * 1000.0 / kThroughputOrders;
+    r.odoo_calls_per_order = static_cast<double>(w.odoo.odoo().calls().size()) / kThroughputOrders;
+    r.peak_rss_mb = status_mb(pid, "VmHWM");
+    std::this_thread::sleep_for(3s);  // idle: the queue is empty, nothing arrives
+    r.idle_rss_mb = status_mb(pid, "VmRSS");
+    return r;
+}
+
+// ---- 2. Odoo calls per warm 3-line order of a known customer --------------------------------
+
+sp::SeedOrder three_line_order(const sb::Scenario& sc, int n) {
+    sp::SeedOrder o;
+    char id[32];
+    std::snprintf(id, sizeof id, "113-%07d-%07d", 2000000 + n, 3000000 + n);
+    o.order_id = id;
+    o.status = "UNSHIPPED";
+    o.buyer_name = o.address_name = "Grace Hopper";
+    o.buyer_email = "grace@marketplace.amazon.com";
+    o.address_line1 = "12 Market St";
+    o.city = "New York";
+    o.state = "NY";
+    o.postal_code = "10001";
+    o.country_code = "US";
+    for (int l = 0; l < 3; ++l) {
+        const auto& p = sc.products[static_cast<std::size_t>((n + l * 7) % 40)];
+        sp::SeedItem it;
+        it.order_item_id = std::to_string(20000000000000LL + n * 10LL + l);
+        it.seller_sku = p.sku;
+        it.asin = p.asin;
+        it.title = p.name;
+        it.quantity = 1 + l;
+        it.unit_price = sb::cents_text(p.list_price_cents);
+        it.item_tax = sb::cents_text((p.list_price_cents * it.quantity * 15 + 50) / 100);
+        o.items.push_back(std::move(it));
+    }
+    return o;
+}
+
+int confirmed_orders(World& w, const std::string& prefix) {
+    int n = 0;
+    for (const auto& so : w.odoo.odoo().records("sale.order")) {
+        auto ref = so.at("client_order_ref").as_string();
+        if (ref && ref->rfind(prefix, 0) == 0 && so.at("state") == od::Value("sale")) ++n;
+    }
+    return n;
+}
+
+double warm_calls_per_order() {
+    World w(1, /*quota=*/false, /*sqs=*/true, /*rate_scale=*/100000);
+    const auto sc = settled_scenario(1, 7);  // products, warehouses, Studio fields
+    sb::seed_odoo(sc, w.odoo.odoo());
+    // The warm-up order (same customer, same products) is found by the start-up sweep.
+    int n = 0;
+    auto warm = three_line_order(sc, n++);
+    w.amazon.schedule_order(warm, SystemClock::instance().now() - 1min, {}, 0);
+    w.amazon.advance();
+    w.start();
+    w.wait_until([&] { return confirmed_orders(w, "113-") == 1; }, 60s, "warm-up order");
+    std::this_thread::sleep_for(500ms);  // let the warm-up job's ack and any start-up calls pass
+    std::vector<double> per_order;
+    for (int b = 0; b < kWarmBatches; ++b) {
+        const auto before = w.odoo.odoo().calls().size();
+        const int target = confirmed_orders(w, "113-") + kWarmBatchOrders;
+        for (int i = 0; i < kWarmBatchOrders; ++i) {
+            w.amazon.schedule_order(three_line_order(sc, n++), SystemClock::instance().now(), {},
+                                    1);
+        }
+        w.amazon.advance();
+        w.wait_until([&] { return confirmed_orders(w, "113-") == target; }, 60s, "warm batch");
+        std::this_thread::sleep_for(300ms);  // the batch's last job finishes its calls
+        per_order.push_back(static_cast<double>(w.odoo.odoo().calls().size() - before) /
+                            kWarmBatchOrders);
+    }
+    return median(per_order);
+}
+
+// ---- 3. quota-bound import time ------------------------------------------------------------
+
+/// The least time the usage plans allow for `n` calls of `op` at `scale`: the burst is free, the
+/// rest arrives at the refill rate.
+double quota_seconds(std::string_view op, int n, double scale) {
+    const auto* info = clarity::amazon::find_operation(op);
+    if (info == nullptr) throw std::runtime_error("unknown operation");
+    return std::max(0, n - info->burst) / (info->rate * scale);
+}
+
+struct QuotaRound {
+    double seconds = 0, minimum = 0;
+};
+
+QuotaRound quota_round(std::uint64_t seed) {
+    World w(kQuotaScale, /*quota=*/true, /*sqs=*/false, kQuotaScale);
+    const auto sc = settled_scenario(kQuotaOrders, seed);
+    sb::seed_odoo(sc, w.odoo.odoo());
+    sb::seed_amazon(sc, w.amazon);
+    w.amazon.advance();
+    const auto t0 = std::chrono::steady_clock::now();
+    w.start();
+    w.wait_until([&] { return all_final(w, sc); }, 120s, "500 orders under quota", 50ms);
+    QuotaRound r;
+    r.seconds = Seconds(std::chrono::steady_clock::now() - t0).count();
+    // Per order the import must call getOrder once; the sweep reads 100 orders per searchOrders
+    // page; the FBA tracking report is listed once. The slowest plan bounds the import.
+    const int pages = (kQuotaOrders + 99) / 100;
+    r.minimum = std::max({quota_seconds("getOrder", w.amazon.calls("getOrder"), kQuotaScale),
+                          quota_seconds("searchOrders", pages, kQuotaScale),
+                          quota_seconds("getReports", w.amazon.calls("getReports"), kQuotaScale)});
+    std::printf(
+        "  quota round: %.2f s, getOrder %d, searchOrders %d, getReports %d, throttled "
+        "getOrder %d\n",
+        r.seconds, w.amazon.calls("getOrder"), w.amazon.calls("searchOrders"),
+        w.amazon.calls("getReports"), w.amazon.throttled("getOrder"));
+    return r;
+}
+
+}  // namespace
+
+int main() {
+    try {
+        const auto t = throughput();
+        std::printf("orders_imported_per_s: %.1f orders/s (%d orders in %.1f s, quotas off)\n",
+                    t.orders_per_s, kThroughputOrders, t.seconds);
+        std::printf("daemon_cpu_per_order: %.3f ms\n", t.cpu_ms_per_order);
+        std::printf("odoo_calls_per_order: %.2f calls (mixed scenario, cold caches)\n",
+                    t.odoo_calls_per_order);
+        std::printf("daemon_peak_rss: %.1f MB\n", t.peak_rss_mb);
+        std::printf("daemon_idle_rss: %.1f MB\n", t.idle_rss_mb);
+        std::fflush(stdout);
+
+        const double warm = warm_calls_per_order();
+        std::printf(
+            "odoo_calls_per_order_warm: %.2f calls (3-line MFN order, known customer, "
+            "median of %d batches of %d)\n",
+            warm, kWarmBatches, kWarmBatchOrders);
+        std::fflush(stdout);
+
+        std::vector<double> ratios, secs, mins;
+        for (int r = 0; r < kQuotaRounds; ++r) {
+            const auto q = quota_round(100 + static_cast<std::uint64_t>(r));
+            secs.push_back(q.seconds);
+            mins.push_back(q.minimum);
+            ratios.push_back(q.seconds / q.minimum);
+        }
+        std::printf("quota_bound_import_time: %.2f s (%d orders, quotas x%g, median of %d)\n",
+                    median(secs), kQuotaOrders, kQuotaScale, kQuotaRounds);
+        std::printf("quota_minimum_import_time: %.2f s\n", median(mins));
+
+        std::printf("ratio odoo_calls_per_order_warm: %.2f (target ≤ 3)\n", warm);
+        std::printf("ratio daemon_peak_rss_mb: %.1f (target ≤ 64)\n", t.peak_rss_mb);
+        std::printf("ratio daemon_idle_rss_mb: %.1f (target ≤ 30)\n", t.idle_rss_mb);
+        std::printf("ratio quota_bound_import_time: %.3f (target ≤ 1.05)\n", median(ratios));
+        return 0;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "bench_orders: %s\n", e.what());
+        return 1;
+    }
+}
