@@ -35,7 +35,8 @@ TEST(SpApiOrders, SearchAndGetOrderWithIncludedData) {
     EXPECT_EQ(o.items[0].customized_url, "https://zme-caps.amazon.com/t/abc");
     EXPECT_EQ(o.items[0].promotion_ids, std::vector<std::string>{"PROMO-1"});
     EXPECT_TRUE(o.items[1].cancelled);
-    EXPECT_EQ(o.grand_total->amount, *model::Decimal::parse("32.10"));
+    // 2 × 12.50 + tax 2.10 + 5.00 − promotion 1.00 (the fake subtracts promotion discounts).
+    EXPECT_EQ(o.grand_total->amount, *model::Decimal::parse("31.10"));
     EXPECT_TRUE(h.fake.last_user_agent().starts_with("clarity-connect/"));
     EXPECT_NE(h.fake.last_user_agent().find("Language=C++/20"), std::string::npos);
 
