@@ -142,7 +142,11 @@ struct World {
 
     static inline int counter = 0;
     fs::path dir;
-    od::FakeOdooOptions odoo_options;
+    od::FakeOdooOptions odoo_options = [] {
+        od::FakeOdooOptions o;
+        o.verify_journal = false;  // thousands of records: no full copy per call
+        return o;
+    }();
     od::FakeOdooServer odoo{odoo_options};
     sp::FakeSpApi amazon;
     std::string config, log;

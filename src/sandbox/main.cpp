@@ -86,6 +86,7 @@ int main(int argc, char** argv) {
         clarity::fakes::sp_api::FakeSpApi amazon(clock, ao);
         clarity::fakes::odoo::FakeOdooOptions oo;
         oo.major = f.odoo_version;
+        oo.verify_journal = false;  // thousands of records: no full copy per call
         clarity::fakes::odoo::FakeOdooServer odoo(oo);
 
         sb::ScenarioOptions so;

@@ -103,7 +103,11 @@ struct World {
     }
 
     test::TempDir dir;
-    fakes::odoo::FakeOdooOptions odoo_options;
+    fakes::odoo::FakeOdooOptions odoo_options = [] {
+        fakes::odoo::FakeOdooOptions o;
+        o.verify_journal = false;  // thousands of records: no full copy per call
+        return o;
+    }();
     mutable fakes::odoo::FakeOdooServer odoo{odoo_options};  // odoo() is non-const
     fakes::sp_api::FakeSpApi amazon;
     sb::Scenario scenario;

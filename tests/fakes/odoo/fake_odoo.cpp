@@ -383,10 +383,39 @@ FakeOdoo::State::State(FakeOdooOptions o)
     if (opt.seed) seed();
 }
 
+void FakeOdoo::State::touch(const std::string& model, std::int64_t id) {
+    if (!journaling) return;
+    auto& rows = undo[model];
+    if (rows.count(id) != 0) return;
+    auto t = tables.find(model);
+    if (t != tables.end()) {
+        if (auto r = t->second.find(id); r != t->second.end()) {
+            rows.emplace(id, r->second);
+            return;
+        }
+    }
+    rows.emplace(id, std::nullopt);
+}
+
+void FakeOdoo::State::roll_back() {
+    for (auto& [model, rows] : undo) {
+        auto& t = tables[model];
+        for (auto& [id, old] : rows) {
+            if (old) {
+                t[id] = std::move(*old);
+            } else {
+                t.erase(id);
+            }
+        }
+    }
+    undo.clear();
+}
+
 void FakeOdoo::State::insert_raw(const std::string& model, std::int64_t id, Struct vals) {
     vals.insert_or_assign("id", id);
     vals.emplace("create_date", now());
     vals.emplace("write_date", now());
+    touch(model, id);
     tables[model][id] = std::move(vals);
     auto& next = next_ids[model];
     next = std::max(next, id + 1);

@@ -40,6 +40,10 @@ struct FakeOdooOptions {
     bool seed = true;
     /// button_validate first answers with the stock_sms wizard unless context skip_sms is set.
     bool sms_wizard = true;
+    /// Proves on every write call that the undo journal saw each changed row (a full copy of the
+    /// database per call: on for tests, off where the fake holds thousands of records — the
+    /// sandbox, the end-to-end tests and the benches).
+    bool verify_journal = true;
 };
 
 /// One RPC as the fake saw it.

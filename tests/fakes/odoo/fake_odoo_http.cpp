@@ -3,6 +3,9 @@
 // (NOTES.md §1–3), plus the public FakeOdoo/FakeOdooServer API and fault injection.
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
 #include <stdexcept>
 
 #include "clarity/odoo/codec.hpp"
@@ -234,14 +237,73 @@ struct Request {
         s.uid = uid;
         s.ctx = std::move(context);
         if (is_readonly(method)) return s.execute(model, method, std::move(ids), std::move(named));
-        auto snapshot = s.tables;
+        // The call's transaction: the rows it changes are journaled (State::touch) and restored
+        // if it raises. verify_journal also keeps a full copy to prove the journal complete.
+        std::optional<decltype(s.tables)> before;
+        if (s.opt.verify_journal) before = s.tables;
         auto next = s.next_ids;
+        s.undo.clear();
+        s.journaling = true;
         try {
-            return s.execute(model, method, std::move(ids), std::move(named));
+            Value result = s.execute(model, method, std::move(ids), std::move(named));
+            s.journaling = false;
+            if (before) verify_journal(*before, model + "." + method);
+            s.undo.clear();
+            return result;
         } catch (...) {
-            s.tables = std::move(snapshot);
+            s.journaling = false;
+            s.roll_back();
             s.next_ids = std::move(next);
+            if (before && !same_rows(s.tables, *before)) {
+                journal_bug(model + "." + method + " left changes after its rollback");
+            }
             throw;
+        }
+    }
+
+    /// Equal records; a table with no rows equals an absent one (look-ups create empty tables).
+    static bool same_rows(const decltype(FakeOdoo::State::tables)& a,
+                          const decltype(FakeOdoo::State::tables)& b) {
+        auto covered = [](const auto& x, const auto& y) {
+            for (const auto& [model, rows] : x) {
+                auto it = y.find(model);
+                if (it == y.end() ? !rows.empty() : !(it->second == rows)) return false;
+            }
+            return true;
+        };
+        return covered(a, b) && covered(b, a);
+    }
+
+    [[noreturn]] static void journal_bug(const std::string& what) {
+        // A change that bypassed State::touch: a bug of the fake itself, never of the client.
+        std::fprintf(stderr, "fake Odoo: undo journal incomplete: %s\n", what.c_str());
+        std::abort();
+    }
+
+    /// Every row that differs from `before` must be in the undo journal.
+    void verify_journal(const decltype(FakeOdoo::State::tables)& before, const std::string& call) {
+        auto check = [&](const std::string& model, std::int64_t id) {
+            auto u = s.undo.find(model);
+            if (u == s.undo.end() || u->second.count(id) == 0) {
+                journal_bug(call + " changed " + model + " " + std::to_string(id) +
+                            " without journaling it");
+            }
+        };
+        for (const auto& [model, rows] : s.tables) {
+            static const FakeOdoo::State::Table kNone;
+            auto b = before.find(model);
+            const auto& old = b == before.end() ? kNone : b->second;
+            for (const auto& [id, row] : rows) {
+                auto o = old.find(id);
+                if (o == old.end() || !(o->second == row)) check(model, id);
+            }
+            for (const auto& [id, row] : old) {
+                if (rows.count(id) == 0) check(model, id);
+            }
+        }
+        for (const auto& [model, rows] : before) {
+            if (s.tables.count(model) != 0) continue;
+            for (const auto& [id, row] : rows) check(model, id);
         }
     }
 

@@ -200,7 +200,7 @@ Value FakeOdoo::State::execute(const std::string& model_name,
             }
         }
         for (auto id : rec) {
-            auto& so = tables[model_name].at(id);
+            auto& so = row_mut(model_name, id);
             so.insert_or_assign("state", "sale");
             // action_confirm overwrites date_order with now (NOTES.md §4 sale.order).
             so.insert_or_assign("date_order", now());
@@ -222,7 +222,7 @@ Value FakeOdoo::State::execute(const std::string& model_name,
                                                {"sale_id", id},
                                                {"location_id", 8},
                                                {"location_dest_id", 5}});
-            tables["stock.picking"].at(pick).insert_or_assign("state", "assigned");
+            row_mut("stock.picking", pick).insert_or_assign("state", "assigned");
             for (const auto& [lid, line] : goods) {
                 Struct mv{
                     {"picking_id", pick},      {"product_id", line.at("product_id")},
@@ -232,7 +232,7 @@ Value FakeOdoo::State::execute(const std::string& model_name,
                 // 17+: reserved quantity is pre-filled; 16: quantity_done starts at 0.
                 if (major >= 17) mv.emplace("quantity", line.at("product_uom_qty"));
                 auto mid = create("stock.move", std::move(mv));
-                tables["stock.move"].at(mid).insert_or_assign("state", "assigned");
+                row_mut("stock.move", mid).insert_or_assign("state", "assigned");
             }
         }
         return true;
@@ -252,9 +252,12 @@ Value FakeOdoo::State::execute(const std::string& model_name,
             }
         }
         for (auto id : rec) {
-            tables[model_name].at(id).insert_or_assign("state", "cancel");
+            row_mut(model_name, id).insert_or_assign("state", "cancel");
             for (auto& [pid, p] : tables["stock.picking"]) {
-                if (p.at("sale_id").as_int() == id) p.insert_or_assign("state", "cancel");
+                if (p.at("sale_id").as_int() == id) {
+                    touch("stock.picking", pid);
+                    p.insert_or_assign("state", "cancel");
+                }
             }
         }
         return true;
@@ -322,10 +325,11 @@ Value FakeOdoo::State::execute(const std::string& model_name,
         for (auto id : rec) {
             bool no_backorder = std::find(not_to_backorder.begin(), not_to_backorder.end(), id) !=
                                 not_to_backorder.end();
-            Struct& pick = tables[model_name].at(id);
+            Struct& pick = row_mut(model_name, id);
             std::vector<std::pair<std::int64_t, double>> rest;
             for (auto& [mid, mv] : tables["stock.move"]) {
                 if (mv.at("picking_id").as_int() != id) continue;
+                touch("stock.move", mid);
                 double done = mv.at(done_field).as_double().value_or(0);
                 double demand = mv.at("product_uom_qty").as_double().value_or(0);
                 if (done < demand) rest.emplace_back(mid, demand - done);
@@ -333,13 +337,14 @@ Value FakeOdoo::State::execute(const std::string& model_name,
                 if (major >= 17) mv.insert_or_assign("picked", true);
                 if (auto sl = mv.at("sale_line_id").as_int();
                     sl && exists("sale.order.line", *sl)) {
-                    auto& line = tables["sale.order.line"].at(*sl);
+                    auto& line = row_mut("sale.order.line", *sl);
                     line.insert_or_assign("qty_delivered",
                                           line.at("qty_delivered").as_double().value_or(0) + done);
                 }
                 for (auto& [qid, q] : tables["stock.quant"]) {
                     if (q.at("product_id") == mv.at("product_id") &&
                         q.at("location_id") == Value(8)) {
+                        touch("stock.quant", qid);
                         q.insert_or_assign("quantity",
                                            q.at("quantity").as_double().value_or(0) - done);
                         break;
@@ -357,7 +362,7 @@ Value FakeOdoo::State::execute(const std::string& model_name,
                 b.insert_or_assign("backorder_id", id);
                 b.insert_or_assign("state", "assigned");
                 std::int64_t bid = create("stock.picking", std::move(b));
-                tables["stock.picking"].at(bid).insert_or_assign("state", "assigned");
+                row_mut("stock.picking", bid).insert_or_assign("state", "assigned");
                 for (const auto& [mid, qty] : rest) {
                     Struct mv = tables["stock.move"].at(mid);
                     mv.erase("id");
@@ -369,7 +374,7 @@ Value FakeOdoo::State::execute(const std::string& model_name,
                     std::int64_t nid =
                         create("stock.move", Struct{{"product_id", mv.at("product_id")}});
                     mv.insert_or_assign("id", nid);
-                    tables["stock.move"].at(nid) = mv;
+                    row_mut("stock.move", nid) = mv;
                 }
             }
         }
@@ -378,7 +383,7 @@ Value FakeOdoo::State::execute(const std::string& model_name,
     if (model_name == "account.move" && method == "action_post") {
         check_access(model_name, "modify");
         for (auto id : rec) {
-            auto& mv = tables[model_name].at(id);
+            auto& mv = row_mut(model_name, id);
             if (mv.at("state") != Value("draft"))
                 raise(kUserError, "Only draft journal entries can be posted.");
             auto journal = tables["account.journal"].at(mv.at("journal_id").as_int().value_or(0));
@@ -394,7 +399,7 @@ Value FakeOdoo::State::execute(const std::string& model_name,
     if (model_name == "account.payment" && method == "action_post") {
         check_access(model_name, "modify");
         for (auto id : rec) {
-            auto& p = tables[model_name].at(id);
+            auto& p = row_mut(model_name, id);
             if (p.at("state") != Value("draft"))
                 raise(kUserError, "Only a draft payment can be posted.");
             // 18+: own state, in_process until reconciled; 16/17: the move's state (NOTES.md §4).
@@ -408,7 +413,7 @@ Value FakeOdoo::State::execute(const std::string& model_name,
     if (model_name == "stock.quant" && method == "action_apply_inventory") {
         check_access(model_name, "modify");
         for (auto id : rec) {
-            auto& q = tables[model_name].at(id);
+            auto& q = row_mut(model_name, id);
             q.insert_or_assign("quantity", q.at("inventory_quantity").as_double().value_or(0));
             q.insert_or_assign("inventory_quantity", 0.0);
         }

@@ -572,6 +572,7 @@ std::int64_t FakeOdoo::State::create(const std::string& model_name, Struct vals)
         for (auto& [qid, q] : tables["stock.quant"]) {
             if (to_id(q.at("product_id")) == pid && to_id(q.at("location_id")) == lid) {
                 if (vals.count("inventory_quantity") != 0) {
+                    touch("stock.quant", qid);
                     q.insert_or_assign("inventory_quantity",
                                        vals.at("inventory_quantity").as_double().value_or(0));
                 }
@@ -707,7 +708,7 @@ void FakeOdoo::State::write(const std::string& model_name, const Ids& ids, Struc
                                     ? *get(model_name, tables[model_name].at(id), f).as_array()
                                     : Array{};
                             cur.emplace_back(*rid);
-                            tables[model_name].at(id).insert_or_assign(k, cur);
+                            row_mut(model_name, id).insert_or_assign(k, cur);
                             continue;
                         }
                         raise(kValueError, "Wrong value for " + m.name + "." + k);
@@ -737,12 +738,14 @@ void FakeOdoo::State::write(const std::string& model_name, const Ids& ids, Struc
                             case 5:
                             case 6: {
                                 Ids keep = op == 6 ? ids_of(arg) : Ids{};
-                                for (const auto& [cid, child] : Table(tables[f.relation])) {
+                                Ids drop;
+                                for (const auto& [cid, child] : table(f.relation)) {
                                     if (child.at(f.inverse).as_int() == id &&
                                         std::find(keep.begin(), keep.end(), cid) == keep.end()) {
-                                        unlink(f.relation, {cid});
+                                        drop.push_back(cid);
                                     }
                                 }
+                                for (auto cid : drop) unlink(f.relation, {cid});
                                 for (auto kid : keep)
                                     write(f.relation, {kid}, Struct{{f.inverse, id}});
                                 break;
@@ -785,8 +788,7 @@ void FakeOdoo::State::write(const std::string& model_name, const Ids& ids, Struc
                             default:
                                 raise(kValueError, "Invalid command " + c.repr());
                         }
-                        tables[model_name].at(id).insert_or_assign(k,
-                                                                   clarity::odoo::ids_array(cur));
+                        row_mut(model_name, id).insert_or_assign(k, clarity::odoo::ids_array(cur));
                     }
                 }
             }
@@ -800,13 +802,15 @@ void FakeOdoo::State::write(const std::string& model_name, const Ids& ids, Struc
                 for (int guard = 0; guard < 100 && cur != 0; ++guard) {
                     if (cur == id)
                         raise(kValidationError, "You cannot create recursive Partner hierarchies.");
-                    cur = to_id(tables["res.partner"].at(cur)["parent_id"]);
+                    const Struct& parent = table("res.partner").at(cur);
+                    auto up = parent.find("parent_id");
+                    cur = up == parent.end() ? 0 : to_id(up->second);
                 }
             }
         }
         for (auto id : ids) {
-            tables[model_name].at(id).insert_or_assign(k, stored);
-            tables[model_name].at(id).insert_or_assign("write_date", now());
+            row_mut(model_name, id).insert_or_assign(k, stored);
+            row_mut(model_name, id).insert_or_assign("write_date", now());
         }
     }
 }
@@ -816,6 +820,7 @@ void FakeOdoo::State::unlink(const std::string& model_name, const Ids& ids) {
     check_access(model_name, "delete");
     for (auto id : ids) {
         if (!exists(model_name, id)) missing(model_name, id);
+        touch(model_name, id);
         tables[model_name].erase(id);
     }
 }

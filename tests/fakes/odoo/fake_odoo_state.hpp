@@ -90,6 +90,22 @@ struct FakeOdoo::State {
     std::int64_t sequence = 0;
     mutable std::mutex mu;
 
+    /// Undo journal of the write call in progress (fake_odoo_http.cpp `run`): each row's value
+    /// before its first change in the call (nullopt: the row did not exist). Every change to
+    /// `tables` goes through touch() or row_mut(), so a failed call rolls back only the rows it
+    /// touched instead of copying the whole database per call (which made a 500-order import
+    /// quadratic). FakeOdooOptions::verify_journal checks that no change bypasses it.
+    std::map<std::string, std::map<std::int64_t, std::optional<Struct>>> undo;
+    bool journaling = false;
+    void touch(const std::string& model, std::int64_t id);
+    /// The row to change, journaled first.
+    Struct& row_mut(const std::string& model, std::int64_t id) {
+        touch(model, id);
+        return tables[model].at(id);
+    }
+    /// Restores every journaled row and clears the journal.
+    void roll_back();
+
     void insert_raw(const std::string& model, std::int64_t id, Struct vals);
     /// The table of `model`, empty when it has no records yet.
     const Table& table(const std::string& model) const {
