@@ -1,6 +1,9 @@
 // `run`: wires the components, serves the admin API, talks to systemd and stops cleanly on
 // SIGTERM/SIGINT.
+#include <fcntl.h>
+#include <sys/file.h>
 #include <systemd/sd-daemon.h>
+#include <unistd.h>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -9,8 +12,10 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <cerrno>
 #include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 
 #include "admin_routes.hpp"
@@ -31,6 +36,41 @@ namespace clarity::app {
 namespace asio = boost::asio;
 
 namespace {
+
+/// One daemon per store: an exclusive flock on `<store>.lock`, held for the process's life (the
+/// kernel drops it when the process dies, however it dies). Owning the store is what makes it
+/// safe to requeue at start the jobs an earlier process left leased (Store::recover_leases).
+class StoreLock {
+  public:
+    explicit StoreLock(const std::string& store_path) : path_(store_path + ".lock") {
+        fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (fd_ < 0) {
+            throw std::runtime_error("cannot open the lock file " + path_ + ": " +
+                                     std::strerror(errno));
+        }
+        if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+            char pid[32] = {};
+            const auto n = ::pread(fd_, pid, sizeof pid - 1, 0);
+            ::close(fd_);
+            throw std::runtime_error(
+                "another clarity-connect daemon is using the store " + store_path +
+                (n > 0 ? " (pid " + std::string(pid, static_cast<std::size_t>(n)) + ")" : "") +
+                "; stop it first, or give this daemon its own store.path");
+        }
+        const auto text = std::to_string(::getpid());
+        if (::ftruncate(fd_, 0) != 0 ||
+            ::pwrite(fd_, text.data(), text.size(), 0) != static_cast<ssize_t>(text.size())) {
+            // The pid is only informative; the lock itself is held.
+        }
+    }
+    ~StoreLock() { ::close(fd_); }
+    StoreLock(const StoreLock&) = delete;
+    StoreLock& operator=(const StoreLock&) = delete;
+
+  private:
+    std::string path_;
+    int fd_ = -1;
+};
 
 // Sends a state line to systemd when NOTIFY_SOCKET is set (sd_notify is a no-op otherwise).
 void notify(const std::string& state) {
@@ -157,11 +197,22 @@ int run_daemon(const Settings& settings) {
         if (d.stopping) return "stopping";
         return std::nullopt;
     });
+    std::unique_ptr<StoreLock> store_lock;
+    try {
+        store_lock = std::make_unique<StoreLock>(settings.store.path);
+    } catch (const std::exception& e) {
+        fail(kExitRuntime, e.what());
+    }
     try {
         d.store =
             store::open_store(settings.store, {SystemClock::instance(), d.random, &d.metrics});
     } catch (const std::exception& e) {
         fail(kExitRuntime, std::string("cannot open the store: ") + e.what());
+    }
+    // Jobs left leased by an earlier process of this store (it crashed or was killed) go back
+    // to the queue now rather than when their leases run out.
+    if (auto recovered = d.store->recover_leases(); !recovered) {
+        fail(kExitRuntime, "cannot recover the jobs of the last run: " + recovered.error().message);
     }
     d.async_store = std::make_unique<store::AsyncStore>(*d.store);
     d.readiness.add("store", [&d]() -> std::optional<std::string> {

@@ -36,6 +36,7 @@ constexpr const char* kInsertLedger =
 constexpr const char* kExpiredLeases =
     "SELECT id, flow, attempts, connection, entity_key FROM jobs "
     "WHERE state = 1 AND lease_until <= ?1";
+constexpr const char* kLeasesEndNow = "UPDATE jobs SET lease_until = ?1 WHERE state = 1";
 constexpr const char* kSelectReady =
     "SELECT id, attempts, connection, flow, idempotency_key, entity_key, payload, priority, "
     "enqueued_at FROM jobs WHERE state = 0 AND run_after <= ?1 "
@@ -464,6 +465,32 @@ class SqliteStore final : public Store {
 
     Result<void> put_id(const IdMapping& mapping) override {
         return transact([&](WriteTx& tx) { return tx.put_id(mapping); });
+    }
+
+    Result<std::int64_t> recover_leases() override {
+        std::lock_guard lock(write_mutex_);
+        try {
+            const auto now = now_ms();
+            Transaction tx(*writer_, Behavior::immediate);
+            {
+                Use u(writer_->cached(kLeasesEndNow));
+                u->bind(1, now);
+                u->run();
+            }
+            const auto recovered = static_cast<std::int64_t>(writer_->changes());
+            expire_leases(now,
+                          "the daemon stopped while the job ran (crash or kill); "
+                          "requeued at restart");
+            tx.commit();
+            mark_ready();
+            if (recovered > 0) {
+                log_->warn("{} job(s) were running when the daemon last stopped; requeued",
+                           recovered);
+            }
+            return recovered;
+        } catch (const SqliteFailure& f) {
+            return classify(f, "recover_leases");
+        }
     }
 
     Result<PurgeReport> purge_expired() override {
@@ -896,7 +923,9 @@ class SqliteStore final : public Store {
         promote_next(job.connection, job.entity_key, now);
     }
 
-    void expire_leases(std::int64_t now) {
+    void expire_leases(
+        std::int64_t now,
+        const std::string& message = "lease expired: the worker crashed, hung or was too slow") {
         std::vector<std::pair<JobId, LeasedJob>> expired;
         {
             Use s(writer_->cached(kExpiredLeases));
@@ -907,7 +936,6 @@ class SqliteStore final : public Store {
             }
         }
         for (const auto& [id, job] : expired) {
-            const std::string message = "lease expired: the worker crashed, hung or was too slow";
             if (job.attempts >= policy_for(job.flow).max_attempts) {
                 kill_in_tx(
                     id, job, "lease_expired",

@@ -255,6 +255,12 @@ class Store {
     /// Maintenance: deletes done jobs older than the done-job retention, ledger keys and audit
     /// entries older than the retention. Run it periodically (e.g. every few minutes).
     virtual Result<PurgeReport> purge_expired() = 0;
+    /// Returns every leased job to the queue at once, as if its lease had expired (the attempt
+    /// is recorded as `lease_expired`). Only for the one process that owns the store, at its
+    /// start: the jobs it finds leased were being run by an earlier process that died (crash,
+    /// SIGKILL, power loss), and waiting out their leases would delay them by minutes.
+    /// Returns how many jobs were recovered.
+    virtual Result<std::int64_t> recover_leases() = 0;
 
     /// Ready for work? False after disk-full / read-only write failures.
     virtual Health health() const = 0;

@@ -166,15 +166,17 @@ TEST(Cli, SchemaPrintsTheCommittedReference) {
 TEST(Cli, PortInUseIsARuntimeErrorOnOneLine) {
     TempDir dir;
     NotifySocket notify((dir / "notify").string());
-    const auto first_file =
-        write(dir, "a.yaml", "admin: {listen: \"127.0.0.1:0\"}\n" + connections_yaml());
+    const auto first_file = write(dir, "a.yaml",
+                                  "admin: {listen: \"127.0.0.1:0\"}\nstore: {path: \"" +
+                                      (dir / "a.db").string() + "\"}\n" + connections_yaml());
     Child first({exe(), "run", "-c", first_file}, {{"NOTIFY_SOCKET", notify.path()}});
     const std::string ready = notify.next();
     ASSERT_NE(ready.find("READY=1"), std::string::npos) << ready;
     const std::string port = ready.substr(ready.rfind(':') + 1);
 
-    const auto second_file =
-        write(dir, "b.yaml", "admin: {listen: \"127.0.0.1:" + port + "\"}\n" + connections_yaml());
+    const auto second_file = write(dir, "b.yaml",
+                                   "admin: {listen: \"127.0.0.1:" + port + "\"}\nstore: {path: \"" +
+                                       (dir / "b.db").string() + "\"}\n" + connections_yaml());
     auto r = run_child({exe(), "run", "-c", second_file});
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_EQ(r.err,
@@ -183,14 +185,44 @@ TEST(Cli, PortInUseIsARuntimeErrorOnOneLine) {
     EXPECT_EQ(first.wait().exit_code, 0);
 }
 
+// One daemon per store: a second one on the same file refuses to start (two would run the same
+// jobs and each would requeue the other's at start), naming the store and the running pid.
+TEST(Cli, SecondDaemonOnTheSameStoreIsARuntimeError) {
+    TempDir dir;
+    NotifySocket notify((dir / "notify").string());
+    const std::string store = (dir / "shared.db").string();
+    const auto yaml =
+        "admin: {listen: \"127.0.0.1:0\"}\nstore: {path: \"" + store + "\"}\n" + connections_yaml();
+    Child first({exe(), "run", "-c", write(dir, "a.yaml", yaml)},
+                {{"NOTIFY_SOCKET", notify.path()}});
+    const std::string ready = notify.next();
+    ASSERT_NE(ready.find("READY=1"), std::string::npos) << ready;
+
+    auto r = run_child({exe(), "run", "-c", write(dir, "b.yaml", yaml)});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.err, "clarity-connect: another clarity-connect daemon is using the store " + store +
+                         " (pid " + std::to_string(first.pid()) +
+                         "); stop it first, or give this daemon its own store.path\n");
+    first.signal(SIGTERM);
+    EXPECT_EQ(first.wait().exit_code, 0);
+    // Once the first has stopped, the store is free again.
+    NotifySocket notify_again((dir / "notify-again").string());
+    Child again({exe(), "run", "-c", write(dir, "c.yaml", yaml)},
+                {{"NOTIFY_SOCKET", notify_again.path()}});
+    EXPECT_NE(notify_again.next().find("READY=1"), std::string::npos);
+    again.signal(SIGTERM);
+    EXPECT_EQ(again.wait().exit_code, 0);
+}
+
 TEST(Cli, RunNotifiesSystemdServesHealthAndStopsOnSigterm) {
     TempDir dir;
     NotifySocket notify((dir / "notify").string());
     const auto file = write(dir, "c.yaml",
                             "admin: {listen: \"127.0.0.1:0\", token: \"${TEST_ADMIN_TOKEN}\"}\n"
                             "log: {format: json}\n"
-                            "daemon: {watchdog_interval: 50ms, shutdown_timeout: 5s}\n" +
-                                connections_yaml());
+                            "daemon: {watchdog_interval: 50ms, shutdown_timeout: 5s}\n"
+                            "store: {path: \"" +
+                                (dir / "c.db").string() + "\"}\n" + connections_yaml());
     Child daemon({exe(), "run", "-c", file},
                  {{"NOTIFY_SOCKET", notify.path()}, {"TEST_ADMIN_TOKEN", "tok-123-secret"}});
 
@@ -223,8 +255,9 @@ TEST(Cli, RunNotifiesSystemdServesHealthAndStopsOnSigterm) {
 TEST(Cli, RunStopsOnSigint) {
     TempDir dir;
     NotifySocket notify((dir / "notify").string());
-    const auto file =
-        write(dir, "c.yaml", "admin: {listen: \"127.0.0.1:0\"}\n" + connections_yaml());
+    const auto file = write(dir, "c.yaml",
+                            "admin: {listen: \"127.0.0.1:0\"}\nstore: {path: \"" +
+                                (dir / "c.db").string() + "\"}\n" + connections_yaml());
     Child daemon({exe(), "run", "-c", file}, {{"NOTIFY_SOCKET", notify.path()}});
     ASSERT_NE(notify.next().find("READY=1"), std::string::npos);
     daemon.signal(SIGINT);

@@ -189,6 +189,33 @@ TEST_F(Queue, ExpiredLeaseMakesTheJobClaimableAgainAndCountsAnAttempt) {
     EXPECT_EQ(shown->history[0].error_kind, "lease_expired");
 }
 
+TEST_F(Queue, RecoverLeasesRequeuesTheJobsOfADeadProcessAtOnce) {
+    ASSERT_TRUE(s().enqueue(job("R1")));
+    ASSERT_TRUE(s().enqueue(job("R2")));
+    ASSERT_TRUE(s().enqueue(job("R3")));
+    auto c1 = s().claim(2, {}, 5min);
+    ASSERT_EQ(c1->size(), 2u);
+    // The process dies; the next one opens the same file and recovers before claiming.
+    open();
+    auto recovered = s().recover_leases();
+    ASSERT_TRUE(recovered) << recovered.error().describe();
+    EXPECT_EQ(*recovered, 2);
+    auto c2 = s().claim(3);
+    ASSERT_EQ(c2->size(), 3u) << "no waiting out the 5-minute leases";
+    for (const auto& j : *c2) {
+        const bool was_leased = j.id == (*c1)[0].id || j.id == (*c1)[1].id;
+        EXPECT_EQ(j.attempt, was_leased ? 2 : 1) << j.idempotency_key;
+    }
+    auto shown = s().show_job((*c1)[0].id).value();
+    ASSERT_TRUE(shown);
+    ASSERT_EQ(shown->history.size(), 1u);
+    EXPECT_EQ(shown->history[0].error_kind, "lease_expired");
+    EXPECT_NE(shown->history[0].message.find("requeued at restart"), std::string::npos)
+        << shown->history[0].message;
+    for (const auto& j : *c2) ASSERT_TRUE(s().ack(j.id, j.attempt));
+    EXPECT_EQ(s().recover_leases().value(), 0) << "nothing is leased any more";
+}
+
 TEST_F(Queue, ExtendLeaseKeepsTheJob) {
     ASSERT_TRUE(s().enqueue(job("X")));
     auto c = s().claim(1, {}, 10s);
