@@ -19,7 +19,7 @@ flows::FlowRegistry make_registry() {
                options.connection = s.connection;
                return std::make_shared<flows::OrderImportFlow>(
                    flows::OrderImportDeps{s.amazon, s.odoo, s.template_for("order_import"),
-                                          s.metrics, s.clock},
+                                          s.metrics, s.clock, &s.store},
                    std::move(options));
            }});
     r.add({.name = "fulfillment_status",

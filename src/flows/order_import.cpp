@@ -24,6 +24,8 @@
 #include "clarity/mapping/mapper.hpp"
 #include "clarity/model/timestamp.hpp"
 #include "clarity/odoo/schema.hpp"
+#include "clarity/store/async_store.hpp"
+#include "coalescer.hpp"
 
 // Odoo facts used here: ../shared/reference/odoo/NOTES.md §4 — action_confirm resets date_order
 // (written again after confirming), button_validate may answer with the SMS, immediate-transfer
@@ -239,6 +241,13 @@ struct ExistingOrder {
     std::string state;
     std::int64_t partner = 0;
     std::int64_t shipping = 0;
+    std::string date_order;  ///< "YYYY-MM-DD HH:MM:SS" (UTC)
+};
+
+/// One sale.order's date_order to set (after action_confirm reset it to now).
+struct DateWrite {
+    std::int64_t id = 0;
+    std::string date_order;
 };
 
 }  // namespace
@@ -407,6 +416,15 @@ struct OrderImportFlow::Impl {
     std::map<std::string, std::string> afn_tracking;
     std::string afn_report_id;
     std::optional<Clock::time_point> afn_report_checked;
+    // The Odoo calls every order makes, batched across the jobs running at once (coalescer.hpp):
+    // finding orders by Amazon id, confirming, writing Amazon's date back, reading the totals.
+    std::unique_ptr<Coalescer<std::string, std::optional<ExistingOrder>>> finds;
+    std::unique_ptr<Coalescer<std::int64_t, bool>> confirms;
+    std::unique_ptr<Coalescer<DateWrite, bool>> dates;
+    std::unique_ptr<Coalescer<std::int64_t, std::optional<double>>> totals;
+    /// When this store began importing orders (cursor orders.new_since): orders bought after it
+    /// that the store has no mapping for were never created by anyone but this store.
+    std::optional<model::Timestamp> new_since;
 
     Impl(OrderImportDeps d, OrderImportOptions o) : deps(std::move(d)), opt(std::move(o)) {}
 
@@ -430,10 +448,15 @@ struct OrderImportFlow::Impl {
     }
 };
 
+namespace {
+void make_coalescers(OrderImportFlow::Impl& impl);
+}  // namespace
+
 OrderImportFlow::OrderImportFlow(OrderImportDeps deps, OrderImportOptions options) {
     if (!deps.order_template)
         throw std::invalid_argument("OrderImportFlow needs an order template");
     impl_ = std::make_shared<Impl>(std::move(deps), std::move(options));
+    make_coalescers(*impl_);
 }
 
 OrderImportFlow::~OrderImportFlow() = default;
@@ -496,22 +519,222 @@ asio::awaitable<Result<model::Order>> fetch_order(std::shared_ptr<Impl> impl,
     co_return std::move(*canonical);
 }
 
-asio::awaitable<Result<std::optional<ExistingOrder>>> find_order(std::shared_ptr<Impl> impl,
-                                                                 std::string amazon_id) {
+/// Orders by Amazon order id, many in one search_read (the oldest sale.order of each id).
+asio::awaitable<std::vector<Result<std::optional<ExistingOrder>>>> find_orders_batch(
+    Impl* impl, std::vector<std::string> amazon_ids) {
+    const std::string ref_field(kOrderRefField);
     Domain d;
-    d.where(std::string(kOrderRefField), "=", amazon_id);
+    if (amazon_ids.size() == 1) {
+        d.where(ref_field, "=", amazon_ids[0]);
+    } else {
+        Array refs;
+        for (const auto& id : amazon_ids) refs.emplace_back(id);
+        d.where(ref_field, "in", OValue(std::move(refs)));
+    }
     SearchOptions so;
-    so.fields = {"id", "state", "partner_id", "partner_shipping_id"};
+    so.fields = {"id", "state", "partner_id", "partner_shipping_id", "date_order", ref_field};
     so.order = "id asc";
     auto rows = co_await impl->deps.odoo.search_read("sale.order", std::move(d), std::move(so));
-    if (!rows) co_return rows.error();
-    if (rows->empty()) co_return std::optional<ExistingOrder>{};
-    ExistingOrder e;
-    e.id = (*rows)[0]["id"].as_int().value_or(0);
-    e.state = (*rows)[0]["state"].as_string().value_or("");
-    e.partner = (*rows)[0]["partner_id"].m2o_id().value_or(0);
-    e.shipping = (*rows)[0]["partner_shipping_id"].m2o_id().value_or(0);
-    co_return std::optional<ExistingOrder>{e};
+    std::vector<Result<std::optional<ExistingOrder>>> out;
+    if (!rows) {
+        out.assign(amazon_ids.size(), rows.error());
+        co_return out;
+    }
+    std::map<std::string, ExistingOrder> oldest;
+    for (const auto& row : *rows) {
+        auto ref = row[ref_field.c_str()].as_string();
+        if (!ref) continue;
+        ExistingOrder e;
+        e.id = row["id"].as_int().value_or(0);
+        e.state = row["state"].as_string().value_or("");
+        e.partner = row["partner_id"].m2o_id().value_or(0);
+        e.shipping = row["partner_shipping_id"].m2o_id().value_or(0);
+        e.date_order = row["date_order"].as_string().value_or("");
+        oldest.emplace(*ref, std::move(e));  // rows come by id: the first one stays
+    }
+    for (const auto& id : amazon_ids) {
+        auto it = oldest.find(id);
+        out.emplace_back(it == oldest.end() ? std::optional<ExistingOrder>{}
+                                            : std::optional<ExistingOrder>{it->second});
+    }
+    co_return out;
+}
+
+/// action_confirm on many quotations in one call. The call is one transaction: when Odoo refuses
+/// it, nothing was confirmed, and each is tried alone so that the refusal names its order.
+asio::awaitable<std::vector<Result<bool>>> confirm_batch(Impl* impl,
+                                                         std::vector<std::int64_t> ids) {
+    auto& odoo = impl->deps.odoo;
+    auto r = co_await odoo.call_action("sale.order", "action_confirm", ids, odoo.write_context());
+    std::vector<Result<bool>> out;
+    if (r || ids.size() == 1 || r.error().kind != ErrorKind::permanent) {
+        if (r) {
+            out.assign(ids.size(), true);
+        } else {
+            out.assign(ids.size(), r.error());
+        }
+        co_return out;
+    }
+    for (auto id : ids) {
+        std::vector<std::int64_t> single(1, id);
+        auto one = co_await odoo.call_action("sale.order", "action_confirm", std::move(single),
+                                             odoo.write_context());
+        if (one) {
+            out.emplace_back(true);
+        } else {
+            out.emplace_back(one.error());
+        }
+    }
+    co_return out;
+}
+
+/// date_order of many sale orders in one call: `load` with the database id column `.id` updates
+/// each row's record with its own value (a write would give all the same value). The context's
+/// tz is UTC because load reads datetimes in the context's time zone (Odoo stores UTC). One order
+/// alone is a plain write.
+asio::awaitable<std::vector<Result<bool>>> dates_batch(Impl* impl, std::vector<DateWrite> writes) {
+    auto& odoo = impl->deps.odoo;
+    std::vector<Result<bool>> out;
+    if (writes.size() == 1) {
+        std::vector<std::int64_t> one(1, writes[0].id);
+        Struct vals;
+        vals.insert_or_assign("date_order", OValue(writes[0].date_order));
+        auto w = co_await odoo.write("sale.order", std::move(one), std::move(vals),
+                                     odoo.write_context());
+        if (w) {
+            out.emplace_back(true);
+        } else {
+            out.emplace_back(w.error());
+        }
+        co_return out;
+    }
+    std::vector<Array> rows;
+    for (const auto& w : writes) {
+        rows.push_back(Array{OValue(static_cast<long long>(w.id)), OValue(w.date_order)});
+    }
+    Struct ctx = odoo.write_context();
+    ctx.insert_or_assign("tz", OValue("UTC"));
+    std::vector<std::string> fields;  // named: g++ 12 miscompiles temporaries in co_await
+    fields.emplace_back(".id");
+    fields.emplace_back("date_order");
+    auto r = co_await odoo.load("sale.order", std::move(fields), std::move(rows), std::move(ctx));
+    if (!r) {
+        out.assign(writes.size(), r.error());
+        co_return out;
+    }
+    if (!r->ok()) {
+        std::string all;
+        for (const auto& m : r->messages) all += (all.empty() ? "" : "; ") + m;
+        out.assign(writes.size(),
+                   Error{ErrorKind::permanent, "Odoo refused to set the order dates: " + all});
+        co_return out;
+    }
+    out.assign(writes.size(), true);
+    co_return out;
+}
+
+/// amount_total of many sale orders in one read (nullopt: the order is gone).
+asio::awaitable<std::vector<Result<std::optional<double>>>> totals_batch(
+    Impl* impl, std::vector<std::int64_t> ids) {
+    std::vector<std::string> fields;  // named: g++ 12 miscompiles temporaries in co_await
+    fields.emplace_back("id");
+    fields.emplace_back("amount_total");
+    auto rows = co_await impl->deps.odoo.read("sale.order", ids, std::move(fields));
+    std::vector<Result<std::optional<double>>> out;
+    if (!rows) {
+        out.assign(ids.size(), rows.error());
+        co_return out;
+    }
+    std::map<std::int64_t, double> by_id;
+    for (const auto& row : *rows) {
+        if (auto id = row["id"].as_int()) by_id[*id] = row["amount_total"].as_double().value_or(0);
+    }
+    for (auto id : ids) {
+        auto it = by_id.find(id);
+        out.emplace_back(it == by_id.end() ? std::optional<double>{}
+                                           : std::optional<double>{it->second});
+    }
+    co_return out;
+}
+
+constexpr std::size_t kMaxBatch = 20;
+
+void make_coalescers(Impl& impl) {
+    Impl* p = &impl;  // the coalescers live in (and die with) the Impl
+    impl.finds = std::make_unique<Coalescer<std::string, std::optional<ExistingOrder>>>(
+        "finding orders in Odoo",
+        [p](std::vector<std::string> ids) { return find_orders_batch(p, std::move(ids)); },
+        kMaxBatch);
+    impl.confirms = std::make_unique<Coalescer<std::int64_t, bool>>(
+        "confirming orders in Odoo",
+        [p](std::vector<std::int64_t> ids) { return confirm_batch(p, std::move(ids)); }, kMaxBatch);
+    impl.dates = std::make_unique<Coalescer<DateWrite, bool>>(
+        "writing order dates to Odoo",
+        [p](std::vector<DateWrite> w) { return dates_batch(p, std::move(w)); }, kMaxBatch);
+    impl.totals = std::make_unique<Coalescer<std::int64_t, std::optional<double>>>(
+        "reading order totals from Odoo",
+        [p](std::vector<std::int64_t> ids) { return totals_batch(p, std::move(ids)); }, kMaxBatch);
+}
+
+constexpr const char* kNewSinceCursor = "orders.new_since";
+constexpr const char* kOrderKind = "amazon_order";
+
+/// True when `order` cannot exist in Odoo yet, so the search for it can be skipped: this is the
+/// job's first attempt (a retry may follow a create whose answer was lost), the store has no
+/// mapping for the order (written the moment Odoo answers a create, so also after a run that
+/// created the order and then failed), and Amazon's purchase date is after the store began
+/// importing (older orders may have come from a previous store or another importer).
+asio::awaitable<bool> known_new(std::shared_ptr<Impl> impl,
+                                JobContext* ctx,
+                                const model::Order* order) {
+    store::AsyncStore* st = impl->deps.store;
+    if (st == nullptr || ctx->job.attempt != 1) co_return false;
+    if (!impl->new_since) {
+        const std::string connection = ctx->job.connection;
+        const std::string now = model::format_iso8601(
+            std::chrono::time_point_cast<std::chrono::seconds>(impl->deps.clock.now()));
+        std::function<Result<std::string>(store::Store&)> fn =
+            [connection, now](store::Store& s) -> Result<std::string> {
+            auto have = s.cursor(connection, kNewSinceCursor);
+            if (!have) return have.error();
+            if (*have) return **have;
+            auto set = s.set_cursor(connection, kNewSinceCursor, now);
+            if (!set) return set.error();
+            return now;
+        };
+        auto since = co_await st->call(std::move(fn));
+        if (!since) co_return false;
+        auto parsed = model::parse_timestamp(*since);
+        if (!parsed) co_return false;
+        impl->new_since = *parsed;
+    }
+    if (order->purchase_date <= *impl->new_since) co_return false;
+    const std::string connection = ctx->job.connection;
+    const std::string id = order->amazon_order_id;
+    std::function<Result<std::optional<store::IdMapping>>(store::Store&)> lookup =
+        [connection, id](store::Store& s) {
+            return s.find_by_external(connection, kOrderKind, id);
+        };
+    auto mapping = co_await st->call(std::move(lookup));
+    co_return mapping && !*mapping;
+}
+
+/// Writes the order's mapping at once (not only with the job's ack), so that no later run takes
+/// an order this store created for a new one.
+asio::awaitable<Result<void>> remember_order(std::shared_ptr<Impl> impl, store::IdMapping mapping) {
+    store::AsyncStore* st = impl->deps.store;
+    if (st == nullptr) co_return Result<void>{};
+    std::function<Result<void>(store::Store&)> fn = [mapping](store::Store& s) {
+        return s.put_id(mapping);
+    };
+    co_return co_await st->call(std::move(fn));
+}
+
+asio::awaitable<Result<std::optional<ExistingOrder>>> find_order(std::shared_ptr<Impl> impl,
+                                                                 std::string amazon_id) {
+    // Named: g++ 12 double-frees temporaries with destructors inside co_await.
+    auto found = impl->finds->submit(std::move(amazon_id));
+    co_return co_await std::move(found);
 }
 
 /// id of the first record of `model` matching `domain` through the stable-data cache.
@@ -957,7 +1180,13 @@ asio::awaitable<Result<void>> run_job(std::shared_ptr<Impl> impl, JobContext* ct
         log.info("order {} is {}; waiting until Amazon confirms it", id, order.status_text);
         co_return Result<void>{};
     }
-    auto existing = co_await find_order(impl, id);
+    Result<std::optional<ExistingOrder>> existing = std::optional<ExistingOrder>{};
+    auto check_new = known_new(impl, ctx, &order);  // named: g++ 12, co_await
+    const bool is_new = co_await std::move(check_new);
+    if (!is_new) {
+        auto found = co_await find_order(impl, id);
+        existing = std::move(found);
+    }
     if (!existing) co_return existing.error();
     if (action == "cancel") {
         if (*existing) {
@@ -1173,9 +1402,28 @@ asio::awaitable<Result<void>> run_job(std::shared_ptr<Impl> impl, JobContext* ct
     std::int64_t sale_id = 0;
     std::string state;
     bool wrote = false;
+    std::optional<double> total_from_create;  ///< 17+: web_save answers amount_total
     if (!*existing) {
-        auto created =
-            co_await odoo.create("sale.order", std::vector<Struct>(1, vals), odoo.write_context());
+        Result<std::vector<std::int64_t>> created = std::vector<std::int64_t>{};
+        if (*major >= 17 && impl->opt.check_totals) {
+            std::vector<std::string> fields(1, "amount_total");
+            std::vector<std::int64_t> no_ids;  // named: g++ 12 and temporaries in co_await
+            auto save = odoo.web_save("sale.order", std::move(no_ids), vals, std::move(fields),
+                                      odoo.write_context());
+            auto saved = co_await std::move(save);
+            if (!saved) {
+                created = saved.error();
+            } else if (saved->empty() || !(*saved)[0]["id"].as_int()) {
+                created = Error{ErrorKind::permanent, "web_save returned no record"};
+            } else {
+                created = std::vector<std::int64_t>(1, *(*saved)[0]["id"].as_int());
+                total_from_create = (*saved)[0]["amount_total"].as_double();
+            }
+        } else {
+            auto plain = co_await odoo.create("sale.order", std::vector<Struct>(1, vals),
+                                              odoo.write_context());
+            created = std::move(plain);
+        }
         if (!created) {
             if (created.error().kind == ErrorKind::permanent) {
                 impl->failed("odoo_refused");
@@ -1189,6 +1437,10 @@ asio::awaitable<Result<void>> run_job(std::shared_ptr<Impl> impl, JobContext* ct
         sale_id = created->at(0);
         state = "draft";
         wrote = true;
+        store::IdMapping mapping{ctx->job.connection, kOrderKind, id, "sale.order", sale_id};
+        auto remember = remember_order(impl, std::move(mapping));  // named: g++ 12, co_await
+        auto remembered = co_await std::move(remember);
+        if (!remembered) co_return remembered.error();
         impl->counter("clarity_orders_imported_total", "Amazon orders created as Odoo sale orders.")
             .inc();
         log.info("order {}: created sale order {}", id, sale_id);
@@ -1255,13 +1507,12 @@ asio::awaitable<Result<void>> run_job(std::shared_ptr<Impl> impl, JobContext* ct
             }
         }
     }
-    ctx->id_mappings.push_back({ctx->job.connection, "amazon_order", id, "sale.order", sale_id});
+    ctx->id_mappings.push_back({ctx->job.connection, kOrderKind, id, "sale.order", sale_id});
 
     // ---- status -------------------------------------------------------------------------------
     const std::string date_order = model::format_odoo_datetime(order.purchase_date);
     if (action == "confirm" && (state == "draft" || state == "sent")) {
-        auto r = co_await odoo.call_action("sale.order", "action_confirm", one_id(sale_id),
-                                           odoo.write_context());
+        auto r = co_await impl->confirms->submit(sale_id);
         if (!r) {
             if (r.error().kind == ErrorKind::permanent) {
                 impl->failed("odoo_refused");
@@ -1272,8 +1523,9 @@ asio::awaitable<Result<void>> run_job(std::shared_ptr<Impl> impl, JobContext* ct
             co_return r.error();
         }
         // action_confirm set date_order to now; Amazon's purchase date is the order date.
-        auto w = co_await odoo.write("sale.order", one_id(sale_id),
-                                     struct1("date_order", date_order), odoo.write_context());
+        DateWrite dw{sale_id, date_order};  // named: see find_order
+        auto write_date = impl->dates->submit(std::move(dw));
+        auto w = co_await std::move(write_date);
         if (!w) co_return w.error();
         state = "sale";
         wrote = true;
@@ -1287,17 +1539,28 @@ asio::awaitable<Result<void>> run_job(std::shared_ptr<Impl> impl, JobContext* ct
         if (!r) co_return r.error();
         state = "cancel";
         wrote = true;
+    } else if (action == "confirm" && state == "sale" && *existing &&
+               (*existing)->date_order != date_order) {
+        // An earlier run confirmed the order but stopped (crash, lost reply) before writing
+        // Amazon's date back: finish that now.
+        DateWrite dw{sale_id, date_order};  // named: see find_order
+        auto write_date = impl->dates->submit(std::move(dw));
+        auto w = co_await std::move(write_date);
+        if (!w) co_return w.error();
+        log.info("order {}: set the date of sale order {} to Amazon's purchase date", id, sale_id);
     }
 
     // ---- totals -------------------------------------------------------------------------------
     if (wrote && impl->opt.check_totals && order.order_total && state != "cancel") {
         const int precision = model::currency_precision(order.order_total->currency);
-        auto rows = co_await odoo.read("sale.order", one_id(sale_id),
-                                       std::vector<std::string>(1, "amount_total"));
-        if (!rows) co_return rows.error();
-        if (!rows->empty()) {
-            const model::Decimal odoo_total =
-                from_double((*rows)[0]["amount_total"].as_double().value_or(0), precision);
+        Result<std::optional<double>> total = total_from_create;
+        if (!total_from_create) {
+            auto read = co_await impl->totals->submit(sale_id);
+            total = std::move(read);
+        }
+        if (!total) co_return total.error();
+        if (*total) {
+            const model::Decimal odoo_total = from_double(**total, precision);
             const model::Decimal amazon_total = order.order_total->amount.rescale(precision);
             const model::Decimal diff = amazon_total - odoo_total;
             if (!diff.is_zero()) {

@@ -626,6 +626,30 @@ asio::awaitable<Result<void>> OdooClient::write(std::string model,
     co_return Result<void>{};
 }
 
+asio::awaitable<Result<std::vector<Value>>> OdooClient::web_save(std::string model,
+                                                                 std::vector<std::int64_t> ids,
+                                                                 Struct vals,
+                                                                 std::vector<std::string> fields,
+                                                                 Struct context) {
+    const bool creating = ids.empty();
+    Call c{.model = std::move(model), .method = "web_save", .ids = std::move(ids)};
+    c.idempotent = !creating;
+    Struct spec;
+    for (auto& f : fields) spec.insert_or_assign(std::move(f), Struct{});
+    c.params.emplace_back("vals", std::move(vals));
+    c.params.emplace_back("specification", std::move(spec));
+    c.context = std::move(context);
+    std::string what = c.model + ".web_save";
+    auto r = co_await do_call(impl_, std::move(c));
+    if (!r) co_return r.error();
+    const auto* records = r->as_array();
+    if (records == nullptr) {
+        co_return make_error(ErrorKind::permanent, what + " did not return records: " + r->repr(),
+                             error_context(what));
+    }
+    co_return std::vector<Value>(records->begin(), records->end());
+}
+
 asio::awaitable<Result<LoadResult>> OdooClient::load(std::string model,
                                                      std::vector<std::string> fields,
                                                      std::vector<Array> rows,
@@ -633,8 +657,11 @@ asio::awaitable<Result<LoadResult>> OdooClient::load(std::string model,
     Array data;
     data.reserve(rows.size());
     for (auto& r : rows) data.emplace_back(std::move(r));
-    bool by_xmlid = std::find(fields.begin(), fields.end(), "id") != fields.end();
-    Call c{.model = std::move(model), .method = "load", .idempotent = by_xmlid};
+    // Rows keyed by external id ("id") or database id (".id") update the same records when
+    // sent again: safe to resend.
+    bool keyed = std::find(fields.begin(), fields.end(), "id") != fields.end() ||
+                 std::find(fields.begin(), fields.end(), ".id") != fields.end();
+    Call c{.model = std::move(model), .method = "load", .idempotent = keyed};
     c.params.emplace_back("fields", string_array(fields));
     c.params.emplace_back("data", std::move(data));
     c.context = std::move(context);

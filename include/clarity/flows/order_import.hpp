@@ -34,6 +34,10 @@
 #include "clarity/mapping/template.hpp"
 #include "clarity/odoo/client.hpp"
 
+namespace clarity::store {
+class AsyncStore;
+}  // namespace clarity::store
+
 namespace clarity::flows {
 
 struct OrderImportDeps {
@@ -42,6 +46,11 @@ struct OrderImportDeps {
     std::shared_ptr<const mapping::MappingTemplate> order_template;
     core::MetricsRegistry& metrics;
     const Clock& clock;
+    /// The daemon's store. With it, an order this store has never created and that was bought
+    /// after the store began importing is created without first searching Odoo for it (one call
+    /// less per new order), and each created order's id mapping is written as soon as Odoo
+    /// answers, so a later run finds it. Without it, every run searches Odoo first.
+    store::AsyncStore* store = nullptr;
 };
 
 /// What to do with an unmatched ship-to state/region (never created in Odoo).

@@ -178,6 +178,14 @@ class OdooClient {
                                                     std::vector<std::string> fields,
                                                     std::vector<Array> rows,
                                                     Struct context = {});
+    /// Odoo 17+ `web_save`: creates one record from `vals` (no ids) or writes `vals` to `ids`,
+    /// then reads `fields` of the result, in one call (one round trip instead of two). Creating
+    /// is not retried on a transient error (as create); writing is.
+    boost::asio::awaitable<Result<std::vector<Value>>> web_save(std::string model,
+                                                                std::vector<std::int64_t> ids,
+                                                                Struct vals,
+                                                                std::vector<std::string> fields,
+                                                                Struct context = {});
     boost::asio::awaitable<Result<ModelFields>> fields_get(std::string model);
     /// An action method on records; see ActionResult.
     boost::asio::awaitable<Result<ActionResult>> call_action(std::string model,

@@ -332,6 +332,7 @@ struct Request {
             {"read", {"fields", "load"}},
             {"create", {"vals_list"}},
             {"write", {"vals"}},
+            {"web_save", {"vals", "specification", "next_id"}},
             {"fields_get", {"allfields", "attributes"}},
             {"load", {"fields", "data"}},
             {"read_group", {"domain", "fields", "groupby", "offset", "limit", "orderby", "lazy"}},
@@ -339,7 +340,7 @@ struct Request {
             {"default_get", {"fields_list"}},
         };
         static const std::set<std::string> kRecord{
-            "read",          "write",           "unlink",      "action_confirm",
+            "read",          "write",           "unlink",      "action_confirm",        "web_save",
             "action_cancel", "button_validate", "action_post", "action_apply_inventory"};
         std::size_t pos = 0;
         if (kRecord.count(method) != 0) {

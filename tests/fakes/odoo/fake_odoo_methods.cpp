@@ -31,6 +31,7 @@ const Signature* signature(const std::string& model, const std::string& method) 
         {"read", {true, {"fields", "load"}, {}}},
         {"create", {false, {"vals_list"}, {"vals_list"}}},
         {"write", {true, {"vals"}, {"vals"}}},
+        {"web_save", {true, {"vals", "specification", "next_id"}, {"vals", "specification"}}},
         {"unlink", {true, {}, {}}},
         {"fields_get", {false, {"allfields", "attributes"}, {}}},
         {"load", {false, {"fields", "data"}, {"fields", "data"}}},
@@ -153,6 +154,26 @@ Value FakeOdoo::State::execute(const std::string& model_name,
     if (method == "write") {
         write(model_name, rec, arg("vals").as_struct() ? *arg("vals").as_struct() : Struct{});
         return true;
+    }
+    if (method == "web_save") {
+        // 17+ (odoo/addons/web/models/models.py): create or write, then web_read(specification).
+        if (major < 17) {
+            raise(kAttributeError, "The method '" + model_name + "." + method + "' does not exist");
+        }
+        Struct vals = arg("vals").as_struct() ? *arg("vals").as_struct() : Struct{};
+        std::vector<std::int64_t> target = rec;
+        if (target.empty()) {
+            target.push_back(create(model_name, std::move(vals)));
+        } else {
+            write(model_name, target, std::move(vals));
+        }
+        std::vector<std::string> fields{"id"};
+        if (const auto* spec = arg("specification").as_struct()) {
+            for (const auto& [f, sub] : *spec) {
+                if (f != "id") fields.push_back(f);
+            }
+        }
+        return read(model_name, target, fields, /*classic=*/true);
     }
     if (method == "unlink") {
         unlink(model_name, rec);
@@ -431,6 +452,7 @@ Value FakeOdoo::State::load(const std::string& model_name, const Array& fields, 
         const auto* cells = data[row].as_array();
         if (cells == nullptr) continue;
         std::string xmlid;
+        std::optional<std::int64_t> db_id;  // the ".id" column: an existing record's id
         Struct vals;
         try {
             for (std::size_t c = 0; c < names.size() && c < cells->size(); ++c) {
@@ -438,6 +460,13 @@ Value FakeOdoo::State::load(const std::string& model_name, const Array& fields, 
                 const Value& cell = (*cells)[c];
                 if (name == "id") {
                     xmlid = cell.as_string().value_or("");
+                    continue;
+                }
+                if (name == ".id") {
+                    db_id = cell.as_int();
+                    if (!db_id) {
+                        if (auto t = cell.as_string()) db_id = std::stoll(*t);
+                    }
                     continue;
                 }
                 if (name.size() > 3 && name.substr(name.size() - 3) == "/id") {
@@ -481,6 +510,10 @@ Value FakeOdoo::State::load(const std::string& model_name, const Array& fields, 
                         existing = to_id_value(x.at("res_id"));
                     }
                 }
+            }
+            if (db_id) {
+                if (!exists(model_name, *db_id)) missing(model_name, *db_id);
+                existing = db_id;
             }
             if (existing) {
                 write(model_name, {*existing}, vals);
