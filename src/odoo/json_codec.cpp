@@ -1,5 +1,6 @@
 // JSON encoding/decoding of Odoo values and the JSON-RPC envelope.
 // Envelope shapes: ../shared/reference/odoo/NOTES.md §1 and captures-18|19/jsonrpc.json.
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -160,23 +161,19 @@ class Parser {
                 return parse_object(out, depth + 1);
             case '[':
                 return parse_array(out, depth + 1);
-            case '"': {
-                std::string s;
-                if (!parse_string(s)) return false;
-                out = Value(std::move(s));
-                return true;
-            }
+            case '"':
+                return parse_string(out.emplace<std::string>());
             case 't':
                 if (!literal("true")) return false;
-                out = Value(true);
+                out.emplace<bool>(true);
                 return true;
             case 'f':
                 if (!literal("false")) return false;
-                out = Value(false);
+                out.emplace<bool>(false);
                 return true;
             case 'n':
                 if (!literal("null")) return false;
-                out = Value{};
+                out.emplace<Nil>();
                 return true;
             default:
                 return parse_number(out);
@@ -186,8 +183,7 @@ class Parser {
     bool parse_object(Value& out, int depth) {
         if (depth > kMaxDepth) return fail("nesting too deep");
         ++p_;  // '{'
-        out = Value(Struct{});
-        Struct& obj = *out.as_struct();
+        Struct& obj = out.emplace<Struct>();
         skip_ws();
         if (p_ != end_ && *p_ == '}') {
             ++p_;
@@ -204,21 +200,13 @@ class Parser {
             ++p_;
             skip_ws();
             // The member is parsed in place in its map node. Replies list keys in a stable order
-            // (sorted, or Odoo's field order): appending after the last key is the common case.
-            Value* slot = nullptr;
-            if (obj.empty() || obj.rbegin()->first < key) {
-                slot = &obj.emplace_hint(obj.end(), std::piecewise_construct,
-                                         std::forward_as_tuple(key), std::forward_as_tuple())
-                            ->second;
-            } else if (auto it = obj.lower_bound(key); it != obj.end() && it->first == key) {
-                slot = &it->second;  // duplicate key: the last one wins
-                *slot = Value{};
-            } else {
-                slot = &obj.emplace_hint(it, std::piecewise_construct, std::forward_as_tuple(key),
-                                         std::forward_as_tuple())
-                            ->second;
-            }
-            if (!parse_value(*slot, depth)) return false;
+            // (sorted, or Odoo's field order): the end is the usual hint. A duplicate key: the
+            // last one wins.
+            std::size_t before = obj.size();
+            auto it = obj.emplace_hint(obj.end(), std::piecewise_construct,
+                                       std::forward_as_tuple(key), std::forward_as_tuple());
+            if (obj.size() == before) it->second = Value{};
+            if (!parse_value(it->second, depth)) return false;
             skip_ws();
             if (p_ == end_) return fail("unexpected end of input in an object");
             if (*p_ == ',') {
@@ -236,8 +224,7 @@ class Parser {
     bool parse_array(Value& out, int depth) {
         if (depth > kMaxDepth) return fail("nesting too deep");
         ++p_;  // '['
-        out = Value(Array{});
-        Array& arr = *out.as_array();
+        Array& arr = out.emplace<Array>();
         skip_ws();
         if (p_ != end_ && *p_ == ']') {
             ++p_;
@@ -332,7 +319,13 @@ class Parser {
             // A byte is special when it is 0 in quote/slash, below 0x20, or has its top bit set.
             std::uint64_t special =
                 ((quote - kOnes) & ~quote) | ((slash - kOnes) & ~slash) | (w - kOnes * 0x20) | w;
-            if ((special & kHigh) != 0) break;
+            special &= kHigh;
+            if (special != 0) {
+                // The lowest flagged byte is exact (borrows only reach bytes above it).
+                static_assert(std::endian::native == std::endian::little);
+                p_ += std::countr_zero(special) / 8;
+                return;
+            }
             p_ += 8;
         }
         while (p_ != end_) {
@@ -450,6 +443,32 @@ class Parser {
 
     static bool digit(char c) { return c >= '0' && c <= '9'; }
 
+    /// A plain decimal ("-12.34", no exponent) of at most 15 digits, exactly: its digits and the
+    /// power of ten are both exact doubles, so one IEEE division rounds correctly (the same
+    /// double as from_chars). Anything else: false, from_chars decides.
+    static bool fast_decimal(const char* s, const char* e, Value& out) {
+        static constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                            1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+        bool negative = *s == '-';
+        if (negative) ++s;
+        std::uint64_t m = 0;
+        int digits = 0;
+        int fraction = -1;
+        for (; s != e; ++s) {
+            if (*s == '.') {
+                fraction = 0;
+                continue;
+            }
+            if (!digit(*s) || ++digits > 15) return false;
+            m = m * 10 + static_cast<std::uint64_t>(*s - '0');
+            if (fraction >= 0) ++fraction;
+        }
+        if (fraction < 0) return false;
+        double d = static_cast<double>(m) / kPow10[fraction];
+        out.emplace<double>(negative ? -d : d);
+        return true;
+    }
+
     bool parse_number(Value& out) {
         const char* start = p_;
         const char* q = p_;
@@ -481,11 +500,12 @@ class Parser {
             while (q != end_ && digit(*q)) ++q;
         }
         p_ = q;
+        if (is_float && fast_decimal(start, q, out)) return true;
         if (!is_float) {
             std::int64_t i = 0;
             auto r = std::from_chars(start, q, i);
             if (r.ec == std::errc{} && r.ptr == q) {
-                out = Value(i);
+                out.emplace<std::int64_t>(i);
                 return true;
             }
             // Out of int64 range: keep the magnitude as a double.
@@ -500,7 +520,7 @@ class Parser {
             p_ = start;
             return fail("number out of range");
         }
-        out = Value(d);
+        out.emplace<double>(d);
         return true;
     }
 };

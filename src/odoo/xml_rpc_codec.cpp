@@ -108,69 +108,99 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-void parse_value_into(const pugi::xml_node& value_node, Value& out);
+void parse_value_into(pugi::xml_node value_node, Value& out);
 
-bool named(std::string_view name, std::string_view expected) { return name == expected; }
+/// `name` equals the literal (no strlen: stops at the first difference, the NUL included).
+template <std::size_t N>
+bool named(const char* name, const char (&expected)[N]) {
+    for (std::size_t i = 0; i < N; ++i) {
+        if (name[i] != expected[i]) return false;
+    }
+    return true;
+}
+
+// Element tests by name: with the parse flags used here the tree holds only elements, text and
+// CDATA nodes, and only elements have a (non-empty) name: one library call per node, not two.
+
+/// The first element child (a stray text node is skipped).
+pugi::xml_node first_element(pugi::xml_node n, const char*& name) {
+    for (auto c = n.first_child(); c; c = c.next_sibling()) {
+        name = c.name();
+        if (name[0] != '\0') return c;
+    }
+    return {};
+}
+
+pugi::xml_node next_element(pugi::xml_node n, const char*& name) {
+    for (auto c = n.next_sibling(); c; c = c.next_sibling()) {
+        name = c.name();
+        if (name[0] != '\0') return c;
+    }
+    return {};
+}
+
+/// `<struct>`'s members into `out`, walking the nodes once.
+void parse_struct(pugi::xml_node n, Value& out) {
+    Struct& s = out.emplace<Struct>();
+    const char* mn = "";
+    for (auto m = first_element(n, mn); m; m = next_element(m, mn)) {
+        if (!named(mn, "member")) continue;
+        pugi::xml_node name_node, value_node;
+        const char* cn = "";
+        for (auto c = first_element(m, cn); c; c = next_element(c, cn)) {
+            if (!name_node && named(cn, "name")) {
+                name_node = c;
+            } else if (!value_node && named(cn, "value")) {
+                value_node = c;
+            }
+        }
+        if (!value_node) throw ParseError{"<member> without <value>"};
+        // Members come in a stable order (sorted, or Odoo's field order): the end is the usual
+        // hint. A repeated name: the last wins.
+        std::string_view key = name_node ? name_node.child_value() : "";
+        std::size_t before = s.size();
+        auto it = s.emplace_hint(s.end(), std::piecewise_construct, std::forward_as_tuple(key),
+                                 std::forward_as_tuple());
+        if (s.size() == before) it->second = Value{};
+        parse_value_into(value_node, it->second);
+    }
+}
+
+void parse_array(pugi::xml_node n, Value& out) {
+    Array& a = out.emplace<Array>();
+    const char* cn = "";
+    pugi::xml_node data;
+    for (auto c = first_element(n, cn); c; c = next_element(c, cn)) {
+        if (named(cn, "data")) {
+            data = c;
+            break;
+        }
+    }
+    std::size_t count = 0;
+    for (auto v = first_element(data, cn); v; v = next_element(v, cn)) ++count;
+    a.reserve(count);
+    for (auto v = first_element(data, cn); v; v = next_element(v, cn)) {
+        if (named(cn, "value")) parse_value_into(v, a.emplace_back());
+    }
+}
 
 /// A typed element (`<int>`, `<string>`, `<struct>`, …) into `out`. Dispatches on the name's
 /// first letter: this walk is the hot path of every XML-RPC reply.
-void parse_typed(const pugi::xml_node& n, Value& out) {
-    std::string_view name = n.name();
-    switch (name.empty() ? '\0' : name.front()) {
+void parse_typed(pugi::xml_node n, const char* name, Value& out) {
+    switch (name[0]) {
         case 's':
             if (named(name, "string")) {
-                out = Value(std::string(n.child_value()));
+                out.emplace<std::string>(n.child_value());
                 return;
             }
             if (named(name, "struct")) {
-                out = Value(Struct{});
-                Struct& s = *out.as_struct();
-                for (auto m = n.first_child(); m; m = m.next_sibling()) {
-                    if (m.type() != pugi::node_element || !named(m.name(), "member")) continue;
-                    pugi::xml_node name_node, value_node;
-                    for (auto c = m.first_child(); c; c = c.next_sibling()) {
-                        if (c.type() != pugi::node_element) continue;
-                        std::string_view cn = c.name();
-                        if (!name_node && cn == "name") name_node = c;
-                        if (!value_node && cn == "value") value_node = c;
-                    }
-                    if (!value_node) throw ParseError{"<member> without <value>"};
-                    std::string_view key = name_node.child_value();
-                    // Members come in a stable order (sorted, or Odoo's field order): appending
-                    // after the last key is the common case. A repeated name: the last wins.
-                    Value* slot = nullptr;
-                    if (s.empty() || s.rbegin()->first < key) {
-                        slot = &s.emplace_hint(s.end(), std::piecewise_construct,
-                                               std::forward_as_tuple(key), std::forward_as_tuple())
-                                    ->second;
-                    } else if (auto it = s.lower_bound(key); it != s.end() && it->first == key) {
-                        slot = &it->second;
-                        *slot = Value{};
-                    } else {
-                        slot = &s.emplace_hint(it, std::piecewise_construct,
-                                               std::forward_as_tuple(key), std::forward_as_tuple())
-                                    ->second;
-                    }
-                    parse_value_into(value_node, *slot);
-                }
+                parse_struct(n, out);
                 return;
             }
             break;
         case 'a':
             if (named(name, "array")) {
-                out = Value(Array{});
-                Array& a = *out.as_array();
-                auto data = n.child("data");
-                std::size_t count = 0;
-                for (auto v = data.first_child(); v; v = v.next_sibling()) {
-                    if (v.type() == pugi::node_element && named(v.name(), "value")) ++count;
-                }
-                a.reserve(count);
-                for (auto v = data.first_child(); v; v = v.next_sibling()) {
-                    if (v.type() == pugi::node_element && named(v.name(), "value")) {
-                        parse_value_into(v, a.emplace_back());
-                    }
-                }
+                parse_array(n, out);
                 return;
             }
             break;
@@ -186,7 +216,7 @@ void parse_typed(const pugi::xml_node& n, Value& out) {
                 if (ec != std::errc{} || p != t.data() + t.size()) {
                     throw ParseError{"bad <" + std::string(name) + "> '" + std::string(text) + "'"};
                 }
-                out = Value(i);
+                out.emplace<std::int64_t>(i);
                 return;
             }
             if (named(name, "ex:nil")) {
@@ -228,7 +258,7 @@ void parse_typed(const pugi::xml_node& n, Value& out) {
                 if (ec != std::errc{} || p != t.data() + t.size()) {
                     throw ParseError{"bad <double> '" + std::string(text) + "'"};
                 }
-                out = Value(d);
+                out.emplace<double>(d);
                 return;
             }
             if (named(name, "dateTime.iso8601")) {
@@ -248,32 +278,60 @@ void parse_typed(const pugi::xml_node& n, Value& out) {
     throw ParseError{"unknown XML-RPC type <" + std::string(name) + ">"};
 }
 
-void parse_value_into(const pugi::xml_node& value_node, Value& out) {
-    for (auto child = value_node.first_child(); child; child = child.next_sibling()) {
-        if (child.type() == pugi::node_element) {
-            parse_typed(child, out);
-            return;
-        }
+void parse_value_into(pugi::xml_node value_node, Value& out) {
+    const char* name = "";
+    if (auto typed = first_element(value_node, name)) {
+        parse_typed(typed, name, out);
+        return;
     }
     // No type element: the text is a string (XML-RPC spec).
-    out = Value(std::string(value_node.text().get()));
+    out.emplace<std::string>(value_node.child_value());
 }
 
-Value parse_value(const pugi::xml_node& value_node) {
+Value parse_value(pugi::xml_node value_node) {
     Value v;
     parse_value_into(value_node, v);
     return v;
 }
 
-Result<pugi::xml_document*> load(pugi::xml_document& doc, std::string_view body) {
-    auto r = doc.load_buffer(body.data(), body.size(),
-                             pugi::parse_default | pugi::parse_ws_pcdata_single);
+// Escapes, CDATA and end-of-line normalisation as XML requires; no comments, processing
+// instructions or whitespace-only text nodes (a lone whitespace text is a string's value);
+// text stored in its element (parse_embed_pcdata: half the nodes to build and walk).
+constexpr unsigned kParseFlags = pugi::parse_cdata | pugi::parse_escapes | pugi::parse_eol |
+                                 pugi::parse_ws_pcdata_single | pugi::parse_embed_pcdata;
+
+Result<void> check_load(const pugi::xml_parse_result& r) {
     if (!r) {
         return make_error(ErrorKind::permanent, std::string("XML-RPC body is not XML: ") +
                                                     r.description() + " at byte " +
                                                     std::to_string(r.offset));
     }
-    return &doc;
+    return Result<void>{};
+}
+
+Result<XmlRpcReply> decode_response_doc(const pugi::xml_document& doc) {
+    auto root = doc.child("methodResponse");
+    if (!root) {
+        return make_error(ErrorKind::permanent,
+                          "XML-RPC reply has no <methodResponse>; is the URL an Odoo server?");
+    }
+    try {
+        XmlRpcReply reply;
+        if (auto fault = root.child("fault")) {
+            Value f = parse_value(fault.child("value"));
+            XmlRpcFault xf;
+            xf.code = f["faultCode"];
+            xf.string = f["faultString"].as_string().value_or("");
+            reply.fault = std::move(xf);
+            return reply;
+        }
+        auto value = root.child("params").child("param").child("value");
+        if (!value) return make_error(ErrorKind::permanent, "XML-RPC reply has no value");
+        parse_value_into(value, reply.result);
+        return reply;
+    } catch (const ParseError& e) {
+        return make_error(ErrorKind::permanent, "malformed XML-RPC reply: " + e.message);
+    }
 }
 
 }  // namespace
@@ -307,34 +365,27 @@ std::string encode_xmlrpc_fault(const Value& fault_code, std::string_view fault_
 
 Result<XmlRpcReply> decode_xmlrpc_response(std::string_view body) {
     pugi::xml_document doc;
-    if (auto r = load(doc, body); !r) return r.error();
-    auto root = doc.child("methodResponse");
-    if (!root) {
-        return make_error(ErrorKind::permanent,
-                          "XML-RPC reply has no <methodResponse>; is the URL an Odoo server?");
+    if (auto r = check_load(doc.load_buffer(body.data(), body.size(), kParseFlags)); !r) {
+        return r.error();
     }
-    try {
-        XmlRpcReply reply;
-        if (auto fault = root.child("fault")) {
-            Value f = parse_value(fault.child("value"));
-            XmlRpcFault xf;
-            xf.code = f["faultCode"];
-            xf.string = f["faultString"].as_string().value_or("");
-            reply.fault = std::move(xf);
-            return reply;
-        }
-        auto value = root.child("params").child("param").child("value");
-        if (!value) return make_error(ErrorKind::permanent, "XML-RPC reply has no value");
-        reply.result = parse_value(value);
-        return reply;
-    } catch (const ParseError& e) {
-        return make_error(ErrorKind::permanent, "malformed XML-RPC reply: " + e.message);
+    return decode_response_doc(doc);
+}
+
+Result<XmlRpcReply> decode_xmlrpc_response_in_place(std::string& body) {
+    pugi::xml_document doc;
+    if (auto r = check_load(doc.load_buffer_inplace(body.data(), body.size(), kParseFlags)); !r) {
+        return r.error();
     }
+    return decode_response_doc(doc);
 }
 
 Result<XmlRpcCall> decode_xmlrpc_call(std::string_view body) {
     pugi::xml_document doc;
-    if (auto r = load(doc, body); !r) return r.error();
+    if (auto r = check_load(doc.load_buffer(body.data(), body.size(),
+                                            pugi::parse_default | pugi::parse_ws_pcdata_single));
+        !r) {
+        return r.error();
+    }
     auto root = doc.child("methodCall");
     if (!root) return make_error(ErrorKind::permanent, "XML-RPC body has no <methodCall>");
     try {
