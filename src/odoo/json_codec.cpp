@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "clarity/odoo/codec.hpp"
+#include "number_text.hpp"
 
 namespace clarity::odoo {
 
@@ -142,6 +143,8 @@ class Parser {
     }
 
     void skip_ws() {
+        // Compact JSON (every Odoo reply) has no whitespace: one test in the usual case.
+        if (p_ != end_ && static_cast<unsigned char>(*p_) > ' ') return;
         while (p_ != end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
     }
 
@@ -443,32 +446,6 @@ class Parser {
 
     static bool digit(char c) { return c >= '0' && c <= '9'; }
 
-    /// A plain decimal ("-12.34", no exponent) of at most 15 digits, exactly: its digits and the
-    /// power of ten are both exact doubles, so one IEEE division rounds correctly (the same
-    /// double as from_chars). Anything else: false, from_chars decides.
-    static bool fast_decimal(const char* s, const char* e, Value& out) {
-        static constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                            1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
-        bool negative = *s == '-';
-        if (negative) ++s;
-        std::uint64_t m = 0;
-        int digits = 0;
-        int fraction = -1;
-        for (; s != e; ++s) {
-            if (*s == '.') {
-                fraction = 0;
-                continue;
-            }
-            if (!digit(*s) || ++digits > 15) return false;
-            m = m * 10 + static_cast<std::uint64_t>(*s - '0');
-            if (fraction >= 0) ++fraction;
-        }
-        if (fraction < 0) return false;
-        double d = static_cast<double>(m) / kPow10[fraction];
-        out.emplace<double>(negative ? -d : d);
-        return true;
-    }
-
     bool parse_number(Value& out) {
         const char* start = p_;
         const char* q = p_;
@@ -500,7 +477,11 @@ class Parser {
             while (q != end_ && digit(*q)) ++q;
         }
         p_ = q;
-        if (is_float && fast_decimal(start, q, out)) return true;
+        if (double d = 0;
+            is_float && detail::exact_short_decimal(std::string_view(start, q - start), d)) {
+            out.emplace<double>(d);
+            return true;
+        }
         if (!is_float) {
             std::int64_t i = 0;
             auto r = std::from_chars(start, q, i);

@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "clarity/odoo/codec.hpp"
+#include "number_text.hpp"
 
 namespace clarity::odoo {
 
@@ -103,6 +104,10 @@ struct ParseError {
 };
 
 std::string_view trim(std::string_view s) {
+    if (s.empty() || (!std::isspace(static_cast<unsigned char>(s.front())) &&
+                      !std::isspace(static_cast<unsigned char>(s.back())))) {
+        return s;
+    }
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
     return s;
@@ -131,33 +136,16 @@ pugi::xml_node first_element(pugi::xml_node n, const char*& name) {
     return {};
 }
 
-pugi::xml_node next_element(pugi::xml_node n, const char*& name) {
-    for (auto c = n.next_sibling(); c; c = c.next_sibling()) {
-        name = c.name();
-        if (name[0] != '\0') return c;
-    }
-    return {};
-}
-
-/// `<struct>`'s members into `out`, walking the nodes once.
+/// `<struct>`'s members into `out`, walking the nodes once (child(name) and
+/// next_sibling(name) skip other nodes inside the library: few calls per member).
 void parse_struct(pugi::xml_node n, Value& out) {
     Struct& s = out.emplace<Struct>();
-    const char* mn = "";
-    for (auto m = first_element(n, mn); m; m = next_element(m, mn)) {
-        if (!named(mn, "member")) continue;
-        pugi::xml_node name_node, value_node;
-        const char* cn = "";
-        for (auto c = first_element(m, cn); c; c = next_element(c, cn)) {
-            if (!name_node && named(cn, "name")) {
-                name_node = c;
-            } else if (!value_node && named(cn, "value")) {
-                value_node = c;
-            }
-        }
+    for (auto m = n.child("member"); m; m = m.next_sibling("member")) {
+        auto value_node = m.child("value");
         if (!value_node) throw ParseError{"<member> without <value>"};
         // Members come in a stable order (sorted, or Odoo's field order): the end is the usual
         // hint. A repeated name: the last wins.
-        std::string_view key = name_node ? name_node.child_value() : "";
+        std::string_view key = m.child("name").child_value();
         std::size_t before = s.size();
         auto it = s.emplace_hint(s.end(), std::piecewise_construct, std::forward_as_tuple(key),
                                  std::forward_as_tuple());
@@ -168,19 +156,12 @@ void parse_struct(pugi::xml_node n, Value& out) {
 
 void parse_array(pugi::xml_node n, Value& out) {
     Array& a = out.emplace<Array>();
-    const char* cn = "";
-    pugi::xml_node data;
-    for (auto c = first_element(n, cn); c; c = next_element(c, cn)) {
-        if (named(cn, "data")) {
-            data = c;
-            break;
-        }
-    }
+    auto data = n.child("data");
     std::size_t count = 0;
-    for (auto v = first_element(data, cn); v; v = next_element(v, cn)) ++count;
+    for (auto v = data.child("value"); v; v = v.next_sibling("value")) ++count;
     a.reserve(count);
-    for (auto v = first_element(data, cn); v; v = next_element(v, cn)) {
-        if (named(cn, "value")) parse_value_into(v, a.emplace_back());
+    for (auto v = data.child("value"); v; v = v.next_sibling("value")) {
+        parse_value_into(v, a.emplace_back());
     }
 }
 
@@ -254,6 +235,10 @@ void parse_typed(pugi::xml_node n, const char* name, Value& out) {
                 auto t = trim(text);
                 if (!t.empty() && t.front() == '+') t.remove_prefix(1);
                 double d = 0;
+                if (detail::exact_short_decimal(t, d)) {
+                    out.emplace<double>(d);
+                    return;
+                }
                 auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), d);
                 if (ec != std::errc{} || p != t.data() + t.size()) {
                     throw ParseError{"bad <double> '" + std::string(text) + "'"};
