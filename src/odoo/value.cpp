@@ -39,7 +39,16 @@ thread_local NodePool pool;
 
 }  // namespace
 
+#if defined(__SANITIZE_ADDRESS__)
+// Under AddressSanitizer every node goes to operator new/delete, so a use after free of a record
+// is still caught.
+constexpr bool kPooled = false;
+#else
+constexpr bool kPooled = true;
+#endif
+
 void* node_allocate(std::size_t bytes) {
+    if constexpr (!kPooled) return ::operator new(bytes);
     std::size_t c = (bytes + kGranule - 1) / kGranule;
     if (c == 0 || c > kClasses || !NodePool::alive) return ::operator new(c* kGranule);
     auto& p = pool;
@@ -52,6 +61,10 @@ void* node_allocate(std::size_t bytes) {
 }
 
 void node_deallocate(void* ptr, std::size_t bytes) noexcept {
+    if constexpr (!kPooled) {
+        ::operator delete(ptr);
+        return;
+    }
     std::size_t c = (bytes + kGranule - 1) / kGranule;
     if (c == 0 || c > kClasses || !NodePool::alive) {
         ::operator delete(ptr);
