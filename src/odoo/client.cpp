@@ -125,8 +125,11 @@ asio::awaitable<Result<net::HttpResponse>> post(std::shared_ptr<Impl> impl,
         }
         limiter = impl->limiter.get();
     }
-    // A send succeeds while fewer than max_in_flight slots are taken (channel capacity).
-    co_await limiter->async_send(boost::system::error_code{}, asio::use_awaitable);
+    // A send succeeds while fewer than max_in_flight slots are taken (channel capacity). A free
+    // slot is taken at once (try_send); only a full channel waits (and costs a scheduler hop).
+    if (!limiter->try_send(boost::system::error_code{})) {
+        co_await limiter->async_send(boost::system::error_code{}, asio::use_awaitable);
+    }
     int now_in_flight = impl->in_flight.fetch_add(1) + 1;
     SlotGuard guard{limiter, &impl->in_flight};
     int seen = impl->max_in_flight_seen.load();
@@ -165,7 +168,7 @@ asio::awaitable<Result<Value>> common_call(std::shared_ptr<Impl> impl,
                                net::Headers{}, true);
         if (!r) co_return with_context(r.error(), context);
         if (r->status != 200) co_return classify_http_status(r->status, context);
-        auto reply = decode_xmlrpc_response(r->body);
+        auto reply = decode_xmlrpc_response_in_place(r->body);
         if (!reply) co_return with_context(reply.error(), context);
         if (reply->fault) co_return classify_xmlrpc_fault(*reply->fault, context);
         co_return std::move(reply->result);
@@ -235,7 +238,7 @@ asio::awaitable<Result<Value>> object_call(std::shared_ptr<Impl> impl,
                                net::Headers{}, call.idempotent);
         if (!r) co_return with_context(r.error(), context);
         if (r->status != 200) co_return classify_http_status(r->status, context);
-        auto reply = decode_xmlrpc_response(r->body);
+        auto reply = decode_xmlrpc_response_in_place(r->body);
         if (!reply) co_return with_context(reply.error(), context);
         if (reply->fault) {
             // None cannot be marshalled, but Odoo committed before marshalling (NOTES.md §2).

@@ -1,5 +1,6 @@
 // JSON encoding/decoding of Odoo values and the JSON-RPC envelope.
 // Envelope shapes: ../shared/reference/odoo/NOTES.md §1 and captures-18|19/jsonrpc.json.
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -8,6 +9,7 @@
 #include <tuple>
 
 #include "clarity/odoo/codec.hpp"
+#include "number_text.hpp"
 
 namespace clarity::odoo {
 
@@ -141,6 +143,8 @@ class Parser {
     }
 
     void skip_ws() {
+        // Compact JSON (every Odoo reply) has no whitespace: one test in the usual case.
+        if (p_ != end_ && static_cast<unsigned char>(*p_) > ' ') return;
         while (p_ != end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
     }
 
@@ -160,23 +164,19 @@ class Parser {
                 return parse_object(out, depth + 1);
             case '[':
                 return parse_array(out, depth + 1);
-            case '"': {
-                std::string s;
-                if (!parse_string(s)) return false;
-                out = Value(std::move(s));
-                return true;
-            }
+            case '"':
+                return parse_string(out.emplace<std::string>());
             case 't':
                 if (!literal("true")) return false;
-                out = Value(true);
+                out.emplace<bool>(true);
                 return true;
             case 'f':
                 if (!literal("false")) return false;
-                out = Value(false);
+                out.emplace<bool>(false);
                 return true;
             case 'n':
                 if (!literal("null")) return false;
-                out = Value{};
+                out.emplace<Nil>();
                 return true;
             default:
                 return parse_number(out);
@@ -186,8 +186,7 @@ class Parser {
     bool parse_object(Value& out, int depth) {
         if (depth > kMaxDepth) return fail("nesting too deep");
         ++p_;  // '{'
-        out = Value(Struct{});
-        Struct& obj = *out.as_struct();
+        Struct& obj = out.emplace<Struct>();
         skip_ws();
         if (p_ != end_ && *p_ == '}') {
             ++p_;
@@ -204,21 +203,13 @@ class Parser {
             ++p_;
             skip_ws();
             // The member is parsed in place in its map node. Replies list keys in a stable order
-            // (sorted, or Odoo's field order): appending after the last key is the common case.
-            Value* slot = nullptr;
-            if (obj.empty() || obj.rbegin()->first < key) {
-                slot = &obj.emplace_hint(obj.end(), std::piecewise_construct,
-                                         std::forward_as_tuple(key), std::forward_as_tuple())
-                            ->second;
-            } else if (auto it = obj.lower_bound(key); it != obj.end() && it->first == key) {
-                slot = &it->second;  // duplicate key: the last one wins
-                *slot = Value{};
-            } else {
-                slot = &obj.emplace_hint(it, std::piecewise_construct, std::forward_as_tuple(key),
-                                         std::forward_as_tuple())
-                            ->second;
-            }
-            if (!parse_value(*slot, depth)) return false;
+            // (sorted, or Odoo's field order): the end is the usual hint. A duplicate key: the
+            // last one wins.
+            std::size_t before = obj.size();
+            auto it = obj.emplace_hint(obj.end(), std::piecewise_construct,
+                                       std::forward_as_tuple(key), std::forward_as_tuple());
+            if (obj.size() == before) it->second = Value{};
+            if (!parse_value(it->second, depth)) return false;
             skip_ws();
             if (p_ == end_) return fail("unexpected end of input in an object");
             if (*p_ == ',') {
@@ -236,8 +227,7 @@ class Parser {
     bool parse_array(Value& out, int depth) {
         if (depth > kMaxDepth) return fail("nesting too deep");
         ++p_;  // '['
-        out = Value(Array{});
-        Array& arr = *out.as_array();
+        Array& arr = out.emplace<Array>();
         skip_ws();
         if (p_ != end_ && *p_ == ']') {
             ++p_;
@@ -332,7 +322,13 @@ class Parser {
             // A byte is special when it is 0 in quote/slash, below 0x20, or has its top bit set.
             std::uint64_t special =
                 ((quote - kOnes) & ~quote) | ((slash - kOnes) & ~slash) | (w - kOnes * 0x20) | w;
-            if ((special & kHigh) != 0) break;
+            special &= kHigh;
+            if (special != 0) {
+                // The lowest flagged byte is exact (borrows only reach bytes above it).
+                static_assert(std::endian::native == std::endian::little);
+                p_ += std::countr_zero(special) / 8;
+                return;
+            }
             p_ += 8;
         }
         while (p_ != end_) {
@@ -481,11 +477,16 @@ class Parser {
             while (q != end_ && digit(*q)) ++q;
         }
         p_ = q;
+        if (double d = 0;
+            is_float && detail::exact_short_decimal(std::string_view(start, q - start), d)) {
+            out.emplace<double>(d);
+            return true;
+        }
         if (!is_float) {
             std::int64_t i = 0;
             auto r = std::from_chars(start, q, i);
             if (r.ec == std::errc{} && r.ptr == q) {
-                out = Value(i);
+                out.emplace<std::int64_t>(i);
                 return true;
             }
             // Out of int64 range: keep the magnitude as a double.
@@ -500,7 +501,7 @@ class Parser {
             p_ = start;
             return fail("number out of range");
         }
-        out = Value(d);
+        out.emplace<double>(d);
         return true;
     }
 };

@@ -2,8 +2,86 @@
 
 #include <charconv>
 #include <cmath>
+#include <new>
 
 namespace clarity::odoo {
+
+namespace detail {
+
+namespace {
+
+constexpr std::size_t kGranule = 16;
+constexpr std::size_t kClasses = 16;            // blocks of 16..256 bytes
+constexpr std::size_t kMaxFreePerClass = 8192;  // beyond this, blocks go back to operator new
+
+struct FreeBlock {
+    FreeBlock* next;
+};
+
+struct NodePool {
+    FreeBlock* heads[kClasses] = {};
+    std::size_t counts[kClasses] = {};
+    ~NodePool() {
+        alive = false;
+        for (auto* head : heads) {
+            while (head != nullptr) {
+                FreeBlock* next = head->next;
+                ::operator delete(head);
+                head = next;
+            }
+        }
+    }
+    static thread_local bool alive;
+};
+
+thread_local bool NodePool::alive = true;
+thread_local NodePool pool;
+
+}  // namespace
+
+#if defined(__SANITIZE_ADDRESS__)
+// Under AddressSanitizer every node goes to operator new/delete, so a use after free of a record
+// is still caught.
+constexpr bool kPooled = false;
+#else
+constexpr bool kPooled = true;
+#endif
+
+void* node_allocate(std::size_t bytes) {
+    if constexpr (!kPooled) return ::operator new(bytes);
+    std::size_t c = (bytes + kGranule - 1) / kGranule;
+    if (c == 0 || c > kClasses || !NodePool::alive) return ::operator new(c* kGranule);
+    auto& p = pool;
+    if (FreeBlock* b = p.heads[c - 1]) {
+        p.heads[c - 1] = b->next;
+        --p.counts[c - 1];
+        return b;
+    }
+    return ::operator new(c* kGranule);
+}
+
+void node_deallocate(void* ptr, std::size_t bytes) noexcept {
+    if constexpr (!kPooled) {
+        ::operator delete(ptr);
+        return;
+    }
+    std::size_t c = (bytes + kGranule - 1) / kGranule;
+    if (c == 0 || c > kClasses || !NodePool::alive) {
+        ::operator delete(ptr);
+        return;
+    }
+    auto& p = pool;
+    if (p.counts[c - 1] >= kMaxFreePerClass) {
+        ::operator delete(ptr);
+        return;
+    }
+    auto* b = static_cast<FreeBlock*>(ptr);
+    b->next = p.heads[c - 1];
+    p.heads[c - 1] = b;
+    ++p.counts[c - 1];
+}
+
+}  // namespace detail
 
 bool Value::truthy() const noexcept {
     return std::visit(

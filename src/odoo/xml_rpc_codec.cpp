@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "clarity/odoo/codec.hpp"
+#include "number_text.hpp"
 
 namespace clarity::odoo {
 
@@ -103,74 +104,84 @@ struct ParseError {
 };
 
 std::string_view trim(std::string_view s) {
+    if (s.empty() || (!std::isspace(static_cast<unsigned char>(s.front())) &&
+                      !std::isspace(static_cast<unsigned char>(s.back())))) {
+        return s;
+    }
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
     return s;
 }
 
-void parse_value_into(const pugi::xml_node& value_node, Value& out);
+void parse_value_into(pugi::xml_node value_node, Value& out);
 
-bool named(std::string_view name, std::string_view expected) { return name == expected; }
+/// `name` equals the literal (no strlen: stops at the first difference, the NUL included).
+template <std::size_t N>
+bool named(const char* name, const char (&expected)[N]) {
+    for (std::size_t i = 0; i < N; ++i) {
+        if (name[i] != expected[i]) return false;
+    }
+    return true;
+}
+
+// Element tests by name: with the parse flags used here the tree holds only elements, text and
+// CDATA nodes, and only elements have a (non-empty) name: one library call per node, not two.
+
+/// The first element child (a stray text node is skipped).
+pugi::xml_node first_element(pugi::xml_node n, const char*& name) {
+    for (auto c = n.first_child(); c; c = c.next_sibling()) {
+        name = c.name();
+        if (name[0] != '\0') return c;
+    }
+    return {};
+}
+
+/// `<struct>`'s members into `out`, walking the nodes once (child(name) and
+/// next_sibling(name) skip other nodes inside the library: few calls per member).
+void parse_struct(pugi::xml_node n, Value& out) {
+    Struct& s = out.emplace<Struct>();
+    for (auto m = n.child("member"); m; m = m.next_sibling("member")) {
+        auto value_node = m.child("value");
+        if (!value_node) throw ParseError{"<member> without <value>"};
+        // Members come in a stable order (sorted, or Odoo's field order): the end is the usual
+        // hint. A repeated name: the last wins.
+        std::string_view key = m.child("name").child_value();
+        std::size_t before = s.size();
+        auto it = s.emplace_hint(s.end(), std::piecewise_construct, std::forward_as_tuple(key),
+                                 std::forward_as_tuple());
+        if (s.size() == before) it->second = Value{};
+        parse_value_into(value_node, it->second);
+    }
+}
+
+void parse_array(pugi::xml_node n, Value& out) {
+    Array& a = out.emplace<Array>();
+    auto data = n.child("data");
+    std::size_t count = 0;
+    for (auto v = data.child("value"); v; v = v.next_sibling("value")) ++count;
+    a.reserve(count);
+    for (auto v = data.child("value"); v; v = v.next_sibling("value")) {
+        parse_value_into(v, a.emplace_back());
+    }
+}
 
 /// A typed element (`<int>`, `<string>`, `<struct>`, …) into `out`. Dispatches on the name's
 /// first letter: this walk is the hot path of every XML-RPC reply.
-void parse_typed(const pugi::xml_node& n, Value& out) {
-    std::string_view name = n.name();
-    switch (name.empty() ? '\0' : name.front()) {
+void parse_typed(pugi::xml_node n, const char* name, Value& out) {
+    switch (name[0]) {
         case 's':
             if (named(name, "string")) {
-                out = Value(std::string(n.child_value()));
+                out.emplace<std::string>(n.child_value());
                 return;
             }
             if (named(name, "struct")) {
-                out = Value(Struct{});
-                Struct& s = *out.as_struct();
-                for (auto m = n.first_child(); m; m = m.next_sibling()) {
-                    if (m.type() != pugi::node_element || !named(m.name(), "member")) continue;
-                    pugi::xml_node name_node, value_node;
-                    for (auto c = m.first_child(); c; c = c.next_sibling()) {
-                        if (c.type() != pugi::node_element) continue;
-                        std::string_view cn = c.name();
-                        if (!name_node && cn == "name") name_node = c;
-                        if (!value_node && cn == "value") value_node = c;
-                    }
-                    if (!value_node) throw ParseError{"<member> without <value>"};
-                    std::string_view key = name_node.child_value();
-                    // Members come in a stable order (sorted, or Odoo's field order): appending
-                    // after the last key is the common case. A repeated name: the last wins.
-                    Value* slot = nullptr;
-                    if (s.empty() || s.rbegin()->first < key) {
-                        slot = &s.emplace_hint(s.end(), std::piecewise_construct,
-                                               std::forward_as_tuple(key), std::forward_as_tuple())
-                                    ->second;
-                    } else if (auto it = s.lower_bound(key); it != s.end() && it->first == key) {
-                        slot = &it->second;
-                        *slot = Value{};
-                    } else {
-                        slot = &s.emplace_hint(it, std::piecewise_construct,
-                                               std::forward_as_tuple(key), std::forward_as_tuple())
-                                    ->second;
-                    }
-                    parse_value_into(value_node, *slot);
-                }
+                parse_struct(n, out);
                 return;
             }
             break;
         case 'a':
             if (named(name, "array")) {
-                out = Value(Array{});
-                Array& a = *out.as_array();
-                auto data = n.child("data");
-                std::size_t count = 0;
-                for (auto v = data.first_child(); v; v = v.next_sibling()) {
-                    if (v.type() == pugi::node_element && named(v.name(), "value")) ++count;
-                }
-                a.reserve(count);
-                for (auto v = data.first_child(); v; v = v.next_sibling()) {
-                    if (v.type() == pugi::node_element && named(v.name(), "value")) {
-                        parse_value_into(v, a.emplace_back());
-                    }
-                }
+                parse_array(n, out);
                 return;
             }
             break;
@@ -186,7 +197,7 @@ void parse_typed(const pugi::xml_node& n, Value& out) {
                 if (ec != std::errc{} || p != t.data() + t.size()) {
                     throw ParseError{"bad <" + std::string(name) + "> '" + std::string(text) + "'"};
                 }
-                out = Value(i);
+                out.emplace<std::int64_t>(i);
                 return;
             }
             if (named(name, "ex:nil")) {
@@ -224,11 +235,15 @@ void parse_typed(const pugi::xml_node& n, Value& out) {
                 auto t = trim(text);
                 if (!t.empty() && t.front() == '+') t.remove_prefix(1);
                 double d = 0;
+                if (detail::exact_short_decimal(t, d)) {
+                    out.emplace<double>(d);
+                    return;
+                }
                 auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), d);
                 if (ec != std::errc{} || p != t.data() + t.size()) {
                     throw ParseError{"bad <double> '" + std::string(text) + "'"};
                 }
-                out = Value(d);
+                out.emplace<double>(d);
                 return;
             }
             if (named(name, "dateTime.iso8601")) {
@@ -248,32 +263,60 @@ void parse_typed(const pugi::xml_node& n, Value& out) {
     throw ParseError{"unknown XML-RPC type <" + std::string(name) + ">"};
 }
 
-void parse_value_into(const pugi::xml_node& value_node, Value& out) {
-    for (auto child = value_node.first_child(); child; child = child.next_sibling()) {
-        if (child.type() == pugi::node_element) {
-            parse_typed(child, out);
-            return;
-        }
+void parse_value_into(pugi::xml_node value_node, Value& out) {
+    const char* name = "";
+    if (auto typed = first_element(value_node, name)) {
+        parse_typed(typed, name, out);
+        return;
     }
     // No type element: the text is a string (XML-RPC spec).
-    out = Value(std::string(value_node.text().get()));
+    out.emplace<std::string>(value_node.child_value());
 }
 
-Value parse_value(const pugi::xml_node& value_node) {
+Value parse_value(pugi::xml_node value_node) {
     Value v;
     parse_value_into(value_node, v);
     return v;
 }
 
-Result<pugi::xml_document*> load(pugi::xml_document& doc, std::string_view body) {
-    auto r = doc.load_buffer(body.data(), body.size(),
-                             pugi::parse_default | pugi::parse_ws_pcdata_single);
+// Escapes, CDATA and end-of-line normalisation as XML requires; no comments, processing
+// instructions or whitespace-only text nodes (a lone whitespace text is a string's value);
+// text stored in its element (parse_embed_pcdata: half the nodes to build and walk).
+constexpr unsigned kParseFlags = pugi::parse_cdata | pugi::parse_escapes | pugi::parse_eol |
+                                 pugi::parse_ws_pcdata_single | pugi::parse_embed_pcdata;
+
+Result<void> check_load(const pugi::xml_parse_result& r) {
     if (!r) {
         return make_error(ErrorKind::permanent, std::string("XML-RPC body is not XML: ") +
                                                     r.description() + " at byte " +
                                                     std::to_string(r.offset));
     }
-    return &doc;
+    return Result<void>{};
+}
+
+Result<XmlRpcReply> decode_response_doc(const pugi::xml_document& doc) {
+    auto root = doc.child("methodResponse");
+    if (!root) {
+        return make_error(ErrorKind::permanent,
+                          "XML-RPC reply has no <methodResponse>; is the URL an Odoo server?");
+    }
+    try {
+        XmlRpcReply reply;
+        if (auto fault = root.child("fault")) {
+            Value f = parse_value(fault.child("value"));
+            XmlRpcFault xf;
+            xf.code = f["faultCode"];
+            xf.string = f["faultString"].as_string().value_or("");
+            reply.fault = std::move(xf);
+            return reply;
+        }
+        auto value = root.child("params").child("param").child("value");
+        if (!value) return make_error(ErrorKind::permanent, "XML-RPC reply has no value");
+        parse_value_into(value, reply.result);
+        return reply;
+    } catch (const ParseError& e) {
+        return make_error(ErrorKind::permanent, "malformed XML-RPC reply: " + e.message);
+    }
 }
 
 }  // namespace
@@ -307,34 +350,27 @@ std::string encode_xmlrpc_fault(const Value& fault_code, std::string_view fault_
 
 Result<XmlRpcReply> decode_xmlrpc_response(std::string_view body) {
     pugi::xml_document doc;
-    if (auto r = load(doc, body); !r) return r.error();
-    auto root = doc.child("methodResponse");
-    if (!root) {
-        return make_error(ErrorKind::permanent,
-                          "XML-RPC reply has no <methodResponse>; is the URL an Odoo server?");
+    if (auto r = check_load(doc.load_buffer(body.data(), body.size(), kParseFlags)); !r) {
+        return r.error();
     }
-    try {
-        XmlRpcReply reply;
-        if (auto fault = root.child("fault")) {
-            Value f = parse_value(fault.child("value"));
-            XmlRpcFault xf;
-            xf.code = f["faultCode"];
-            xf.string = f["faultString"].as_string().value_or("");
-            reply.fault = std::move(xf);
-            return reply;
-        }
-        auto value = root.child("params").child("param").child("value");
-        if (!value) return make_error(ErrorKind::permanent, "XML-RPC reply has no value");
-        reply.result = parse_value(value);
-        return reply;
-    } catch (const ParseError& e) {
-        return make_error(ErrorKind::permanent, "malformed XML-RPC reply: " + e.message);
+    return decode_response_doc(doc);
+}
+
+Result<XmlRpcReply> decode_xmlrpc_response_in_place(std::string& body) {
+    pugi::xml_document doc;
+    if (auto r = check_load(doc.load_buffer_inplace(body.data(), body.size(), kParseFlags)); !r) {
+        return r.error();
     }
+    return decode_response_doc(doc);
 }
 
 Result<XmlRpcCall> decode_xmlrpc_call(std::string_view body) {
     pugi::xml_document doc;
-    if (auto r = load(doc, body); !r) return r.error();
+    if (auto r = check_load(doc.load_buffer(body.data(), body.size(),
+                                            pugi::parse_default | pugi::parse_ws_pcdata_single));
+        !r) {
+        return r.error();
+    }
     auto root = doc.child("methodCall");
     if (!root) return make_error(ErrorKind::permanent, "XML-RPC body has no <methodCall>");
     try {

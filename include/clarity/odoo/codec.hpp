@@ -62,6 +62,8 @@ struct XmlRpcReply {
     std::optional<XmlRpcFault> fault;
 };
 Result<XmlRpcReply> decode_xmlrpc_response(std::string_view body);
+/// The same, parsing in `body`'s own buffer (no copy of the reply): `body` is left overwritten.
+Result<XmlRpcReply> decode_xmlrpc_response_in_place(std::string& body);
 
 /// A decoded `<methodCall>` (used by the fake server).
 struct XmlRpcCall {

@@ -5,6 +5,7 @@
 /// that uniformly. Integers are 64-bit, Odoo floats are doubles (money stays text or Decimal in
 /// the layers above: convert with `model::Decimal` from `as_number_text()`).
 
+#include <cstddef>
 #include <cstdint>
 #include <initializer_list>
 #include <map>
@@ -19,8 +20,35 @@
 namespace clarity::odoo {
 
 class Value;
+
+namespace detail {
+/// Small blocks for Struct nodes from a per-thread free list (a search_read reply is hundreds
+/// of map nodes, allocated and freed together on every call: this keeps them out of malloc's
+/// slow paths). Blocks freed on another thread join that thread's list; larger sizes go to
+/// operator new directly.
+void* node_allocate(std::size_t bytes);
+void node_deallocate(void* p, std::size_t bytes) noexcept;
+}  // namespace detail
+
+/// The allocator of Struct's nodes (stateless: every instance is interchangeable).
+template <class T>
+struct NodeAllocator {
+    using value_type = T;
+    NodeAllocator() noexcept = default;
+    template <class U>
+    NodeAllocator(const NodeAllocator<U>&) noexcept {}
+    T* allocate(std::size_t n) { return static_cast<T*>(detail::node_allocate(n * sizeof(T))); }
+    void deallocate(T* p, std::size_t n) noexcept { detail::node_deallocate(p, n * sizeof(T)); }
+    template <class U>
+    friend bool operator==(const NodeAllocator&, const NodeAllocator<U>&) noexcept {
+        return true;
+    }
+};
+
 using Array = std::vector<Value>;
-using Struct = std::map<std::string, Value, std::less<>>;
+/// An Odoo dict / XML-RPC struct: members by name, iterated in name order.
+using Struct =
+    std::map<std::string, Value, std::less<>, NodeAllocator<std::pair<const std::string, Value>>>;
 
 /// XML-RPC `<nil/>` / JSON `null` / Python None.
 struct Nil {
@@ -62,6 +90,11 @@ class Value {
     Value(Binary b) : v_(std::move(b)) {}
 
     const Variant& variant() const noexcept { return v_; }
+    /// Replaces the value by a `T` built in place (decoders fill records without moves).
+    template <class T, class... Args>
+    T& emplace(Args&&... args) {
+        return v_.template emplace<T>(std::forward<Args>(args)...);
+    }
 
     bool is_nil() const noexcept { return std::holds_alternative<Nil>(v_); }
     bool is_bool() const noexcept { return std::holds_alternative<bool>(v_); }

@@ -2,9 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <charconv>
+#include <cmath>
 #include <filesystem>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "support/test_env.hpp"
 
@@ -76,6 +79,39 @@ TEST(OdooJson, DecodesNumbersLikeJson) {
     EXPECT_EQ(a[8], Value(0.1));
     // Beyond int64: kept as a double rather than wrapped.
     EXPECT_EQ(a[9], Value(18446744073709551616.0));
+}
+
+TEST(OdooJson, PlainDecimalsDecodeToTheSameDoubleAsFromChars) {
+    // The short-decimal fast path must agree bit for bit with the general conversion (sign of
+    // zero included); longer or exponent forms go through from_chars.
+    for (const char* text : {"19.99", "0.1", "0.3", "-0.0", "2.675", "1.005", "-1.5",
+                             "999999999999999.0", "0.000000000000001", "123456789012.345",
+                             "1234567890123456.7", "0.12345678901234567", "12.5e1"}) {
+        std::string_view t(text);
+        double expected = 0;
+        std::from_chars(t.data(), t.data() + t.size(), expected);
+        auto v = from_json(t);
+        ASSERT_TRUE(v && v->is_double()) << text;
+        EXPECT_EQ(*v->as_double(), expected) << text;
+        EXPECT_EQ(std::signbit(*v->as_double()), std::signbit(expected)) << text;
+    }
+}
+
+TEST(OdooJson, RecordsBuiltOnOneThreadAreFreedOnAnother) {
+    // Struct nodes come from per-thread free lists; a record decoded on one thread and dropped
+    // on another (a flow handing rows over) must stay sound.
+    auto v = from_json(R"([{"a": 1, "b": "x"}, {"a": 2, "b": "y"}])");
+    ASSERT_TRUE(v);
+    Value moved = std::move(*v);
+    std::thread([&moved] {
+        Value copy = moved;
+        EXPECT_EQ(copy, moved);
+        moved = Value{};
+    }).join();
+    EXPECT_TRUE(moved.is_nil());
+    auto again = from_json(R"({"c": 3})");
+    ASSERT_TRUE(again);
+    EXPECT_EQ((*again)["c"], Value(3));
 }
 
 TEST(OdooJson, LastDuplicateKeyWins) {
@@ -240,6 +276,33 @@ TEST(OdooXmlRpc, DecodesUntypedValuesI4AndWhitespaceStrings) {
         "</data></array></value></param></params></methodResponse>");
     ASSERT_TRUE(r) << r.error().message;
     EXPECT_EQ(r->result, Value(Array{"plain", 12, " ", "", Nil{}}));
+}
+
+TEST(OdooXmlRpc, InPlaceDecodeMatchesTheCopyingDecode) {
+    Struct s = *sample().as_struct();
+    s.emplace("when", DateTime{"20250115T10:30:00"});
+    std::string body = encode_xmlrpc_response(Array{s, s});
+    auto copied = decode_xmlrpc_response(body);
+    ASSERT_TRUE(copied) << copied.error().message;
+    auto in_place = decode_xmlrpc_response_in_place(body);
+    ASSERT_TRUE(in_place) << in_place.error().message;
+    EXPECT_EQ(in_place->result, copied->result);
+    EXPECT_EQ(in_place->result, Value(Array{s, s}));
+    std::string bad = "<methodResponse><params><param><value><int>1</int>";
+    EXPECT_FALSE(decode_xmlrpc_response_in_place(bad));
+}
+
+TEST(OdooXmlRpc, DecodesIndentedRepliesWithCdataAndEscapes) {
+    // Python's xmlrpc.client indents nothing, other peers do; text may be CDATA or escaped.
+    auto r = decode_xmlrpc_response(
+        "<?xml version=\"1.0\"?>\n<methodResponse>\n <params>\n  <param>\n   <value>\n"
+        "    <struct>\n     <member>\n      <name>a&amp;b</name>\n"
+        "      <value><string><![CDATA[<x>]]></string></value>\n     </member>\n"
+        "     <member><name>n</name><value>  <int> 7 </int>  </value></member>\n"
+        "     <member><name>t</name><value>1 &lt; 2\r\n</value></member>\n"
+        "    </struct>\n   </value>\n  </param>\n </params>\n</methodResponse>\n");
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(r->result, Value(Struct{{"a&b", "<x>"}, {"n", 7}, {"t", "1 < 2\n"}}));
 }
 
 TEST(OdooXmlRpc, DecodesFaultsWithIntAndStringCodes) {
