@@ -130,7 +130,7 @@ std::string describe(const sb::Status& st) {
 TEST(OrdersEndToEnd, FiveHundredOrdersArriveExactlyOnceAndTheUnknownSkuAfterReplay) {
     World w(11);
     auto daemon = w.start();
-    auto st = w.wait_for(all_but_unknown_final, 90s);
+    auto st = w.wait_for(all_but_unknown_final, 150s);
     ASSERT_TRUE(all_but_unknown_final(st)) << describe(st) << "\n"
                                            << read_file(w.log).substr(0, 4000);
     EXPECT_EQ(st.duplicates, 0);
@@ -179,7 +179,7 @@ TEST(OrdersEndToEnd, TwentySigkillsDuringTheImportLoseNothingAndDoubleNothing) {
     EXPECT_EQ(mid.duplicates, 0) << describe(mid);
 
     auto daemon = w.start();
-    auto st = w.wait_for(all_but_unknown_final, 90s);
+    auto st = w.wait_for(all_but_unknown_final, 150s);
     EXPECT_TRUE(all_but_unknown_final(st)) << describe(st);
     EXPECT_EQ(st.duplicates, 0);
     EXPECT_EQ(st.sale_orders + st.cancelled_absent, kOrders - 1);
@@ -206,7 +206,7 @@ TEST(OrdersEndToEnd, OdooOutageAndAmazonThrottlingDelayButLoseNothing) {
         f.body = "<html><body><h1>503 Service Unavailable</h1></body></html>";
         w.odoo.odoo().fail_call(n, f);
     }
-    auto st = w.wait_for(all_but_unknown_final, 100s);
+    auto st = w.wait_for(all_but_unknown_final, 150s);
     EXPECT_TRUE(all_but_unknown_final(st)) << describe(st);
     EXPECT_EQ(st.duplicates, 0);
     EXPECT_TRUE(st.mismatches.empty()) << describe(st);
