@@ -115,6 +115,23 @@ inline bool is_blank(std::string_view s) {
 
 [[gnu::always_inline]] inline bool is_trimmed(char c) { return c == ' ' || c == '\r' || c == '"'; }
 
+// Set bits per byte value (baseline x86-64 has no popcnt instruction: __builtin_popcount would
+// be a libgcc call).
+constexpr std::array<std::uint8_t, 256> kBits = [] {
+    std::array<std::uint8_t, 256> t{};
+    for (std::size_t i = 0; i < t.size(); ++i) t[i] = static_cast<std::uint8_t>(__builtin_popcount(static_cast<unsigned>(i)));
+    return t;
+}();
+
+// is_trimmed() as a table, for the row splitter.
+constexpr std::array<std::uint8_t, 256> kTrimByte = [] {
+    std::array<std::uint8_t, 256> t{};
+    t[static_cast<unsigned char>(' ')] = 1;
+    t[static_cast<unsigned char>('\r')] = 1;
+    t[static_cast<unsigned char>('"')] = 1;
+    return t;
+}();
+
 bool ends_with_ci(std::string_view s, std::string_view suffix) {
     return s.size() >= suffix.size() && model::iequals(s.substr(s.size() - suffix.size()), suffix);
 }
@@ -380,7 +397,6 @@ struct SettlementReportParser::Impl {
     bool header_seen = false;
     bool header_ok = false;
     std::array<int, c_count> index{};  // column index per known column, -1 when absent
-    std::vector<std::pair<Col, std::size_t>> present;  // known columns in the header, by index
     std::vector<int> extra_index;                      // indexes of unknown columns
     std::size_t column_count = 0;
 
@@ -389,15 +405,21 @@ struct SettlementReportParser::Impl {
     std::string settlement_id;
     std::uint64_t summary_line = 0;
 
-    std::vector<std::string_view> fields;  // rows: exactly column_count slots
-    std::size_t field_count = 0;           // fields in the current row (may exceed the slots)
-    std::array<std::string_view, c_count> known{};
+    std::vector<std::string_view> fields;  // the header's fields
+    // Rows: vals[i] is column i's value (known columns trimmed, unknown ones as read);
+    // vals[column_count + 1] stays empty (the slot of every known column the header lacks).
+    std::vector<std::string_view> vals;
+    std::vector<std::uint8_t> trim_col;    // per vals slot: 1 = a known column, trimmed
+    std::vector<std::uint32_t> tab_pos;    // split(): the row's tab offsets
+    std::array<std::size_t, c_count> col_pos{};  // vals slot per known column
+    std::size_t field_count = 0;  // fields in the current row (may exceed column_count)
     std::vector<std::string_view> extra_values;
     SettlementRowView view;
     SettlementRow row;  // view.row()'s storage, reused for every row
 
-    // Normalized dates by (text, slash order): direct-mapped, so consecutive and interleaved
-    // rows of a few posting dates convert each text once. Bounded: kDateSlots short strings.
+    // Normalized dates by (text, slash order): open addressing, emptied when 3/4 full, so rows
+    // of up to 48 interleaved posting dates convert each text once. Bounded: kDateSlots short
+    // strings.
     struct DateSlot {
         std::string text;
         std::string value;
@@ -406,7 +428,9 @@ struct SettlementReportParser::Impl {
     };
     static constexpr std::size_t kDateSlots = 64;
     static constexpr std::size_t kMaxCachedDate = 64;
+    static_assert((kDateSlots & (kDateSlots - 1)) == 0, "a power of two");
     std::array<DateSlot, kDateSlots> dates;
+    std::size_t dates_used = 0;
     std::string uncached_date;
     DateSlot* last_date = nullptr;
     // The slash-date reading of the last marketplace-name seen.
@@ -426,7 +450,7 @@ struct SettlementReportParser::Impl {
         }
     }
 
-    std::string_view field(Col c) const { return known[static_cast<std::size_t>(c)]; }
+    std::string_view field(Col c) const { return vals[col_pos[static_cast<std::size_t>(c)]]; }
 
     // The header's fields, growing `fields` (rows then use exactly that many slots).
     void split_header(std::string_view line) {
@@ -441,48 +465,79 @@ struct SettlementReportParser::Impl {
         field_count = fields.size();
     }
 
-    // Splits a row at tabs into the header's column slots; field_count goes on counting past
-    // them so the too-many-fields message is exact. One pass, 16 bytes at a time where SSE2
-    // exists (every x86-64): per-field memchr calls cost more than the scan on fields this short.
+    // Splits a row at tabs into vals: column i's value to vals[i], trimmed when it is a known
+    // column; the slots of columns a short row lacks are emptied. field_count counts every field,
+    // also past the header's, so the too-many-fields message is exact (vals is then left as is:
+    // the row is not read). Two passes: the tab positions, 16 bytes at a time where SSE2 exists
+    // (every x86-64), written four at a time without a branch per tab (the last partial block
+    // by an overlapping load); then the fields, a loop of fixed length per header.
     void split(std::string_view line) {
-        std::string_view* const out = fields.data();
-        const std::size_t slots = fields.size();
-        std::size_t count = 0;
         const char* const base = line.data();
         const std::size_t n = line.size();
-        std::size_t start = 0;
+        std::uint32_t* const pos = tab_pos.data();  // column_count + 16 entries
+        const std::size_t cols = column_count;
+        std::size_t count = 0;  // tabs
+        // Records the tabs of a 16-bit mask at offset `at`; past cols tabs only counts them.
+        const auto take = [&](unsigned mask, std::size_t at) {
+            const std::size_t found = kBits[mask & 0xFFu] + kBits[mask >> 8];
+            if (count <= cols) {
+                std::uint32_t* p = pos + count;
+                const auto off = static_cast<std::uint32_t>(at);
+                // Slots past `found` get junk (16 + off) that later tabs overwrite.
+                p[0] = off + static_cast<std::uint32_t>(__builtin_ctz(mask | 0x10000u));
+                mask &= mask - 1;
+                p[1] = off + static_cast<std::uint32_t>(__builtin_ctz(mask | 0x10000u));
+                mask &= mask - 1;
+                p[2] = off + static_cast<std::uint32_t>(__builtin_ctz(mask | 0x10000u));
+                mask &= mask - 1;
+                p[3] = off + static_cast<std::uint32_t>(__builtin_ctz(mask | 0x10000u));
+                mask &= mask - 1;
+                for (std::size_t k = 4; mask != 0; ++k) {
+                    p[k] = off + static_cast<std::uint32_t>(__builtin_ctz(mask));
+                    mask &= mask - 1;
+                }
+            }
+            count += found;
+        };
         std::size_t i = 0;
 #if defined(__SSE2__)
         const __m128i tab = _mm_set1_epi8('\t');
         for (; i + 16 <= n; i += 16) {
             const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + i));
-            auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, tab)));
-            while (mask != 0) {
-                const std::size_t pos = i + static_cast<std::size_t>(__builtin_ctz(mask));
-                if (count < slots) out[count] = std::string_view(base + start, pos - start);
-                ++count;
-                start = pos + 1;
-                mask &= mask - 1;
-            }
+            take(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, tab))), i);
+        }
+        if (i < n && n >= 16) {
+            // The last 16 bytes of the line, without the ones the loop has seen.
+            const std::size_t back = n - 16;
+            const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + back));
+            take(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, tab))) >>
+                     (i - back),
+                 i);
+            i = n;
         }
 #endif
         for (; i < n; ++i) {
-            if (base[i] == '\t') {
-                if (count < slots) out[count] = std::string_view(base + start, i - start);
-                ++count;
-                start = i + 1;
-            }
+            if (base[i] == '\t') take(1u, i);
         }
-        if (count < slots) out[count] = std::string_view(base + start, n - start);
         field_count = count + 1;
-    }
-
-    // The trimmed value of every known column of the current row ("" when absent).
-    void pick_known() {
-        for (const auto& [c, i] : present) {
-            known[static_cast<std::size_t>(c)] =
-                i < field_count ? trim(fields[i]) : std::string_view{};
+        if (count >= cols) return;  // too many fields (or exactly the header's: count == cols-1)
+        pos[count] = static_cast<std::uint32_t>(n);
+        std::string_view* const out = vals.data();
+        const std::uint8_t* const trimmed = trim_col.data();
+        std::size_t start = 0;
+        for (std::size_t k = 0; k <= count; ++k) {
+            const std::size_t end = pos[k];
+            std::string_view v(base + start, end - start);
+            // Only a value starting or ending with a trimmed byte needs trim().
+            if (end != start && (kTrimByte[static_cast<unsigned char>(base[start])] |
+                                 kTrimByte[static_cast<unsigned char>(base[end - 1])]) != 0)
+                [[unlikely]] {
+                if (trimmed[k] != 0) v = trim(v);
+            }
+            out[k] = v;
+            start = end + 1;
         }
+        for (std::size_t k = count + 1; k < cols; ++k) out[k] = std::string_view{};
     }
 
     std::optional<Decimal> parse_amount(std::string_view text,
@@ -573,12 +628,17 @@ struct SettlementReportParser::Impl {
             return last_date->value;
         }
         DateSlot* slot = nullptr;
+        std::size_t home = 0;
         if (text.size() <= kMaxCachedDate) {
             const auto h = hash_text(text, static_cast<std::uint64_t>(order));
-            slot = &dates[(h >> 32) % kDateSlots];
-            if (slot->used && slot->order == order && same_text(slot->text, text)) {
-                last_date = slot;
-                return slot->value;
+            home = static_cast<std::size_t>(h >> 32) & (kDateSlots - 1);
+            for (std::size_t i = home;; i = (i + 1) & (kDateSlots - 1)) {
+                slot = &dates[i];
+                if (!slot->used) break;  // not cached: the empty slot it goes to
+                if (slot->order == order && same_text(slot->text, text)) {
+                    last_date = slot;
+                    return slot->value;
+                }
             }
         }
         auto value = normalize_settlement_date(text, order);
@@ -591,6 +651,13 @@ struct SettlementReportParser::Impl {
             uncached_date = std::move(*value);
             return uncached_date;
         }
+        if (dates_used >= kDateSlots * 3 / 4) {
+            // Full enough to make probes long: start over (keeping the strings' capacity).
+            for (auto& d : dates) d.used = false;
+            dates_used = 0;
+            slot = &dates[home];
+        }
+        ++dates_used;
         slot->text.assign(text);
         slot->value = std::move(*value);
         slot->order = order;
@@ -626,8 +693,16 @@ struct SettlementReportParser::Impl {
             }
         }
         header.has_promotion_id = index[c_promotion_id] >= 0;
+        vals.assign(column_count + 2, std::string_view{});
+        tab_pos.assign(column_count + 16, 0);
+        trim_col.assign(column_count + 2, 0);
         for (std::size_t c = 0; c < index.size(); ++c) {
-            if (index[c] >= 0) present.emplace_back(static_cast<Col>(c), index[c]);
+            if (index[c] >= 0) {
+                col_pos[c] = static_cast<std::size_t>(index[c]);
+                trim_col[col_pos[c]] = 1;
+            } else {
+                col_pos[c] = column_count + 1;
+            }
         }
         extra_values.resize(extra_index.size());
         view.extra_values = extra_values;
@@ -765,7 +840,7 @@ struct SettlementReportParser::Impl {
         }
         for (std::size_t i = 0; i < extra_index.size(); ++i) {
             const auto idx = static_cast<std::size_t>(extra_index[i]);
-            extra_values[i] = idx < field_count ? fields[idx] : std::string_view{};
+            extra_values[i] = vals[idx];  // emptied by split() when the row is short
         }
         if (stats.issues != before) return;  // malformed: reported, not passed on
         try {
@@ -793,7 +868,6 @@ struct SettlementReportParser::Impl {
                          " fields but the header has " + std::to_string(column_count));
             return;
         }
-        pick_known();
         if (!field(c_total).empty()) {
             on_summary_row(n);
         } else {
