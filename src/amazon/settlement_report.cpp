@@ -424,6 +424,7 @@ struct SettlementReportParser::Impl {
         std::string text;
         std::string value;
         SlashDateOrder order = SlashDateOrder::automatic;
+        bool slash = false;  // text has a '/'
         bool used = false;
     };
     static constexpr std::size_t kDateSlots = 64;
@@ -543,6 +544,42 @@ struct SettlementReportParser::Impl {
     std::optional<Decimal> parse_amount(std::string_view text,
                                         std::uint64_t line,
                                         std::string_view column) {
+        // The common shape first: [-]digits[sep digits], at most 18 digits, sep the report's
+        // decimal separator once known. Anything else (or the first separator of an automatic
+        // report) takes the general path below, which also reports.
+        {
+            const char* p = text.data();
+            const char* const end = p + text.size();
+            const bool negative = p != end && *p == '-';
+            p += negative;
+            const char* const first = p;
+            std::uint64_t units = 0;
+            while (p != end && static_cast<unsigned char>(*p - '0') < 10) {
+                units = units * 10 + static_cast<unsigned char>(*p - '0');
+                ++p;
+            }
+            const char* const int_end = p;
+            const char sep = decimal == DecimalStyle::comma ? ',' : '.';
+            if (p != end && *p == sep && decimal != DecimalStyle::automatic) {
+                ++p;
+                while (p != end && static_cast<unsigned char>(*p - '0') < 10) {
+                    units = units * 10 + static_cast<unsigned char>(*p - '0');
+                    ++p;
+                }
+            }
+            const auto digits = (p - first) - (p != int_end);
+            const auto scale = static_cast<int>(p - int_end) - (p != int_end);
+            if (p == end && digits > 0 && digits <= 18 && scale <= Decimal::kMaxScale) {
+                const auto value = static_cast<std::int64_t>(units);
+                return Decimal(negative ? -value : value, scale);
+            }
+        }
+        return parse_amount_general(text, line, column);
+    }
+
+    std::optional<Decimal> parse_amount_general(std::string_view text,
+                                                std::uint64_t line,
+                                                std::string_view column) {
         // One pass: which separators occur, and the value when the text is a plain decimal
         // (sign, digits, at most one separator). Anything else takes Decimal::parse below.
         bool has_comma = false;
@@ -621,12 +658,14 @@ struct SettlementReportParser::Impl {
                                                std::uint64_t line,
                                                std::string_view column,
                                                std::string_view marketplace) {
-        const bool slash = text.find('/') != std::string_view::npos;
-        const auto order = slash ? slash_order(marketplace) : SlashDateOrder::month_first;
-        // Most rows repeat the previous row's date.
-        if (last_date != nullptr && last_date->order == order && same_text(last_date->text, text)) {
+        // Most rows repeat the previous row's date (the same text has the same slash, so only a
+        // slash date's reading order is looked at again).
+        if (last_date != nullptr && same_text(last_date->text, text) &&
+            (!last_date->slash || last_date->order == slash_order(marketplace))) {
             return last_date->value;
         }
+        const bool slash = text.find('/') != std::string_view::npos;
+        const auto order = slash ? slash_order(marketplace) : SlashDateOrder::month_first;
         DateSlot* slot = nullptr;
         std::size_t home = 0;
         if (text.size() <= kMaxCachedDate) {
@@ -661,6 +700,7 @@ struct SettlementReportParser::Impl {
         slot->text.assign(text);
         slot->value = std::move(*value);
         slot->order = order;
+        slot->slash = slash;
         slot->used = true;
         last_date = slot;
         return slot->value;
@@ -963,7 +1003,7 @@ const SettlementParseStats& SettlementReportParser::stats() const noexcept { ret
 SettlementParseStats parse_settlement_stream(std::istream& input,
                                              SettlementSink& sink,
                                              SettlementParseOptions options) {
-    constexpr std::size_t kChunk = 256 * 1024;
+    constexpr std::size_t kChunk = 32 * 1024;
     SettlementReportParser parser(sink, options);
     std::vector<char> in(kChunk);
     auto read_some = [&]() -> std::size_t {

@@ -24,7 +24,9 @@ bool SettlementJournal::totals_match() const {
     return rows_total == summary_total;
 }
 
-SettlementAggregator::SettlementAggregator(const SettlementAccountMap& map) : map_(map) {}
+SettlementAggregator::SettlementAggregator(const SettlementAccountMap& map) : map_(map) {
+    rehash(64);
+}
 
 void SettlementAggregator::set_summary(const model::SettlementSummary& summary) {
     summary_ = summary;
@@ -78,7 +80,8 @@ namespace {
 // The key's hash: the three texts' words mixed independently (no chain of dependent
 // multiplications), then once together. Texts differing only in the middle of a longer one
 // collide, and the full comparison in lookup() tells them apart.
-std::uint64_t SettlementAggregator::hash_key(const TypeKeyView& k) noexcept {
+[[gnu::always_inline]] inline std::uint64_t SettlementAggregator::hash_key(
+    const TypeKeyView& k) noexcept {
     const std::uint64_t a = text_word(k.transaction_type) * 0x9E3779B97F4A7C15ull;
     const std::uint64_t b = text_word(k.amount_type) * 0xFF51AFD7ED558CCDull;
     const std::uint64_t c = text_word(k.amount_description) * 0xC4CEB9FE1A85EC53ull;
@@ -98,9 +101,9 @@ void SettlementAggregator::rehash(std::size_t slot_count) {
     }
 }
 
-const SettlementAggregator::Resolved& SettlementAggregator::lookup(const TypeKeyView& k,
-                                                                   std::uint64_t line) {
-    if (slots_.empty()) rehash(64);
+[[gnu::always_inline]] inline const SettlementAggregator::Resolved& SettlementAggregator::lookup(
+    const TypeKeyView& k,
+    std::uint64_t line) {
     const std::uint64_t h = hash_key(k);
     const auto high = static_cast<std::uint32_t>(h >> 32);
     const std::size_t mask = slots_.size() - 1;
@@ -116,7 +119,14 @@ const SettlementAggregator::Resolved& SettlementAggregator::lookup(const TypeKey
             return e.resolved;
         }
     }
-    // A new triple: resolve it once (the only copies of the texts are made here).
+    return insert(k, h, i, line);
+}
+
+// A new triple into the empty slot i: resolved once (the only copies of the texts are made here).
+const SettlementAggregator::Resolved& SettlementAggregator::insert(const TypeKeyView& k,
+                                                                   std::uint64_t h,
+                                                                   std::size_t i,
+                                                                   std::uint64_t line) {
     const Resolved r = resolve(k, line);
     entries_.push_back(Entry{TypeKey{std::string(k.transaction_type), std::string(k.amount_type),
                                      std::string(k.amount_description)},
@@ -124,7 +134,8 @@ const SettlementAggregator::Resolved& SettlementAggregator::lookup(const TypeKey
     if (entries_.size() * 2 > slots_.size()) {
         rehash(slots_.size() * 2);
     } else {
-        slots_[i] = Slot{high, static_cast<std::uint32_t>(entries_.size())};
+        slots_[i] = Slot{static_cast<std::uint32_t>(h >> 32),
+                         static_cast<std::uint32_t>(entries_.size())};
     }
     return entries_.back().resolved;
 }

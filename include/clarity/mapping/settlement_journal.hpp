@@ -123,6 +123,10 @@ class SettlementAggregator {
     };
     static std::uint64_t hash_key(const TypeKeyView& k) noexcept;
     const Resolved& lookup(const TypeKeyView& key, std::uint64_t line);
+    [[gnu::noinline]] const Resolved& insert(const TypeKeyView& key,
+                                             std::uint64_t hash,
+                                             std::size_t slot,
+                                             std::uint64_t line);
     void rehash(std::size_t slot_count);
 
     std::size_t bucket_for(const AccountTarget& target, bool refund, bool suspense);
