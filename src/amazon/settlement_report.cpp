@@ -406,12 +406,17 @@ struct SettlementReportParser::Impl {
     std::uint64_t summary_line = 0;
 
     std::vector<std::string_view> fields;  // the header's fields
-    // Rows: vals[i] is column i's value (known columns trimmed, unknown ones as read);
-    // vals[column_count + 1] stays empty (the slot of every known column the header lacks).
-    std::vector<std::string_view> vals;
-    std::vector<std::uint8_t> trim_col;    // per vals slot: 1 = a known column, trimmed
+    // Where split() puts column i's value: straight into the row view's member for the columns
+    // it has, else into known[] (known columns, trimmed) or extra_values (unknown columns, as
+    // read); src[c] is where known column c's value is (`absent`, always empty, when the header
+    // lacks it).
+    std::vector<std::string_view*> dest;
+    std::vector<std::uint8_t> trim_col;  // per column: 1 = a known column, trimmed
+    std::array<std::string_view, c_count> known{};
+    std::array<std::string_view*, c_count> src{};
+    std::string_view absent;
+    std::string_view ignored;  // a known column's second occurrence in the header
     std::vector<std::uint32_t> tab_pos;    // split(): the row's tab offsets
-    std::array<std::size_t, c_count> col_pos{};  // vals slot per known column
     std::size_t field_count = 0;  // fields in the current row (may exceed column_count)
     std::vector<std::string_view> extra_values;
     SettlementRowView view;
@@ -451,7 +456,26 @@ struct SettlementReportParser::Impl {
         }
     }
 
-    std::string_view field(Col c) const { return vals[col_pos[static_cast<std::size_t>(c)]]; }
+    std::string_view field(Col c) const { return *src[static_cast<std::size_t>(c)]; }
+
+    // Where split() stores known column c: the row view's member when it has one, else known[c].
+    std::string_view* view_member(Col c) {
+        switch (c) {
+            case c_transaction_type: return &view.transaction_type;
+            case c_order_id: return &view.order_id;
+            case c_merchant_order_id: return &view.merchant_order_id;
+            case c_adjustment_id: return &view.adjustment_id;
+            case c_shipment_id: return &view.shipment_id;
+            case c_marketplace_name: return &view.marketplace_name;
+            case c_fulfillment_id: return &view.fulfillment_id;
+            case c_order_item_code: return &view.order_item_code;
+            case c_sku: return &view.sku;
+            case c_amount_type: return &view.amount_type;
+            case c_amount_description: return &view.amount_description;
+            case c_promotion_id: return &view.promotion_id;
+            default: return &known[static_cast<std::size_t>(c)];
+        }
+    }
 
     // The header's fields, growing `fields` (rows then use exactly that many slots).
     void split_header(std::string_view line) {
@@ -466,9 +490,9 @@ struct SettlementReportParser::Impl {
         field_count = fields.size();
     }
 
-    // Splits a row at tabs into vals: column i's value to vals[i], trimmed when it is a known
-    // column; the slots of columns a short row lacks are emptied. field_count counts every field,
-    // also past the header's, so the too-many-fields message is exact (vals is then left as is:
+    // Splits a row at tabs: column i's value to *dest[i], trimmed when it is a known column;
+    // the values of columns a short row lacks are emptied. field_count counts every field,
+    // also past the header's, so the too-many-fields message is exact (nothing is then stored:
     // the row is not read). Two passes: the tab positions, 16 bytes at a time where SSE2 exists
     // (every x86-64), written four at a time without a branch per tab (the last partial block
     // by an overlapping load); then the fields, a loop of fixed length per header.
@@ -523,7 +547,7 @@ struct SettlementReportParser::Impl {
         field_count = count + 1;
         if (count >= cols) return;  // too many fields (or exactly the header's: count == cols-1)
         pos[count] = static_cast<std::uint32_t>(n);
-        std::string_view* const out = vals.data();
+        std::string_view* const* const out = dest.data();
         const std::uint8_t* const trimmed = trim_col.data();
         std::size_t start = 0;
         for (std::size_t k = 0; k <= count; ++k) {
@@ -535,10 +559,10 @@ struct SettlementReportParser::Impl {
                 [[unlikely]] {
                 if (trimmed[k] != 0) v = trim(v);
             }
-            out[k] = v;
+            *out[k] = v;
             start = end + 1;
         }
-        for (std::size_t k = count + 1; k < cols; ++k) out[k] = std::string_view{};
+        for (std::size_t k = count + 1; k < cols; ++k) *out[k] = std::string_view{};
     }
 
     std::optional<Decimal> parse_amount(std::string_view text,
@@ -733,18 +757,21 @@ struct SettlementReportParser::Impl {
             }
         }
         header.has_promotion_id = index[c_promotion_id] >= 0;
-        vals.assign(column_count + 2, std::string_view{});
         tab_pos.assign(column_count + 16, 0);
-        trim_col.assign(column_count + 2, 0);
-        for (std::size_t c = 0; c < index.size(); ++c) {
-            if (index[c] >= 0) {
-                col_pos[c] = static_cast<std::size_t>(index[c]);
-                trim_col[col_pos[c]] = 1;
-            } else {
-                col_pos[c] = column_count + 1;
-            }
-        }
         extra_values.resize(extra_index.size());
+        trim_col.assign(column_count, 0);
+        dest.assign(column_count, &ignored);
+        for (std::size_t j = 0; j < extra_index.size(); ++j) {
+            dest[static_cast<std::size_t>(extra_index[j])] = &extra_values[j];
+        }
+        for (std::size_t c = 0; c < index.size(); ++c) {
+            src[c] = &absent;
+            if (index[c] < 0) continue;
+            const auto i = static_cast<std::size_t>(index[c]);
+            src[c] = view_member(static_cast<Col>(c));
+            dest[i] = src[c];
+            trim_col[i] = 1;
+        }
         view.extra_values = extra_values;
         std::string missing;
         for (Col c : kRequired) {
@@ -830,18 +857,7 @@ struct SettlementReportParser::Impl {
                          " differs from the summary's " + currency);
         }
         v.group_id = sid.empty() ? std::string_view(settlement_id) : sid;
-        v.transaction_type = field(c_transaction_type);
-        v.order_id = field(c_order_id);
-        v.merchant_order_id = field(c_merchant_order_id);
-        v.adjustment_id = field(c_adjustment_id);
-        v.shipment_id = field(c_shipment_id);
-        v.marketplace_name = field(c_marketplace_name);
-        v.fulfillment_id = field(c_fulfillment_id);
-        v.order_item_code = field(c_order_item_code);
-        v.sku = field(c_sku);
-        v.amount_type = field(c_amount_type);
-        v.amount_description = field(c_amount_description);
-        v.promotion_id = field(c_promotion_id);
+        // transaction_type … promotion_id: split() stored them in the view.
         if (v.transaction_type.empty() && v.amount_type.empty() && v.amount_description.empty()) {
             issue(n, "line " + std::to_string(n) +
                          ": amount row without transaction-type, amount-type and "
@@ -877,10 +893,6 @@ struct SettlementReportParser::Impl {
             } else {
                 v.quantity = q;
             }
-        }
-        for (std::size_t i = 0; i < extra_index.size(); ++i) {
-            const auto idx = static_cast<std::size_t>(extra_index[i]);
-            extra_values[i] = vals[idx];  // emptied by split() when the row is short
         }
         if (stats.issues != before) return;  // malformed: reported, not passed on
         try {
