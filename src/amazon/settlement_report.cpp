@@ -115,14 +115,6 @@ inline bool is_blank(std::string_view s) {
 
 [[gnu::always_inline]] inline bool is_trimmed(char c) { return c == ' ' || c == '\r' || c == '"'; }
 
-// Set bits per byte value (baseline x86-64 has no popcnt instruction: __builtin_popcount would
-// be a libgcc call).
-constexpr std::array<std::uint8_t, 256> kBits = [] {
-    std::array<std::uint8_t, 256> t{};
-    for (std::size_t i = 0; i < t.size(); ++i) t[i] = static_cast<std::uint8_t>(__builtin_popcount(static_cast<unsigned>(i)));
-    return t;
-}();
-
 // is_trimmed() as a table, for the row splitter.
 constexpr std::array<std::uint8_t, 256> kTrimByte = [] {
     std::array<std::uint8_t, 256> t{};
@@ -493,60 +485,53 @@ struct SettlementReportParser::Impl {
     // Splits a row at tabs: column i's value to *dest[i], trimmed when it is a known column;
     // the values of columns a short row lacks are emptied. field_count counts every field,
     // also past the header's, so the too-many-fields message is exact (nothing is then stored:
-    // the row is not read). Two passes: the tab positions, 16 bytes at a time where SSE2 exists
-    // (every x86-64), written four at a time without a branch per tab (the last partial block
-    // by an overlapping load); then the fields, a loop of fixed length per header.
+    // the row is not read). Two passes: the tab positions, 64 bytes per mask where SSE2 exists
+    // (every x86-64; the last partial block by an overlapping load), then the fields, a loop of
+    // fixed length per header.
     void split(std::string_view line) {
         const char* const base = line.data();
         const std::size_t n = line.size();
-        std::uint32_t* const pos = tab_pos.data();  // column_count + 16 entries
+        std::uint32_t* const pos = tab_pos.data();  // column_count + 1 entries
         const std::size_t cols = column_count;
         std::size_t count = 0;  // tabs
-        // Records the tabs of a 16-bit mask at offset `at`; past cols tabs only counts them.
-        const auto take = [&](unsigned mask, std::size_t at) {
-            const std::size_t found = kBits[mask & 0xFFu] + kBits[mask >> 8];
-            if (count <= cols) {
-                std::uint32_t* p = pos + count;
-                const auto off = static_cast<std::uint32_t>(at);
-                // Slots past `found` get junk (16 + off) that later tabs overwrite.
-                p[0] = off + static_cast<std::uint32_t>(__builtin_ctz(mask | 0x10000u));
-                mask &= mask - 1;
-                p[1] = off + static_cast<std::uint32_t>(__builtin_ctz(mask | 0x10000u));
-                mask &= mask - 1;
-                p[2] = off + static_cast<std::uint32_t>(__builtin_ctz(mask | 0x10000u));
-                mask &= mask - 1;
-                p[3] = off + static_cast<std::uint32_t>(__builtin_ctz(mask | 0x10000u));
-                mask &= mask - 1;
-                for (std::size_t k = 4; mask != 0; ++k) {
-                    p[k] = off + static_cast<std::uint32_t>(__builtin_ctz(mask));
-                    mask &= mask - 1;
+        // Records the tabs of `mask` (bit j = byte at + j); past cols tabs only counts them.
+        const auto take = [&](std::uint64_t mask, std::size_t at) {
+            while (mask != 0) {
+                if (count <= cols) {
+                    pos[count] = static_cast<std::uint32_t>(
+                        at + static_cast<std::size_t>(__builtin_ctzll(mask)));
                 }
+                ++count;
+                mask &= mask - 1;
             }
-            count += found;
         };
         std::size_t i = 0;
 #if defined(__SSE2__)
         const __m128i tab = _mm_set1_epi8('\t');
-        for (; i + 16 <= n; i += 16) {
-            const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + i));
-            take(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, tab))), i);
+        const auto tabs16 = [&](std::size_t at) -> std::uint64_t {
+            const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + at));
+            return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, tab)));
+        };
+        const auto tabs64 = [&](std::size_t at) {
+            return tabs16(at) | (tabs16(at + 16) << 16) | (tabs16(at + 32) << 32) |
+                   (tabs16(at + 48) << 48);
+        };
+        if (n >= 64) {
+            for (; i + 64 <= n; i += 64) take(tabs64(i), i);
+            // The last 64 bytes of the line, without the ones the loop has seen.
+            if (i < n) take(tabs64(n - 64) >> (i - (n - 64)), i);
+        } else if (n >= 16) {
+            for (; i + 16 <= n; i += 16) take(tabs16(i), i);
+            if (i < n) take(tabs16(n - 16) >> (i - (n - 16)), i);
         }
-        if (i < n && n >= 16) {
-            // The last 16 bytes of the line, without the ones the loop has seen.
-            const std::size_t back = n - 16;
-            const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + back));
-            take(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, tab))) >>
-                     (i - back),
-                 i);
-            i = n;
-        }
+        i = n >= 16 ? n : 0;
 #endif
         for (; i < n; ++i) {
             if (base[i] == '\t') take(1u, i);
         }
         field_count = count + 1;
         if (count >= cols) return;  // too many fields (or exactly the header's: count == cols-1)
-        pos[count] = static_cast<std::uint32_t>(n);
+        pos[count] = static_cast<std::uint32_t>(n);  // count < cols
         std::string_view* const* const out = dest.data();
         const std::uint8_t* const trimmed = trim_col.data();
         std::size_t start = 0;
@@ -757,7 +742,7 @@ struct SettlementReportParser::Impl {
             }
         }
         header.has_promotion_id = index[c_promotion_id] >= 0;
-        tab_pos.assign(column_count + 16, 0);
+        tab_pos.assign(column_count + 1, 0);
         extra_values.resize(extra_index.size());
         trim_col.assign(column_count, 0);
         dest.assign(column_count, &ignored);
