@@ -389,7 +389,7 @@ struct SettlementReportParser::Impl {
     bool header_seen = false;
     bool header_ok = false;
     std::array<int, c_count> index{};  // column index per known column, -1 when absent
-    std::vector<int> extra_index;                      // indexes of unknown columns
+    std::vector<int> extra_index;      // indexes of unknown columns
     std::size_t column_count = 0;
 
     DecimalStyle decimal = DecimalStyle::automatic;
@@ -407,9 +407,9 @@ struct SettlementReportParser::Impl {
     std::array<std::string_view, c_count> known{};
     std::array<std::string_view*, c_count> src{};
     std::string_view absent;
-    std::string_view ignored;  // a known column's second occurrence in the header
-    std::vector<std::uint32_t> tab_pos;    // split(): the row's tab offsets
-    std::size_t field_count = 0;  // fields in the current row (may exceed column_count)
+    std::string_view ignored;            // a known column's second occurrence in the header
+    std::vector<std::uint32_t> tab_pos;  // split(): the row's tab offsets
+    std::size_t field_count = 0;         // fields in the current row (may exceed column_count)
     std::vector<std::string_view> extra_values;
     SettlementRowView view;
     SettlementRow row;  // view.row()'s storage, reused for every row
@@ -453,19 +453,32 @@ struct SettlementReportParser::Impl {
     // Where split() stores known column c: the row view's member when it has one, else known[c].
     std::string_view* view_member(Col c) {
         switch (c) {
-            case c_transaction_type: return &view.transaction_type;
-            case c_order_id: return &view.order_id;
-            case c_merchant_order_id: return &view.merchant_order_id;
-            case c_adjustment_id: return &view.adjustment_id;
-            case c_shipment_id: return &view.shipment_id;
-            case c_marketplace_name: return &view.marketplace_name;
-            case c_fulfillment_id: return &view.fulfillment_id;
-            case c_order_item_code: return &view.order_item_code;
-            case c_sku: return &view.sku;
-            case c_amount_type: return &view.amount_type;
-            case c_amount_description: return &view.amount_description;
-            case c_promotion_id: return &view.promotion_id;
-            default: return &known[static_cast<std::size_t>(c)];
+            case c_transaction_type:
+                return &view.transaction_type;
+            case c_order_id:
+                return &view.order_id;
+            case c_merchant_order_id:
+                return &view.merchant_order_id;
+            case c_adjustment_id:
+                return &view.adjustment_id;
+            case c_shipment_id:
+                return &view.shipment_id;
+            case c_marketplace_name:
+                return &view.marketplace_name;
+            case c_fulfillment_id:
+                return &view.fulfillment_id;
+            case c_order_item_code:
+                return &view.order_item_code;
+            case c_sku:
+                return &view.sku;
+            case c_amount_type:
+                return &view.amount_type;
+            case c_amount_description:
+                return &view.amount_description;
+            case c_promotion_id:
+                return &view.promotion_id;
+            default:
+                return &known[static_cast<std::size_t>(c)];
         }
     }
 
@@ -553,6 +566,17 @@ struct SettlementReportParser::Impl {
     std::optional<Decimal> parse_amount(std::string_view text,
                                         std::uint64_t line,
                                         std::string_view column) {
+        Decimal value;
+        if (!parse_amount_into(text, line, column, value)) return std::nullopt;
+        return value;
+    }
+
+    // parse_amount() into `out` (left as is when false): no optional returned through memory on
+    // the per-row path (its 16-byte reload right after the callee's narrower stores stalls).
+    bool parse_amount_into(std::string_view text,
+                           std::uint64_t line,
+                           std::string_view column,
+                           Decimal& out) {
         // The common shape first: [-]digits[sep digits], at most 18 digits, sep the report's
         // decimal separator once known. Anything else (or the first separator of an automatic
         // report) takes the general path below, which also reports.
@@ -580,10 +604,14 @@ struct SettlementReportParser::Impl {
             const auto scale = static_cast<int>(p - int_end) - (p != int_end);
             if (p == end && digits > 0 && digits <= 18 && scale <= Decimal::kMaxScale) {
                 const auto value = static_cast<std::int64_t>(units);
-                return Decimal(negative ? -value : value, scale);
+                out = Decimal(negative ? -value : value, scale);
+                return true;
             }
         }
-        return parse_amount_general(text, line, column);
+        auto value = parse_amount_general(text, line, column);
+        if (!value) return false;
+        out = *value;
+        return true;
     }
 
     std::optional<Decimal> parse_amount_general(std::string_view text,
@@ -661,12 +689,12 @@ struct SettlementReportParser::Impl {
         return last_marketplace_order;
     }
 
-    // The normalized date, viewing storage valid until the next call; nullopt (reported) when
-    // the text is not a date.
-    std::optional<std::string_view> parse_date(std::string_view text,
-                                               std::uint64_t line,
-                                               std::string_view column,
-                                               std::string_view marketplace) {
+    // The normalized date, viewing storage valid until the next call; empty (and reported) when
+    // the text is not a date. A plain view, not an optional: returned in registers.
+    std::string_view parse_date(std::string_view text,
+                                std::uint64_t line,
+                                std::string_view column,
+                                std::string_view marketplace) {
         // Most rows repeat the previous row's date (the same text has the same slash, so only a
         // slash date's reading order is looked at again).
         if (last_date != nullptr && same_text(last_date->text, text) &&
@@ -693,7 +721,7 @@ struct SettlementReportParser::Impl {
         if (!value) {
             issue(line, "line " + std::to_string(line) + ": " + std::string(column) + " '" +
                             std::string(text) + "' is not a date");
-            return std::nullopt;
+            return {};
         }
         if (slot == nullptr) {
             uncached_date = std::move(*value);
@@ -812,7 +840,7 @@ struct SettlementReportParser::Impl {
                 }
                 continue;
             }
-            if (auto v = parse_date(text, n, kColumnNames[col], {})) out->assign(*v);
+            out->assign(parse_date(text, n, kColumnNames[col], {}));
         }
         if (auto total = parse_amount(field(c_total), n, "total-amount")) {
             summary.total = model::Money{*total, currency};
@@ -851,8 +879,8 @@ struct SettlementReportParser::Impl {
         const auto amount_text = field(c_amount);
         if (amount_text.empty()) {
             issue(n, "line " + std::to_string(n) + ": amount is empty");
-        } else if (auto amount = parse_amount(amount_text, n, "amount")) {
-            v.amount = *amount;
+        } else {
+            parse_amount_into(amount_text, n, "amount", v.amount);  // false: reported
         }
         v.currency = cur.empty() ? std::string_view(currency) : cur;
         // posted-date-time is unambiguous (YYYY-MM-DD HH:MM:SS UTC); posted-date's style varies.
@@ -860,11 +888,9 @@ struct SettlementReportParser::Impl {
         const auto pd = field(c_posted_date);
         v.posted_at = {};
         if (!pdt.empty()) {
-            if (auto d = parse_date(pdt, n, "posted-date-time", v.marketplace_name)) {
-                v.posted_at = *d;
-            }
+            v.posted_at = parse_date(pdt, n, "posted-date-time", v.marketplace_name);
         } else if (!pd.empty()) {
-            if (auto d = parse_date(pd, n, "posted-date", v.marketplace_name)) v.posted_at = *d;
+            v.posted_at = parse_date(pd, n, "posted-date", v.marketplace_name);
         }
         const auto qty = field(c_quantity);
         v.quantity.reset();

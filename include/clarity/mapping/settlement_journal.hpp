@@ -121,8 +121,13 @@ class SettlementAggregator {
         std::uint32_t hash = 0;   ///< the key hash's high half, checked before the texts
         std::uint32_t entry = 0;  ///< entries_ index + 1; 0 = empty
     };
-    static std::uint64_t hash_key(const TypeKeyView& k) noexcept;
-    const Resolved& lookup(const TypeKeyView& key, std::uint64_t line);
+    static std::uint64_t hash_key(std::string_view transaction_type,
+                                  std::string_view amount_type,
+                                  std::string_view amount_description) noexcept;
+    const Resolved& lookup(std::string_view transaction_type,
+                           std::string_view amount_type,
+                           std::string_view amount_description,
+                           std::uint64_t line);
     [[gnu::noinline]] const Resolved& insert(const TypeKeyView& key,
                                              std::uint64_t hash,
                                              std::size_t slot,

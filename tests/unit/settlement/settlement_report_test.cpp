@@ -377,8 +377,7 @@ TEST(SettlementReport, FieldsAreSplitTrimmedAndCountedExactly) {
     ReportSpec spec;
     spec.extra_column = true;
     const auto columns = test::report_columns(spec);
-    const auto line_of = [&](const std::map<std::string, std::string>& values,
-                             std::size_t fields) {
+    const auto line_of = [&](const std::map<std::string, std::string>& values, std::size_t fields) {
         std::string line;
         for (std::size_t i = 0; i < fields; ++i) {
             if (i) line += '\t';
@@ -446,8 +445,8 @@ TEST(SettlementReport, FieldsAreSplitTrimmedAndCountedExactly) {
     EXPECT_EQ(shorter.extra_values[0], "");
     // The rows sum to the total; the only issue is the overlong row's field count.
     ASSERT_EQ(sink.issues().size(), 1u);
-    EXPECT_EQ(sink.issues()[0].message, "line 5 has 64 fields but the header has " +
-                                            std::to_string(columns.size()));
+    EXPECT_EQ(sink.issues()[0].message,
+              "line 5 has 64 fields but the header has " + std::to_string(columns.size()));
 }
 
 TEST(SettlementReport, AmountsAreReadExactly) {
