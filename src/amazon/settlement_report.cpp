@@ -543,7 +543,7 @@ struct SettlementReportParser::Impl {
             if (base[i] == '\t') take(1u, i);
         }
         field_count = count + 1;
-        if (count >= cols) return;  // too many fields (or exactly the header's: count == cols-1)
+        if (count >= cols) return;  // more fields than the header: on_line() reports the row
         pos[count] = static_cast<std::uint32_t>(n);  // count < cols
         std::string_view* const* const out = dest.data();
         const std::uint8_t* const trimmed = trim_col.data();
