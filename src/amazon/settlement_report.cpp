@@ -115,6 +115,15 @@ inline bool is_blank(std::string_view s) {
 
 [[gnu::always_inline]] inline bool is_trimmed(char c) { return c == ' ' || c == '\r' || c == '"'; }
 
+// is_trimmed() as a table, for the row splitter.
+constexpr std::array<std::uint8_t, 256> kTrimByte = [] {
+    std::array<std::uint8_t, 256> t{};
+    t[static_cast<unsigned char>(' ')] = 1;
+    t[static_cast<unsigned char>('\r')] = 1;
+    t[static_cast<unsigned char>('"')] = 1;
+    return t;
+}();
+
 bool ends_with_ci(std::string_view s, std::string_view suffix) {
     return s.size() >= suffix.size() && model::iequals(s.substr(s.size() - suffix.size()), suffix);
 }
@@ -380,8 +389,7 @@ struct SettlementReportParser::Impl {
     bool header_seen = false;
     bool header_ok = false;
     std::array<int, c_count> index{};  // column index per known column, -1 when absent
-    std::vector<std::pair<Col, std::size_t>> present;  // known columns in the header, by index
-    std::vector<int> extra_index;                      // indexes of unknown columns
+    std::vector<int> extra_index;      // indexes of unknown columns
     std::size_t column_count = 0;
 
     DecimalStyle decimal = DecimalStyle::automatic;
@@ -389,24 +397,38 @@ struct SettlementReportParser::Impl {
     std::string settlement_id;
     std::uint64_t summary_line = 0;
 
-    std::vector<std::string_view> fields;  // rows: exactly column_count slots
-    std::size_t field_count = 0;           // fields in the current row (may exceed the slots)
+    std::vector<std::string_view> fields;  // the header's fields
+    // Where split() puts column i's value: straight into the row view's member for the columns
+    // it has, else into known[] (known columns, trimmed) or extra_values (unknown columns, as
+    // read); src[c] is where known column c's value is (`absent`, always empty, when the header
+    // lacks it).
+    std::vector<std::string_view*> dest;
+    std::vector<std::uint8_t> trim_col;  // per column: 1 = a known column, trimmed
     std::array<std::string_view, c_count> known{};
+    std::array<std::string_view*, c_count> src{};
+    std::string_view absent;
+    std::string_view ignored;            // a known column's second occurrence in the header
+    std::vector<std::uint32_t> tab_pos;  // split(): the row's tab offsets
+    std::size_t field_count = 0;         // fields in the current row (may exceed column_count)
     std::vector<std::string_view> extra_values;
     SettlementRowView view;
     SettlementRow row;  // view.row()'s storage, reused for every row
 
-    // Normalized dates by (text, slash order): direct-mapped, so consecutive and interleaved
-    // rows of a few posting dates convert each text once. Bounded: kDateSlots short strings.
+    // Normalized dates by (text, slash order): open addressing, emptied when 3/4 full, so rows
+    // of up to 48 interleaved posting dates convert each text once. Bounded: kDateSlots short
+    // strings.
     struct DateSlot {
         std::string text;
         std::string value;
         SlashDateOrder order = SlashDateOrder::automatic;
+        bool slash = false;  // text has a '/'
         bool used = false;
     };
     static constexpr std::size_t kDateSlots = 64;
     static constexpr std::size_t kMaxCachedDate = 64;
+    static_assert((kDateSlots & (kDateSlots - 1)) == 0, "a power of two");
     std::array<DateSlot, kDateSlots> dates;
+    std::size_t dates_used = 0;
     std::string uncached_date;
     DateSlot* last_date = nullptr;
     // The slash-date reading of the last marketplace-name seen.
@@ -426,7 +448,39 @@ struct SettlementReportParser::Impl {
         }
     }
 
-    std::string_view field(Col c) const { return known[static_cast<std::size_t>(c)]; }
+    std::string_view field(Col c) const { return *src[static_cast<std::size_t>(c)]; }
+
+    // Where split() stores known column c: the row view's member when it has one, else known[c].
+    std::string_view* view_member(Col c) {
+        switch (c) {
+            case c_transaction_type:
+                return &view.transaction_type;
+            case c_order_id:
+                return &view.order_id;
+            case c_merchant_order_id:
+                return &view.merchant_order_id;
+            case c_adjustment_id:
+                return &view.adjustment_id;
+            case c_shipment_id:
+                return &view.shipment_id;
+            case c_marketplace_name:
+                return &view.marketplace_name;
+            case c_fulfillment_id:
+                return &view.fulfillment_id;
+            case c_order_item_code:
+                return &view.order_item_code;
+            case c_sku:
+                return &view.sku;
+            case c_amount_type:
+                return &view.amount_type;
+            case c_amount_description:
+                return &view.amount_description;
+            case c_promotion_id:
+                return &view.promotion_id;
+            default:
+                return &known[static_cast<std::size_t>(c)];
+        }
+    }
 
     // The header's fields, growing `fields` (rows then use exactly that many slots).
     void split_header(std::string_view line) {
@@ -441,53 +495,128 @@ struct SettlementReportParser::Impl {
         field_count = fields.size();
     }
 
-    // Splits a row at tabs into the header's column slots; field_count goes on counting past
-    // them so the too-many-fields message is exact. One pass, 16 bytes at a time where SSE2
-    // exists (every x86-64): per-field memchr calls cost more than the scan on fields this short.
+    // Splits a row at tabs: column i's value to *dest[i], trimmed when it is a known column;
+    // the values of columns a short row lacks are emptied. field_count counts every field,
+    // also past the header's, so the too-many-fields message is exact (nothing is then stored:
+    // the row is not read). Two passes: the tab positions, 64 bytes per mask where SSE2 exists
+    // (every x86-64; the last partial block by an overlapping load), then the fields, a loop of
+    // fixed length per header.
     void split(std::string_view line) {
-        std::string_view* const out = fields.data();
-        const std::size_t slots = fields.size();
-        std::size_t count = 0;
         const char* const base = line.data();
         const std::size_t n = line.size();
-        std::size_t start = 0;
+        std::uint32_t* const pos = tab_pos.data();  // column_count + 1 entries
+        const std::size_t cols = column_count;
+        std::size_t count = 0;  // tabs
+        // Records the tabs of `mask` (bit j = byte at + j); past cols tabs only counts them.
+        const auto take = [&](std::uint64_t mask, std::size_t at) {
+            while (mask != 0) {
+                if (count <= cols) {
+                    pos[count] = static_cast<std::uint32_t>(
+                        at + static_cast<std::size_t>(__builtin_ctzll(mask)));
+                }
+                ++count;
+                mask &= mask - 1;
+            }
+        };
         std::size_t i = 0;
 #if defined(__SSE2__)
         const __m128i tab = _mm_set1_epi8('\t');
-        for (; i + 16 <= n; i += 16) {
-            const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + i));
-            auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, tab)));
-            while (mask != 0) {
-                const std::size_t pos = i + static_cast<std::size_t>(__builtin_ctz(mask));
-                if (count < slots) out[count] = std::string_view(base + start, pos - start);
-                ++count;
-                start = pos + 1;
-                mask &= mask - 1;
-            }
+        const auto tabs16 = [&](std::size_t at) -> std::uint64_t {
+            const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + at));
+            return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, tab)));
+        };
+        const auto tabs64 = [&](std::size_t at) {
+            return tabs16(at) | (tabs16(at + 16) << 16) | (tabs16(at + 32) << 32) |
+                   (tabs16(at + 48) << 48);
+        };
+        if (n >= 64) {
+            for (; i + 64 <= n; i += 64) take(tabs64(i), i);
+            // The last 64 bytes of the line, without the ones the loop has seen.
+            if (i < n) take(tabs64(n - 64) >> (i - (n - 64)), i);
+        } else if (n >= 16) {
+            for (; i + 16 <= n; i += 16) take(tabs16(i), i);
+            if (i < n) take(tabs16(n - 16) >> (i - (n - 16)), i);
         }
+        i = n >= 16 ? n : 0;
 #endif
         for (; i < n; ++i) {
-            if (base[i] == '\t') {
-                if (count < slots) out[count] = std::string_view(base + start, i - start);
-                ++count;
-                start = i + 1;
-            }
+            if (base[i] == '\t') take(1u, i);
         }
-        if (count < slots) out[count] = std::string_view(base + start, n - start);
         field_count = count + 1;
-    }
-
-    // The trimmed value of every known column of the current row ("" when absent).
-    void pick_known() {
-        for (const auto& [c, i] : present) {
-            known[static_cast<std::size_t>(c)] =
-                i < field_count ? trim(fields[i]) : std::string_view{};
+        if (count >= cols) return;  // more fields than the header: on_line() reports the row
+        pos[count] = static_cast<std::uint32_t>(n);  // count < cols
+        std::string_view* const* const out = dest.data();
+        const std::uint8_t* const trimmed = trim_col.data();
+        std::size_t start = 0;
+        for (std::size_t k = 0; k <= count; ++k) {
+            const std::size_t end = pos[k];
+            std::string_view v(base + start, end - start);
+            // Only a value starting or ending with a trimmed byte needs trim().
+            if (end != start && (kTrimByte[static_cast<unsigned char>(base[start])] |
+                                 kTrimByte[static_cast<unsigned char>(base[end - 1])]) != 0)
+                [[unlikely]] {
+                if (trimmed[k] != 0) v = trim(v);
+            }
+            *out[k] = v;
+            start = end + 1;
         }
+        for (std::size_t k = count + 1; k < cols; ++k) *out[k] = std::string_view{};
     }
 
     std::optional<Decimal> parse_amount(std::string_view text,
                                         std::uint64_t line,
                                         std::string_view column) {
+        Decimal value;
+        if (!parse_amount_into(text, line, column, value)) return std::nullopt;
+        return value;
+    }
+
+    // parse_amount() into `out` (left as is when false): no optional returned through memory on
+    // the per-row path (its 16-byte reload right after the callee's narrower stores stalls).
+    bool parse_amount_into(std::string_view text,
+                           std::uint64_t line,
+                           std::string_view column,
+                           Decimal& out) {
+        // The common shape first: [-]digits[sep digits], at most 18 digits, sep the report's
+        // decimal separator once known. Anything else (or the first separator of an automatic
+        // report) takes the general path below, which also reports.
+        {
+            const char* p = text.data();
+            const char* const end = p + text.size();
+            const bool negative = p != end && *p == '-';
+            p += negative;
+            const char* const first = p;
+            std::uint64_t units = 0;
+            while (p != end && static_cast<unsigned char>(*p - '0') < 10) {
+                units = units * 10 + static_cast<unsigned char>(*p - '0');
+                ++p;
+            }
+            const char* const int_end = p;
+            const char sep = decimal == DecimalStyle::comma ? ',' : '.';
+            if (p != end && *p == sep && decimal != DecimalStyle::automatic) {
+                ++p;
+                while (p != end && static_cast<unsigned char>(*p - '0') < 10) {
+                    units = units * 10 + static_cast<unsigned char>(*p - '0');
+                    ++p;
+                }
+            }
+            const auto digits = (p - first) - (p != int_end);
+            const auto scale = static_cast<int>(p - int_end) - (p != int_end);
+            if (p == end && digits > 0 && digits <= 18 && scale <= Decimal::kMaxScale) {
+                const auto value = static_cast<std::int64_t>(units);
+                out = Decimal(negative ? -value : value, scale);
+                return true;
+            }
+        }
+        auto value = parse_amount_general(text, line, column);
+        if (!value) return false;
+        out = *value;
+        return true;
+    }
+
+    std::optional<Decimal> parse_amount_general(std::string_view text,
+                                                std::uint64_t line,
+                                                std::string_view column) {
         // One pass: which separators occur, and the value when the text is a plain decimal
         // (sign, digits, at most one separator). Anything else takes Decimal::parse below.
         bool has_comma = false;
@@ -560,40 +689,55 @@ struct SettlementReportParser::Impl {
         return last_marketplace_order;
     }
 
-    // The normalized date, viewing storage valid until the next call; nullopt (reported) when
-    // the text is not a date.
-    std::optional<std::string_view> parse_date(std::string_view text,
-                                               std::uint64_t line,
-                                               std::string_view column,
-                                               std::string_view marketplace) {
-        const bool slash = text.find('/') != std::string_view::npos;
-        const auto order = slash ? slash_order(marketplace) : SlashDateOrder::month_first;
-        // Most rows repeat the previous row's date.
-        if (last_date != nullptr && last_date->order == order && same_text(last_date->text, text)) {
+    // The normalized date, viewing storage valid until the next call; empty (and reported) when
+    // the text is not a date. A plain view, not an optional: returned in registers.
+    std::string_view parse_date(std::string_view text,
+                                std::uint64_t line,
+                                std::string_view column,
+                                std::string_view marketplace) {
+        // Most rows repeat the previous row's date (the same text has the same slash, so only a
+        // slash date's reading order is looked at again).
+        if (last_date != nullptr && same_text(last_date->text, text) &&
+            (!last_date->slash || last_date->order == slash_order(marketplace))) {
             return last_date->value;
         }
+        const bool slash = text.find('/') != std::string_view::npos;
+        const auto order = slash ? slash_order(marketplace) : SlashDateOrder::month_first;
         DateSlot* slot = nullptr;
+        std::size_t home = 0;
         if (text.size() <= kMaxCachedDate) {
             const auto h = hash_text(text, static_cast<std::uint64_t>(order));
-            slot = &dates[(h >> 32) % kDateSlots];
-            if (slot->used && slot->order == order && same_text(slot->text, text)) {
-                last_date = slot;
-                return slot->value;
+            home = static_cast<std::size_t>(h >> 32) & (kDateSlots - 1);
+            for (std::size_t i = home;; i = (i + 1) & (kDateSlots - 1)) {
+                slot = &dates[i];
+                if (!slot->used) break;  // not cached: the empty slot it goes to
+                if (slot->order == order && same_text(slot->text, text)) {
+                    last_date = slot;
+                    return slot->value;
+                }
             }
         }
         auto value = normalize_settlement_date(text, order);
         if (!value) {
             issue(line, "line " + std::to_string(line) + ": " + std::string(column) + " '" +
                             std::string(text) + "' is not a date");
-            return std::nullopt;
+            return {};
         }
         if (slot == nullptr) {
             uncached_date = std::move(*value);
             return uncached_date;
         }
+        if (dates_used >= kDateSlots * 3 / 4) {
+            // Full enough to make probes long: start over (keeping the strings' capacity).
+            for (auto& d : dates) d.used = false;
+            dates_used = 0;
+            slot = &dates[home];
+        }
+        ++dates_used;
         slot->text.assign(text);
         slot->value = std::move(*value);
         slot->order = order;
+        slot->slash = slash;
         slot->used = true;
         last_date = slot;
         return slot->value;
@@ -626,10 +770,21 @@ struct SettlementReportParser::Impl {
             }
         }
         header.has_promotion_id = index[c_promotion_id] >= 0;
-        for (std::size_t c = 0; c < index.size(); ++c) {
-            if (index[c] >= 0) present.emplace_back(static_cast<Col>(c), index[c]);
-        }
+        tab_pos.assign(column_count + 1, 0);
         extra_values.resize(extra_index.size());
+        trim_col.assign(column_count, 0);
+        dest.assign(column_count, &ignored);
+        for (std::size_t j = 0; j < extra_index.size(); ++j) {
+            dest[static_cast<std::size_t>(extra_index[j])] = &extra_values[j];
+        }
+        for (std::size_t c = 0; c < index.size(); ++c) {
+            src[c] = &absent;
+            if (index[c] < 0) continue;
+            const auto i = static_cast<std::size_t>(index[c]);
+            src[c] = view_member(static_cast<Col>(c));
+            dest[i] = src[c];
+            trim_col[i] = 1;
+        }
         view.extra_values = extra_values;
         std::string missing;
         for (Col c : kRequired) {
@@ -685,7 +840,7 @@ struct SettlementReportParser::Impl {
                 }
                 continue;
             }
-            if (auto v = parse_date(text, n, kColumnNames[col], {})) out->assign(*v);
+            out->assign(parse_date(text, n, kColumnNames[col], {}));
         }
         if (auto total = parse_amount(field(c_total), n, "total-amount")) {
             summary.total = model::Money{*total, currency};
@@ -715,18 +870,7 @@ struct SettlementReportParser::Impl {
                          " differs from the summary's " + currency);
         }
         v.group_id = sid.empty() ? std::string_view(settlement_id) : sid;
-        v.transaction_type = field(c_transaction_type);
-        v.order_id = field(c_order_id);
-        v.merchant_order_id = field(c_merchant_order_id);
-        v.adjustment_id = field(c_adjustment_id);
-        v.shipment_id = field(c_shipment_id);
-        v.marketplace_name = field(c_marketplace_name);
-        v.fulfillment_id = field(c_fulfillment_id);
-        v.order_item_code = field(c_order_item_code);
-        v.sku = field(c_sku);
-        v.amount_type = field(c_amount_type);
-        v.amount_description = field(c_amount_description);
-        v.promotion_id = field(c_promotion_id);
+        // transaction_type … promotion_id: split() stored them in the view.
         if (v.transaction_type.empty() && v.amount_type.empty() && v.amount_description.empty()) {
             issue(n, "line " + std::to_string(n) +
                          ": amount row without transaction-type, amount-type and "
@@ -735,8 +879,8 @@ struct SettlementReportParser::Impl {
         const auto amount_text = field(c_amount);
         if (amount_text.empty()) {
             issue(n, "line " + std::to_string(n) + ": amount is empty");
-        } else if (auto amount = parse_amount(amount_text, n, "amount")) {
-            v.amount = *amount;
+        } else {
+            parse_amount_into(amount_text, n, "amount", v.amount);  // false: reported
         }
         v.currency = cur.empty() ? std::string_view(currency) : cur;
         // posted-date-time is unambiguous (YYYY-MM-DD HH:MM:SS UTC); posted-date's style varies.
@@ -744,11 +888,9 @@ struct SettlementReportParser::Impl {
         const auto pd = field(c_posted_date);
         v.posted_at = {};
         if (!pdt.empty()) {
-            if (auto d = parse_date(pdt, n, "posted-date-time", v.marketplace_name)) {
-                v.posted_at = *d;
-            }
+            v.posted_at = parse_date(pdt, n, "posted-date-time", v.marketplace_name);
         } else if (!pd.empty()) {
-            if (auto d = parse_date(pd, n, "posted-date", v.marketplace_name)) v.posted_at = *d;
+            v.posted_at = parse_date(pd, n, "posted-date", v.marketplace_name);
         }
         const auto qty = field(c_quantity);
         v.quantity.reset();
@@ -762,10 +904,6 @@ struct SettlementReportParser::Impl {
             } else {
                 v.quantity = q;
             }
-        }
-        for (std::size_t i = 0; i < extra_index.size(); ++i) {
-            const auto idx = static_cast<std::size_t>(extra_index[i]);
-            extra_values[i] = idx < field_count ? fields[idx] : std::string_view{};
         }
         if (stats.issues != before) return;  // malformed: reported, not passed on
         try {
@@ -793,7 +931,6 @@ struct SettlementReportParser::Impl {
                          " fields but the header has " + std::to_string(column_count));
             return;
         }
-        pick_known();
         if (!field(c_total).empty()) {
             on_summary_row(n);
         } else {
@@ -889,7 +1026,7 @@ const SettlementParseStats& SettlementReportParser::stats() const noexcept { ret
 SettlementParseStats parse_settlement_stream(std::istream& input,
                                              SettlementSink& sink,
                                              SettlementParseOptions options) {
-    constexpr std::size_t kChunk = 256 * 1024;
+    constexpr std::size_t kChunk = 32 * 1024;
     SettlementReportParser parser(sink, options);
     std::vector<char> in(kChunk);
     auto read_some = [&]() -> std::size_t {

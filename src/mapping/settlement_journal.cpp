@@ -13,7 +13,8 @@ using model::Decimal;
 namespace {
 
 using model::hot::add_exact;
-using model::hot::hash_text;
+using model::hot::load8;
+using model::hot::load_short;
 using model::hot::same_text;
 
 }  // namespace
@@ -23,7 +24,9 @@ bool SettlementJournal::totals_match() const {
     return rows_total == summary_total;
 }
 
-SettlementAggregator::SettlementAggregator(const SettlementAccountMap& map) : map_(map) {}
+SettlementAggregator::SettlementAggregator(const SettlementAccountMap& map) : map_(map) {
+    rehash(64);
+}
 
 void SettlementAggregator::set_summary(const model::SettlementSummary& summary) {
     summary_ = summary;
@@ -61,18 +64,86 @@ SettlementAggregator::Resolved SettlementAggregator::resolve(const TypeKeyView& 
     return r;
 }
 
-std::size_t SettlementAggregator::TypeKeyHash::operator()(const TypeKeyView& k) const noexcept {
-    std::uint64_t h = hash_text(k.transaction_type, 0);
-    h = hash_text(k.amount_type, h);
-    h = hash_text(k.amount_description, h);
-    return static_cast<std::size_t>(h ^ (h >> 32));
+namespace {
+
+// One text's length and first and last 8 bytes (all of a text shorter than 17 bytes) as a word.
+[[gnu::always_inline]] inline std::uint64_t text_word(std::string_view s) noexcept {
+    const std::size_t n = s.size();
+    if (n >= 8) {
+        return (load8(s.data()) * 0xC2B2AE3D27D4EB4Full) ^ load8(s.data() + n - 8) ^ (n << 56);
+    }
+    return n == 0 ? 0 : load_short(s.data(), n) ^ (n << 56);
 }
 
-bool SettlementAggregator::TypeKeyEqual::operator()(const TypeKeyView& a,
-                                                    const TypeKeyView& b) const noexcept {
-    return same_text(a.transaction_type, b.transaction_type) &&
-           same_text(a.amount_type, b.amount_type) &&
-           same_text(a.amount_description, b.amount_description);
+}  // namespace
+
+// The key's hash: the three texts' words mixed independently (no chain of dependent
+// multiplications), then once together. Texts differing only in the middle of a longer one
+// collide, and the full comparison in lookup() tells them apart.
+[[gnu::always_inline]] inline std::uint64_t SettlementAggregator::hash_key(
+    std::string_view transaction_type,
+    std::string_view amount_type,
+    std::string_view amount_description) noexcept {
+    const std::uint64_t a = text_word(transaction_type) * 0x9E3779B97F4A7C15ull;
+    const std::uint64_t b = text_word(amount_type) * 0xFF51AFD7ED558CCDull;
+    const std::uint64_t c = text_word(amount_description) * 0xC4CEB9FE1A85EC53ull;
+    std::uint64_t h = (a ^ (a >> 31)) + (b ^ (b >> 29)) + (c ^ (c >> 33));
+    h = (h ^ (h >> 32)) * 0x9E3779B97F4A7C15ull;
+    return h ^ (h >> 29);
+}
+
+void SettlementAggregator::rehash(std::size_t slot_count) {
+    slots_.assign(slot_count, Slot{});
+    const std::size_t mask = slot_count - 1;
+    for (std::size_t e = 0; e < entries_.size(); ++e) {
+        std::size_t i = static_cast<std::size_t>(entries_[e].hash) & mask;
+        while (slots_[i].entry != 0) i = (i + 1) & mask;
+        slots_[i] = Slot{static_cast<std::uint32_t>(entries_[e].hash >> 32),
+                         static_cast<std::uint32_t>(e + 1)};
+    }
+}
+
+// The texts come as separate views, not a TypeKeyView: copying add()'s stack-passed arguments into
+// one struct made a 16-byte load of two 8-byte stores (a store-forwarding stall on every row).
+[[gnu::always_inline]] inline const SettlementAggregator::Resolved& SettlementAggregator::lookup(
+    std::string_view transaction_type,
+    std::string_view amount_type,
+    std::string_view amount_description,
+    std::uint64_t line) {
+    const std::uint64_t h = hash_key(transaction_type, amount_type, amount_description);
+    const auto high = static_cast<std::uint32_t>(h >> 32);
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t i = static_cast<std::size_t>(h) & mask;
+    for (;; i = (i + 1) & mask) {
+        const Slot s = slots_[i];
+        if (s.entry == 0) break;
+        if (s.hash != high) continue;
+        const Entry& e = entries_[s.entry - 1];
+        if (same_text(e.key.transaction_type, transaction_type) &&
+            same_text(e.key.amount_type, amount_type) &&
+            same_text(e.key.amount_description, amount_description)) {
+            return e.resolved;
+        }
+    }
+    return insert(TypeKeyView{transaction_type, amount_type, amount_description}, h, i, line);
+}
+
+// A new triple into the empty slot i: resolved once (the only copies of the texts are made here).
+const SettlementAggregator::Resolved& SettlementAggregator::insert(const TypeKeyView& k,
+                                                                   std::uint64_t h,
+                                                                   std::size_t i,
+                                                                   std::uint64_t line) {
+    const Resolved r = resolve(k, line);
+    entries_.push_back(Entry{TypeKey{std::string(k.transaction_type), std::string(k.amount_type),
+                                     std::string(k.amount_description)},
+                             h, r});
+    if (entries_.size() * 2 > slots_.size()) {
+        rehash(slots_.size() * 2);
+    } else {
+        slots_[i] =
+            Slot{static_cast<std::uint32_t>(h >> 32), static_cast<std::uint32_t>(entries_.size())};
+    }
+    return entries_.back().resolved;
 }
 
 void SettlementAggregator::add(const model::FinancialEvent& e, std::uint64_t line) {
@@ -86,17 +157,7 @@ void SettlementAggregator::add(std::string_view transaction_type,
                                const model::Decimal& amount,
                                std::string_view currency,
                                std::uint64_t line) {
-    const TypeKeyView key{transaction_type, amount_type, amount_description};
-    auto it = cache_.find(key);
-    if (it == cache_.end()) {
-        const Resolved r = resolve(key, line);
-        it = cache_
-                 .emplace(TypeKey{std::string(transaction_type), std::string(amount_type),
-                                  std::string(amount_description)},
-                          r)
-                 .first;
-    }
-    const auto& r = it->second;
+    const auto& r = lookup(transaction_type, amount_type, amount_description, line);
     auto& bucket = buckets_[r.is_refund ? r.refund_bucket : r.bucket];
     add_exact(bucket.sum, amount);
     ++bucket.rows;
@@ -108,7 +169,7 @@ void SettlementAggregator::add(std::string_view transaction_type,
     add_exact(rows_total_, amount);
     ++rows_;
     if (summary_ && currency_mismatch_.empty() && !currency.empty() &&
-        currency != summary_->total.currency) {
+        !same_text(currency, summary_->total.currency)) {
         currency_mismatch_ = "an amount in " + std::string(currency) + " in a settlement in " +
                              summary_->total.currency +
                              (line ? " (line " + std::to_string(line) + ")" : "");

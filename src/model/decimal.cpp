@@ -50,9 +50,7 @@ i128 div_round(i128 n, i128 d, Rounding mode) {
 }
 }  // namespace
 
-Decimal::Decimal(std::int64_t units, int scale) : units_(units), scale_(scale) {
-    if (scale < 0 || scale > kMaxScale) throw std::out_of_range("decimal scale out of range");
-}
+void Decimal::throw_scale_out_of_range() { throw std::out_of_range("decimal scale out of range"); }
 
 std::optional<Decimal> Decimal::parse(std::string_view text, bool decimal_comma) {
     const char point = decimal_comma ? ',' : '.';

@@ -15,7 +15,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "clarity/mapping/settlement_accounts.hpp"
@@ -100,8 +99,7 @@ class SettlementAggregator {
         std::optional<std::size_t> unmapped;
     };
 
-    // (transaction type, amount type, amount description) as given, owned or viewed; the
-    // transparent hash and equality let a row's views find an owned key without copying.
+    // (transaction type, amount type, amount description) as given, owned or viewed.
     struct TypeKey {
         std::string transaction_type;
         std::string amount_type;
@@ -112,29 +110,29 @@ class SettlementAggregator {
         std::string_view amount_type;
         std::string_view amount_description;
     };
-    struct TypeKeyHash {
-        using is_transparent = void;
-        std::size_t operator()(const TypeKeyView& k) const noexcept;
-        std::size_t operator()(const TypeKey& k) const noexcept {
-            return (*this)(TypeKeyView{k.transaction_type, k.amount_type, k.amount_description});
-        }
+    struct Entry {
+        TypeKey key;
+        std::uint64_t hash = 0;
+        Resolved resolved;
     };
-    struct TypeKeyEqual {
-        using is_transparent = void;
-        static TypeKeyView view(const TypeKey& k) noexcept {
-            return {k.transaction_type, k.amount_type, k.amount_description};
-        }
-        bool operator()(const TypeKeyView& a, const TypeKeyView& b) const noexcept;
-        bool operator()(const TypeKey& a, const TypeKeyView& b) const noexcept {
-            return (*this)(view(a), b);
-        }
-        bool operator()(const TypeKeyView& a, const TypeKey& b) const noexcept {
-            return (*this)(a, view(b));
-        }
-        bool operator()(const TypeKey& a, const TypeKey& b) const noexcept {
-            return (*this)(view(a), view(b));
-        }
+    // Open addressing over entries_ (linear probing, at most half full): a row's views find
+    // their key without copying, and nearly always at the first probe.
+    struct Slot {
+        std::uint32_t hash = 0;   ///< the key hash's high half, checked before the texts
+        std::uint32_t entry = 0;  ///< entries_ index + 1; 0 = empty
     };
+    static std::uint64_t hash_key(std::string_view transaction_type,
+                                  std::string_view amount_type,
+                                  std::string_view amount_description) noexcept;
+    const Resolved& lookup(std::string_view transaction_type,
+                           std::string_view amount_type,
+                           std::string_view amount_description,
+                           std::uint64_t line);
+    [[gnu::noinline]] const Resolved& insert(const TypeKeyView& key,
+                                             std::uint64_t hash,
+                                             std::size_t slot,
+                                             std::uint64_t line);
+    void rehash(std::size_t slot_count);
 
     std::size_t bucket_for(const AccountTarget& target, bool refund, bool suspense);
     Resolved resolve(const TypeKeyView& key, std::uint64_t line);
@@ -143,7 +141,8 @@ class SettlementAggregator {
     std::optional<model::SettlementSummary> summary_;
     std::vector<Bucket> buckets_;
     std::vector<UnmappedAmount> unmapped_;
-    std::unordered_map<TypeKey, Resolved, TypeKeyHash, TypeKeyEqual> cache_;
+    std::vector<Entry> entries_;
+    std::vector<Slot> slots_;  // power-of-two size
     model::Decimal rows_total_;
     std::uint64_t rows_ = 0;
     std::string currency_mismatch_;

@@ -24,8 +24,11 @@ class Decimal {
     static constexpr int kMaxScale = 12;
 
     constexpr Decimal() = default;
-    /// units / 10^scale, e.g. Decimal(1999, 2) == 19.99.
-    Decimal(std::int64_t units, int scale);
+    /// units / 10^scale, e.g. Decimal(1999, 2) == 19.99. Throws std::out_of_range for a scale
+    /// outside 0..kMaxScale. Inline: per-row hot loops build one per amount and sum.
+    Decimal(std::int64_t units, int scale) : units_(units), scale_(scale) {
+        if (scale < 0 || scale > kMaxScale) throw_scale_out_of_range();
+    }
     static Decimal from_int(std::int64_t v) { return Decimal(v, 0); }
 
     /// Parses "12", "-0.5", "1234.56", "+3". With decimal_comma, "1.234,56" and "-0,5" are read
@@ -69,6 +72,8 @@ class Decimal {
     friend std::strong_ordering operator<=>(const Decimal& a, const Decimal& b);
 
   private:
+    [[noreturn]] static void throw_scale_out_of_range();
+
     std::int64_t units_ = 0;
     int scale_ = 0;
 };

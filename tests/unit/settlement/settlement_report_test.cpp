@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "settlement_report_generator.hpp"
@@ -366,6 +367,86 @@ std::string with_first_amount(const std::string& amount) {
         text += line + "\n";
     }
     return text;
+}
+
+// The row splitter's edge cases: padded and quoted values (trimmed in known columns, kept as read
+// in unknown ones), a short row after a full one (its missing columns are empty, not the previous
+// row's), CRLF, tabs in a line's last partial 16-byte block, and a row with far more fields than
+// the header (counted exactly).
+TEST(SettlementReport, FieldsAreSplitTrimmedAndCountedExactly) {
+    ReportSpec spec;
+    spec.extra_column = true;
+    const auto columns = test::report_columns(spec);
+    const auto line_of = [&](const std::map<std::string, std::string>& values, std::size_t fields) {
+        std::string line;
+        for (std::size_t i = 0; i < fields; ++i) {
+            if (i) line += '\t';
+            const auto it = values.find(columns[i]);
+            if (it != values.end()) line += it->second;
+        }
+        return line;
+    };
+    std::string text;
+    for (std::size_t i = 0; i < columns.size(); ++i) text += (i ? "\t" : "") + columns[i];
+    text += "\n";
+    text += line_of({{"settlement-id", "  123 "},
+                     {"settlement-start-date", "2025-06-01"},
+                     {"settlement-end-date", "2025-06-15"},
+                     {"total-amount", "\"10.00\""},
+                     {"currency", " USD"}},
+                    columns.size()) +
+            "\r\n";
+    text += line_of({{"settlement-id", "123"},
+                     {"transaction-type", " Order "},
+                     {"order-id", "\"111-2223334-5556667\""},
+                     {"amount-type", "ItemPrice"},
+                     {"amount-description", "Principal"},
+                     {"amount", " 7.00"},
+                     {"posted-date-time", "2025-06-09 05:23:19 UTC"},
+                     {"sku", "SKU-1"},
+                     {"quantity-purchased", "2 "},
+                     {"x-new-column", " keep me "}},
+                    columns.size()) +
+            "\n";
+    // Up to amount only: sku, dates, quantity and the unknown column are missing.
+    const auto amount_col = static_cast<std::size_t>(
+        std::find(columns.begin(), columns.end(), "amount") - columns.begin());
+    text += line_of({{"transaction-type", "Order"},
+                     {"amount-type", "ItemPrice"},
+                     {"amount-description", "Tax"},
+                     {"amount", "3.00"}},
+                    amount_col + 1) +
+            "\n";
+    text += std::string(80, 'x') + std::string(63, '\t') + "y\n";
+    const auto sink = parse_text(text);
+    ASSERT_EQ(sink.rows().size(), 2u);
+    ASSERT_TRUE(sink.summary().has_value());
+    EXPECT_EQ(sink.summary()->settlement_id, "123");
+    EXPECT_EQ(sink.summary()->total.amount, cents(1000));
+    EXPECT_EQ(sink.summary()->total.currency, "USD");
+    const auto& full = sink.rows()[0];
+    EXPECT_EQ(full.line, 3u);
+    EXPECT_EQ(full.event.transaction_type, "Order");
+    EXPECT_EQ(full.event.order_id, "111-2223334-5556667");
+    EXPECT_EQ(full.event.amount.amount, cents(700));
+    EXPECT_EQ(full.event.posted_at, "2025-06-09T05:23:19Z");
+    EXPECT_EQ(full.event.sku, "SKU-1");
+    EXPECT_EQ(full.event.quantity, std::optional<std::int64_t>(2));
+    ASSERT_EQ(full.extra_values.size(), 1u);
+    EXPECT_EQ(full.extra_values[0], " keep me ");
+    const auto& shorter = sink.rows()[1];
+    EXPECT_EQ(shorter.line, 4u);
+    EXPECT_EQ(shorter.event.amount_description, "Tax");
+    EXPECT_EQ(shorter.event.amount.amount, cents(300));
+    EXPECT_EQ(shorter.event.sku, "");
+    EXPECT_EQ(shorter.event.posted_at, "");
+    EXPECT_FALSE(shorter.event.quantity.has_value());
+    ASSERT_EQ(shorter.extra_values.size(), 1u);
+    EXPECT_EQ(shorter.extra_values[0], "");
+    // The rows sum to the total; the only issue is the overlong row's field count.
+    ASSERT_EQ(sink.issues().size(), 1u);
+    EXPECT_EQ(sink.issues()[0].message,
+              "line 5 has 64 fields but the header has " + std::to_string(columns.size()));
 }
 
 TEST(SettlementReport, AmountsAreReadExactly) {
