@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -40,7 +41,9 @@ using Seconds = std::chrono::duration<double>;
 
 namespace {
 
-constexpr int kThroughputOrders = 5000;
+// BENCH_ORDERS / BENCH_LOG_LEVEL override the order count and the daemon's log level (debugging).
+const int kThroughputOrders =
+    std::getenv("BENCH_ORDERS") ? std::atoi(std::getenv("BENCH_ORDERS")) : 5000;
 constexpr int kWarmBatches = 5;
 constexpr int kWarmBatchOrders = 20;
 constexpr int kQuotaOrders = 500;
@@ -97,7 +100,7 @@ struct World {
         dc.rate_scale = rate_scale;
         dc.sqs = sqs;
         dc.sqs_wait = "1s";
-        dc.log_level = "warn";
+        dc.log_level = std::getenv("BENCH_LOG_LEVEL") ? std::getenv("BENCH_LOG_LEVEL") : "warn";
         dc.poll_interval = "200ms";
         config = (dir / "clarity-connect.yaml").string();
         std::ofstream(config) << sb::daemon_config(dc, amazon, odoo.base_url(), odoo_options);
@@ -160,7 +163,9 @@ sb::Scenario settled_scenario(int orders, std::uint64_t seed) {
     so.orders = orders;
     so.seed = seed;
     so.speed = 1000;  // the whole timeline within ~2 s of scenario start ...
-    so.start = SystemClock::instance().now() - 2h;  // ... which lies in the past
+    // ... which lies in the past, inside the daemon's first sweep window (initial_lookback 1h,
+    // up to now - 2 min).
+    so.start = SystemClock::instance().now() - 30min;
     so.unknown_sku = false;
     so.notifications = false;
     so.duplicate_every = 0;

@@ -1553,14 +1553,14 @@ asio::awaitable<Result<void>> run_job(std::shared_ptr<Impl> impl, JobContext* ct
     // ---- totals -------------------------------------------------------------------------------
     if (wrote && impl->opt.check_totals && order.order_total && state != "cancel") {
         const int precision = model::currency_precision(order.order_total->currency);
-        Result<std::optional<double>> total = total_from_create;
-        if (!total_from_create) {
+        std::optional<double> odoo_amount = total_from_create;
+        if (!odoo_amount) {
             auto read = co_await impl->totals->submit(sale_id);
-            total = std::move(read);
+            if (!read) co_return read.error();
+            odoo_amount = *read;
         }
-        if (!total) co_return total.error();
-        if (*total) {
-            const model::Decimal odoo_total = from_double(**total, precision);
+        if (odoo_amount) {
+            const model::Decimal odoo_total = from_double(*odoo_amount, precision);
             const model::Decimal amazon_total = order.order_total->amount.rescale(precision);
             const model::Decimal diff = amazon_total - odoo_total;
             if (!diff.is_zero()) {
