@@ -304,7 +304,16 @@ asio::awaitable<PagedSearch> search_pages(amazon::SpApiClient& amazon,
         }
         ++out.pages;
         if (out.pages == 1) out.window_end = page->last_updated_before;
-        for (auto& o : page->orders) out.orders.push_back(std::move(o));
+        // Only what a job needs: a sweep over thousands of orders must not hold every decoded
+        // order (items, addresses, raw payload) until its last page.
+        for (auto& o : page->orders) {
+            amazon::Order slim;
+            slim.order_id = std::move(o.order_id);
+            slim.marketplace_id = std::move(o.marketplace_id);
+            slim.last_updated_time = std::move(o.last_updated_time);
+            slim.fulfillment_status = std::move(o.fulfillment_status);
+            out.orders.push_back(std::move(slim));
+        }
         if (!page->next_token) break;
         request.pagination_token = page->next_token;
     }
