@@ -196,7 +196,7 @@ Throughput throughput() {
     w.odoo.odoo().clear_calls();
     const auto t0 = std::chrono::steady_clock::now();
     w.start();
-    w.wait_until([&] { return all_final(w, sc); }, 300s, "throughput orders", 2000ms);
+    w.wait_until([&] { return all_final(w, sc); }, 900s, "throughput orders", 2000ms);
     const Seconds took = std::chrono::steady_clock::now() - t0;
     const pid_t pid = w.daemon->pid();
     Throughput r;
