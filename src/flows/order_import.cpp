@@ -560,6 +560,13 @@ asio::awaitable<std::vector<Result<std::optional<ExistingOrder>>>> find_orders_b
     co_return out;
 }
 
+/// A batched call's outcome for one request: done, or the call's error.
+template <class T>
+Result<bool> outcome(const Result<T>& r) {
+    if (r) return true;
+    return r.error();
+}
+
 /// action_confirm on many quotations in one call. The call is one transaction: when Odoo refuses
 /// it, nothing was confirmed, and each is tried alone so that the refusal names its order.
 asio::awaitable<std::vector<Result<bool>>> confirm_batch(Impl* impl,
@@ -568,22 +575,14 @@ asio::awaitable<std::vector<Result<bool>>> confirm_batch(Impl* impl,
     auto r = co_await odoo.call_action("sale.order", "action_confirm", ids, odoo.write_context());
     std::vector<Result<bool>> out;
     if (r || ids.size() == 1 || r.error().kind != ErrorKind::permanent) {
-        if (r) {
-            out.assign(ids.size(), true);
-        } else {
-            out.assign(ids.size(), r.error());
-        }
+        out.assign(ids.size(), outcome(r));
         co_return out;
     }
     for (auto id : ids) {
         std::vector<std::int64_t> single(1, id);
         auto one = co_await odoo.call_action("sale.order", "action_confirm", std::move(single),
                                              odoo.write_context());
-        if (one) {
-            out.emplace_back(true);
-        } else {
-            out.emplace_back(one.error());
-        }
+        out.push_back(outcome(one));
     }
     co_return out;
 }
@@ -601,11 +600,7 @@ asio::awaitable<std::vector<Result<bool>>> dates_batch(Impl* impl, std::vector<D
         vals.insert_or_assign("date_order", OValue(writes[0].date_order));
         auto w = co_await odoo.write("sale.order", std::move(one), std::move(vals),
                                      odoo.write_context());
-        if (w) {
-            out.emplace_back(true);
-        } else {
-            out.emplace_back(w.error());
-        }
+        out.push_back(outcome(w));
         co_return out;
     }
     std::vector<Array> rows;
