@@ -1,12 +1,14 @@
 // XML-RPC marshalling (http://xmlrpc.com/spec.md) with pugixml, both directions: int/i4/i8,
 // boolean, string (also untyped <value>text</value>), double, dateTime.iso8601, base64, struct,
 // array, nil, and faults. Odoo specifics: ../shared/reference/odoo/NOTES.md §2.
+#include <bit>
 #include <cctype>
 #include <charconv>
 #include <cmath>
 #include <limits>
 #include <pugixml.hpp>
 #include <tuple>
+#include <type_traits>
 
 #include "clarity/odoo/codec.hpp"
 #include "number_text.hpp"
@@ -115,37 +117,59 @@ std::string_view trim(std::string_view s) {
 
 void parse_value_into(pugi::xml_node value_node, Value& out);
 
-/// `name` equals the literal (no strlen: stops at the first difference, the NUL included).
-template <std::size_t N>
-bool named(const char* name, const char (&expected)[N]) {
-    for (std::size_t i = 0; i < N; ++i) {
-        if (name[i] != expected[i]) return false;
-    }
-    return true;
+template <std::size_t N, std::size_t... I>
+bool named_at(const char* name, const char (&expected)[N], std::index_sequence<I...>) {
+    // Unrolled: stops at the first difference, so never reads past the name's NUL.
+    return ((name[I] == expected[I]) && ...);
 }
 
-// Element tests by name: with the parse flags used here the tree holds only elements, text and
-// CDATA nodes, and only elements have a (non-empty) name: one library call per node, not two.
+/// `name` equals the literal (no strlen; the NUL is compared too).
+template <std::size_t N>
+bool named(const char* name, const char (&expected)[N]) {
+    return named_at(name, expected, std::make_index_sequence<N>{});
+}
 
-/// The first element child (a stray text node is skipped).
+// The walks below are the hot path of every XML-RPC reply (hundreds of records): they visit each
+// node once with the cheapest library calls (first_child, next_sibling, name, child_value) and
+// test names inline. child(name) / next_sibling(name) would compare every sibling's name inside
+// the library, and xml_node's operator bool is an out-of-line call too: `present` reads the
+// handle instead (an xml_node is one pointer to its node, null for the empty handle).
+static_assert(sizeof(pugi::xml_node) == sizeof(void*) &&
+              std::is_trivially_copyable_v<pugi::xml_node>);
+inline bool present(pugi::xml_node n) noexcept { return std::bit_cast<void*>(n) != nullptr; }
+
+// With the parse flags used here the tree holds only elements, text and CDATA nodes, and only
+// elements have a (non-empty) name.
+
+/// The first element child (a stray text node is skipped); its name in `name`.
 pugi::xml_node first_element(pugi::xml_node n, const char*& name) {
-    for (auto c = n.first_child(); c; c = c.next_sibling()) {
+    for (auto c = n.first_child(); present(c); c = c.next_sibling()) {
         name = c.name();
         if (name[0] != '\0') return c;
     }
     return {};
 }
 
-/// `<struct>`'s members into `out`, walking the nodes once (child(name) and
-/// next_sibling(name) skip other nodes inside the library: few calls per member).
+/// `<struct>`'s members into `out`: `<member><name>K</name><value>…</value></member>`, in any
+/// order inside the member; other elements and text between them are ignored.
 void parse_struct(pugi::xml_node n, Value& out) {
     Struct& s = out.emplace<Struct>();
-    for (auto m = n.child("member"); m; m = m.next_sibling("member")) {
-        auto value_node = m.child("value");
-        if (!value_node) throw ParseError{"<member> without <value>"};
+    for (auto m = n.first_child(); present(m); m = m.next_sibling()) {
+        const char* name = m.name();
+        if (name[0] != 'm' || !named(name, "member")) continue;
+        pugi::xml_node key_node, value_node;
+        for (auto c = m.first_child(); present(c); c = c.next_sibling()) {
+            const char* child = c.name();
+            if (child[0] == 'n') {
+                if (!present(key_node) && named(child, "name")) key_node = c;
+            } else if (child[0] == 'v') {
+                if (!present(value_node) && named(child, "value")) value_node = c;
+            }
+        }
+        if (!present(value_node)) throw ParseError{"<member> without <value>"};
         // Members come in a stable order (sorted, or Odoo's field order): the end is the usual
         // hint. A repeated name: the last wins.
-        std::string_view key = m.child("name").child_value();
+        std::string_view key = present(key_node) ? key_node.child_value() : "";
         std::size_t before = s.size();
         auto it = s.emplace_hint(s.end(), std::piecewise_construct, std::forward_as_tuple(key),
                                  std::forward_as_tuple());
@@ -154,14 +178,27 @@ void parse_struct(pugi::xml_node n, Value& out) {
     }
 }
 
+/// `<array><data><value>…</value>…</data></array>`.
 void parse_array(pugi::xml_node n, Value& out) {
     Array& a = out.emplace<Array>();
-    auto data = n.child("data");
+    pugi::xml_node data;
+    for (auto c = n.first_child(); present(c); c = c.next_sibling()) {
+        const char* name = c.name();
+        if (name[0] == 'd' && named(name, "data")) {
+            data = c;
+            break;
+        }
+    }
+    if (!present(data)) return;
+    auto is_value = [](pugi::xml_node v) {
+        const char* name = v.name();
+        return name[0] == 'v' && named(name, "value");
+    };
     std::size_t count = 0;
-    for (auto v = data.child("value"); v; v = v.next_sibling("value")) ++count;
+    for (auto v = data.first_child(); present(v); v = v.next_sibling()) count += is_value(v);
     a.reserve(count);
-    for (auto v = data.child("value"); v; v = v.next_sibling("value")) {
-        parse_value_into(v, a.emplace_back());
+    for (auto v = data.first_child(); present(v); v = v.next_sibling()) {
+        if (is_value(v)) parse_value_into(v, a.emplace_back());
     }
 }
 
@@ -265,7 +302,7 @@ void parse_typed(pugi::xml_node n, const char* name, Value& out) {
 
 void parse_value_into(pugi::xml_node value_node, Value& out) {
     const char* name = "";
-    if (auto typed = first_element(value_node, name)) {
+    if (auto typed = first_element(value_node, name); present(typed)) {
         parse_typed(typed, name, out);
         return;
     }
