@@ -39,6 +39,10 @@ function(clarity_test name)
     add_executable(${name} ${ARG_SOURCES})
     target_link_libraries(${name} PRIVATE ${ARG_DEPS} clarity_test_support GTest::gmock)
     clarity_target_defaults(${name})
+    if(CLARITY_TEST_OPTIMIZE)
+        # After the build type's flags on the command line, so this one wins.
+        target_compile_options(${name} PRIVATE ${CLARITY_TEST_OPTIMIZE})
+    endif()
     gtest_discover_tests(${name}
         PROPERTIES LABELS ${ARG_LABEL} TIMEOUT ${ARG_TIMEOUT}
         ENVIRONMENT "CLARITY_SHARED_DIR=${PROJECT_SOURCE_DIR}/../shared;CLARITY_SOURCE_DIR=${PROJECT_SOURCE_DIR};CLARITY_BINARY_DIR=${CMAKE_BINARY_DIR}"
