@@ -1368,19 +1368,30 @@ asio::awaitable<Result<void>> run_job(std::shared_ptr<Impl> impl, JobContext* ct
             (*c)[2] = with_tax(*(*c)[2].as_struct());
         }
     }
-    auto add_service = [&](const std::string& code, std::string name, model::Decimal amount) {
+    // A service line (shipping, gift wrap, promotion) carries the tax only when Amazon charged
+    // tax on it: Amazon's own tax amounts decide, so Odoo's total matches Amazon's.
+    auto add_service = [&](const std::string& code, std::string name, model::Decimal amount,
+                           bool taxed) {
         if (code.empty() || amount.is_zero()) return;
         if (auto pid = product_id(code)) {
-            lines.emplace_back(Array{0, 0, with_tax(service_line(*pid, std::move(name), amount))});
+            Struct line = service_line(*pid, std::move(name), amount);
+            lines.emplace_back(Array{0, 0, taxed ? with_tax(std::move(line)) : std::move(line)});
         }
+    };
+    auto taxed = [&order](std::optional<model::Money> model::OrderLine::*field) {
+        return std::any_of(order.lines.begin(), order.lines.end(),
+                           [field](const model::OrderLine& l) { return any_nonzero(l.*field); });
     };
     add_service(impl->opt.shipping_product, "Amazon shipping",
                 sum_of(order, &model::OrderLine::shipping_price) -
-                    sum_of(order, &model::OrderLine::shipping_discount));
+                    sum_of(order, &model::OrderLine::shipping_discount),
+                taxed(&model::OrderLine::shipping_tax));
     add_service(impl->opt.gift_wrap_product, "Amazon gift wrap",
-                sum_of(order, &model::OrderLine::gift_wrap_price));
+                sum_of(order, &model::OrderLine::gift_wrap_price),
+                taxed(&model::OrderLine::gift_wrap_tax));
     add_service(impl->opt.discount_product, "Amazon promotion",
-                -sum_of(order, &model::OrderLine::promotion_discount));
+                -sum_of(order, &model::OrderLine::promotion_discount),
+                taxed(&model::OrderLine::promotion_discount_tax));
     for (const std::string& code : service_products(impl->opt, false)) {
         if (!code.empty() && !product_id(code)) {
             impl->failed("unknown_sku");

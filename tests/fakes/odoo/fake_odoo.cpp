@@ -179,6 +179,8 @@ std::map<std::string, ModelDef> build_defs() {
                only(with(SEL("state", so16, "Status"), "draft", false, true), 16, 16),
                only(with(SEL("state", so17, "Status"), "draft", false, true), 17, 99),
                only(with(F("locked", "boolean", "Locked"), false), 17, 99),
+               computed(F("amount_untaxed", "monetary", "Untaxed Amount")),
+               computed(F("amount_tax", "monetary", "Taxes")),
                computed(F("amount_total", "monetary", "Total")),
                O2M("picking_ids", "stock.picking", "sale_id", "Transfers"),
                with(M2O("currency_id", "res.currency", "Currency"), 1),
@@ -205,6 +207,8 @@ std::map<std::string, ModelDef> build_defs() {
                only(M2O("product_uom_id", "uom.uom", "Unit"), 19, 99),
                with(F("qty_delivered", "float", "Delivery Quantity"), 0.0),
                computed(F("price_subtotal", "monetary", "Subtotal")),
+               computed(F("price_tax", "float", "Total Tax")),
+               computed(F("price_total", "monetary", "Total")),
                SEL("display_type", Sel{{"line_section", "Section"}, {"line_note", "Note"}},
                    "Display Type"),
                // Studio fields of the default order_import template (config/mapping/).

@@ -140,6 +140,38 @@ std::string FakeOdoo::State::display_name(const std::string& model_name, std::in
     return str("name");
 }
 
+std::pair<std::int64_t, std::int64_t> FakeOdoo::State::line_amounts(const Struct& line) const {
+    // Odoo's sale line amounts, rounded per line (the default tax rounding): percent taxes, those
+    // "included in price" taken out of the price first, each tax rounded to the cent.
+    auto num = [&line](const char* k) {
+        auto it = line.find(k);
+        return it == line.end() ? 0.0 : it->second.as_double().value_or(0);
+    };
+    const double base = num("product_uom_qty") * num("price_unit") * (1 - num("discount") / 100);
+    double included = 0;
+    std::vector<double> excluded;
+    if (auto it = line.find(major >= 19 ? "tax_ids" : "tax_id"); it != line.end()) {
+        for (auto tid : ids_of(it->second)) {
+            auto t = table("account.tax").find(tid);
+            if (t == table("account.tax").end()) continue;
+            double rate = t->second.at("amount").as_double().value_or(0);
+            if (t->second.at("price_include").truthy()) {
+                included += rate;
+            } else {
+                excluded.push_back(rate);
+            }
+        }
+    }
+    const std::int64_t gross = std::llround(base * 100);
+    const std::int64_t subtotal =
+        included == 0 ? gross : std::llround(base / (1 + included / 100) * 100);
+    std::int64_t tax = gross - subtotal;
+    for (double rate : excluded) {
+        tax += std::llround(static_cast<double>(subtotal) * rate / 100);
+    }
+    return {subtotal, tax};
+}
+
 Value FakeOdoo::State::get(const std::string& model_name,
                            const Struct& row,
                            const FieldDef& f) const {
@@ -183,23 +215,27 @@ Value FakeOdoo::State::get(const std::string& model_name,
             }
             return q;
         }
-        if (f.name == "price_subtotal") {
-            double qty = row.at("product_uom_qty").as_double().value_or(0);
-            double price = row.at("price_unit").as_double().value_or(0);
-            double disc = row.at("discount").as_double().value_or(0);
-            return std::round(qty * price * (1 - disc / 100) * 100) / 100;
+        if (model_name == "sale.order.line" &&
+            (f.name == "price_subtotal" || f.name == "price_tax" || f.name == "price_total")) {
+            auto [subtotal, tax] = line_amounts(row);
+            std::int64_t c = f.name == "price_subtotal" ? subtotal
+                             : f.name == "price_tax"    ? tax
+                                                        : subtotal + tax;
+            return static_cast<double>(c) / 100.0;
         }
-        if (f.name == "amount_total" && model_name == "sale.order") {
-            double total = 0;
-            const ModelDef& lm = defs.at("sale.order.line");
+        if (model_name == "sale.order" &&
+            (f.name == "amount_total" || f.name == "amount_untaxed" || f.name == "amount_tax")) {
+            std::int64_t subtotal = 0, tax = 0;
             for (const auto& [lid, line] : table("sale.order.line")) {
-                if (line.at("order_id").as_int() == id) {
-                    total += get("sale.order.line", line, *lm.find("price_subtotal", major))
-                                 .as_double()
-                                 .value_or(0);
-                }
+                if (line.at("order_id").as_int() != id) continue;
+                auto [s, t] = line_amounts(line);
+                subtotal += s;
+                tax += t;
             }
-            return std::round(total * 100) / 100;
+            std::int64_t c = f.name == "amount_untaxed" ? subtotal
+                             : f.name == "amount_tax"   ? tax
+                                                        : subtotal + tax;
+            return static_cast<double>(c) / 100.0;
         }
         if (f.name == "amount_total" && model_name == "account.move") {
             std::int64_t debit = 0;

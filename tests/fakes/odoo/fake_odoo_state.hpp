@@ -140,6 +140,8 @@ struct FakeOdoo::State {
                                      std::int64_t limit,
                                      const std::string& order);
     Value get(const std::string& model, const Struct& row, const FieldDef& f) const;
+    /// A sale.order.line's untaxed subtotal and tax, in cents (see get: price_subtotal…).
+    std::pair<std::int64_t, std::int64_t> line_amounts(const Struct& line) const;
     std::string display_name(const std::string& model, std::int64_t id) const;
     Value fields_get(const std::string& model, const Array& attributes) const;
     Value load(const std::string& model, const Array& fields, const Array& data);
