@@ -446,6 +446,24 @@ Value FakeOdoo::State::execute(const std::string& model_name,
 Value FakeOdoo::State::load(const std::string& model_name, const Array& fields, const Array& data) {
     const ModelDef& m = model(model_name);
     auto names = strings(Value(fields));
+    // Odoo runs load inside a savepoint and rolls every row back when any row failed
+    // (models.py `load`: ROLLBACK TO SAVEPOINT, ids False). Through a call, load is the whole
+    // journaled call; called directly, it journals for itself.
+    const bool own_journal = !journaling;
+    if (own_journal) {
+        undo.clear();
+        journaling = true;
+    }
+    struct EndJournal {
+        State& s;
+        bool own;
+        ~EndJournal() {
+            if (own) {
+                s.journaling = false;
+                s.undo.clear();
+            }
+        }
+    } end_journal{*this, own_journal};
     Array ids;
     Array messages;
     for (std::size_t row = 0; row < data.size(); ++row) {
@@ -538,7 +556,10 @@ Value FakeOdoo::State::load(const std::string& model_name, const Array& fields, 
                                                          {"to", static_cast<std::int64_t>(row)}}}});
         }
     }
-    if (!messages.empty()) return Struct{{"ids", false}, {"messages", messages}, {"nextrow", 0}};
+    if (!messages.empty()) {
+        roll_back();  // the rows that did load are undone too
+        return Struct{{"ids", false}, {"messages", messages}, {"nextrow", 0}};
+    }
     return Struct{{"ids", ids}, {"messages", Array{}}, {"nextrow", 0}};
 }
 

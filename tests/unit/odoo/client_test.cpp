@@ -156,6 +156,17 @@ TEST_P(OdooClientEveryTransport, LoadUpsertsByExternalId) {
     ASSERT_TRUE(bad);
     EXPECT_FALSE(bad->ok());
     EXPECT_NE(bad->messages[0].find("Wrong value for res.partner.type"), std::string::npos);
+    // A failed row undoes the whole call, as Odoo's savepoint does: the good row is not kept.
+    auto mixed = env.run(env.client->load(
+        "res.partner", {"id", "name", "type"},
+        {Array{"amazon_sync.good", "Good", "contact"}, Array{"amazon_sync.bad", "Bad", "bogus"}}));
+    ASSERT_TRUE(mixed);
+    EXPECT_FALSE(mixed->ok());
+    EXPECT_TRUE(mixed->ids.empty());
+    auto good =
+        env.run(env.client->search_count("res.partner", Domain{}.where("name", "=", "Good")));
+    ASSERT_TRUE(good);
+    EXPECT_EQ(*good, 0);
 }
 
 TEST_P(OdooClientEveryTransport, OrderConfirmCancelAndX2manyCommands) {
