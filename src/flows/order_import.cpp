@@ -317,8 +317,9 @@ core::ConfigSpec order_import_config_spec() {
     s.add({.name = "taxes",
            .type = ConfigType::string_map,
            .description = "Marketplace id (or `default`) → name of the Odoo sale tax put on every "
-                          "line. When set, an order with tax from an unlisted marketplace is "
-                          "dead-lettered."});
+                          "product line, and on the shipping, gift-wrap or promotion line when "
+                          "Amazon taxed it. When set, an order with tax from an unlisted "
+                          "marketplace is dead-lettered."});
     s.add({.name = "check_totals",
            .type = ConfigType::boolean,
            .description = "Compare Odoo's amount_total with Amazon's grand total after each write.",

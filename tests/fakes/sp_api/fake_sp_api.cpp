@@ -94,6 +94,12 @@ std::string line_total(const std::string& unit, std::int64_t quantity) {
     return (*d * model::Decimal::from_int(quantity)).to_string();
 }
 
+std::string add_decimal(const std::string& a, const std::string& b) {
+    auto x = model::Decimal::parse(a), y = model::Decimal::parse(b);
+    if (!x || !y) return a;
+    return (*x + *y).to_string();
+}
+
 std::string v0_status(const std::string& s) {
     static const std::map<std::string, std::string> m = {
         {"PENDING", "Pending"},
@@ -324,10 +330,20 @@ struct FakeSpApi::State {
             }
             if (inc.count("PROCEEDS")) {
                 // ITEM is the line's total (unit price × quantity), as the model describes it.
+                json tax{{"type", "TAX"}, {"subtotal", money26(i.item_tax, o.currency)}};
+                if (!i.shipping_tax.empty()) {
+                    // Tax on the item and on its shipping: the subtotal is their sum, the
+                    // detailed breakdowns tell them apart (ItemProceedsDetailedBreakdown).
+                    tax["subtotal"] = money26(add_decimal(i.item_tax, i.shipping_tax), o.currency);
+                    tax["detailedBreakdowns"] = json::array(
+                        {{{"subtype", "ITEM"}, {"value", money26(i.item_tax, o.currency)}},
+                         {{"subtype", "SHIPPING"},
+                          {"value", money26(i.shipping_tax, o.currency)}}});
+                }
                 json br = json::array(
                     {{{"type", "ITEM"},
                       {"subtotal", money26(line_total(i.unit_price, i.quantity), o.currency)}},
-                     {{"type", "TAX"}, {"subtotal", money26(i.item_tax, o.currency)}}});
+                     std::move(tax)});
                 if (!i.shipping_price.empty()) {
                     br.push_back({{"type", "SHIPPING"},
                                   {"subtotal", money26(i.shipping_price, o.currency)}});

@@ -499,6 +499,37 @@ TEST(OrderImport, PromotionsAndTaxesBecomeLinesAndTaxesAndMismatchesAreCounted) 
     EXPECT_EQ(w.metric("clarity_order_total_mismatch_total{connection=\"us\"}"), 1);
 }
 
+TEST(OrderImport, ServiceLinesCarryTheTaxOnlyWhenAmazonTaxedThem) {
+    OrderImportOptions opt;
+    opt.shipping_product = "SHIP";
+    opt.discount_product = "PROMO";
+    opt.taxes = {{"ATVPDKIKX0DER", "15%"}};
+    World w(18, opt);
+    w.odoo().create(
+        "product.product",
+        Struct{{"name", "Amazon shipping"}, {"default_code", "SHIP"}, {"type", "service"}});
+    SeedOrder o = three_lines("111-0000010-0000010");
+    o.items[0].item_tax = "3.75";
+    o.items[0].shipping_price = "4.99";
+    o.items[0].shipping_tax = "0.75";  // shipping taxed by Amazon
+    o.items[0].promotion_ids = {"PROMO-10"};
+    o.items[0].promotion_discount = "2.00";  // the promotion is not
+    w.amazon_fake.add_order(o);
+    w.enqueue(o.order_id, "2026-11-01T10:05:00Z");
+    ASSERT_EQ(w.drain(), 1u);
+    auto so = w.orders_for(o.order_id).at(0);
+    auto lines = w.lines_of(so["id"].as_int().value());
+    ASSERT_EQ(lines.size(), 5u);
+    const Value taxed(odoo::Array{Value(1)});
+    EXPECT_EQ(lines[0]["tax_id"], taxed);
+    EXPECT_EQ(lines[3]["name"], Value("Amazon shipping"));
+    EXPECT_EQ(lines[3]["tax_id"], taxed) << "Amazon charged shipping tax";
+    EXPECT_EQ(lines[4]["product_id"].m2o_id(), w.products["PROMO"]);
+    const Value& promo_tax = lines[4]["tax_id"];  // never set: absent from the row
+    EXPECT_TRUE(promo_tax.is_nil() || promo_tax == Value(odoo::Array{}))
+        << "no promotion tax on Amazon: " << promo_tax;
+}
+
 TEST(OrderImport, MissingTaxMappingIsADeadLetterNamingTheMarketplace) {
     OrderImportOptions opt;
     opt.taxes = {{"A1PA6795UKMFR9", "19%"}};
