@@ -829,6 +829,12 @@ FakeSpApi::FakeSpApi(const Clock& clock, FakeOptions options)
                         {"ItemTax", money_v0(i.item_tax, o->currency)},
                         {"IsGift", i.gift_message.empty() ? "false" : "true"}};
                     if (!i.promotion_ids.empty()) it["PromotionIds"] = i.promotion_ids;
+                    if (!i.shipping_price.empty())
+                        it["ShippingPrice"] = money_v0(i.shipping_price, o->currency);
+                    if (!i.shipping_tax.empty())
+                        it["ShippingTax"] = money_v0(i.shipping_tax, o->currency);
+                    if (!i.promotion_discount.empty())
+                        it["PromotionDiscount"] = money_v0(i.promotion_discount, o->currency);
                     if (is_rdt) {
                         it["BuyerInfo"] = {{"GiftMessageText", i.gift_message},
                                            {"GiftWrapLevel", i.gift_wrap_level}};

@@ -193,7 +193,10 @@ TEST(Lwa, TokenRenewedAfterItsLifetimeOnTheClock) {
 
 TEST(SpApiOrdersV0, RestrictedDataTokenGivesPiiAndMissingRoleIsPermanent) {
     Harness h;
-    h.fake.add_order(seed_order("888-0000001-0000001", "2026-11-02T10:00:00Z"));
+    auto seeded = seed_order("888-0000001-0000001", "2026-11-02T10:00:00Z");
+    seeded.items[0].shipping_price = "4.99";
+    seeded.items[0].shipping_tax = "0.75";
+    h.fake.add_order(seeded);
     GetOrdersRequestV0 req;
     req.last_updated_after = "2026-11-01T00:00:00Z";
     auto plain = run(h.io, h.client->get_orders_v0(req, false));
@@ -209,6 +212,9 @@ TEST(SpApiOrdersV0, RestrictedDataTokenGivesPiiAndMissingRoleIsPermanent) {
     ASSERT_TRUE(items);
     EXPECT_EQ(items->items[0].gift_message_text, "Happy birthday!");
     EXPECT_TRUE(items->items[0].is_gift);
+    ASSERT_TRUE(items->items[0].shipping_price && items->items[0].shipping_tax);
+    EXPECT_EQ(items->items[0].shipping_price->amount.to_string(), "4.99");
+    EXPECT_EQ(items->items[0].shipping_tax->amount.to_string(), "0.75");
 
     auto no_roles = clarity::test::fast();
     no_roles.roles.clear();
