@@ -316,10 +316,10 @@ core::ConfigSpec order_import_config_spec() {
            .default_value = ""});
     s.add({.name = "taxes",
            .type = ConfigType::string_map,
-           .description = "Marketplace id (or `default`) → name of the Odoo sale tax put on every "
-                          "product line, and on the shipping, gift-wrap or promotion line when "
-                          "Amazon taxed it. When set, an order with tax from an unlisted "
-                          "marketplace is dead-lettered."});
+           .description = "Marketplace id (or `default`) → name of the Odoo sale tax put on each "
+                          "line Amazon charged tax on (product, shipping, gift-wrap or promotion "
+                          "line). When set, an order with tax from an unlisted marketplace is "
+                          "dead-lettered."});
     s.add({.name = "check_totals",
            .type = ConfigType::boolean,
            .description = "Compare Odoo's amount_total with Amazon's grand total after each write.",
@@ -1364,10 +1364,15 @@ asio::awaitable<Result<void>> run_job(std::shared_ptr<Impl> impl, JobContext* ct
                                   Array{Array{6, 0, Array{static_cast<long long>(*tax_id)}}});
         return line;
     };
-    for (auto& cmd : lines) {
-        if (auto* c = cmd.as_array(); c && c->size() == 3 && (*c)[2].as_struct()) {
-            (*c)[2] = with_tax(*(*c)[2].as_struct());
-        }
+    // The template makes one line per Amazon line (in order): each carries the tax when Amazon
+    // taxed that item (a tax-exempt item in a taxed order stays untaxed). A template that makes
+    // another number of lines gets the tax on every line.
+    const bool one_per_item = lines.size() == order.lines.size();
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        auto* c = lines[i].as_array();
+        if (c == nullptr || c->size() != 3 || !(*c)[2].as_struct()) continue;
+        if (one_per_item && !any_nonzero(order.lines[i].item_tax)) continue;
+        (*c)[2] = with_tax(*(*c)[2].as_struct());
     }
     // A service line (shipping, gift wrap, promotion) carries the tax only when Amazon charged
     // tax on it: Amazon's own tax amounts decide, so Odoo's total matches Amazon's.

@@ -82,9 +82,9 @@ struct OrderImportOptions {
     std::string discount_product;    ///< promotion discounts (negative line)
     std::string gift_wrap_product;   ///< gift-wrap charges
     std::string adjustment_product;  ///< total mismatch adjustment (needs add_adjustment_line)
-    /// Sale taxes by marketplace id (or "default"): account.tax names put on every product line
-    /// (and on a service line Amazon taxed). When not empty, an order with tax on a marketplace
-    /// absent here is dead-lettered.
+    /// Sale taxes by marketplace id (or "default"): account.tax names put on each line Amazon
+    /// charged tax on. When not empty, an order with tax on a marketplace absent here is
+    /// dead-lettered.
     std::map<std::string, std::string> taxes;
     /// Amazon's grand total against Odoo's amount_total after the write.
     bool check_totals = true;
