@@ -24,6 +24,24 @@ Settings read_settings(const core::ConfigNode& root) {
     }
     s.store = store::store_options_from_config(root.section("store"));
     s.engine = flows::engine_options_from_config(root.section("engine"));
+    auto known_flow = [](const std::string& key, const std::string& flow) {
+        if (builtin_flows().find(flow) != nullptr) return;
+        std::string names;
+        for (const auto& e : builtin_flows().entries())
+            names += (names.empty() ? "" : ", ") + e.name;
+        throw core::ConfigError("engine." + key + "." + flow + ": no flow named '" + flow +
+                                "' (flows: " + names + ")");
+    };
+    for (const auto& [flow, n] : s.engine.flow_concurrency) known_flow("flow_concurrency", flow);
+    for (const auto& [flow, d] : s.engine.flow_deadline) {
+        known_flow("flow_deadline", flow);
+        if (d >= s.store.lease) {
+            throw core::ConfigError("engine.flow_deadline." + flow +
+                                    ": must be below store.lease (" +
+                                    std::to_string(s.store.lease.count() / 1000) +
+                                    "s): a run outliving its lease could be claimed twice");
+        }
+    }
     s.mapping = mapping::mapping_options_from_config(root.section("mapping"));
     s.settlement = mapping::settlement_options_from_config(root.section("settlement"));
     // MERGE: per connection, odoo/amazon/flows options are read here (from_config) so that

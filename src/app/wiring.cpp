@@ -197,6 +197,11 @@ void register_flows(Wiring::State* s) {
     for (const auto& [name, cf] : s->flows_by_name) {
         if (cf->empty()) continue;
         flows::FlowSettings fs;
+        const auto& engine = s->deps.settings.engine;
+        if (auto it = engine.flow_concurrency.find(name); it != engine.flow_concurrency.end())
+            fs.concurrency = it->second;
+        if (auto it = engine.flow_deadline.find(name); it != engine.flow_deadline.end())
+            fs.deadline = it->second;
         for (const auto& c : s->connections) {
             if (std::find(c->flows.begin(), c->flows.end(), name) != c->flows.end())
                 fs.connections.insert(c->settings->name);
@@ -463,5 +468,9 @@ amazon::SpApiClient* Wiring::amazon(const std::string& connection) {
 }
 
 std::vector<std::string> Wiring::unavailable_flows() const { return state_->unavailable; }
+
+std::optional<flows::FlowSettings> Wiring::flow_settings(std::string_view flow) const {
+    return state_->engine->flow_settings(flow);
+}
 
 }  // namespace clarity::app

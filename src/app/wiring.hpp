@@ -69,6 +69,9 @@ class Wiring {
     amazon::SpApiClient* amazon(const std::string& connection);
     /// Names of enabled flows that this build cannot run (warned about at start-up).
     std::vector<std::string> unavailable_flows() const;
+    /// How the engine runs `flow` (concurrency, deadline, connections) once the flows are
+    /// registered (every connection connected); nullopt before or for a flow not running.
+    std::optional<flows::FlowSettings> flow_settings(std::string_view flow) const;
 
     struct State;
 

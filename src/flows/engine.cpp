@@ -51,6 +51,15 @@ core::ConfigSpec engine_config_spec() {
               .description = "On SIGTERM, how long in-flight job runs may finish before they are "
                              "cancelled and retried after the restart.",
               .default_value = "20s"});
+    spec.add({.name = "flow_concurrency",
+              .type = ConfigType::string_map,
+              .description = "Runs of one flow at once, by flow name (default 4 each), e.g. "
+                             "`{order_import: 2}` for an Odoo with few workers."});
+    spec.add({.name = "flow_deadline",
+              .type = ConfigType::string_map,
+              .description = "How long one run of a flow may take before it is cancelled and "
+                             "retried, by flow name (default 2m each; must stay below "
+                             "store.lease), e.g. `{order_import: 4m}` for very large orders."});
     return spec;
 }
 
@@ -66,6 +75,33 @@ EngineOptions engine_options_from_config(const core::ConfigNode& node) {
     o.poll_interval = node.get_duration("poll_interval");
     o.auth_retry_delay = node.get_duration("auth_retry_delay");
     o.shutdown_grace = node.get_duration("shutdown_grace");
+    const auto map_of = [&node](const char* key) {
+        return node.has(key) ? node.get_string_map(key) : std::map<std::string, std::string>{};
+    };
+    for (const auto& [flow, text] : map_of("flow_concurrency")) {
+        const std::string where = node.path() + ".flow_concurrency." + flow;
+        std::int64_t v = 0;
+        try {
+            v = core::parse_int(text);
+        } catch (const core::ConfigError& e) {
+            throw core::ConfigError(where + ": " + e.what());
+        }
+        if (v < 1) throw core::ConfigError(where + ": must be at least 1");
+        o.flow_concurrency[flow] = static_cast<std::size_t>(v);
+    }
+    for (const auto& [flow, text] : map_of("flow_deadline")) {
+        const std::string where = node.path() + ".flow_deadline." + flow;
+        std::chrono::milliseconds d{};
+        try {
+            d = core::parse_duration(text);
+        } catch (const core::ConfigError& e) {
+            throw core::ConfigError(where + ": " + e.what());
+        }
+        if (d <= std::chrono::milliseconds::zero()) {
+            throw core::ConfigError(where + ": must be greater than 0");
+        }
+        o.flow_deadline[flow] = d;
+    }
     return o;
 }
 
@@ -435,5 +471,12 @@ void Engine::wake() {
 }
 
 std::size_t Engine::in_flight() const noexcept { return impl_->total_in_flight; }
+
+std::optional<FlowSettings> Engine::flow_settings(std::string_view flow) const {
+    for (const auto& reg : impl_->flows) {
+        if (reg->name == flow) return reg->settings;
+    }
+    return std::nullopt;
+}
 
 }  // namespace clarity::flows

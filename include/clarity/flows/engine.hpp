@@ -12,8 +12,10 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include "clarity/core/clock.hpp"
 #include "clarity/core/config.hpp"
@@ -31,6 +33,9 @@ struct EngineOptions {
     std::chrono::milliseconds auth_retry_delay{std::chrono::minutes{5}};
     /// How long stop() lets in-flight runs finish before cancelling them.
     std::chrono::milliseconds shutdown_grace{std::chrono::seconds{20}};
+    /// Per-flow overrides of FlowSettings::concurrency and ::deadline, by flow name.
+    std::map<std::string, std::size_t> flow_concurrency;
+    std::map<std::string, std::chrono::milliseconds> flow_deadline;
 };
 
 /// The `engine` config section.
@@ -88,6 +93,8 @@ class Engine {
 
     /// Runs in flight now (for tests and /readyz).
     std::size_t in_flight() const noexcept;
+    /// How a registered flow runs; nullopt when no flow of that name was added.
+    std::optional<FlowSettings> flow_settings(std::string_view flow) const;
 
     struct Impl;  ///< shared with the engine's coroutines (defined in engine.cpp)
 

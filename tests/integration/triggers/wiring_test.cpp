@@ -7,6 +7,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <functional>
 #include <set>
 
 #include "clarity/core/random.hpp"
@@ -52,8 +53,9 @@ class WiringTest : public ::testing::Test {
                       }});
     }
 
-    void start(const test::ConfigParts& parts) {
+    void start(const test::ConfigParts& parts, const std::function<void(Settings&)>& adjust = {}) {
         settings = load_settings(test::write_config(dir, amazon, odoo.base_url(), parts));
+        if (adjust) adjust(settings);
         store = store::open_store(settings.store, {SystemClock::instance(), random, &metrics});
         async_store = std::make_unique<store::AsyncStore>(*store);
         wiring = std::make_unique<Wiring>(Wiring::Deps{.io = io,
@@ -126,6 +128,26 @@ TEST_F(WiringTest, NotificationAndSweptOrderReachTheEnabledFlow) {
     done.state = store::JobState::done;
     EXPECT_EQ(store->list_jobs(done).value().size(), 2u);
     EXPECT_TRUE(wiring->unavailable_flows().empty());
+    // Not configured: the engine's defaults.
+    auto fs = wiring->flow_settings("order_import");
+    ASSERT_TRUE(fs);
+    EXPECT_EQ(fs->concurrency, flows::FlowSettings{}.concurrency);
+    EXPECT_EQ(fs->deadline, flows::FlowSettings{}.deadline);
+    EXPECT_EQ(fs->connections, (std::set<std::string>{"eu"}));
+}
+
+TEST_F(WiringTest, EngineFlowConcurrencyAndDeadlineReachTheFlow) {
+    start({.flow_enabled = true}, [](Settings& s) {
+        s.engine.flow_concurrency["order_import"] = 2;
+        s.engine.flow_deadline["order_import"] = std::chrono::minutes(3);
+    });
+    ASSERT_TRUE(run_until([&] { return wiring->flow_settings("order_import") || fatal_code; }))
+        << fatal_message;
+    auto fs = wiring->flow_settings("order_import");
+    ASSERT_TRUE(fs) << fatal_message;
+    EXPECT_EQ(fs->concurrency, 2u);
+    EXPECT_EQ(fs->deadline, std::chrono::minutes(3));
+    stop();
 }
 
 TEST_F(WiringTest, MissingOdooFieldStopsStartUpNamingModelAndField) {

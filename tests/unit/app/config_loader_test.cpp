@@ -203,6 +203,59 @@ TEST(RootConfig, ExampleFileIsValid) {
     EXPECT_EQ(node.section("log").get_string("format"), "text");
 }
 
+/// The example config with its engine.flow_* lines replaced by `engine_lines`; "" = read fine.
+std::string engine_error(const std::string& engine_lines, Settings* out = nullptr) {
+    ::setenv("CLARITY_ODOO_API_KEY", "k", 1);
+    ::setenv("CLARITY_LWA_CLIENT_SECRET", "s", 1);
+    ::setenv("CLARITY_LWA_REFRESH_TOKEN", "r", 1);
+    ::setenv("CLARITY_ADMIN_TOKEN", "t", 1);
+    ::setenv("CLARITY_AWS_SECRET_ACCESS_KEY", "a", 1);
+    std::ifstream in(test::source_dir() / "config/clarity-connect.example.yaml");
+    std::string text, line;
+    while (std::getline(in, line)) {
+        if (line.rfind("  flow_concurrency:", 0) == 0) {
+            text += engine_lines;
+            continue;
+        }
+        if (line.rfind("  flow_deadline:", 0) == 0) continue;
+        text += line + "\n";
+    }
+    try {
+        auto settings = read_settings(load_config_text(text, "c.yaml", root_config_spec()));
+        if (out != nullptr) *out = std::move(settings);
+    } catch (const ConfigError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+TEST(RootConfig, PerFlowConcurrencyAndDeadline) {
+    Settings s;
+    ASSERT_EQ(engine_error("  flow_concurrency: {order_import: 2}\n"
+                           "  flow_deadline: {order_import: 4m}\n",
+                           &s),
+              "");
+    EXPECT_EQ(s.engine.flow_concurrency.at("order_import"), 2u);
+    EXPECT_EQ(s.engine.flow_deadline.at("order_import"), std::chrono::minutes(4));
+    // Left out: the engine's defaults (FlowSettings) apply.
+    ASSERT_EQ(engine_error("", &s), "");
+    EXPECT_TRUE(s.engine.flow_concurrency.empty());
+    EXPECT_TRUE(s.engine.flow_deadline.empty());
+
+    EXPECT_EQ(engine_error("  flow_concurrency: {order_import: 0}\n"),
+              "engine.flow_concurrency.order_import: must be at least 1");
+    EXPECT_NE(engine_error("  flow_concurrency: {order_imports: 2}\n")
+                  .find("engine.flow_concurrency.order_imports: no flow named 'order_imports' "
+                        "(flows: order_import, "),
+              std::string::npos);
+    EXPECT_EQ(engine_error("  flow_deadline: {order_import: 5m}\n"),
+              "engine.flow_deadline.order_import: must be below store.lease (300s): a run "
+              "outliving its lease could be claimed twice");
+    EXPECT_NE(engine_error("  flow_deadline: {order_import: soon}\n")
+                  .find("engine.flow_deadline.order_import: "),
+              std::string::npos);
+}
+
 TEST(RootConfig, RequiresAConnection) {
     EXPECT_EQ(error_of("log: {level: info}\n", root_config_spec()),
               "c.yaml:1:1: connections: missing required key");
