@@ -477,15 +477,26 @@ TEST(OrderImport, CanceledOrderCancelsTheSaleOrder) {
     EXPECT_TRUE(w.orders_for(never.order_id).empty());
 }
 
-TEST(OrderImport, PromotionsAndTaxesBecomeLinesAndTaxesAndMismatchesAreCounted) {
+/// three_lines with Amazon's tax on the first item and a 2.00 promotion on it.
+SeedOrder taxed_with_promotion(std::string id, std::string item_tax) {
+    SeedOrder o = three_lines(std::move(id));
+    o.items[0].item_tax = std::move(item_tax);
+    o.items[0].promotion_ids = {"PROMO-10"};
+    o.items[0].promotion_discount = "2.00";  // no promotion tax on Amazon
+    return o;
+}
+
+OrderImportOptions taxed_options() {
     OrderImportOptions opt;
     opt.discount_product = "PROMO";
     opt.taxes = {{"ATVPDKIKX0DER", "15%"}};
-    World w(18, opt);
-    SeedOrder o = three_lines("111-0000009-0000009");
-    o.items[0].item_tax = "3.80";  // Amazon's tax; Odoo's 15 % of 25.00 is 3.75
-    o.items[0].promotion_ids = {"PROMO-10"};
-    o.items[0].promotion_discount = "2.00";
+    return opt;
+}
+
+TEST(OrderImport, PromotionsAndTaxesBecomeLinesAndTaxesAndMismatchesAreCounted) {
+    World w(18, taxed_options());
+    // Amazon's tax; Odoo's 15 % of 25.00 is 3.75.
+    SeedOrder o = taxed_with_promotion("111-0000009-0000009", "3.80");
     w.amazon_fake.add_order(o);
     w.enqueue(o.order_id, "2026-11-01T10:05:00Z");
     ASSERT_EQ(w.drain(), 1u);
@@ -494,26 +505,21 @@ TEST(OrderImport, PromotionsAndTaxesBecomeLinesAndTaxesAndMismatchesAreCounted) 
     ASSERT_EQ(lines.size(), 4u);
     EXPECT_EQ(lines[3]["product_id"].m2o_id(), w.products["PROMO"]);
     EXPECT_EQ(lines[3]["price_unit"].as_double(), -2.0);
-    EXPECT_EQ(lines[0]["tax_id"], Value(odoo::Array{Value(1)})) << "15% on every line";
+    EXPECT_EQ(lines[0]["tax_id"], Value(odoo::Array{Value(1)})) << "15% where Amazon taxed";
     // Amazon's tax differs from Odoo's by 0.05, so the totals differ: recorded.
     EXPECT_EQ(w.metric("clarity_order_total_mismatch_total{connection=\"us\"}"), 1);
 }
 
 TEST(OrderImport, ServiceLinesCarryTheTaxOnlyWhenAmazonTaxedThem) {
-    OrderImportOptions opt;
+    OrderImportOptions opt = taxed_options();
     opt.shipping_product = "SHIP";
-    opt.discount_product = "PROMO";
-    opt.taxes = {{"ATVPDKIKX0DER", "15%"}};
     World w(18, opt);
     w.odoo().create(
         "product.product",
         Struct{{"name", "Amazon shipping"}, {"default_code", "SHIP"}, {"type", "service"}});
-    SeedOrder o = three_lines("111-0000010-0000010");
-    o.items[0].item_tax = "3.75";
+    SeedOrder o = taxed_with_promotion("111-0000010-0000010", "3.75");
     o.items[0].shipping_price = "4.99";
     o.items[0].shipping_tax = "0.75";  // shipping taxed by Amazon
-    o.items[0].promotion_ids = {"PROMO-10"};
-    o.items[0].promotion_discount = "2.00";  // the promotion is not
     w.amazon_fake.add_order(o);
     w.enqueue(o.order_id, "2026-11-01T10:05:00Z");
     ASSERT_EQ(w.drain(), 1u);
