@@ -155,15 +155,14 @@ pugi::xml_node first_element(pugi::xml_node n, const char*& name) {
 void parse_struct(pugi::xml_node n, Value& out) {
     Struct& s = out.emplace<Struct>();
     for (auto m = n.first_child(); present(m); m = m.next_sibling()) {
-        const char* name = m.name();
-        if (name[0] != 'm' || !named(name, "member")) continue;
+        if (!named(m.name(), "member")) continue;
         pugi::xml_node key_node, value_node;
         for (auto c = m.first_child(); present(c); c = c.next_sibling()) {
             const char* child = c.name();
-            if (child[0] == 'n') {
-                if (!present(key_node) && named(child, "name")) key_node = c;
-            } else if (child[0] == 'v') {
-                if (!present(value_node) && named(child, "value")) value_node = c;
+            if (!present(key_node) && named(child, "name")) {
+                key_node = c;
+            } else if (!present(value_node) && named(child, "value")) {
+                value_node = c;
             }
         }
         if (!present(value_node)) throw ParseError{"<member> without <value>"};
@@ -183,17 +182,13 @@ void parse_array(pugi::xml_node n, Value& out) {
     Array& a = out.emplace<Array>();
     pugi::xml_node data;
     for (auto c = n.first_child(); present(c); c = c.next_sibling()) {
-        const char* name = c.name();
-        if (name[0] == 'd' && named(name, "data")) {
+        if (named(c.name(), "data")) {
             data = c;
             break;
         }
     }
     if (!present(data)) return;
-    auto is_value = [](pugi::xml_node v) {
-        const char* name = v.name();
-        return name[0] == 'v' && named(name, "value");
-    };
+    auto is_value = [](pugi::xml_node v) { return named(v.name(), "value"); };
     std::size_t count = 0;
     for (auto v = data.first_child(); present(v); v = v.next_sibling()) count += is_value(v);
     a.reserve(count);
