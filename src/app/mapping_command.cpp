@@ -15,6 +15,7 @@
 #include "clarity/mapping/schema.hpp"
 #include "clarity/mapping/template.hpp"
 #include "commands.hpp"
+#include "install_dirs.hpp"
 
 namespace clarity::app {
 
@@ -91,7 +92,12 @@ void run_preview(const PreviewArgs& args,
             fail_preview(kExitUsage, e.what());
         }
         const auto base = std::filesystem::absolute(args.config).parent_path();
-        template_file = options_of(root, args.connection).template_for(args.flow, base);
+        try {
+            template_file = options_of(root, args.connection)
+                                .template_for(args.flow, base, installed_template_dirs());
+        } catch (const mapping::TemplateError& e) {
+            fail_preview(kExitUsage, e.what());
+        }
     }
 
     std::optional<mapping::MappingTemplate> tmpl;

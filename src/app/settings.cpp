@@ -6,6 +6,7 @@
 #include "clarity/odoo/client.hpp"
 #include "config_loader.hpp"
 #include "config_schema.hpp"
+#include "install_dirs.hpp"
 
 namespace clarity::app {
 
@@ -90,6 +91,7 @@ Settings read_settings(const core::ConfigNode& root) {
 Settings load_settings(const std::filesystem::path& file) {
     Settings s = read_settings(load_config(file, root_config_spec()));
     s.base_dir = std::filesystem::absolute(file).parent_path();
+    s.installed_template_dirs = installed_template_dirs();
     return s;
 }
 

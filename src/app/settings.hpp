@@ -58,6 +58,9 @@ struct Settings {
     net::HttpClientOptions http;
     /// Directory of the configuration file (relative mapping paths resolve against it).
     std::filesystem::path base_dir = ".";
+    /// Installed template directories searched after base_dir's when `mapping.directory` is not
+    /// set (load_settings fills them: install_dirs.hpp).
+    std::vector<std::filesystem::path> installed_template_dirs;
 
     const ConnectionSettings* connection(std::string_view name) const;
 };

@@ -343,7 +343,8 @@ Wiring::Wiring(Deps deps) : state_(std::make_shared<State>(std::move(deps))) {
             c->flows.push_back(flow);
             for (const auto& t : entry->templates) {
                 if (c->templates.count(t)) continue;
-                const auto file = cs.mapping.template_for(t, d.settings.base_dir);
+                const auto file = cs.mapping.template_for(t, d.settings.base_dir,
+                                                          d.settings.installed_template_dirs);
                 c->templates[t] = std::make_shared<const mapping::MappingTemplate>(
                     mapping::MappingTemplate::load_file(file));
             }

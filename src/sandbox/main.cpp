@@ -67,7 +67,9 @@ int main(int argc, char** argv) {
     app.add_option("--config-out", f.config_out, "where to write the daemon configuration");
     app.add_option("--port-file", f.port_file, "where to write the URLs (key=value lines)");
     app.add_option("--store", f.store, "SQLite store path written into the daemon configuration");
-    app.add_option("--mapping-dir", f.mapping_dir, "mapping templates directory for the daemon");
+    app.add_option(
+        "--mapping-dir", f.mapping_dir,
+        "mapping templates directory for the daemon (empty: none, the daemon's default look-up)");
     app.add_option("--admin-listen", f.admin_listen, "the daemon's admin listen address");
     app.add_option("--admin-token", f.admin_token, "the daemon's admin token");
     app.add_option("--odoo-version", f.odoo_version, "fake Odoo major version")
@@ -138,7 +140,8 @@ int main(int argc, char** argv) {
 
         sb::DaemonConfigOptions dc;
         dc.store_path = fs::absolute(f.store).string();
-        dc.mapping_dir = fs::absolute(f.mapping_dir).string();
+        dc.mapping_dir =
+            f.mapping_dir.empty() ? std::string{} : fs::absolute(f.mapping_dir).string();
         dc.admin_listen = f.admin_listen;
         dc.admin_token = f.admin_token;
         dc.rate_scale = f.quota ? f.speed : 1000.0;

@@ -35,7 +35,8 @@ std::string daemon_config(const DaemonConfigOptions& o,
       << o.store_extra << "engine:\n  poll_interval: " << o.poll_interval << "\n"
       << "admin:\n  listen: " << o.admin_listen << "\n  token: " << q(o.admin_token) << "\n"
       << "log:\n  level: " << o.log_level << "\n"
-      << "mapping:\n  directory: " << q(o.mapping_dir) << "\n"
+      << (o.mapping_dir.empty() ? std::string{}
+                                : "mapping:\n  directory: " + q(o.mapping_dir) + "\n")
       << o.top_level_extra << "connections:\n"
       << "  - name: sandbox\n"
       << "    odoo:\n"

@@ -12,8 +12,9 @@
 namespace clarity::fakes::sandbox {
 
 struct DaemonConfigOptions {
-    std::string store_path;   ///< absolute SQLite path
-    std::string mapping_dir;  ///< absolute directory of the mapping templates
+    std::string store_path;  ///< absolute SQLite path
+    std::string
+        mapping_dir;  ///< absolute directory of the templates; empty: no `mapping:` (look-up)
     std::string admin_listen = "127.0.0.1:0";
     std::string admin_token = "sandbox-admin-token";
     double rate_scale = 1;        ///< amazon.rate_scale (the fake's speed_up)
