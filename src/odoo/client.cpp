@@ -177,8 +177,10 @@ asio::awaitable<Result<Value>> common_call(std::shared_ptr<Impl> impl,
     std::string body;
     std::int64_t id = impl->next_id.fetch_add(1);
     if (proto == Protocol::json2 && method == "version") {
-        // JSON-2 has no common service; /web/version answers the same dict (JSON-RPC envelope).
-        path = "/web/version";
+        // JSON-2 has no common service. The web client's /web/webclient/version_info answers
+        // common.version's dict in a JSON-RPC envelope without a login on 16-19 (19's
+        // /web/version is a plain-http route: POST needs a CSRF token, a real 19 answers 400).
+        path = "/web/webclient/version_info";
         body = R"({"jsonrpc":"2.0","method":"call","params":{},"id":)" + std::to_string(id) + "}";
     } else {
         body = encode_jsonrpc_call("common", method, args, id);

@@ -3,7 +3,8 @@
 /// A fake Odoo for tests and the sandbox: an in-memory ORM with the models the flows need, served
 /// over a real loopback socket (clarity_fake_http) on all three transports — JSON-RPC `/jsonrpc`,
 /// XML-RPC `/xmlrpc/2/common|object` (and legacy `/xmlrpc/common|object`), JSON-2
-/// `/json/2/<model>/<method>` (19 only) plus `/web/version` — with the envelopes and error shapes
+/// `/json/2/<model>/<method>` (19 only) plus `/web/webclient/version_info` (and 19's GET
+/// `/web/version`) — with the envelopes and error shapes
 /// of ../shared/reference/odoo/captures-18|19. Switchable between Odoo 16, 17, 18 and 19 (field
 /// names, states, error.code 200/0, message wording).
 ///

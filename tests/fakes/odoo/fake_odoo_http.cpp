@@ -338,6 +338,8 @@ struct Request {
             {"read_group", {"domain", "fields", "groupby", "offset", "limit", "orderby", "lazy"}},
             {"check_object_reference", {"module", "xml_id"}},
             {"default_get", {"fields_list"}},
+            {"name_search", {"name", "args", "operator", "limit"}},
+            {"name_search@18", {"name", "domain", "operator", "limit"}},  // args renamed in 18
         };
         static const std::set<std::string> kRecord{
             "read",          "write",           "unlink",      "action_confirm",        "web_save",
@@ -354,9 +356,15 @@ struct Request {
             }
             pos = 1;
         }
-        auto p = kParams.find(method);
+        auto p = kParams.find(method == "name_search" && s.major >= 18 ? method + "@18" : method);
         for (std::size_t i = pos; i < args.size(); ++i) {
             std::size_t k = i - pos;
+            if (p == kParams.end() && kRecord.count(method) == 0) {
+                // A method the fake does not know: keep the argument for execute, which
+                // answers AttributeError as Odoo does before binding any argument.
+                named.insert_or_assign("\x02" + std::to_string(k), args[i]);
+                continue;
+            }
             if (p == kParams.end() || k >= p->second.size()) {
                 throw BindError{"takes " + std::to_string(pos + 1) + " positional arguments but " +
                                 std::to_string(args.size() + 1) + " were given"};
@@ -620,11 +628,25 @@ http::Response FakeOdoo::handle(const http::Request& req) {
         std::string path = req.path();
         if (path == "/jsonrpc") {
             resp = r.jsonrpc();
-        } else if (path == "/web/version") {
+        } else if (path == "/web/webclient/version_info") {
+            // The web client's JSON-RPC route (16-19): common.version's dict without a login.
             auto body = codec::from_json(req.body);
             resp = json_response(200, Struct{{"jsonrpc", "2.0"},
                                              {"id", body ? (*body)["id"] : Value{}},
                                              {"result", version_info(s.major)}});
+        } else if ((path == "/web/version" || path == "/json/version") && s.major >= 19 &&
+                   req.method == "GET") {
+            // 19's rpc module: a plain http route with its own shape.
+            Value v = version_info(s.major);
+            resp = json_response(200, Struct{{"version_info", v["server_version_info"]},
+                                             {"version", v["server_version"]}});
+        } else if ((path == "/web/version" || path == "/json/version") && s.major >= 19) {
+            // type='http' routes check a CSRF token on POST (what a real 19 answers).
+            resp.status = 400;
+            resp.headers.emplace_back("Content-Type", "text/html; charset=utf-8");
+            resp.body =
+                "<!doctype html>\n<html lang=en>\n<title>400 Bad Request</title>\n"
+                "<h1>Bad Request</h1>\n<p>Session expired (invalid CSRF token)</p>\n";
         } else if (path == "/xmlrpc/2/common" || path == "/xmlrpc/2/object") {
             resp = r.xmlrpc(false, path.substr(path.rfind('/') + 1));
         } else if (path == "/xmlrpc/common" || path == "/xmlrpc/object") {

@@ -469,7 +469,12 @@ Array FakeOdoo::State::read(const std::string& model_name,
     } else {
         fs.push_back(m.find("id", major));
         for (const auto& name : fields) {
-            if (name != "id") fs.push_back(&field(m, name));
+            if (name == "id") continue;
+            if (major >= 19 && m.find(name, major) == nullptr) {
+                // 19 reads with "on", writes with "in" (orm/models.py _fetch_field / write).
+                raise(kValueError, "Invalid field '" + name + "' on '" + m.name + "'");
+            }
+            fs.push_back(&field(m, name));
         }
     }
     Array out;
@@ -494,13 +499,18 @@ Array FakeOdoo::State::read(const std::string& model_name,
     return out;
 }
 
-Value FakeOdoo::State::fields_get(const std::string& model_name, const Array& attributes) const {
+Value FakeOdoo::State::fields_get(const std::string& model_name,
+                                  const Array& attributes,
+                                  const Array& allfields) const {
     const ModelDef& m = model(model_name);
     std::set<std::string> attrs;
     for (const auto& a : attributes) attrs.insert(a.as_string().value_or(""));
     auto want = [&attrs](const char* a) { return attrs.empty() || attrs.count(a) != 0; };
+    std::set<std::string> only;  // Odoo skips names that are not fields
+    for (const auto& a : allfields) only.insert(a.as_string().value_or(""));
     Struct out;
     for (const FieldDef* f : m.visible(major)) {
+        if (!only.empty() && only.count(f->name) == 0) continue;
         Struct d;
         if (want("type")) d.emplace("type", f->type);
         if (want("string")) d.emplace("string", f->label);

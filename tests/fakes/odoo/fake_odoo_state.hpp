@@ -143,7 +143,10 @@ struct FakeOdoo::State {
     /// A sale.order.line's untaxed subtotal and tax, in cents (see get: price_subtotal…).
     std::pair<std::int64_t, std::int64_t> line_amounts(const Struct& line) const;
     std::string display_name(const std::string& model, std::int64_t id) const;
-    Value fields_get(const std::string& model, const Array& attributes) const;
+    /// `allfields` empty = every field (Odoo answers only the fields named there).
+    Value fields_get(const std::string& model,
+                     const Array& attributes,
+                     const Array& allfields = {}) const;
     Value load(const std::string& model, const Array& fields, const Array& data);
     Value read_group(const std::string& model,
                      const Array& domain,
