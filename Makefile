@@ -10,7 +10,7 @@ JOBS ?= $(shell nproc)
 BUILD_DIR := build/$(PRESET)
 BENCH ?=
 
-.PHONY: setup configure build test demo bench format clean
+.PHONY: setup configure build test test-odoo demo bench format clean
 
 setup:
 	@bash scripts/setup.sh
@@ -23,6 +23,21 @@ build: configure
 
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) --timeout 600
+
+# The Odoo contract suite against a live Odoo (docs/odoo.md "Contract suite"): make test-odoo
+# ODOO_URL=… ODOO_DB=… ODOO_USER=… ODOO_API_KEY=… [ODOO_I_KNOW=1]. The fake-Odoo run of the same
+# suite is part of `make test` (ctest label contract).
+test-odoo:
+	@if [ -z "$(ODOO_URL)" ] || [ -z "$(ODOO_DB)" ] || [ -z "$(ODOO_USER)" ] || [ -z "$(ODOO_API_KEY)" ]; then \
+		echo "make test-odoo: nothing to run: set ODOO_URL, ODOO_DB, ODOO_USER and ODOO_API_KEY" \
+		     "(a test database; see docs/odoo.md). The fake-Odoo contract run is part of 'make test'."; \
+		exit 2; \
+	fi
+	@$(MAKE) --no-print-directory configure
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target odoo_contract_tests
+	@echo "odoo_contract_tests against $(ODOO_URL) database $(ODOO_DB) (API key not shown)"
+	@ODOO_URL="$(ODOO_URL)" ODOO_DB="$(ODOO_DB)" ODOO_USER="$(ODOO_USER)" ODOO_API_KEY="$(ODOO_API_KEY)" \
+		ODOO_I_KNOW="$(ODOO_I_KNOW)" $(BUILD_DIR)/tests/contract/odoo_contract_tests $(ODOO_TEST_ARGS)
 
 # The demo needs only the daemon and the sandbox (fake SP-API + fake Odoo); building the whole
 # release tree (tests, benches) would make a newcomer's first command needlessly slow.
