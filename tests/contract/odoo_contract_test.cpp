@@ -302,6 +302,22 @@ TEST_P(OdooContract, WebSaveCreatesOrWritesAndReadsBackInOneCallFrom17) {
     ASSERT_EQ(written->size(), 1u);
     EXPECT_EQ((*written)[0]["id"], Value(*id));
     EXPECT_EQ((*written)[0]["email"], Value("w@example.com"));
+
+    // The order import creates orders this way and reads the total from the answer.
+    Struct order{{"partner_id", *id},
+                 {"client_order_ref", s->name("ws-order")},
+                 {"order_line", Array{Array{0, 0,
+                                            Struct{{"product_id", s->product("ws-goods", 12.5)},
+                                                   {"product_uom_qty", 2.0}}}}}};
+    auto so = s->run(c().web_save("sale.order", {}, std::move(order),
+                                  {"amount_untaxed", "amount_total", "state"}));
+    ASSERT_TRUE(so) << so.error().describe();
+    ASSERT_EQ(so->size(), 1u);
+    ASSERT_TRUE((*so)[0]["id"].as_int());
+    s->track("sale.order", *(*so)[0]["id"].as_int());
+    EXPECT_EQ((*so)[0]["amount_untaxed"], Value(25.0));
+    EXPECT_TRUE((*so)[0]["amount_total"].is_double()) << (*so)[0]["amount_total"];
+    EXPECT_EQ((*so)[0]["state"], Value("draft"));
 }
 
 // ---- errors ---------------------------------------------------------------------------------
@@ -410,6 +426,41 @@ TEST_P(OdooContract, ASaleOrderIsCreatedConfirmedAndDatedAsTheOrderImportNeeds) 
     EXPECT_EQ(read1("sale.order", so, {"date_order"})["date_order"], Value("2025-01-15 10:30:00"));
 }
 
+TEST_P(OdooContract, ConfirmingManyOrdersInOneCallIsOneTransaction) {
+    auto partner = s->partner("buyer");
+    auto product = s->product("widget");
+    auto a = s->sale_order(partner, {{product, 1.0}});
+    auto b = s->sale_order(partner, {{product, 1.0}});
+    auto both = s->run(c().call_action("sale.order", "action_confirm", {a, b}));
+    ASSERT_TRUE(both) << both.error().describe();
+    EXPECT_EQ(read1("sale.order", a, {"state"})["state"], Value("sale"));
+    EXPECT_EQ(read1("sale.order", b, {"state"})["state"], Value("sale"));
+
+    // One order already confirmed: the whole call is refused and nothing else is confirmed
+    // (the order import then confirms one by one to name the refused order).
+    auto d = s->sale_order(partner, {{product, 1.0}});
+    auto mixed = s->run(c().call_action("sale.order", "action_confirm", {d, a}));
+    EXPECT_TRUE(fails_as(mixed, {ErrorKind::permanent, "UserError"}, protocol()));
+    EXPECT_EQ(read1("sale.order", d, {"state"})["state"], Value("draft"));
+}
+
+TEST_P(OdooContract, LoadWritesEachOrdersOwnDateByDatabaseId) {
+    auto partner = s->partner("buyer");
+    auto product = s->product("widget");
+    auto a = s->sale_order(partner, {{product, 1.0}});
+    auto b = s->sale_order(partner, {{product, 1.0}});
+    Struct ctx = c().write_context();
+    ctx.insert_or_assign("tz", "UTC");  // load reads datetimes in the context's time zone
+    auto r =
+        s->run(c().load("sale.order", {".id", "date_order"},
+                        {Array{a, "2025-01-15 10:30:00"}, Array{b, "2025-02-01 08:05:09"}}, ctx));
+    ASSERT_TRUE(r) << r.error().describe();
+    ASSERT_TRUE(r->ok()) << r->messages.at(0);
+    EXPECT_EQ(r->ids, (std::vector<std::optional<std::int64_t>>{a, b}));
+    EXPECT_EQ(read1("sale.order", a, {"date_order"})["date_order"], Value("2025-01-15 10:30:00"));
+    EXPECT_EQ(read1("sale.order", b, {"date_order"})["date_order"], Value("2025-02-01 08:05:09"));
+}
+
 TEST_P(OdooContract, CancellingADraftOrderCancelsIt) {
     auto so = s->sale_order(s->partner("buyer"), {{s->product("widget"), 1.0}});
     auto r = s->run(c().call_action("sale.order", "action_cancel", {so}, c().write_context()));
@@ -422,11 +473,15 @@ TEST_P(OdooContract, CancellingADraftOrderCancelsIt) {
 
 TEST_P(OdooContract, AFullDeliveryValidatesWithoutWizardAndCountsAsDelivered) {
     auto [so, pick] = confirmed_order(2.0);
-    auto moves = s->run(c().search_read("stock.move", Domain{}.where("picking_id", "=", pick),
-                                        {.fields = {"product_uom_qty", "state"}}));
+    auto moves = s->run(
+        c().search_read("stock.move", Domain{}.where("picking_id", "=", pick),
+                        {.fields = {"product_id", "product_uom_qty", "state", "picking_id"}}));
     ASSERT_TRUE(moves) << moves.error().describe();
     ASSERT_EQ(moves->size(), 1u);
     EXPECT_EQ((*moves)[0]["product_uom_qty"], Value(2.0));
+    EXPECT_EQ((*moves)[0]["picking_id"].m2o_id(), pick);
+    EXPECT_TRUE((*moves)[0]["product_id"].m2o_id()) << (*moves)[0]["product_id"];
+    EXPECT_EQ((*moves)[0]["state"], Value("assigned"));  // a consumable is reserved at once
     ASSERT_TRUE(s->run(
         c().write("stock.picking", {pick}, Struct{{"carrier_tracking_ref", s->name("track")}})));
     set_done(pick, 2.0);
