@@ -1,10 +1,12 @@
 // The fake Odoo answers like the real one: each call captured from a real Odoo 17, 18 and 19
 // (tests/data/odoo/jsonrpc-<version>.json, see capture.py there) is sent to the fake of that
-// version, and the two JSON-RPC replies must agree — the same keys at every level, the same JSON
-// types, and the same values except where docs/odoo.md lists a known difference (kKnown below).
+// version over JSON-RPC and XML-RPC (and the JSON-2 calls on 19), and the replies must agree —
+// the same keys at every level, the same types, and the same values except where docs/odoo.md
+// lists a known difference (kKnown below).
 #include <gtest/gtest.h>
 
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,7 @@ using odoo::Value;
 const std::set<std::string> kKnown{
     // The traceback: real paths and frames.
     "*/error/data/debug",
+    "*/body/debug",
     // The captured 19 build calls itself "19.0+e-20251227".
     "version/result/server_version",
 };
@@ -127,7 +130,94 @@ Value fill(const Value& v, const fakes::odoo::FakeOdooOptions& o) {
     return v;
 }
 
+/// The last line of an XML-RPC fault 1 string (a traceback on a real server).
+std::string last_line(std::string s) {
+    while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+    auto nl = s.rfind('\n');
+    return nl == std::string::npos ? s : s.substr(nl + 1);
+}
+
+/// A capture file of `major`, parsed.
+Value capture(int major) {
+    auto path = test::source_dir() / "tests" / "data" / "odoo" /
+                ("jsonrpc-" + std::to_string(major) + ".json");
+    auto doc = odoo::from_json(test::read_file(path));
+    if (!doc) throw std::runtime_error("cannot parse " + path.string());
+    return *doc;
+}
+
+fakes::http::Request post(std::string target, std::string content_type, std::string body) {
+    fakes::http::Request request;
+    request.method = "POST";
+    request.target = std::move(target);
+    request.headers = {{"Content-Type", std::move(content_type)}};
+    request.body = std::move(body);
+    return request;
+}
+
 class FakeMatchesLive : public ::testing::TestWithParam<int> {};
+
+TEST_P(FakeMatchesLive, XmlRpcRepliesAgree) {
+    const int major = GetParam();
+    Value doc = capture(major);
+    const auto* calls = doc["calls"].as_struct();
+    ASSERT_TRUE(calls != nullptr && !calls->empty());
+    fakes::odoo::FakeOdooOptions options;
+    options.major = major;
+    fakes::odoo::FakeOdoo fake(options);
+    for (const auto& [name, call] : *calls) {
+        ASSERT_TRUE(call.has("xmlrpc")) << name;
+        Value request = fill(call["request"], options);
+        const auto* args = request["args"].as_array();
+        ASSERT_TRUE(args != nullptr) << name;
+        auto response = fake.handle(
+            post("/xmlrpc/2/" + request["service"].as_string().value_or(""), "text/xml",
+                 odoo::encode_xmlrpc_call(request["method"].as_string().value_or(""), *args)));
+        ASSERT_EQ(response.status, 200) << name << ": " << response.body;
+        auto reply = odoo::decode_xmlrpc_response(response.body);
+        ASSERT_TRUE(reply) << name << ": " << response.body;
+        Value got;
+        if (reply->fault) {
+            const bool traceback = reply->fault->code == Value(1);
+            Struct fault{
+                {"code", reply->fault->code},
+                {"string", traceback ? last_line(reply->fault->string) : reply->fault->string}};
+            got = Struct{{"fault", std::move(fault)}};
+        } else {
+            got = Struct{{"result", reply->result}};
+        }
+        std::vector<std::string> differences;
+        compare(name, "", call["xmlrpc"], got, differences);
+        for (const auto& d : differences) {
+            ADD_FAILURE() << "Odoo " << major << " XML-RPC, " << name << ": " << d;
+        }
+    }
+}
+
+TEST(FakeMatchesLive19, Json2RepliesAgree) {
+    Value doc = capture(19);
+    const auto* calls = doc["json2"].as_struct();
+    ASSERT_TRUE(calls != nullptr && !calls->empty());
+    fakes::odoo::FakeOdooOptions options;
+    options.major = 19;
+    fakes::odoo::FakeOdoo fake(options);
+    for (const auto& [name, call] : *calls) {
+        auto request = post("/json/2/" + call["model"].as_string().value_or("") + "/" +
+                                call["method"].as_string().value_or(""),
+                            "application/json", odoo::to_json(call["named"]));
+        const std::string key =
+            call["wrong_key"] == Value(true) ? std::string(40, '0') : options.admin_api_key;
+        request.headers.emplace_back("Authorization", "bearer " + key);
+        request.headers.emplace_back("X-Odoo-Database", options.database);
+        auto response = fake.handle(request);
+        auto body = odoo::from_json(response.body);
+        ASSERT_TRUE(body) << name << ": " << response.body;
+        Value got = Struct{{"status", response.status}, {"body", *body}};
+        std::vector<std::string> differences;
+        compare(name, "", call["reply"], got, differences);
+        for (const auto& d : differences) ADD_FAILURE() << "Odoo 19 JSON-2, " << name << ": " << d;
+    }
+}
 
 TEST_P(FakeMatchesLive, JsonRpcRepliesAgree) {
     const int major = GetParam();
