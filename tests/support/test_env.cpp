@@ -15,12 +15,10 @@ std::filesystem::path from_env(const char* name, const char* fallback) {
 }
 }  // namespace
 
-std::filesystem::path shared_dir() {
-    return from_env("CLARITY_SHARED_DIR", CLARITY_DEFAULT_SHARED_DIR);
-}
 std::filesystem::path source_dir() {
     return from_env("CLARITY_SOURCE_DIR", CLARITY_DEFAULT_SOURCE_DIR);
 }
+std::filesystem::path data_dir() { return source_dir() / "tests" / "data"; }
 std::filesystem::path binary_dir() {
     return from_env("CLARITY_BINARY_DIR", CLARITY_DEFAULT_BINARY_DIR);
 }

@@ -1,7 +1,7 @@
 #pragma once
 /// \file
 /// The fake SP-API's sandbox mode: replays the `x-amzn-api-sandbox` static examples of the official
-/// models (../shared/reference/sp-api/models, read at run time, never copied) the way Amazon's
+/// models (tests/data/sp-api/models, read at run time) the way Amazon's
 /// static sandbox does (NOTES.md §11): the request is matched against each example's listed
 /// parameters (path, query and body; unlisted parameters are ignored, arrays compare
 /// order-insensitively, bodies by deep equality, a parameter listed without a value matches
@@ -30,7 +30,7 @@ class SandboxExamples {
     };
 
     /// Loads the static examples of every operation in amazon::all_operations() from
-    /// `reference_dir` (the folder holding models/, i.e. shared/reference/sp-api). Throws
+    /// `reference_dir` (the folder holding models/, i.e. tests/data/sp-api). Throws
     /// std::runtime_error when a model file is missing or unreadable.
     explicit SandboxExamples(const std::filesystem::path& reference_dir);
     ~SandboxExamples();

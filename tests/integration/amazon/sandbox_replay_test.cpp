@@ -22,7 +22,7 @@ using nlohmann::json;
 
 namespace {
 
-std::filesystem::path reference() { return test::shared_dir() / "reference/sp-api"; }
+std::filesystem::path reference() { return test::data_dir() / "sp-api"; }
 
 fakes::sp_api::FakeOptions sandbox_options() {
     auto fo = test::fast();

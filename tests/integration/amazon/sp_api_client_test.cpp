@@ -301,7 +301,7 @@ TEST(SpApiFeeds, JsonListingsFeedRoundTrip) {
     auto doc = run(h.io, h.client->create_feed_document(ctype));
     ASSERT_TRUE(doc) << doc.error().describe();
     auto feed_body = test::read_file(
-        test::shared_dir() / "reference/sp-api/schemas/feeds/listings-feed-schema-v2.example.json");
+        test::data_dir() / "sp-api/schemas/feeds/listings-feed-schema-v2.example.json");
     ASSERT_TRUE(run(h.io, h.client->upload_feed_document(*doc, feed_body)));
     EXPECT_EQ(h.fake.uploaded_feed_content(doc->feed_document_id), feed_body);
     auto wrong = *doc;
@@ -355,7 +355,7 @@ TEST(SpApiReports, SettlementReportListedAndDownloadedGunzipped) {
 TEST(SpApiFinances, GroupsAndEventsPages) {
     Harness h;
     auto model = nlohmann::json::parse(test::read_file(
-        test::shared_dir() / "reference/sp-api/models/finances-api-model/financesV0.json"));
+        test::data_dir() / "sp-api/models/finances-api-model/financesV0.json"));
     auto example = model["paths"]["/finances/v0/financialEvents"]["get"]["responses"]["200"]
                         ["x-amzn-api-sandbox"]["static"][0]["response"];
     h.fake.add_financial_events_page(example.dump());

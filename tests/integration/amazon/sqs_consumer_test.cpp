@@ -17,7 +17,7 @@ namespace {
 
 std::string schema_example(const std::string& file, int i = 0) {
     auto s = nlohmann::json::parse(
-        test::read_file(test::shared_dir() / "reference/sp-api/schemas/notifications" / file));
+        test::read_file(test::data_dir() / "sp-api/schemas/notifications" / file));
     return s["examples"][i].dump();
 }
 

@@ -37,7 +37,7 @@ inline std::string order_change(const std::string& notification_id,
                                 const std::string& order_id,
                                 const std::string& time) {
     auto s = nlohmann::json::parse(read_file(
-        shared_dir() / "reference/sp-api/schemas/notifications/OrderChangeNotification.json"));
+        data_dir() / "sp-api/schemas/notifications/OrderChangeNotification.json"));
     auto n = s["examples"][0];
     n["NotificationMetadata"]["NotificationId"] = notification_id;
     n["Payload"]["OrderChangeNotification"]["AmazonOrderId"] = order_id;

@@ -71,8 +71,8 @@ std::string order_change(const std::string& notification_id,
                          const std::string& order_id,
                          const std::string& time) {
     auto s = nlohmann::json::parse(
-        test::read_file(test::shared_dir() /
-                        "reference/sp-api/schemas/notifications/OrderChangeNotification.json"));
+        test::read_file(test::data_dir() /
+                        "sp-api/schemas/notifications/OrderChangeNotification.json"));
     auto n = s["examples"][0];
     n["NotificationMetadata"]["NotificationId"] = notification_id;
     n["Payload"]["OrderChangeNotification"]["AmazonOrderId"] = order_id;
@@ -237,8 +237,8 @@ TEST_F(TriggerTest, MalformedBodiesAreKeptAsDeadLettersAndOtherTypesSkipped) {
     fake.enqueue_message(
         R"({"NotificationType":"ANY_OFFER_CHANGED","Payload":{},"NotificationMetadata":{"NotificationId":"u1"}})");
     auto report = nlohmann::json::parse(test::read_file(
-        test::shared_dir() /
-        "reference/sp-api/schemas/notifications/ReportProcessingFinishedNotification.json"))
+        test::data_dir() /
+        "sp-api/schemas/notifications/ReportProcessingFinishedNotification.json"))
         ["examples"][0];
     fake.enqueue_message(report.dump());
     auto stats = run(io, consumer.poll_once());

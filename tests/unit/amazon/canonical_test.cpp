@@ -21,8 +21,8 @@ const json& orders_model(const std::string& file) {
     if (it == cache.end()) {
         it = cache
                  .emplace(file, json::parse(test::read_file(
-                                    test::shared_dir() /
-                                    "reference/sp-api/models/orders-api-model" / file)))
+                                    test::data_dir() /
+                                    "sp-api/models/orders-api-model" / file)))
                  .first;
     }
     return it->second;

@@ -25,7 +25,7 @@ TEST(OperationTable, EveryRateAndBurstMatchesTheModelUsagePlan) {
     for (const auto& info : all_operations()) {
         SCOPED_TRACE(std::string(info.name));
         auto model = json::parse(
-            test::read_file(test::shared_dir() / "reference/sp-api" / std::string(info.model)));
+            test::read_file(test::data_dir() / "sp-api" / std::string(info.model)));
         std::string method(info.method);
         for (auto& c : method) c = static_cast<char>(std::tolower(c));
         ASSERT_TRUE(model["paths"].contains(std::string(info.path)));
@@ -256,7 +256,7 @@ json build_from_schema(const json& s) {
 // of its properties.
 std::vector<std::string> schema_examples(const std::string& file) {
     auto s = json::parse(
-        test::read_file(test::shared_dir() / "reference/sp-api/schemas/notifications" / file));
+        test::read_file(test::data_dir() / "sp-api/schemas/notifications" / file));
     std::vector<std::string> out;
     if (s.contains("examples")) {
         for (const auto& e : s["examples"]) out.push_back(e.dump());

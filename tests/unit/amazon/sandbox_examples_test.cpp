@@ -16,7 +16,7 @@ using nlohmann::json;
 namespace {
 
 json load_model(const std::string& rel) {
-    return json::parse(test::read_file(test::shared_dir() / "reference/sp-api/models" / rel));
+    return json::parse(test::read_file(test::data_dir() / "sp-api/models" / rel));
 }
 
 // Every static example response body of (path, method, status).
@@ -203,8 +203,8 @@ TEST(SandboxExamples, ReportsFeedsListingsFinancesNotificationsDecode) {
 }
 
 TEST(SandboxExamples, ListingsFeedProcessingReportExampleDecodes) {
-    auto body = test::read_file(test::shared_dir() /
-                                "reference/sp-api/schemas/feeds/"
+    auto body = test::read_file(test::data_dir() /
+                                "sp-api/schemas/feeds/"
                                 "listings-feed-processing-report-schema-v2.example.json");
     auto r = decode_listings_feed_report(body);
     ASSERT_TRUE(r);

@@ -1,4 +1,4 @@
-// Every case of both SigV4 suites in ../shared/vectors/aws-sigv4/ (see its README for the upstream
+// Every case of both SigV4 suites in tests/data/vectors/aws-sigv4/ (see its README for the upstream
 // defect in the doc suite's post-x-www-form-urlencoded cases: only .creq is checked there).
 #include "clarity/amazon/sigv4.hpp"
 
@@ -72,7 +72,7 @@ std::vector<fs::path> case_dirs(const fs::path& root, const std::string& marker)
 }  // namespace
 
 TEST(SigV4, AwsCAuthSuiteHeaderAndQuerySigningMatchEveryCase) {
-    auto root = test::shared_dir() / "vectors/aws-sigv4/aws-c-auth-v4";
+    auto root = test::data_dir() / "vectors/aws-sigv4/aws-c-auth-v4";
     auto dirs = case_dirs(root, "context.json");
     ASSERT_EQ(dirs.size(), 38u);
     for (const auto& dir : dirs) {
@@ -105,7 +105,7 @@ TEST(SigV4, AwsCAuthSuiteHeaderAndQuerySigningMatchEveryCase) {
 }
 
 TEST(SigV4, AwsDocSuiteMatchesEveryCase) {
-    auto root = test::shared_dir() / "vectors/aws-sigv4/aws-doc-suite/aws-sig-v4-test-suite";
+    auto root = test::data_dir() / "vectors/aws-sigv4/aws-doc-suite/aws-sig-v4-test-suite";
     auto dirs = case_dirs(root, ".creq");
     ASSERT_EQ(dirs.size(), 31u);
     const std::string token_name = "X-Amz-Security-Token";

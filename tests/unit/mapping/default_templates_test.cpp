@@ -1,5 +1,5 @@
 // The shipped templates in config/mapping/ against the SP-API models' sandbox orders and the
-// Odoo 18 fields_get captures in ../shared/reference/odoo/.
+// Odoo 18 fields_get captures in tests/data/odoo/.
 #include <gtest/gtest.h>
 
 #include "clarity/amazon/canonical.hpp"
@@ -23,7 +23,7 @@ MappingTemplate default_template(const std::string& flow) {
 /// Odoo 18 schema from the captures, plus the Studio fields the defaults use.
 StaticOdooSchema odoo18_schema() {
     const auto captures =
-        parse_json(test::read_file(test::shared_dir() / "reference/odoo/captures-18/jsonrpc.json"))
+        parse_json(test::read_file(test::data_dir() / "odoo/captures-18/jsonrpc.json"))
             .value();
     StaticOdooSchema s;
     s.add_fields_get("sale.order", *captures.find_path("sale_order_fields.result"));

@@ -10,7 +10,7 @@ namespace {
 model::Value json(std::string_view text) { return parse_json(text).value(); }
 
 TEST(OdooDecode, PartnerWithAddress) {
-    // Shape of partner_delivery_read in ../shared/reference/odoo/captures-18/jsonrpc.json plus
+    // Shape of partner_delivery_read in tests/data/odoo/captures-18/jsonrpc.json plus
     // the address fields the flow reads.
     auto p = decode_odoo_partner(json(R"J({"id":14,"name":"Jane Doe","type":"delivery",
         "street":"1 Main St","street2":false,"city":"San Francisco","zip":"94105",

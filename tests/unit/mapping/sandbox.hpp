@@ -1,5 +1,5 @@
 #pragma once
-// Loads x-amzn-api-sandbox static responses from the SP-API models in ../shared/reference.
+// Loads x-amzn-api-sandbox static responses from the SP-API models in tests/data/sp-api.
 #include <map>
 #include <memory>
 #include <string>
@@ -15,7 +15,7 @@ inline const model::Value& orders_model(const std::string& file) {
     auto it = cache.find(file);
     if (it == cache.end()) {
         const auto text =
-            read_file(shared_dir() / "reference/sp-api/models/orders-api-model" / file);
+            read_file(data_dir() / "sp-api/models/orders-api-model" / file);
         it = cache.emplace(file, mapping::parse_json(text).value()).first;
     }
     return it->second;

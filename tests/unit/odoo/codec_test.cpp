@@ -204,7 +204,7 @@ Value from_nlohmann(const nlohmann::json& j) {
 TEST(OdooJson, DecodesEveryCaptureLikeAnIndependentParser) {
     int files = 0;
     for (const auto& entry :
-         std::filesystem::recursive_directory_iterator(test::shared_dir() / "reference/odoo")) {
+         std::filesystem::recursive_directory_iterator(test::data_dir() / "odoo")) {
         if (entry.path().extension() != ".json") continue;
         std::string text = test::read_file(entry.path());
         auto mine = from_json(text);

@@ -1,5 +1,5 @@
 // Every error envelope captured from real Odoo 18 and 19 servers is classified, table-driven from
-// ../shared/reference/odoo/captures-18|19. A new error capture without an expectation fails.
+// tests/data/odoo/captures-18|19. A new error capture without an expectation fails.
 #include "clarity/odoo/errors.hpp"
 
 #include <gtest/gtest.h>
@@ -15,7 +15,7 @@ namespace {
 using nlohmann::json;
 
 json load(const std::string& rel) {
-    return json::parse(test::read_file(test::shared_dir() / "reference/odoo" / rel));
+    return json::parse(test::read_file(test::data_dir() / "odoo" / rel));
 }
 
 std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }

@@ -11,7 +11,7 @@ namespace clarity::odoo {
 namespace {
 
 Value capture_result(const std::string& file, const std::string& key) {
-    auto j = nlohmann::json::parse(test::read_file(test::shared_dir() / "reference/odoo" / file));
+    auto j = nlohmann::json::parse(test::read_file(test::data_dir() / "odoo" / file));
     auto v = from_json(j[key]["result"].dump());
     EXPECT_TRUE(v);
     return *v;

@@ -15,7 +15,7 @@ using model::Decimal;
 
 // The sandbox response of an operation, read from the model (never invented).
 std::string sandbox_response(const std::string& model_file, const std::string& operation_id) {
-    const auto text = test::read_file(test::shared_dir() / "reference" / "sp-api" / "models" /
+    const auto text = test::read_file(test::data_dir() / "sp-api" / "models" /
                                       "finances-api-model" / model_file);
     const auto model = nlohmann::json::parse(text);
     for (const auto& [path, ops] : model["paths"].items()) {
