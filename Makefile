@@ -9,8 +9,10 @@ endif
 JOBS ?= $(shell nproc)
 BUILD_DIR := build/$(PRESET)
 BENCH ?=
+FUZZ ?=
+SECONDS ?= 600
 
-.PHONY: setup configure build test test-odoo demo bench format clean
+.PHONY: setup configure build test test-odoo demo bench fuzz format clean
 
 setup:
 	@bash scripts/setup.sh
@@ -50,6 +52,11 @@ demo:
 bench:
 	@$(MAKE) --no-print-directory build PRESET=release
 	@bash scripts/bench.sh build/release $(BENCH)
+
+# One fuzz target for a long run: make fuzz FUZZ=odoo_json SECONDS=600 (names: tests/fuzz/README.md).
+fuzz: setup
+	@test -n "$(FUZZ)" || { echo "make fuzz: say which target, e.g. FUZZ=odoo_json (tests/fuzz/README.md)"; exit 2; }
+	@bash tests/fuzz/run_fuzz.sh build/fuzz $(FUZZ) $(SECONDS)
 
 format:
 	@find include src tests bench -name '*.hpp' -o -name '*.cpp' | xargs clang-format -i

@@ -127,21 +127,7 @@ asio::awaitable<Result<std::vector<SqsMessage>>> SqsClient::receive() {
     std::string payload = body.dump();
     auto resp = co_await post(std::move(action), std::move(payload));
     if (!resp) co_return resp.error();
-    auto j = json::parse(*resp, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) {
-        co_return make_error(ErrorKind::transient, "SQS ReceiveMessage answered malformed JSON",
-                             "sqs ReceiveMessage");
-    }
-    std::vector<SqsMessage> out;
-    for (const auto& m : detail::array_or_empty(j, "Messages")) {
-        SqsMessage msg{detail::str(m, "MessageId"), detail::str(m, "ReceiptHandle"),
-                       detail::str(m, "Body"), detail::str(m, "MD5OfBody"), 0};
-        if (auto* a = detail::member(m, "Attributes")) {
-            msg.receive_count = static_cast<int>(detail::integer(*a, "ApproximateReceiveCount"));
-        }
-        out.push_back(std::move(msg));
-    }
-    co_return out;
+    co_return decode_receive_message(*resp);
 }
 
 asio::awaitable<Result<void>> SqsClient::delete_message(std::string receipt_handle) {

@@ -18,6 +18,7 @@
 #include <utility>
 
 #include "clarity/amazon/canonical.hpp"
+#include "clarity/amazon/fulfilled_shipments.hpp"
 #include "clarity/core/log.hpp"
 #include "clarity/flows/order_jobs.hpp"
 #include "clarity/mapping/address.hpp"
@@ -173,63 +174,6 @@ Error permanent(std::string message) {
 std::string replay_hint(const JobContext& ctx) {
     return "then run `clarity-connect queue replay " + std::to_string(ctx.job.id) + "`";
 }
-
-constexpr std::string_view kShipmentsReport = "GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL";
-
-std::vector<std::string> split_tabs(std::string_view line) {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (true) {
-        auto tab = line.find('\t', start);
-        out.emplace_back(
-            line.substr(start, tab == std::string_view::npos ? line.npos : tab - start));
-        if (tab == std::string_view::npos) break;
-        start = tab + 1;
-    }
-    if (!out.empty() && !out.back().empty() && out.back().back() == '\r') out.back().pop_back();
-    return out;
-}
-
-}  // namespace
-
-/// Tracking per order from the Amazon Fulfilled Shipments flat file: tab-separated with a header
-/// row; columns found by name (amazon-order-id, carrier, tracking-number), so extra or moved
-/// columns do not matter. Entries are "CARRIER NUMBER", joined with ", " per order.
-std::map<std::string, std::string> parse_fulfilled_shipments(std::string_view text) {
-    std::map<std::string, std::string> out;
-    std::size_t pos = 0;
-    std::optional<std::size_t> c_order, c_carrier, c_tracking;
-    bool header = true;
-    while (pos < text.size()) {
-        auto nl = text.find('\n', pos);
-        std::string_view line =
-            text.substr(pos, nl == std::string_view::npos ? text.npos : nl - pos);
-        pos = nl == std::string_view::npos ? text.size() : nl + 1;
-        if (line.empty()) continue;
-        auto cells = split_tabs(line);
-        if (header) {
-            for (std::size_t i = 0; i < cells.size(); ++i) {
-                if (cells[i] == "amazon-order-id") c_order = i;
-                if (cells[i] == "carrier") c_carrier = i;
-                if (cells[i] == "tracking-number") c_tracking = i;
-            }
-            header = false;
-            if (!c_order || !c_tracking) return out;
-            continue;
-        }
-        if (*c_order >= cells.size() || *c_tracking >= cells.size()) continue;
-        const std::string& tracking = cells[*c_tracking];
-        if (tracking.empty()) continue;
-        std::string entry = c_carrier && *c_carrier < cells.size() && !cells[*c_carrier].empty()
-                                ? cells[*c_carrier] + " " + tracking
-                                : tracking;
-        std::string& all = out[cells[*c_order]];
-        if (all.find(entry) == std::string::npos) all += (all.empty() ? "" : ", ") + entry;
-    }
-    return out;
-}
-
-namespace {
 
 struct PartnerIds {
     std::int64_t customer = 0;
@@ -947,19 +891,19 @@ asio::awaitable<std::string> afn_tracking(std::shared_ptr<Impl> impl, std::strin
         impl->afn_report_checked = now;  // one look per max_age, even when it fails
     }
     amazon::ReportsRequest request;
-    request.report_types.emplace_back(kShipmentsReport);
+    request.report_types.emplace_back(amazon::kFulfilledShipmentsReport);
     request.processing_statuses.emplace_back("DONE");
     request.page_size = 10;
     auto page = co_await impl->deps.amazon.get_reports(std::move(request));
     if (!page) {
         impl->log.warn(
             "listing {} reports failed ({}); FBA tracking numbers wait for the next look",
-            kShipmentsReport, page.error().message);
+            amazon::kFulfilledShipmentsReport, page.error().message);
         co_return std::string{};
     }
     const amazon::Report* newest = nullptr;
     for (const auto& r : page->reports) {
-        if (r.report_type != kShipmentsReport || r.report_document_id.empty()) continue;
+        if (r.report_type != amazon::kFulfilledShipmentsReport || r.report_document_id.empty()) continue;
         if (newest == nullptr || r.created_time > newest->created_time) newest = &r;
     }
     if (newest == nullptr) co_return std::string{};
@@ -993,7 +937,7 @@ asio::awaitable<std::string> afn_tracking(std::shared_ptr<Impl> impl, std::strin
         text = buf.str();
     }
     std::filesystem::remove(file, ec);
-    auto parsed = parse_fulfilled_shipments(text);
+    auto parsed = amazon::parse_fulfilled_shipments(text);
     std::lock_guard lock(impl->mu);
     impl->afn_tracking = std::move(parsed);
     impl->afn_report_id = report_id;

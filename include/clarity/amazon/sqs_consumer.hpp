@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "clarity/amazon/config.hpp"
@@ -31,6 +32,10 @@ struct SqsMessage {
     std::string message_id, receipt_handle, body, md5_of_body;
     int receive_count = 0;  ///< ApproximateReceiveCount
 };
+
+/// The messages of an AmazonSQS.ReceiveMessage answer (AWS JSON protocol). A body that is not a
+/// JSON object is a transient error (a reply cut short; the next poll asks again).
+Result<std::vector<SqsMessage>> decode_receive_message(std::string_view body);
 
 /// Where and as whom to talk to SQS.
 struct SqsEndpoint {

@@ -111,11 +111,6 @@ core::ConfigSpec order_import_config_spec();
 /// bad value (an unknown api, adjustment line without product, ...).
 OrderImportOptions order_import_options_from_config(const core::ConfigNode& node);
 
-/// Tracking numbers per Amazon order id from a GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL flat
-/// file (tab-separated, header row; columns amazon-order-id, carrier, tracking-number found by
-/// name): "CARRIER NUMBER, CARRIER NUMBER" per order. Rows without tracking are skipped.
-std::map<std::string, std::string> parse_fulfilled_shipments(std::string_view text);
-
 class OrderImportFlow final : public Flow {
   public:
     /// Every dependency must outlive the flow. Throws std::invalid_argument without a template.

@@ -403,15 +403,6 @@ TEST(OrderImport, FbaTrackingComesFromTheFulfilledShipmentsReportEvenAfterValida
     EXPECT_EQ(w.amazon_fake.calls("getReports"), 2) << "one look per max age";
 }
 
-TEST(OrderImport, FulfilledShipmentsReportParsesColumnsByName) {
-    auto t = parse_fulfilled_shipments(
-        "tracking-number\tamazon-order-id\tcarrier\r\n1Z1\tA\tUPS\r\n\tB\tUPS\r\n1Z1\tA\tUPS\r\n"
-        "T2\tA\t\r\n");
-    ASSERT_EQ(t.size(), 1u);
-    EXPECT_EQ(t.at("A"), "UPS 1Z1, T2");
-    EXPECT_TRUE(parse_fulfilled_shipments("no header here\n").empty());
-}
-
 TEST(OrderImport, PendingIsAQuotationUpdatedWhenItChangesThenConfirmed) {
     World w;
     SeedOrder o = three_lines("111-0000005-0000005", "PENDING");

@@ -6,6 +6,7 @@
 #include "clarity/amazon/api_error.hpp"
 #include "clarity/amazon/config.hpp"
 #include "clarity/amazon/endpoints.hpp"
+#include "clarity/amazon/fulfilled_shipments.hpp"
 #include "clarity/amazon/lwa.hpp"
 #include "clarity/amazon/notifications.hpp"
 #include "clarity/amazon/operations.hpp"
@@ -353,4 +354,19 @@ TEST(Notifications, UnknownTypeAndMalformedBodiesNeverThrow) {
         EXPECT_FALSE(d.reason.empty());
     }
     EXPECT_EQ(notification_key(unknown, ""), "sp-notification:x");
+}
+
+TEST(FulfilledShipmentsReport, ParsesColumnsByName) {
+    auto t = parse_fulfilled_shipments(
+        "tracking-number\tamazon-order-id\tcarrier\r\n1Z1\tA\tUPS\r\n\tB\tUPS\r\n1Z1\tA\tUPS\r\n"
+        "T2\tA\t\r\n");
+    ASSERT_EQ(t.size(), 1u);
+    EXPECT_EQ(t.at("A"), "UPS 1Z1, T2");
+    EXPECT_TRUE(parse_fulfilled_shipments("no header here\n").empty());
+}
+
+TEST(FulfilledShipmentsReport, ShortRowsAndMissingCarrierColumn) {
+    auto t = parse_fulfilled_shipments("amazon-order-id\ttracking-number\nA\nB\tT9\n\nC\t\n");
+    ASSERT_EQ(t.size(), 1u);
+    EXPECT_EQ(t.at("B"), "T9");
 }
