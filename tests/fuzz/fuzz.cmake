@@ -1,7 +1,7 @@
 # The fuzz targets in the main build (included by tests/CMakeLists.txt). libFuzzer needs clang:
 # tests/fuzz is its own CMake project, built by run_fuzz.sh into <build>/fuzz; the `fuzzers`
-# target builds it with the main build, and ctest runs each target briefly (label fuzz, about
-# 6 s each). Without clang both are left out. Long runs: make fuzz FUZZ=name SECONDS=N.
+# target builds it with the main build, and ctest runs each target briefly (label fuzz, 4 s of
+# fuzzing each). Without clang both are left out. Long runs: make fuzz FUZZ=name SECONDS=N.
 find_program(CLARITY_FUZZ_CLANGXX NAMES clang++-14 clang++)
 if(NOT CLARITY_FUZZ_CLANGXX)
     message(STATUS "clang++ not found: the fuzz targets and their ctest runs are left out")
@@ -17,7 +17,7 @@ add_custom_target(fuzzers ALL
 foreach(t settlement odoo_json xmlrpc spapi_json notifications fulfilled_shipments config
           mapping_template)
     add_test(NAME fuzz_${t}_short
-        COMMAND ${CMAKE_COMMAND} -E env CLARITY_FUZZ_CXX=${CLARITY_FUZZ_CLANGXX}
-                bash ${fuzz_script} ${fuzz_dir} ${t} 6)
+        COMMAND ${CMAKE_COMMAND} -E env CLARITY_FUZZ_CXX=${CLARITY_FUZZ_CLANGXX} CLARITY_FUZZ_PREBUILT=1
+                bash ${fuzz_script} ${fuzz_dir} ${t} 4)
     set_tests_properties(fuzz_${t}_short PROPERTIES LABELS "fuzz" TIMEOUT 300)
 endforeach()
