@@ -302,8 +302,8 @@ TEST(SettlementAccountMap, BadMapsAreRejectedWithAReason) {
 }
 
 TEST(SettlementAccountMap, BuiltinDefaultIsTheShippedConfigFile) {
-    // The source dir comes from the build (ctest's ENVIRONMENT list currently carries only the
-    // first variable, CLARITY_SHARED_DIR, through gtest_discover_tests).
+    // The source dir comes from the build (ctest's ENVIRONMENT list reaches gtest_discover_tests
+    // with its first variable only).
     const auto shipped =
         SettlementAccountMap::load(std::filesystem::path(CLARITY_SETTLEMENT_SOURCE_DIR) / "config" /
                                    "mapping" / "settlement_accounts.yaml");
