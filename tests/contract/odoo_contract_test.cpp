@@ -264,6 +264,55 @@ TEST_P(OdooContract, LoadUpsertsByExternalIdAndByDatabaseId) {
     EXPECT_EQ(read1("res.partner", id, {"name"})["name"], Value(s->name("x3")));
 }
 
+TEST_P(OdooContract, LoadUpsertsACustomerAndItsDeliveryAddressAsTheOrderImportDoes) {
+    // The order import's two loads: the buyer by external id (email may be false), then the
+    // delivery address as its child, relations by database id (`field/.id`), empty cells false.
+    std::string base = s->name("buyer");
+    std::replace(base.begin(), base.end(), '-', '_');
+    const std::string buyer_xid = "clarity_contract." + base;
+    const std::string ship_xid = "clarity_contract." + base + "_ship";
+    auto us = s->run(
+        c().search_read("res.country", Domain{}.where("code", "=", "US"), {.fields = {"id"}}));
+    ASSERT_TRUE(us && us->size() == 1);
+    const Value country = (*us)[0]["id"];
+
+    auto buyer = s->run(c().load("res.partner", {"id", "name", "email"},
+                                 {Array{buyer_xid, s->name("buyer"), false}}, c().write_context()));
+    ASSERT_TRUE(buyer) << buyer.error().describe();
+    ASSERT_TRUE(buyer->ok()) << buyer->messages.at(0);
+    ASSERT_TRUE(buyer->ids.at(0));
+    const std::int64_t customer = *buyer->ids[0];
+    s->track("res.partner", customer);
+
+    std::vector<std::string> fields{"id",     "parent_id/.id",  "type",        "name",
+                                    "street", "street2",        "city",        "zip",
+                                    "phone",  "country_id/.id", "state_id/.id"};
+    Array row{ship_xid,  customer, "delivery", s->name("ship"), "1 Main St", false,
+              "Seattle", "98101",  false,      country,         false};
+    auto ship = s->run(c().load("res.partner", fields, {row}, c().write_context()));
+    ASSERT_TRUE(ship) << ship.error().describe();
+    ASSERT_TRUE(ship->ok()) << ship->messages.at(0);
+    ASSERT_TRUE(ship->ids.at(0));
+    const std::int64_t address = *ship->ids[0];
+    s->track("res.partner", address);
+    auto got = read1("res.partner", address,
+                     {"parent_id", "type", "street", "street2", "zip", "country_id", "state_id"});
+    EXPECT_EQ(got["parent_id"].m2o_id(), customer);
+    EXPECT_EQ(got["type"], Value("delivery"));
+    EXPECT_EQ(got["street"], Value("1 Main St"));
+    EXPECT_EQ(got["street2"], Value(false));
+    EXPECT_EQ(got["zip"], Value("98101"));
+    EXPECT_EQ(got["country_id"].m2o_id(), country.as_int());
+    EXPECT_EQ(got["state_id"], Value(false));
+    EXPECT_EQ(read1("res.partner", customer, {"email"})["email"], Value(false));
+
+    // The same order again: the same two records.
+    auto again = s->run(c().load("res.partner", fields, {row}, c().write_context()));
+    ASSERT_TRUE(again) << again.error().describe();
+    ASSERT_TRUE(again->ok()) << again->messages.at(0);
+    EXPECT_EQ(again->ids.at(0), ship->ids[0]);
+}
+
 TEST_P(OdooContract, LoadRefusesABadRowAndKeepsNoneOfTheBatch) {
     std::string good = s->name("good");
     auto r = s->run(c().load("res.partner", {"name", "type"},
