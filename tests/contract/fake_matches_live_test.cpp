@@ -139,8 +139,7 @@ std::string last_line(std::string s) {
 
 /// A capture file of `major`, parsed.
 Value capture(int major) {
-    auto path = test::source_dir() / "tests" / "data" / "odoo" /
-                ("jsonrpc-" + std::to_string(major) + ".json");
+    auto path = test::data_dir() / "odoo" / ("jsonrpc-" + std::to_string(major) + ".json");
     auto doc = odoo::from_json(test::read_file(path));
     if (!doc) throw std::runtime_error("cannot parse " + path.string());
     return *doc;
@@ -221,8 +220,7 @@ TEST(FakeMatchesLive19, Json2RepliesAgree) {
 
 TEST_P(FakeMatchesLive, JsonRpcRepliesAgree) {
     const int major = GetParam();
-    auto path = test::source_dir() / "tests" / "data" / "odoo" /
-                ("jsonrpc-" + std::to_string(major) + ".json");
+    auto path = test::data_dir() / "odoo" / ("jsonrpc-" + std::to_string(major) + ".json");
     auto doc = odoo::from_json(test::read_file(path));
     ASSERT_TRUE(doc) << path;
     const auto* calls = (*doc)["calls"].as_struct();
