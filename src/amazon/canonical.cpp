@@ -78,6 +78,8 @@ void apply_breakdowns(model::OrderLine& line, const std::vector<ProceedsBreakdow
                     if (d.subtype == "ITEM") line.item_tax = d.value;
                     if (d.subtype == "SHIPPING") line.shipping_tax = d.value;
                     if (d.subtype == "GIFT_WRAP") line.gift_wrap_tax = d.value;
+                    // Tax on the promotion (negative): v0's PromotionDiscountTax.
+                    if (d.subtype == "DISCOUNT") line.promotion_discount_tax = abs_money(d.value);
                 } else {
                     if (d.subtype == "ITEM" || d.subtype == "OTHER" || d.subtype == "DISCOUNT") {
                         line.promotion_discount = abs_money(d.value);

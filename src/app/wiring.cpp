@@ -175,6 +175,11 @@ asio::awaitable<Result<void>> connect_odoo(StatePtr s, ConnectionRuntime* c) {
             co_return make_error(ErrorKind::permanent,
                                  "flow " + name + " cannot start: " + e.what(), name);
         }
+        auto findings = co_await flow->check_odoo();
+        if (!findings) co_return findings.error();
+        for (const auto& f : *findings) {
+            s->log.with({.flow = name, .connection = c->settings->name}).warn("{}", f);
+        }
         auto& slot = s->flows_by_name[name];
         if (!slot) slot = std::make_shared<flows::ConnectionFlows>(name);
         slot->add(c->settings->name, std::move(flow));

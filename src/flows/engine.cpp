@@ -26,6 +26,10 @@ std::string JobContext::log_fields() const {
     return out;
 }
 
+asio::awaitable<Result<std::vector<std::string>>> Flow::check_odoo() {
+    co_return std::vector<std::string>{};
+}
+
 core::ConfigSpec engine_config_spec() {
     using core::ConfigType;
     core::ConfigSpec spec;

@@ -41,6 +41,11 @@ class Flow {
     /// the dead letters with its message. Cancellation (deadline, shutdown) aborts the run; the job
     /// is then retried.
     virtual boost::asio::awaitable<Result<void>> run(JobContext& context) = 0;
+    /// The connection check: called once per connection after Odoo is connected and before any
+    /// job runs. Reads what the flow depends on in the live Odoo and returns findings a person
+    /// should know about (the daemon logs each as a start-up warning). An error is returned only
+    /// when Odoo could not be asked (transient: the daemon connects again). Default: none.
+    virtual boost::asio::awaitable<Result<std::vector<std::string>>> check_odoo();
 };
 
 }  // namespace clarity::flows

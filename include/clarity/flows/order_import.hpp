@@ -78,17 +78,26 @@ struct OrderImportOptions {
     /// SellerSKU → Internal Reference (default_code).
     std::map<std::string, std::string> product_aliases;
     /// Internal References of service products for extra lines; empty = no such line.
-    std::string shipping_product;    ///< shipping charges minus shipping discounts
-    std::string discount_product;    ///< promotion discounts (negative line)
-    std::string gift_wrap_product;   ///< gift-wrap charges
-    std::string adjustment_product;  ///< total mismatch adjustment (needs add_adjustment_line)
+    /// One line per Amazon item that carries the charge, so that Odoo's per-line tax rounding
+    /// reproduces Amazon's per-item rounding.
+    std::string shipping_product;   ///< shipping charges minus shipping discounts
+    std::string discount_product;   ///< promotion discounts (negative lines)
+    std::string gift_wrap_product;  ///< gift-wrap charges
+    /// The adjustment (rounding) line's product; empty = the first configured of
+    /// discount_product, shipping_product, gift_wrap_product.
+    std::string adjustment_product;
     /// Sale taxes by marketplace id (or "default"): account.tax names put on each line Amazon
     /// charged tax on. When not empty, an order with tax on a marketplace absent here is
     /// dead-lettered.
     std::map<std::string, std::string> taxes;
+    /// Cancelling a confirmed order e-mails the customer through Odoo's sale.order.cancel wizard
+    /// (16–18); false = cancelled without an e-mail (context disable_cancel_warning).
+    bool cancel_email = false;
     /// Amazon's grand total against Odoo's amount_total after the write.
     bool check_totals = true;
-    bool add_adjustment_line = false;  ///< write the difference as a line (adjustment_product)
+    /// A total that still differs from Amazon's (a company rounding taxes globally) gets an
+    /// untaxed line for the difference, so the sale order's total is Amazon's.
+    bool add_adjustment_line = true;
     /// Amazon-fulfilled shipped orders: validate the Odoo delivery.
     bool validate_afn_deliveries = true;
     /// Partial shipment: true = leave a backorder for the rest; false = close without one.
@@ -119,6 +128,10 @@ class OrderImportFlow final : public Flow {
 
     std::string_view name() const override;
     boost::asio::awaitable<Result<void>> run(JobContext& context) override;
+    /// Warns when an Odoo company rounds taxes globally (Odoo cannot reproduce Amazon's per-item
+    /// tax cents there; adjustment lines make up the difference) or when no product is available
+    /// for adjustment lines.
+    boost::asio::awaitable<Result<std::vector<std::string>>> check_odoo() override;
 
     struct Impl;  ///< shared with the run coroutines (order_import.cpp)
 

@@ -118,6 +118,16 @@ std::map<std::string, ModelDef> build_defs() {
     add_model(d, "res.currency", "Currency",
               {with(F("name", "char", "Currency"), Value{}, true), F("symbol", "char", "Symbol"),
                with(F("active", "boolean", "Active"), true)});
+    // tax_calculation_rounding_method: Odoo rounds each line's tax (round_per_line) or the sum
+    // of the order's unrounded taxes (round_globally); NOTES.md §9 "tax rounding default".
+    add_model(
+        d, "res.company", "Companies",
+        {with(F("name", "char", "Company Name"), Value{}, true),
+         with(M2O("currency_id", "res.currency", "Currency"), 1, true),
+         with(SEL("tax_calculation_rounding_method",
+                  Sel{{"round_per_line", "Round per Line"}, {"round_globally", "Round Globally"}},
+                  "Tax Calculation Rounding Method"),
+              "round_per_line")});
     add_model(d, "res.users", "User",
               {with(F("login", "char", "Login"), Value{}, true), F("name", "char", "Name"),
                M2O("partner_id", "res.partner", "Related Partner"),
@@ -224,6 +234,17 @@ std::map<std::string, ModelDef> build_defs() {
                // Studio fields of the default order_import template (config/mapping/).
                F("x_studio_gift_message", "text", "Gift Message"),
                F("x_studio_personalization", "text", "Personalization")});
+    // 16–18: the cancellation wizard (sale/wizard/sale_order_cancel.py) and the chatter messages
+    // its "Send and cancel" posts to the customer.
+    add_model(d, "sale.order.cancel", "Sales Order Cancel",
+              {with(M2O("order_id", "sale.order", "Sale Order"), Value{}, true),
+               F("template_id", "integer", "Use template"), F("subject", "char", "Subject"),
+               F("body", "html", "Contents")});
+    add_model(d, "mail.message", "Message",
+              {F("model", "char", "Related Document Model"),
+               F("res_id", "many2one_reference", "Related Document ID"),
+               F("subject", "char", "Subject"), F("body", "html", "Contents"),
+               F("message_type", "char", "Type"), M2M("partner_ids", "res.partner", "Recipients")});
     add_model(d, "stock.warehouse", "Warehouse",
               {with(F("name", "char", "Warehouse"), Value{}, true),
                with(F("code", "char", "Short Name"), Value{}, true),
@@ -438,6 +459,13 @@ void FakeOdoo::State::insert_raw(const std::string& model, std::int64_t id, Stru
 void FakeOdoo::State::seed() {
     // Ids as in the captures where they appear (US = 233, California = 13, WH/Stock = 8, …).
     insert_raw("res.partner", 1, Struct{{"name", "My Company"}, {"country_id", 233}});
+    // A new database's default: the generic chart leaves 19 rounding taxes globally (NOTES.md §9).
+    std::string rounding = opt.tax_rounding;
+    if (rounding.empty()) rounding = major >= 19 ? "round_globally" : "round_per_line";
+    insert_raw("res.company", 1,
+               Struct{{"name", "My Company"},
+                      {"currency_id", 1},
+                      {"tax_calculation_rounding_method", rounding}});
     insert_raw("res.country", 233, Struct{{"name", "United States"}, {"code", "US"}});
     insert_raw("res.country", 57, Struct{{"name", "Germany"}, {"code", "DE"}});
     insert_raw("res.country", 231, Struct{{"name", "United Kingdom"}, {"code", "GB"}});

@@ -341,9 +341,16 @@ struct Request {
             {"name_search", {"name", "args", "operator", "limit"}},
             {"name_search@18", {"name", "domain", "operator", "limit"}},  // args renamed in 18
         };
-        static const std::set<std::string> kRecord{
-            "read",          "write",           "unlink",      "action_confirm",        "web_save",
-            "action_cancel", "button_validate", "action_post", "action_apply_inventory"};
+        static const std::set<std::string> kRecord{"read",
+                                                   "write",
+                                                   "unlink",
+                                                   "action_confirm",
+                                                   "web_save",
+                                                   "action_cancel",
+                                                   "button_validate",
+                                                   "action_post",
+                                                   "action_apply_inventory",
+                                                   "action_send_mail_and_cancel"};
         std::size_t pos = 0;
         if (kRecord.count(method) != 0) {
             if (args.empty()) throw BindError{"missing 1 required positional argument: 'ids'"};

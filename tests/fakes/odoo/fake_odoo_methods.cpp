@@ -46,6 +46,8 @@ const Signature* signature(const std::string& model, const std::string& method) 
     static const std::map<std::string, Signature> kSpecific{
         {"sale.order.action_confirm", {true, {}, {}}},
         {"sale.order.action_cancel", {true, {}, {}}},
+        {"sale.order.cancel.action_send_mail_and_cancel", {true, {}, {}}},
+        {"sale.order.cancel.action_cancel", {true, {}, {}}},
         {"stock.picking.button_validate", {true, {}, {}}},
         {"account.move.action_post", {true, {}, {}}},
         {"account.payment.action_post", {true, {}, {}}},
@@ -76,6 +78,12 @@ Ids ids_of(const Value& v) {
 bool ctx_true(const Struct& ctx, const char* key) {
     auto it = ctx.find(key);
     return it != ctx.end() && it->second.truthy();
+}
+
+std::string ids_text(const Ids& ids) {
+    std::string out = "(";
+    for (auto id : ids) out += std::to_string(id) + ",";
+    return out + ")";
 }
 
 Struct window_action(std::string name, std::string res_model, int view_id) {
@@ -254,6 +262,12 @@ Value FakeOdoo::State::execute(const std::string& model_name,
     for (auto id : rec) {
         if (!exists(model_name, id)) missing(model_name, id);
     }
+    if (opt.wizard_actions.count(model_name + "." + method) != 0) {
+        Struct a = window_action("Please confirm", "x_confirm.wizard", 2001);
+        a.insert_or_assign("context", Struct{{"active_ids", clarity::odoo::ids_array(rec)}});
+        return a;
+    }
+    if (opt.noop_actions.count(model_name + "." + method) != 0) return true;
     if (model_name == "sale.order" && method == "action_confirm") {
         check_access(model_name, "modify");
         for (auto id : rec) {
@@ -309,6 +323,26 @@ Value FakeOdoo::State::execute(const std::string& model_name,
                 raise(kUserError, "You cannot cancel a locked order. Please unlock it first.");
             }
         }
+        // 16–18: a non-draft order is not cancelled but answered with the sale.order.cancel
+        // wizard's action (which would e-mail the customer) unless the context carries
+        // disable_cancel_warning; the wizard needs one order (ensure_one). 19 has no wizard and
+        // cancels directly (sale/models/sale_order.py action_cancel, _show_cancel_wizard;
+        // NOTES.md §9).
+        const bool warn = major <= 18 && !ctx_true(ctx, "disable_cancel_warning") &&
+                          std::any_of(rec.begin(), rec.end(), [this, &model_name](std::int64_t id) {
+                              return tables[model_name].at(id).at("state") != Value("draft");
+                          });
+        if (warn) {
+            if (rec.size() != 1)
+                raise(kValueError, "Expected singleton: sale.order" + ids_text(rec));
+            Struct a = window_action("Cancel Sales Order", "sale.order.cancel", 1030);
+            a.erase("views");
+            a.insert_or_assign("context", Struct{{"default_template_id", 12},
+                                                 {"default_order_id", rec[0]},
+                                                 {"mark_so_as_canceled", true},
+                                                 {"model_description", "Sales Order"}});
+            return a;
+        }
         for (auto id : rec) {
             row_mut(model_name, id).insert_or_assign("state", "cancel");
             // sale_stock cancels the deliveries that are not done; done ones stay (an order
@@ -321,6 +355,36 @@ Value FakeOdoo::State::execute(const std::string& model_name,
             }
         }
         return true;
+    }
+    if (model_name == "sale.order.cancel" &&
+        (method == "action_send_mail_and_cancel" || method == "action_cancel")) {
+        // The wizard's buttons: post the e-mail (send) or not, then cancel the order with
+        // disable_cancel_warning (sale/wizard/sale_order_cancel.py).
+        if (rec.size() != 1)
+            raise(kValueError, "Expected singleton: sale.order.cancel" + ids_text(rec));
+        const Struct wizard = tables[model_name].at(rec[0]);
+        const std::int64_t order = to_id_value(wizard.at("order_id"));
+        if (method == "action_send_mail_and_cancel") {
+            const Struct& so = tables["sale.order"].at(order);
+            create("mail.message",
+                   Struct{{"model", "sale.order"},
+                          {"res_id", order},
+                          {"subject", wizard.count("subject") ? wizard.at("subject") : Value("")},
+                          {"body", wizard.count("body") ? wizard.at("body") : Value("")},
+                          {"message_type", "comment"},
+                          {"partner_ids", Array{Array{6, 0, Array{so.at("partner_id")}}}}});
+        }
+        Struct saved = ctx;
+        ctx.insert_or_assign("disable_cancel_warning", true);
+        Value r;
+        try {
+            r = execute("sale.order", "action_cancel", Ids{order}, Struct{});
+        } catch (...) {
+            ctx = saved;
+            throw;
+        }
+        ctx = saved;
+        return r;
     }
     if (model_name == "stock.picking" && method == "button_validate") {
         check_access(model_name, "modify");

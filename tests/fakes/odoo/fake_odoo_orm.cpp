@@ -172,6 +172,47 @@ std::pair<std::int64_t, std::int64_t> FakeOdoo::State::line_amounts(const Struct
     return {subtotal, tax};
 }
 
+bool FakeOdoo::State::rounds_globally() const {
+    const auto& companies = table("res.company");
+    if (companies.empty()) return major >= 19;
+    auto it = companies.begin()->second.find("tax_calculation_rounding_method");
+    return it != companies.begin()->second.end() && it->second == Value("round_globally");
+}
+
+std::pair<std::int64_t, std::int64_t> FakeOdoo::State::order_amounts(std::int64_t order) const {
+    // round_per_line: the sum of the lines' rounded amounts. round_globally: each line's
+    // subtotal is rounded, but a tax excluded from the price is summed unrounded over the
+    // order's lines and rounded once per tax (account.tax _round_tax_details_tax_amounts), so
+    // the lines' price_tax need not add up to amount_tax.
+    const bool global = rounds_globally();
+    std::int64_t subtotal = 0, tax = 0;
+    std::map<std::int64_t, double> unrounded;  // excluded tax id → cents, unrounded
+    for (const auto& [lid, line] : table("sale.order.line")) {
+        if (line.at("order_id").as_int() != order) continue;
+        auto [s, t] = line_amounts(line);
+        subtotal += s;
+        if (!global) {
+            tax += t;
+            continue;
+        }
+        std::int64_t excluded_rounded = 0;
+        if (auto it = line.find(major >= 19 ? "tax_ids" : "tax_id"); it != line.end()) {
+            for (auto tid : ids_of(it->second)) {
+                auto row = table("account.tax").find(tid);
+                if (row == table("account.tax").end() || row->second.at("price_include").truthy())
+                    continue;
+                const double exact =
+                    static_cast<double>(s) * row->second.at("amount").as_double().value_or(0) / 100;
+                unrounded[tid] += exact;
+                excluded_rounded += std::llround(exact);
+            }
+        }
+        tax += t - excluded_rounded;  // the included part stays as computed per line
+    }
+    for (const auto& [tid, cents] : unrounded) tax += std::llround(cents);
+    return {subtotal, tax};
+}
+
 Value FakeOdoo::State::get(const std::string& model_name,
                            const Struct& row,
                            const FieldDef& f) const {
@@ -225,13 +266,7 @@ Value FakeOdoo::State::get(const std::string& model_name,
         }
         if (model_name == "sale.order" &&
             (f.name == "amount_total" || f.name == "amount_untaxed" || f.name == "amount_tax")) {
-            std::int64_t subtotal = 0, tax = 0;
-            for (const auto& [lid, line] : table("sale.order.line")) {
-                if (line.at("order_id").as_int() != id) continue;
-                auto [s, t] = line_amounts(line);
-                subtotal += s;
-                tax += t;
-            }
+            auto [subtotal, tax] = order_amounts(id);
             std::int64_t c = f.name == "amount_untaxed" ? subtotal
                              : f.name == "amount_tax"   ? tax
                                                         : subtotal + tax;
@@ -610,6 +645,22 @@ std::int64_t FakeOdoo::State::create(const std::string& model_name, Struct vals)
     }
     if (model_name == "account.move" || model_name == "account.payment") {
         vals.emplace("date", today());
+    }
+    if (model_name == "sale.order.cancel") {
+        // Defaults from the context of the action that opened the wizard (default_*), and the
+        // template's subject and body rendered for the order.
+        if (auto it = ctx.find("default_order_id"); it != ctx.end())
+            vals.emplace("order_id", it->second);
+        if (auto it = ctx.find("default_template_id"); it != ctx.end()) {
+            vals.emplace("template_id", it->second);
+        }
+        if (vals.count("order_id") != 0 && vals.count("template_id") != 0) {
+            const auto order = to_id(vals.at("order_id"));
+            if (!exists("sale.order", order)) missing("sale.order", order);
+            vals.emplace("subject",
+                         "Order " + display_name("sale.order", order) + " has been cancelled");
+            vals.emplace("body", "<p>Your order has been cancelled.</p>");
+        }
     }
     if (model_name == "stock.quant" && inventory_mode) {
         // Inventory mode updates the quant of (product, location) when there is one.

@@ -142,6 +142,10 @@ struct FakeOdoo::State {
     Value get(const std::string& model, const Struct& row, const FieldDef& f) const;
     /// A sale.order.line's untaxed subtotal and tax, in cents (see get: price_subtotal…).
     std::pair<std::int64_t, std::int64_t> line_amounts(const Struct& line) const;
+    /// A sale.order's untaxed amount and tax in cents, under the company's tax rounding method.
+    std::pair<std::int64_t, std::int64_t> order_amounts(std::int64_t order) const;
+    /// res.company tax_calculation_rounding_method is round_globally.
+    bool rounds_globally() const;
     std::string display_name(const std::string& model, std::int64_t id) const;
     /// `allfields` empty = every field (Odoo answers only the fields named there).
     Value fields_get(const std::string& model,

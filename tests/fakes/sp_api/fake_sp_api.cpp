@@ -331,14 +331,26 @@ struct FakeSpApi::State {
             if (inc.count("PROCEEDS")) {
                 // ITEM is the line's total (unit price × quantity), as the model describes it.
                 json tax{{"type", "TAX"}, {"subtotal", money26(i.item_tax, o.currency)}};
-                if (!i.shipping_tax.empty()) {
-                    // Tax on the item and on its shipping: the subtotal is their sum, the
-                    // detailed breakdowns tell them apart (ItemProceedsDetailedBreakdown).
-                    tax["subtotal"] = money26(add_decimal(i.item_tax, i.shipping_tax), o.currency);
-                    tax["detailedBreakdowns"] = json::array(
-                        {{{"subtype", "ITEM"}, {"value", money26(i.item_tax, o.currency)}},
-                         {{"subtype", "SHIPPING"},
-                          {"value", money26(i.shipping_tax, o.currency)}}});
+                if (!i.shipping_tax.empty() || !i.gift_wrap_tax.empty() ||
+                    !i.promotion_discount_tax.empty()) {
+                    // Tax on the item, its shipping, its gift wrap and (negative) on its
+                    // promotion: the subtotal is their sum, the detailed breakdowns tell them
+                    // apart (ItemProceedsDetailedBreakdown subtypes).
+                    std::string total = i.item_tax;
+                    json details = json::array(
+                        {{{"subtype", "ITEM"}, {"value", money26(i.item_tax, o.currency)}}});
+                    auto detail = [&](const char* subtype, const std::string& value) {
+                        if (value.empty()) return;
+                        total = add_decimal(total, value);
+                        details.push_back(
+                            {{"subtype", subtype}, {"value", money26(value, o.currency)}});
+                    };
+                    detail("SHIPPING", i.shipping_tax);
+                    detail("GIFT_WRAP", i.gift_wrap_tax);
+                    if (!i.promotion_discount_tax.empty())
+                        detail("DISCOUNT", "-" + i.promotion_discount_tax);
+                    tax["subtotal"] = money26(total, o.currency);
+                    tax["detailedBreakdowns"] = std::move(details);
                 }
                 json br = json::array(
                     {{{"type", "ITEM"},
@@ -347,6 +359,10 @@ struct FakeSpApi::State {
                 if (!i.shipping_price.empty()) {
                     br.push_back({{"type", "SHIPPING"},
                                   {"subtotal", money26(i.shipping_price, o.currency)}});
+                }
+                if (!i.gift_wrap_price.empty()) {
+                    br.push_back({{"type", "GIFT_WRAP"},
+                                  {"subtotal", money26(i.gift_wrap_price, o.currency)}});
                 }
                 if (!i.promotion_discount.empty()) {
                     br.push_back({{"type", "DISCOUNT"},
@@ -438,6 +454,9 @@ struct FakeSpApi::State {
                 if (!i.shipping_price.empty()) cents += to_cents(i.shipping_price);
                 if (!i.shipping_tax.empty()) cents += to_cents(i.shipping_tax);
                 if (!i.promotion_discount.empty()) cents -= to_cents(i.promotion_discount);
+                if (!i.promotion_discount_tax.empty()) cents -= to_cents(i.promotion_discount_tax);
+                if (!i.gift_wrap_price.empty()) cents += to_cents(i.gift_wrap_price);
+                if (!i.gift_wrap_tax.empty()) cents += to_cents(i.gift_wrap_tax);
             }
             char buf[32];
             std::snprintf(buf, sizeof buf, "%lld.%02lld", static_cast<long long>(cents / 100),
@@ -835,9 +854,20 @@ FakeSpApi::FakeSpApi(const Clock& clock, FakeOptions options)
                         it["ShippingTax"] = money_v0(i.shipping_tax, o->currency);
                     if (!i.promotion_discount.empty())
                         it["PromotionDiscount"] = money_v0(i.promotion_discount, o->currency);
+                    if (!i.promotion_discount_tax.empty()) {
+                        it["PromotionDiscountTax"] =
+                            money_v0(i.promotion_discount_tax, o->currency);
+                    }
                     if (is_rdt) {
                         it["BuyerInfo"] = {{"GiftMessageText", i.gift_message},
                                            {"GiftWrapLevel", i.gift_wrap_level}};
+                        if (!i.gift_wrap_price.empty()) {
+                            it["BuyerInfo"]["GiftWrapPrice"] =
+                                money_v0(i.gift_wrap_price, o->currency);
+                        }
+                        if (!i.gift_wrap_tax.empty()) {
+                            it["BuyerInfo"]["GiftWrapTax"] = money_v0(i.gift_wrap_tax, o->currency);
+                        }
                         if (!i.customized_url.empty())
                             it["BuyerInfo"]["BuyerCustomizedInfo"] = {
                                 {"CustomizedURL", i.customized_url}};

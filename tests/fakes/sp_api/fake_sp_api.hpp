@@ -42,6 +42,11 @@ struct SeedItem {
     std::int64_t quantity_shipped = -1;
     std::string shipping_price;  ///< decimal text (PROCEEDS SHIPPING), empty = none
     std::string shipping_tax;    ///< decimal text, added to the TAX breakdown when set
+    /// Gift wrap (PROCEEDS GIFT_WRAP; v0 BuyerInfo GiftWrapPrice/GiftWrapTax) and the tax Amazon
+    /// took off with the promotion (TAX detail DISCOUNT, negative; v0 PromotionDiscountTax),
+    /// decimal text, empty = none.
+    std::string gift_wrap_price, gift_wrap_tax;
+    std::string promotion_discount_tax;
 };
 
 /// One shipped package (Orders 2026-01-01 OrderPackage, served with includedData=PACKAGES).

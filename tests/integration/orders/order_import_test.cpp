@@ -70,10 +70,12 @@ SeedOrder three_lines(std::string id, std::string status = "UNSHIPPED") {
 
 class World {
   public:
-    explicit World(int major = 18, OrderImportOptions options = default_options())
+    explicit World(int major = 18,
+                   OrderImportOptions options = default_options(),
+                   FakeOdooOptions fake = {})
         : amazon_fake(clock, fast_amazon()),
           quota(SystemClock::instance(), 1000),
-          odoo_server(FakeOdooOptions{.major = major}) {
+          odoo_server(with_major(std::move(fake), major)) {
         http = net::make_http_client(io.get_executor(), net::HttpClientOptions{});
         amazon::AmazonOptions a;
         a.region = amazon::Region::na;
@@ -137,6 +139,28 @@ class World {
     }
 
     static OrderImportOptions default_options() { return OrderImportOptions{}; }
+    static FakeOdooOptions with_major(FakeOdooOptions f, int major) {
+        f.major = major;
+        return f;
+    }
+
+    /// The last error of job `id` (a dead letter's message).
+    std::string last_error(store::JobId id) {
+        auto shown = store->show_job(id);
+        EXPECT_TRUE(shown && shown->has_value());
+        return shown && shown->has_value() ? (*shown)->last_error : std::string{};
+    }
+
+    /// amount_total of sale order `id` as Odoo computes it (read over RPC).
+    std::string amount_total(std::int64_t id) {
+        std::vector<std::string> fields{"amount_total"};
+        auto rows = run(odoo_client->read("sale.order", {id}, fields));
+        EXPECT_TRUE(rows && rows->size() == 1u);
+        if (!rows || rows->empty()) return "?";
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.2f", (*rows)[0]["amount_total"].as_double().value_or(0));
+        return buf;
+    }
 
     template <class T>
     T run(asio::awaitable<T> aw) {
@@ -468,6 +492,176 @@ TEST(OrderImport, CanceledOrderCancelsTheSaleOrder) {
     EXPECT_TRUE(w.orders_for(never.order_id).empty());
 }
 
+class OrderImportCancel : public ::testing::TestWithParam<int> {};
+
+// 16–18 answer action_cancel on a confirmed order with the sale.order.cancel wizard's action (an
+// e-mail to the customer) and cancel nothing, unless the context disables that warning; 19
+// cancels directly. The flow passes the key and reads the state back: the order is cancelled on
+// every version, without the wizard.
+TEST_P(OrderImportCancel, AConfirmedOrderIsReallyCancelledWithoutTheEmailWizard) {
+    const int major = GetParam();
+    World w(major);
+    SeedOrder o = three_lines("111-0000070-0000070");
+    SeedOrder other = three_lines("111-0000071-0000071");
+    w.amazon_fake.add_order(o);
+    w.amazon_fake.add_order(other);
+    w.enqueue(o.order_id, "2026-11-01T10:05:00Z");
+    w.enqueue(other.order_id, "2026-11-01T10:05:00Z");
+    ASSERT_EQ(w.drain(), 2u);
+    const auto sale_id = w.orders_for(o.order_id).at(0)["id"].as_int().value();
+    const auto other_id = w.orders_for(other.order_id).at(0)["id"].as_int().value();
+    ASSERT_EQ(w.orders_for(o.order_id).at(0)["state"], Value("sale"));
+
+    // The fake answers as Odoo does when the key is missing.
+    auto bare = w.run(w.odoo_client->call_action("sale.order", "action_cancel", {other_id}));
+    ASSERT_TRUE(bare) << bare.error().describe();
+    if (major <= 18) {
+        ASSERT_TRUE(bare->needs_wizard());
+        EXPECT_EQ(bare->wizard->res_model, "sale.order.cancel");
+        EXPECT_EQ(w.orders_for(other.order_id).at(0)["state"], Value("sale"))
+            << "the wizard's action cancels nothing";
+    } else {
+        EXPECT_FALSE(bare->needs_wizard());
+        EXPECT_EQ(w.orders_for(other.order_id).at(0)["state"], Value("cancel"));
+    }
+
+    w.odoo().clear_calls();
+    w.amazon_fake.set_order_status(o.order_id, "CANCELLED", "2026-11-01T12:00:00Z");
+    w.enqueue(o.order_id, "2026-11-01T12:00:00Z");
+    ASSERT_EQ(w.drain(), 1u);
+    EXPECT_EQ(w.state_count(store::JobState::dead), 0);
+    EXPECT_EQ(w.orders_for(o.order_id).at(0)["state"], Value("cancel"));
+    for (auto& p : w.pickings_of(sale_id)) EXPECT_EQ(p["state"], Value("cancel"));
+    EXPECT_EQ(w.metric("clarity_orders_cancelled_total{connection=\"us\"}"), 1);
+    // One action_cancel carrying disable_cancel_warning (no wizard, no e-mail), then one read of
+    // the state it left.
+    std::vector<std::string> methods;
+    bool keyed = false;
+    for (const auto& c : w.odoo().calls()) {
+        if (c.model != "sale.order") continue;
+        methods.push_back(c.method);
+        if (c.method != "action_cancel") continue;
+        auto ctx = c.kwargs.find("context");
+        ASSERT_NE(ctx, c.kwargs.end());
+        const auto* cs = ctx->second.as_struct();
+        ASSERT_NE(cs, nullptr);
+        auto key = cs->find("disable_cancel_warning");
+        keyed = key != cs->end() && key->second.truthy();
+    }
+    EXPECT_TRUE(keyed);
+    ASSERT_GE(methods.size(), 2u);
+    EXPECT_EQ(methods[methods.size() - 2], "action_cancel");
+    EXPECT_EQ(methods.back(), "read");
+}
+
+// cancel_email: the wizard's "Send and cancel" e-mails the customer (16–18); 19 has no such
+// e-mail. Without it (the default, above) no message is posted.
+TEST_P(OrderImportCancel, TheCustomerIsEmailedOnlyWhenConfigured) {
+    const int major = GetParam();
+    for (bool email : {false, true}) {
+        OrderImportOptions opt;
+        opt.cancel_email = email;
+        World w(major, opt);
+        SeedOrder o = three_lines("111-0000077-0000077");
+        w.amazon_fake.add_order(o);
+        w.enqueue(o.order_id, "2026-11-01T10:05:00Z");
+        ASSERT_EQ(w.drain(), 1u);
+        w.amazon_fake.set_order_status(o.order_id, "CANCELLED", "2026-11-01T12:00:00Z");
+        w.enqueue(o.order_id, "2026-11-01T12:00:00Z");
+        ASSERT_EQ(w.drain(), 1u);
+        EXPECT_EQ(w.state_count(store::JobState::dead), 0) << email;
+        EXPECT_EQ(w.orders_for(o.order_id).at(0)["state"], Value("cancel")) << email;
+        const auto sale_id = w.orders_for(o.order_id).at(0)["id"].as_int().value();
+        int mails = 0;
+        for (const auto& m : w.odoo().records("mail.message")) {
+            mails += m.at("model") == Value("sale.order") && m.at("res_id").as_int() == sale_id;
+        }
+        EXPECT_EQ(mails, email && major <= 18 ? 1 : 0) << "cancel_email " << email;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Odoo,
+                         OrderImportCancel,
+                         ::testing::Values(16, 17, 18, 19),
+                         [](const auto& info) { return "v" + std::to_string(info.param); });
+
+// Odoo's reply to an action is not proof: an installed module may answer with a wizard of its
+// own, or accept the call and change nothing. Each is a dead letter that says so, never a
+// logged success.
+TEST(OrderImport, AnActionAnsweredByAWizardOrLeavingTheRecordUnchangedIsADeadLetter) {
+    {
+        FakeOdooOptions f;
+        f.noop_actions = {"sale.order.action_confirm"};
+        World w(18, World::default_options(), f);
+        SeedOrder o = three_lines("111-0000072-0000072");
+        w.amazon_fake.add_order(o);
+        auto job = w.enqueue(o.order_id, "2026-11-01T10:05:00Z");
+        ASSERT_EQ(w.drain(), 1u);
+        EXPECT_EQ(w.state_count(store::JobState::dead), 1);
+        const std::string msg = w.last_error(job);
+        EXPECT_NE(msg.find("accepted action_confirm"), std::string::npos) << msg;
+        EXPECT_NE(msg.find("in state 'draft'"), std::string::npos) << msg;
+        EXPECT_EQ(w.metric("clarity_orders_confirmed_total{connection=\"us\"}"), 0);
+        EXPECT_EQ(
+            w.metric("clarity_orders_failed_total{connection=\"us\",reason=\"odoo_unchanged\"}"),
+            1);
+    }
+    {
+        FakeOdooOptions f;
+        f.wizard_actions = {"sale.order.action_confirm"};
+        World w(19, World::default_options(), f);
+        SeedOrder o = three_lines("111-0000073-0000073");
+        w.amazon_fake.add_order(o);
+        auto job = w.enqueue(o.order_id, "2026-11-01T10:05:00Z");
+        ASSERT_EQ(w.drain(), 1u);
+        const std::string msg = w.last_error(job);
+        EXPECT_NE(msg.find("with the wizard 'x_confirm.wizard'"), std::string::npos) << msg;
+        EXPECT_EQ(w.orders_for(o.order_id).at(0)["state"], Value("draft"));
+    }
+    for (const char* kind : {"wizard", "noop"}) {
+        FakeOdooOptions f;
+        (std::string(kind) == "wizard" ? f.wizard_actions
+                                       : f.noop_actions) = {"sale.order.action_cancel"};
+        World w(17, World::default_options(), f);
+        SeedOrder o =
+            three_lines(std::string("111-000007") + (kind[0] == 'w' ? "4" : "5") + "-0000074");
+        w.amazon_fake.add_order(o);
+        w.enqueue(o.order_id, "2026-11-01T10:05:00Z");
+        ASSERT_EQ(w.drain(), 1u);
+        w.amazon_fake.set_order_status(o.order_id, "CANCELLED", "2026-11-01T12:00:00Z");
+        auto job = w.enqueue(o.order_id, "2026-11-01T12:00:00Z");
+        ASSERT_EQ(w.drain(), 1u);
+        EXPECT_EQ(w.state_count(store::JobState::dead), 1) << kind;
+        const std::string msg = w.last_error(job);
+        EXPECT_NE(msg.find(kind[0] == 'w' ? "with the wizard 'x_confirm.wizard'"
+                                          : "still in state 'sale'"),
+                  std::string::npos)
+            << msg;
+        EXPECT_EQ(w.orders_for(o.order_id).at(0)["state"], Value("sale")) << kind;
+        EXPECT_EQ(w.metric("clarity_orders_cancelled_total{connection=\"us\"}"), 0) << kind;
+    }
+    {
+        FakeOdooOptions f;
+        f.noop_actions = {"stock.picking.button_validate"};
+        World w(18, World::default_options(), f);
+        SeedOrder o = three_lines("111-0000076-0000076");
+        o.fulfilled_by = "AMAZON";
+        w.amazon_fake.add_order(o);
+        w.enqueue(o.order_id, "2026-11-01T10:05:00Z");
+        ASSERT_EQ(w.drain(), 1u);
+        w.amazon_fake.update_order(o.order_id, [](SeedOrder& s) {
+            s.status = "SHIPPED";
+            s.last_updated_time = "2026-11-02T08:00:00Z";
+        });
+        auto job = w.enqueue(o.order_id, "2026-11-02T08:00:00Z");
+        ASSERT_EQ(w.drain(), 1u);
+        const std::string msg = w.last_error(job);
+        EXPECT_NE(msg.find("accepted button_validate"), std::string::npos) << msg;
+        EXPECT_NE(msg.find("in state 'assigned'"), std::string::npos) << msg;
+        EXPECT_EQ(w.metric("clarity_order_deliveries_validated_total{connection=\"us\"}"), 0);
+    }
+}
+
 /// three_lines with Amazon's tax on the first item and a 2.00 promotion on it.
 SeedOrder taxed_with_promotion(std::string id, std::string item_tax) {
     SeedOrder o = three_lines(std::move(id));
@@ -493,12 +687,33 @@ TEST(OrderImport, PromotionsAndTaxesBecomeLinesAndTaxesAndMismatchesAreCounted) 
     ASSERT_EQ(w.drain(), 1u);
     auto so = w.orders_for(o.order_id).at(0);
     auto lines = w.lines_of(so["id"].as_int().value());
-    ASSERT_EQ(lines.size(), 4u);
+    ASSERT_EQ(lines.size(), 5u);
     EXPECT_EQ(lines[3]["product_id"].m2o_id(), w.products["PROMO"]);
     EXPECT_EQ(lines[3]["price_unit"].as_double(), -2.0);
+    EXPECT_EQ(lines[3]["name"], Value("Amazon promotion: SKU-A"));
     EXPECT_EQ(lines[0]["tax_id"], Value(odoo::Array{Value(1)})) << "15% where Amazon taxed";
-    // Amazon's tax differs from Odoo's by 0.05, so the totals differ: recorded.
+    // Amazon's tax differs from Odoo's by 0.05, so the totals differ: recorded, and an untaxed
+    // adjustment line (by default; the discount product when no adjustment_product is set)
+    // makes the order total Amazon's 37.77.
     EXPECT_EQ(w.metric("clarity_order_total_mismatch_total{connection=\"us\"}"), 1);
+    EXPECT_EQ(w.metric("clarity_order_adjustment_lines_total{connection=\"us\"}"), 1);
+    EXPECT_EQ(lines[4]["name"], Value("Amazon total adjustment"));
+    EXPECT_EQ(lines[4]["product_id"].m2o_id(), w.products["PROMO"]);
+    EXPECT_EQ(lines[4]["price_unit"].as_double(), 0.05);
+    EXPECT_EQ(lines[4]["tax_id"], Value(odoo::Array{}));
+    EXPECT_EQ(w.amount_total(so["id"].as_int().value()), "37.77");
+
+    // Without adjustment lines the difference stays, counted and logged.
+    OrderImportOptions off = taxed_options();
+    off.add_adjustment_line = false;
+    World w2(18, off);
+    w2.amazon_fake.add_order(o);
+    w2.enqueue(o.order_id, "2026-11-01T10:05:00Z");
+    ASSERT_EQ(w2.drain(), 1u);
+    auto so2 = w2.orders_for(o.order_id).at(0);
+    EXPECT_EQ(w2.lines_of(so2["id"].as_int().value()).size(), 4u);
+    EXPECT_EQ(w2.metric("clarity_order_total_mismatch_total{connection=\"us\"}"), 1);
+    EXPECT_EQ(w2.amount_total(so2["id"].as_int().value()), "37.72");
 }
 
 TEST(OrderImport, ServiceLinesCarryTheTaxOnlyWhenAmazonTaxedThem) {
@@ -521,7 +736,7 @@ TEST(OrderImport, ServiceLinesCarryTheTaxOnlyWhenAmazonTaxedThem) {
     EXPECT_EQ(lines[0]["tax_id"], taxed);
     const Value& untaxed_item = lines[1]["tax_id"];  // Amazon charged no tax on this item
     EXPECT_TRUE(untaxed_item.is_nil() || untaxed_item == Value(odoo::Array{})) << untaxed_item;
-    EXPECT_EQ(lines[3]["name"], Value("Amazon shipping"));
+    EXPECT_EQ(lines[3]["name"], Value("Amazon shipping: SKU-A"));
     EXPECT_EQ(lines[3]["tax_id"], taxed) << "Amazon charged shipping tax";
     EXPECT_EQ(lines[4]["product_id"].m2o_id(), w.products["PROMO"]);
     const Value& promo_tax = lines[4]["tax_id"];  // never set: absent from the row
@@ -530,6 +745,186 @@ TEST(OrderImport, ServiceLinesCarryTheTaxOnlyWhenAmazonTaxedThem) {
     // Taxes where Amazon charged them: Odoo's amount_total is Amazon's 43.46 to the cent.
     EXPECT_EQ(w.metric("clarity_order_total_mismatch_total{connection=\"us\"}"), 0);
 }
+
+// ---- totals to the cent: service lines per Amazon item, rounding per line or globally --------
+
+/// Cents of a decimal text ("2.99" → 299).
+std::int64_t cents_of(const std::string& d) {
+    auto dot = d.find('.');
+    return std::stoll(d.substr(0, dot)) * 100 + std::stoll(d.substr(dot + 1));
+}
+
+std::string text_of_cents(std::int64_t c) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%lld.%02lld", static_cast<long long>(c / 100),
+                  static_cast<long long>(c % 100));
+    return buf;
+}
+
+/// Amazon's 8.25 % sales tax of one charge of one item, rounded half up to the cent.
+std::string tax_825(const std::string& amount) {
+    return text_of_cents((cents_of(amount) * 825 + 5000) / 10000);
+}
+
+/// An item of `qty` × `unit` taxed 8.25 % (Amazon computes and rounds per item and charge), with
+/// optional shipping, gift wrap and promotion (each with its own tax).
+SeedItem taxed_item(std::string id,
+                    std::string sku,
+                    std::int64_t qty,
+                    std::string unit,
+                    std::string shipping = {},
+                    std::string wrap = {},
+                    std::string promotion = {}) {
+    SeedItem i = item(std::move(id), std::move(sku), qty, unit);
+    i.item_tax = tax_825(text_of_cents(cents_of(unit) * qty));
+    if (!shipping.empty()) {
+        i.shipping_price = shipping;
+        i.shipping_tax = tax_825(shipping);
+    }
+    if (!wrap.empty()) {
+        i.gift_message = "For you";
+        i.gift_wrap_level = "Classic";
+        i.gift_wrap_price = wrap;
+        i.gift_wrap_tax = tax_825(wrap);
+    }
+    if (!promotion.empty()) {
+        i.promotion_ids = {"PROMO-5"};
+        i.promotion_discount = promotion;
+        i.promotion_discount_tax = tax_825(promotion);
+    }
+    return i;
+}
+
+/// Amazon's grand total of a seeded order, in cents.
+std::int64_t amazon_total(const SeedOrder& o) {
+    std::int64_t c = 0;
+    auto add = [&c](const std::string& d, int sign) {
+        if (!d.empty()) c += sign * cents_of(d);
+    };
+    for (const auto& i : o.items) {
+        c += cents_of(i.unit_price) * i.quantity;
+        add(i.item_tax, 1);
+        add(i.shipping_price, 1);
+        add(i.shipping_tax, 1);
+        add(i.gift_wrap_price, 1);
+        add(i.gift_wrap_tax, 1);
+        add(i.promotion_discount, -1);
+        add(i.promotion_discount_tax, -1);
+    }
+    return c;
+}
+
+struct RoundingCase {
+    int major;
+    std::string rounding;  ///< res.company tax_calculation_rounding_method; "" = the default
+    bool global;
+};
+
+class OrderImportRounding : public ::testing::TestWithParam<RoundingCase> {};
+
+// The orders: several gift-wrapped items (2.99 + 0.25 each: one summed line would be
+// taxed 0.49), shipping charged on several items (5.49 + 0.45 each: summed 0.91), promotions
+// with their own tax. Rounding per line, one line per Amazon item and charge gives Amazon's cents
+// by construction (no adjustment); rounding globally cannot, so the connection check warns and
+// an adjustment line makes each order total Amazon's.
+TEST_P(OrderImportRounding, EveryOrderTotalsAmazonsGrandTotalToTheCent) {
+    const auto& param = GetParam();
+    OrderImportOptions opt;
+    opt.taxes = {{"ATVPDKIKX0DER", "8.25%"}};
+    opt.shipping_product = "SHIP";
+    opt.gift_wrap_product = "WRAP";
+    opt.discount_product = "PROMO";
+    opt.adjustment_product = "ADJ";
+    FakeOdooOptions f;
+    f.tax_rounding = param.rounding;
+    World w(param.major, opt, f);
+    const char* type_field = param.major >= 18 ? "type" : "detailed_type";
+    for (const char* code : {"SHIP", "WRAP", "ADJ"}) {
+        w.products[code] = w.odoo().create(
+            "product.product",
+            Struct{{"name", code}, {"default_code", code}, {type_field, "service"}});
+    }
+    w.odoo().create("account.tax", Struct{{"name", "8.25%"}, {"amount", 8.25}});
+
+    std::vector<SeedOrder> orders(4);
+    for (int n = 0; n < 4; ++n) {
+        orders[n] = three_lines("111-00001" + std::to_string(n) + "0-0000100");
+    }
+    orders[0].items = {taxed_item("a1", "SKU-A", 1, "19.99", {}, "2.99"),
+                       taxed_item("a2", "SKU-B", 2, "7.49", {}, "2.99")};
+    orders[1].items = {taxed_item("b1", "SKU-A", 1, "12.99", "5.49"),
+                       taxed_item("b2", "SKU-C", 3, "3.33", "5.49")};
+    orders[2].items = {taxed_item("c1", "SKU-A", 1, "24.99", "5.49", {}, "2.50"),
+                       taxed_item("c2", "SKU-B", 1, "9.99", "5.49", "2.99", "1.25")};
+    orders[3].items = {taxed_item("d1", "SKU-A", 1, "14.99", "5.49", "2.99", "1.11"),
+                       taxed_item("d2", "SKU-B", 2, "6.66", "5.49", "2.99", "1.11"),
+                       taxed_item("d3", "SKU-C", 1, "3.99", "5.49", "2.99", "1.11")};
+    for (const auto& o : orders) {
+        w.amazon_fake.add_order(o);
+        w.enqueue(o.order_id, "2026-11-01T10:05:00Z");
+    }
+    ASSERT_EQ(w.drain(), orders.size());
+    EXPECT_EQ(w.state_count(store::JobState::dead), 0);
+
+    int adjusted = 0;
+    for (const auto& o : orders) {
+        auto so = w.orders_for(o.order_id);
+        ASSERT_EQ(so.size(), 1u) << o.order_id;
+        const auto id = so[0]["id"].as_int().value();
+        EXPECT_EQ(w.amount_total(id), text_of_cents(amazon_total(o))) << o.order_id;
+        // One service line per item and charge, each taxed like Amazon's.
+        int wraps = 0, ships = 0, promos = 0;
+        for (auto& l : w.lines_of(id)) {
+            const auto pid = l["product_id"].m2o_id();
+            if (pid == w.products["WRAP"]) {
+                ++wraps;
+                EXPECT_EQ(l["price_unit"].as_double(), 2.99);
+            }
+            if (pid == w.products["SHIP"]) {
+                ++ships;
+                EXPECT_EQ(l["price_unit"].as_double(), 5.49);
+            }
+            if (pid == w.products["PROMO"]) ++promos;
+            if (pid == w.products["ADJ"]) ++adjusted;
+        }
+        int want_wraps = 0, want_ships = 0, want_promos = 0;
+        for (const auto& i : o.items) {
+            want_wraps += !i.gift_wrap_price.empty();
+            want_ships += !i.shipping_price.empty();
+            want_promos += !i.promotion_discount.empty();
+        }
+        EXPECT_EQ(wraps, want_wraps) << o.order_id;
+        EXPECT_EQ(ships, want_ships) << o.order_id;
+        EXPECT_EQ(promos, want_promos) << o.order_id;
+    }
+    auto findings = w.run(w.flow->check_odoo());
+    ASSERT_TRUE(findings) << findings.error().describe();
+    if (param.global) {
+        EXPECT_GE(adjusted, 1) << "global rounding loses Amazon's per-item cents somewhere";
+        EXPECT_EQ(w.metric("clarity_order_adjustment_lines_total{connection=\"us\"}"), adjusted);
+        ASSERT_EQ(findings->size(), 1u);
+        EXPECT_NE(findings->front().find("rounds taxes globally"), std::string::npos)
+            << findings->front();
+        EXPECT_NE(findings->front().find("adjustment line of 'ADJ'"), std::string::npos)
+            << findings->front();
+    } else {
+        EXPECT_EQ(adjusted, 0) << "per-line rounding reproduces Amazon's cents by construction";
+        EXPECT_EQ(w.metric("clarity_order_total_mismatch_total{connection=\"us\"}"), 0);
+        EXPECT_TRUE(findings->empty()) << findings->front();
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Odoo,
+                         OrderImportRounding,
+                         ::testing::Values(RoundingCase{16, "", false},
+                                           RoundingCase{18, "", false},
+                                           RoundingCase{17, "round_globally", true},
+                                           RoundingCase{19, "", true},
+                                           RoundingCase{19, "round_per_line", false}),
+                         [](const auto& info) {
+                             return "v" + std::to_string(info.param.major) +
+                                    (info.param.global ? "_round_globally" : "_round_per_line");
+                         });
 
 TEST(OrderImport, MissingTaxMappingIsADeadLetterNamingTheMarketplace) {
     OrderImportOptions opt;
@@ -737,7 +1132,9 @@ TEST(OrderImport, OdooCallsPerOrderWithAKnownCustomerAndWarmCaches) {
     ASSERT_EQ(w.drain(), 1u);
     std::vector<std::string> methods;
     for (const auto& c : w.odoo().calls()) methods.push_back(c.method);
-    EXPECT_EQ(methods, (std::vector<std::string>{"web_save", "action_confirm", "write"}));
+    // The second web_save writes Amazon's date and reads the state back (the confirmation's
+    // proof) in the same call.
+    EXPECT_EQ(methods, (std::vector<std::string>{"web_save", "action_confirm", "web_save"}));
     auto orders = w.orders_for(fresh.order_id);
     ASSERT_EQ(orders.size(), 1u);
     EXPECT_EQ(orders[0]["date_order"], Value("2027-01-20 10:00:00"));
@@ -881,6 +1278,7 @@ TEST(OrderImportConfig, DefaultsAndContradictions) {
     OrderImportOptions o;
     EXPECT_TRUE(o.import_pending);
     EXPECT_TRUE(o.create_backorder);
+    EXPECT_TRUE(o.add_adjustment_line) << "a total that differs gets a line by default";
     EXPECT_EQ(o.api, "2026-01-01");
 }
 
