@@ -214,8 +214,21 @@ TEST_P(OdooClientEveryTransport, OrderConfirmCancelAndX2manyCommands) {
     EXPECT_EQ(again.error().kind, ErrorKind::permanent);
     EXPECT_NE(again.error().message.find("Some orders are not in a state requiring confirmation."),
               std::string::npos);
-    auto cancel = env.run(env.client->call_action("sale.order", "action_cancel", *so));
-    ASSERT_TRUE(cancel) << cancel.error().describe();
+    // 16–18: a confirmed order's action_cancel answers with the sale.order.cancel wizard and
+    // cancels nothing unless the context disables the warning; 19 cancels directly.
+    auto ask = env.run(env.client->call_action("sale.order", "action_cancel", *so));
+    ASSERT_TRUE(ask) << ask.error().describe();
+    if (GetParam().major <= 18) {
+        ASSERT_TRUE(ask->needs_wizard());
+        EXPECT_EQ(ask->wizard->res_model, "sale.order.cancel");
+        EXPECT_EQ((*env.odoo.record("sale.order", (*so)[0]))["state"], Value("sale"));
+        auto cancel = env.run(env.client->call_action("sale.order", "action_cancel", *so,
+                                                      Struct{{"disable_cancel_warning", true}}));
+        ASSERT_TRUE(cancel) << cancel.error().describe();
+        EXPECT_FALSE(cancel->needs_wizard());
+    } else {
+        EXPECT_FALSE(ask->needs_wizard());
+    }
     EXPECT_EQ((*env.odoo.record("sale.order", (*so)[0]))["state"], Value("cancel"));
 }
 
