@@ -518,6 +518,35 @@ TEST_P(OdooContract, CancellingADraftOrderCancelsIt) {
     EXPECT_EQ(read1("sale.order", so, {"state"})["state"], Value("cancel"));
 }
 
+TEST_P(OdooContract, CancellingAConfirmedOrderOpensTheCancelWizardOn16To18) {
+    auto [so, pick] = confirmed_order(1.0);
+    auto r = s->run(c().call_action("sale.order", "action_cancel", {so}, c().write_context()));
+    ASSERT_TRUE(r) << r.error().describe();
+    if (major() <= 18) {
+        // 16-18: the sale.order.cancel wizard's action, and nothing cancelled yet.
+        ASSERT_TRUE(r->needs_wizard()) << r->raw;
+        EXPECT_EQ(r->wizard->res_model, "sale.order.cancel");
+        EXPECT_EQ(r->raw["type"], Value("ir.actions.act_window"));
+        EXPECT_EQ(r->wizard->context.count("default_order_id")
+                      ? r->wizard->context.at("default_order_id")
+                      : Value(),
+                  Value(so));
+        EXPECT_EQ(read1("sale.order", so, {"state"})["state"], Value("sale"));
+        EXPECT_EQ(read1("stock.picking", pick, {"state"})["state"], Value("assigned"));
+
+        // The context key disable_cancel_warning cancels at once.
+        Struct ctx = c().write_context();
+        ctx.insert_or_assign("disable_cancel_warning", true);
+        auto direct = s->run(c().call_action("sale.order", "action_cancel", {so}, ctx));
+        ASSERT_TRUE(direct) << direct.error().describe();
+        EXPECT_FALSE(direct->needs_wizard()) << direct->raw;
+    } else {
+        EXPECT_FALSE(r->needs_wizard()) << r->raw;  // 19 cancels directly
+    }
+    EXPECT_EQ(read1("sale.order", so, {"state"})["state"], Value("cancel"));
+    EXPECT_EQ(read1("stock.picking", pick, {"state"})["state"], Value("cancel"));
+}
+
 // ---- deliveries: validation and backorder choices --------------------------------------------
 
 TEST_P(OdooContract, AFullDeliveryValidatesWithoutWizardAndCountsAsDelivered) {
