@@ -9,6 +9,8 @@
 //    Odoo calls per order, median of the batches.
 // 3. Published quotas ×50 (fake speed_up = daemon rate_scale = 50): the time to import 500 orders
 //    against the minimum the usage plans allow for the calls the import must make.
+// 4. The same through Orders v0 (`api: v0`, buyer and address data with Restricted Data Tokens),
+//    150 orders at ×20: getOrder + getOrderItems per order (0.5/s, burst 30 each) bound it.
 #include <unistd.h>
 
 #include <algorithm>
@@ -49,6 +51,9 @@ constexpr int kWarmBatchOrders = 20;
 constexpr int kQuotaOrders = 500;
 constexpr int kQuotaRounds = 3;
 constexpr double kQuotaScale = 50;
+constexpr int kV0Orders = 150;
+constexpr int kV0Rounds = 3;
+constexpr double kV0Scale = 20;
 
 double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
@@ -89,7 +94,11 @@ double status_mb(pid_t pid, const std::string& key) {
 // ---- one world: fakes, config, daemon -------------------------------------------------------
 
 struct World {
-    World(double speed_up, bool quota, bool sqs, double rate_scale)
+    World(double speed_up,
+          bool quota,
+          bool sqs,
+          double rate_scale,
+          const std::string& order_import_extra = {})
         : dir(fs::temp_directory_path() / ("clarity-bench-orders-" + std::to_string(::getpid()) +
                                            "-" + std::to_string(counter++))),
           amazon(SystemClock::instance(), amazon_options(speed_up, quota)) {
@@ -102,6 +111,7 @@ struct World {
         dc.sqs_wait = "1s";
         dc.log_level = std::getenv("BENCH_LOG_LEVEL") ? std::getenv("BENCH_LOG_LEVEL") : "warn";
         dc.poll_interval = "200ms";
+        dc.order_import_extra += order_import_extra;
         config = (dir / "clarity-connect.yaml").string();
         std::ofstream(config) << sb::daemon_config(dc, amazon, odoo.base_url(), odoo_options);
         log = (dir / "daemon.log").string();
@@ -290,6 +300,7 @@ double quota_seconds(std::string_view op, int n, double scale) {
 
 struct QuotaRound {
     double seconds = 0, minimum = 0;
+    int throttled = 0;  ///< 429s the fake served (v0 case)
 };
 
 QuotaRound quota_round(std::uint64_t seed) {
@@ -317,10 +328,75 @@ QuotaRound quota_round(std::uint64_t seed) {
     return r;
 }
 
+// ---- 4. v0 quota-bound import time ---------------------------------------------------------
+
+QuotaRound v0_quota_round(std::uint64_t seed) {
+    World w(kV0Scale, /*quota=*/true, /*sqs=*/false, kV0Scale, "        api: v0\n");
+    const auto sc = settled_scenario(kV0Orders, seed);
+    sb::seed_odoo(sc, w.odoo.odoo());
+    sb::seed_amazon(sc, w.amazon);
+    w.amazon.advance();
+    const auto t0 = std::chrono::steady_clock::now();
+    w.start();
+    // Imported once and in their Amazon state; FBA deliveries need the shipment report under v0,
+    // which the sandbox configuration leaves off.
+    w.wait_until(
+        [&] {
+            auto st = sb::check(sc, w.odoo.odoo(), SystemClock::instance().now(), 0);
+            return st.in_odoo + st.cancelled_absent == st.seeded && st.duplicates == 0 &&
+                   st.confirmed + st.cancelled == st.in_odoo;
+        },
+        120s, "v0 orders under quota", 50ms);
+    QuotaRound r;
+    r.seconds = Seconds(std::chrono::steady_clock::now() - t0).count();
+    // Whatever the client does, v0 has no way to read an order's items but one getOrderItems per
+    // order (getOrders batches orders, not items), and the sweep reads 100 orders per
+    // searchOrders page: those plans bound the import.
+    const int pages = (kV0Orders + 99) / 100;
+    r.minimum = std::max(quota_seconds("getOrderItems", kV0Orders, kV0Scale),
+                         quota_seconds("searchOrders", pages, kV0Scale));
+    int throttled = 0;
+    for (const auto* op : {"getOrderV0", "getOrderItems", "createRestrictedDataToken", "getOrders",
+                           "searchOrders"}) {
+        throttled += w.amazon.throttled(op);
+    }
+    std::printf(
+        "  v0 quota round: %.2f s (minimum %.2f s), getOrderV0 %d, getOrderItems %d, "
+        "createRestrictedDataToken %d, getOrders %d, throttled %d\n",
+        r.seconds, r.minimum, w.amazon.calls("getOrderV0"), w.amazon.calls("getOrderItems"),
+        w.amazon.calls("createRestrictedDataToken"), w.amazon.calls("getOrders"), throttled);
+    std::fflush(stdout);
+    r.throttled = throttled;
+    return r;
+}
+
+/// The v0 rounds; prints the time line and answers the median ratio minimum / time.
+double v0_quota_bound() {
+    std::vector<double> ratios, secs;
+    int throttled = 0;
+    for (int r = 0; r < kV0Rounds; ++r) {
+        const auto q = v0_quota_round(200 + static_cast<std::uint64_t>(r));
+        secs.push_back(q.seconds);
+        ratios.push_back(q.minimum / q.seconds);
+        throttled += q.throttled;
+    }
+    std::printf("orders_v0_429s: %d (all rounds)\n", throttled);
+    std::printf(
+        "orders_v0_quota_bound_time: %.2f s (%d orders, api v0, quotas x%g, median of %d)\n",
+        median(secs), kV0Orders, kV0Scale, kV0Rounds);
+    return median(ratios);
+}
+
 }  // namespace
 
 int main() {
     try {
+        // BENCH_ORDERS_ONLY=v0: only case 4 (a quick look while working on the v0 path).
+        if (const char* only = std::getenv("BENCH_ORDERS_ONLY");
+            only && std::string(only) == "v0") {
+            std::printf("ratio orders_v0_quota_bound: %.3f (target ≥ 0.8)\n", v0_quota_bound());
+            return 0;
+        }
         const auto t = throughput();
         std::printf("orders_imported_per_s: %.1f orders/s (%d orders in %.1f s, quotas off)\n",
                     t.orders_per_s, kThroughputOrders, t.seconds);
@@ -349,10 +425,13 @@ int main() {
                     median(secs), kQuotaOrders, kQuotaScale, kQuotaRounds);
         std::printf("quota_minimum_import_time: %.2f s\n", median(mins));
 
+        const double v0 = v0_quota_bound();
+
         std::printf("ratio odoo_calls_per_order_warm: %.2f (target ≤ 3)\n", warm);
         std::printf("ratio daemon_peak_rss_mb: %.1f (target ≤ 64)\n", t.peak_rss_mb);
         std::printf("ratio daemon_idle_rss_mb: %.1f (target ≤ 30)\n", t.idle_rss_mb);
         std::printf("ratio quota_bound_import_time: %.3f (target ≤ 1.05)\n", median(ratios));
+        std::printf("ratio orders_v0_quota_bound: %.3f (target ≥ 0.8)\n", v0);
         return 0;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "bench_orders: %s\n", e.what());

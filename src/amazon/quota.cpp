@@ -4,6 +4,11 @@
 
 namespace clarity::amazon {
 
+namespace {
+/// Seconds away from the saved time that earn no refill on restore (see restore()).
+constexpr double kRestoreMargin = 1.0;
+}  // namespace
+
 QuotaLimiter::Bucket& QuotaLimiter::bucket(const std::string& seller, Operation op) {
     auto [it, inserted] = buckets_.try_emplace({seller, op});
     if (inserted) {
@@ -18,6 +23,13 @@ QuotaLimiter::Bucket& QuotaLimiter::bucket(const std::string& seller, Operation 
 
 void QuotaLimiter::refill(Bucket& b) {
     auto now = clock_->steady_now();
+    if (!b.anchored) {
+        // Nothing is earned before the operation's first response (on_response): Amazon's
+        // bucket starts when our first request reaches it. Crediting the time between two early
+        // reservations would put the client ahead of the server by up to that lag.
+        b.last = now;
+        return;
+    }
     double elapsed = std::chrono::duration<double>(now - b.last).count();
     if (elapsed > 0) {
         b.tokens = std::min(b.burst, b.tokens + elapsed * b.rate);
@@ -29,6 +41,7 @@ std::chrono::nanoseconds QuotaLimiter::reserve(const std::string& seller, Operat
     std::lock_guard lock(mutex_);
     auto& b = bucket(seller, op);
     refill(b);
+    ++changes_;
     b.tokens -= 1;
     if (b.tokens >= 0) return std::chrono::nanoseconds{0};
     return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -40,6 +53,7 @@ void QuotaLimiter::set_rate(const std::string& seller, Operation op, double rate
     std::lock_guard lock(mutex_);
     auto& b = bucket(seller, op);
     refill(b);
+    if (b.rate != rate) ++changes_;
     b.rate = rate;
 }
 
@@ -47,6 +61,7 @@ void QuotaLimiter::drain(const std::string& seller, Operation op) {
     std::lock_guard lock(mutex_);
     auto& b = bucket(seller, op);
     refill(b);
+    ++changes_;
     b.tokens = std::min(b.tokens, 0.0);
     b.anchored = true;
 }
@@ -57,6 +72,44 @@ void QuotaLimiter::on_response(const std::string& seller, Operation op) {
     if (b.anchored) return;
     b.anchored = true;
     b.last = std::max(b.last, clock_->steady_now());  // no refill credit for the time before
+}
+
+std::vector<QuotaBucketLevel> QuotaLimiter::levels() {
+    std::lock_guard lock(mutex_);
+    std::vector<QuotaBucketLevel> out;
+    const auto at = clock_->now();
+    for (auto& [key, b] : buckets_) {
+        refill(b);
+        out.push_back(QuotaBucketLevel{key.first, key.second, b.tokens, b.rate / scale_, at});
+    }
+    return out;
+}
+
+void QuotaLimiter::restore(const std::vector<QuotaBucketLevel>& levels) {
+    std::lock_guard lock(mutex_);
+    const auto now = clock_->now();
+    for (const auto& l : levels) {
+        auto& b = bucket(l.seller, l.op);
+        if (l.rate > 0) b.rate = l.rate * scale_;
+        // Wall-clock time, so a clock set back counts as no time passed (never as a refill). The
+        // first second away earns nothing: the saved time is rounded to the millisecond, and a
+        // client level equal to Amazon's plus a sliver meets a 429 on its last token.
+        const double away =
+            std::max(0.0, std::chrono::duration<double>(now - l.at).count() - kRestoreMargin);
+        // Negative tokens were reserved by calls that waited and died with the process: Amazon's
+        // bucket was empty then, not in debt.
+        b.tokens = std::min(b.burst, std::max(0.0, l.tokens) + away * b.rate);
+        b.last = clock_->steady_now();
+        // As at a fresh start, refill counts from the operation's first response (on_response):
+        // the client then trails Amazon's bucket by one round trip instead of matching it.
+        b.anchored = false;
+        ++changes_;
+    }
+}
+
+std::uint64_t QuotaLimiter::changes() {
+    std::lock_guard lock(mutex_);
+    return changes_;
 }
 
 double QuotaLimiter::rate(const std::string& seller, Operation op) {

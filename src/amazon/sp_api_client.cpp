@@ -344,6 +344,45 @@ asio::awaitable<Result<GetOrderItemsPageV0>> SpApiClient::get_order_items_v0(std
     co_return decode_get_order_items_v0(resp->body);
 }
 
+asio::awaitable<Result<OrderWithItemsV0>> SpApiClient::get_order_with_items_v0(std::string order_id,
+                                                                               bool with_pii) {
+    const auto order_path = fill(operation_info(Operation::get_order_v0).path, "orderId", order_id);
+    const auto items_path =
+        fill(operation_info(Operation::get_order_items_v0).path, "orderId", order_id);
+    std::optional<Secret> rdt;
+    if (with_pii) {
+        std::vector<RestrictedResource> resources{
+            {"GET", order_path, {"buyerInfo", "shippingAddress"}},
+            {"GET", items_path, {"buyerInfo"}}};
+        auto token = co_await create_restricted_data_token(std::move(resources));
+        if (!token) co_return token.error();
+        rdt = Secret(token->token);
+    }
+    SpApiCall order_call{Operation::get_order_v0, order_path, {}, {}, rdt, {}};
+    if (with_pii) order_call.required_role = "Direct-to-Consumer Delivery (Restricted)";
+    auto order_resp = co_await call(std::move(order_call));
+    if (!order_resp) co_return order_resp.error();
+    auto order = decode_get_order_v0(order_resp->body);
+    if (!order) co_return order.error();
+    OrderWithItemsV0 out{std::move(*order), {}};
+    std::optional<std::string> next;
+    // getOrderItems pages with NextToken (large orders); the bound only stops a looping server.
+    for (int page = 0; page < 100; ++page) {
+        detail::QueryBuilder q;
+        q.add_opt("NextToken", next);
+        SpApiCall items_call{Operation::get_order_items_v0, items_path, q.str(), {}, rdt, {}};
+        if (with_pii) items_call.required_role = "Tax Invoicing (Restricted)";
+        auto resp = co_await call(std::move(items_call));
+        if (!resp) co_return resp.error();
+        auto items = decode_get_order_items_v0(resp->body);
+        if (!items) co_return items.error();
+        for (auto& i : items->items) out.items.push_back(std::move(i));
+        if (!items->next_token) break;
+        next = std::move(items->next_token);
+    }
+    co_return out;
+}
+
 asio::awaitable<Result<void>> SpApiClient::confirm_shipment(std::string order_id,
                                                             ConfirmShipmentRequest r) {
     if (r.marketplace_id.empty() && !options_.marketplace_ids.empty()) {

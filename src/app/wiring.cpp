@@ -12,6 +12,7 @@
 #include "clarity/amazon/quota.hpp"
 #include "clarity/amazon/sqs_consumer.hpp"
 #include "clarity/core/log.hpp"
+#include "clarity/flows/quota_levels.hpp"
 #include "clarity/mapping/schema.hpp"
 #include "clarity/net/http_client.hpp"
 #include "commands.hpp"
@@ -35,7 +36,8 @@ struct ConnectionRuntime {
     std::unique_ptr<flows::ConnectionServices> services;
     std::vector<std::string> flows;  ///< enabled and implemented
     std::map<std::string, std::shared_ptr<const mapping::MappingTemplate>, std::less<>> templates;
-    std::unique_ptr<asio::steady_timer> sweep_timer, sqs_timer, connect_timer;
+    std::unique_ptr<asio::steady_timer> sweep_timer, sqs_timer, connect_timer, quota_timer;
+    std::uint64_t quota_saved = 0;  ///< QuotaLimiter::changes() at the last save
 
     mutable std::mutex mutex;
     bool odoo_connected = false;
@@ -281,6 +283,47 @@ asio::awaitable<void> run_sweeps(StatePtr s, ConnectionRuntime* c) {
     }
 }
 
+/// Resumes the connection's SP-API buckets from the store (an earlier run's levels).
+void restore_quota(Wiring::State& s, ConnectionRuntime& c) {
+    auto log = s.log.with({.connection = c.settings->name});
+    auto resumed =
+        flows::restore_quota_levels(s.deps.store.store(), *c.quota, c.settings->amazon.seller_id);
+    if (!resumed) {
+        log.warn("cannot read the saved SP-API quota levels ({}); starting with full buckets",
+                 resumed.error().describe());
+    } else if (*resumed > 0) {
+        log.info("resumed {} SP-API quota buckets from the store", *resumed);
+    }
+}
+
+/// Saves the connection's bucket levels when they changed since `*saved`.
+asio::awaitable<void> save_quota_once(StatePtr s, ConnectionRuntime* c) {
+    const auto changes = c->quota->changes();
+    if (changes == c->quota_saved) co_return;
+    std::function<Result<void>(store::Store&)> save =
+        [levels = flows::to_store_levels(c->quota->levels())](store::Store& st) {
+            return st.save_quota_levels(levels);
+        };
+    auto r = co_await s->deps.store.call(std::move(save));
+    if (r) {
+        c->quota_saved = changes;
+    } else {
+        s->log.with({.connection = c->settings->name})
+            .warn("cannot save the SP-API quota levels: {}", r.error().describe());
+    }
+}
+
+/// Saves the connection's SP-API bucket levels every second while they change (Wiring::stop saves
+/// them once more after the last job), so a restarted daemon does not spend a burst Amazon's
+/// buckets no longer hold.
+asio::awaitable<void> save_quota_levels(StatePtr s, ConnectionRuntime* c) {
+    for (;;) {
+        const bool more = co_await pause(s.get(), c->quota_timer.get(), 1s);
+        if (!more) co_return;
+        co_await save_quota_once(s, c);
+    }
+}
+
 asio::awaitable<void> run_notifications(StatePtr s, ConnectionRuntime* c) {
     auto log = s->log.with({.connection = c->settings->name});
     Clock::duration backoff = 1s;
@@ -324,6 +367,7 @@ Wiring::Wiring(Deps deps) : state_(std::make_shared<State>(std::move(deps))) {
         if (cs.odoo.allow_insecure_http) http_options.allow_insecure_http = true;
         c->odoo_http = net::make_http_client(d.io.get_executor(), http_options, &d.metrics);
         c->quota = std::make_unique<amazon::QuotaLimiter>(d.clock, cs.amazon.rate_scale);
+        c->quota_timer = std::make_unique<asio::steady_timer>(d.io);
         amazon::LwaOptions lwa;
         lwa.token_url = cs.amazon.lwa_token_url();
         lwa.client_id = cs.amazon.lwa_client_id;
@@ -374,6 +418,7 @@ Wiring::Wiring(Deps deps) : state_(std::make_shared<State>(std::move(deps))) {
         c->sweep_timer = std::make_unique<asio::steady_timer>(d.io);
         c->sqs_timer = std::make_unique<asio::steady_timer>(d.io);
         c->connect_timer = std::make_unique<asio::steady_timer>(d.io);
+        restore_quota(s, *c);
         s.connections.push_back(std::move(c));
     }
 }
@@ -427,6 +472,7 @@ void Wiring::start() {
                               : std::string("off"));
         }
         spawn(s, "connect[" + c->settings->name + "]", keep_connecting(s, c.get()));
+        spawn(s, "quota[" + c->settings->name + "]", save_quota_levels(s, c.get()));
     }
     if (s->connections.empty()) connection_ready(s);
 }
@@ -438,15 +484,18 @@ asio::awaitable<void> Wiring::stop(std::chrono::milliseconds deadline) {
         c->sweep_timer->cancel();
         c->sqs_timer->cancel();
         c->connect_timer->cancel();
+        c->quota_timer->cancel();
     }
     s->engine->stop();
-    if (s->tasks == 0) co_return;
-    s->drained.expires_after(deadline);
-    co_await s->drained.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (s->tasks > 0) {
+        s->drained.expires_after(deadline);
+        co_await s->drained.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
     if (s->tasks > 0) {
         s->log.warn("{} tasks still running after {} ms; stopping anyway", s->tasks,
                     deadline.count());
     }
+    for (const auto& c : s->connections) co_await save_quota_once(s, c.get());
 }
 
 asio::awaitable<Result<void>> Wiring::prepare_flows() {

@@ -90,8 +90,23 @@ CREATE TABLE audit (
 CREATE INDEX audit_at ON audit (at);
 )sql";
 
+// SP-API usage-plan buckets (amazon::QuotaLimiter) as last saved, so a restarted daemon resumes
+// from the levels it left instead of a full burst Amazon's buckets no longer hold. tokens may be
+// negative (tokens reserved by calls waiting to be sent); rate is unscaled requests per second.
+constexpr std::string_view kV2 = R"sql(
+CREATE TABLE quota_levels (
+    seller    TEXT    NOT NULL,
+    operation TEXT    NOT NULL,
+    tokens    REAL    NOT NULL,
+    rate      REAL    NOT NULL,
+    at        INTEGER NOT NULL,
+    PRIMARY KEY (seller, operation)
+) WITHOUT ROWID;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema: jobs, ledger, attempts, dead letters, cursors, id map, audit", kV1},
+    {2, "SP-API quota levels", kV2},
 };
 
 std::string newer_message(const std::string& path, std::int64_t found) {

@@ -27,6 +27,12 @@ Stmt& Stmt::bind(int index, std::int64_t value) {
     return *this;
 }
 
+Stmt& Stmt::bind(int index, double value) {
+    const int rc = sqlite3_bind_double(stmt_, index, value);
+    if (rc != SQLITE_OK) fail(db_, rc, "bind");
+    return *this;
+}
+
 Stmt& Stmt::bind(int index, std::string_view value) {
     const int rc = sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT,
                                        SQLITE_UTF8);

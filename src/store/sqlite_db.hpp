@@ -40,6 +40,7 @@ class Stmt {
     Stmt& bind(int index, std::string_view value);
     Stmt& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
     Stmt& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
+    Stmt& bind(int index, double value);
     Stmt& bind_null(int index);
     Stmt& bind(int index, std::optional<std::int64_t> value) {
         return value ? bind(index, *value) : bind_null(index);
@@ -54,6 +55,7 @@ class Stmt {
 
     std::int64_t int64(int col) const { return sqlite3_column_int64(stmt_, col); }
     int int32(int col) const { return sqlite3_column_int(stmt_, col); }
+    double real(int col) const { return sqlite3_column_double(stmt_, col); }
     bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
     std::string text(int col) const;
     std::optional<std::int64_t> opt_int64(int col) const {

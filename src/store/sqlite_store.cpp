@@ -76,6 +76,12 @@ constexpr const char* kSetCursor =
     "INSERT INTO cursors (connection, name, value, updated_at) VALUES (?1, ?2, ?3, ?4) "
     "ON CONFLICT (connection, name) DO UPDATE SET value = excluded.value, "
     "updated_at = excluded.updated_at";
+constexpr const char* kSaveQuota =
+    "INSERT INTO quota_levels (seller, operation, tokens, rate, at) VALUES (?1, ?2, ?3, ?4, ?5) "
+    "ON CONFLICT (seller, operation) DO UPDATE SET tokens = excluded.tokens, "
+    "rate = excluded.rate, at = excluded.at";
+constexpr const char* kQuotaLevels =
+    "SELECT operation, tokens, rate, at FROM quota_levels WHERE seller = ?1 ORDER BY operation";
 constexpr const char* kGetCursor = "SELECT value FROM cursors WHERE connection = ?1 AND name = ?2";
 constexpr const char* kPutId =
     "INSERT INTO id_map (connection, kind, external_id, odoo_model, odoo_id, updated_at) "
@@ -465,6 +471,41 @@ class SqliteStore final : public Store {
 
     Result<void> put_id(const IdMapping& mapping) override {
         return transact([&](WriteTx& tx) { return tx.put_id(mapping); });
+    }
+
+    Result<void> save_quota_levels(const std::vector<QuotaLevel>& levels) override {
+        if (levels.empty()) return {};
+        std::lock_guard lock(write_mutex_);
+        try {
+            Transaction tx(*writer_, Behavior::immediate);
+            for (const auto& l : levels) {
+                Use u(writer_->cached(kSaveQuota));
+                u->bind(1, l.seller)
+                    .bind(2, l.operation)
+                    .bind(3, l.tokens)
+                    .bind(4, l.rate)
+                    .bind(5, to_ms(l.at));
+                u->run();
+            }
+            tx.commit();
+            mark_ready();
+            return {};
+        } catch (const SqliteFailure& f) {
+            return classify(f, "quota levels");
+        }
+    }
+
+    Result<std::vector<QuotaLevel>> quota_levels(const std::string& seller) override {
+        return with_reader("quota levels", [&](Db& db) {
+            Stmt s(db.handle(), kQuotaLevels);
+            s.bind(1, seller);
+            std::vector<QuotaLevel> out;
+            while (s.step()) {
+                out.push_back(
+                    QuotaLevel{seller, s.text(0), s.real(1), s.real(2), from_ms(s.int64(3))});
+            }
+            return out;
+        });
     }
 
     Result<std::int64_t> recover_leases() override {

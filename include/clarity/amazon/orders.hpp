@@ -168,6 +168,12 @@ struct GetOrderItemsPageV0 {
     std::optional<std::string> next_token;
 };
 
+/// One order and all its items (getOrder + getOrderItems, v0).
+struct OrderWithItemsV0 {
+    OrderV0 order;
+    std::vector<OrderItemV0> items;
+};
+
 Result<GetOrdersPageV0> decode_get_orders_v0(std::string_view body);
 Result<OrderV0> decode_get_order_v0(std::string_view body);
 Result<GetOrderItemsPageV0> decode_get_order_items_v0(std::string_view body);

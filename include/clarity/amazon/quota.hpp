@@ -6,15 +6,26 @@
 /// asynchronously. Thread-safe.
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "clarity/amazon/operations.hpp"
 #include "clarity/core/clock.hpp"
 
 namespace clarity::amazon {
+
+/// One bucket's level at a wall-clock time, to carry it across a restart (the store keeps it).
+struct QuotaBucketLevel {
+    std::string seller;
+    Operation op;
+    double tokens = 0;  ///< negative: tokens reserved by calls still waiting to be sent
+    double rate = 0;    ///< unscaled requests per second (rate_scale divided out)
+    std::chrono::system_clock::time_point at;
+};
 
 class QuotaLimiter {
   public:
@@ -35,6 +46,17 @@ class QuotaLimiter {
     /// run ahead of the server by that lag for as long as a stream lasts and meet a 429 as soon
     /// as the burst is spent.
     void on_response(const std::string& seller, Operation op);
+    /// Every bucket used so far, refilled to now (Clock::now() is the `at`).
+    std::vector<QuotaBucketLevel> levels();
+    /// Resumes buckets from levels saved by an earlier process: each starts with the saved tokens
+    /// plus what its rate refilled since `at` (at most the burst), instead of a full burst that
+    /// Amazon's bucket no longer holds. Call before the first reserve(); unknown operations are
+    /// ignored, a rate ≤ 0 keeps the published one.
+    void restore(const std::vector<QuotaBucketLevel>& levels);
+    /// Increases whenever a bucket's level changes other than by refill (reserve, drain, set_rate,
+    /// restore): a saver compares it to know whether there is anything new to save.
+    std::uint64_t changes();
+
     /// Current rate and token count (for metrics and tests).
     double rate(const std::string& seller, Operation op);
     double tokens(const std::string& seller, Operation op);
@@ -52,6 +74,7 @@ class QuotaLimiter {
 
     const Clock* clock_;
     double scale_;
+    std::uint64_t changes_ = 0;
     std::mutex mutex_;
     std::map<std::pair<std::string, Operation>, Bucket> buckets_;
 };

@@ -82,6 +82,11 @@ class SpApiClient {
                                                                   bool with_pii);
     boost::asio::awaitable<Result<GetOrderItemsPageV0>> get_order_items_v0(std::string order_id,
                                                                            bool with_pii);
+    /// One order by id: getOrder (v0) and every page of getOrderItems, both 0.5/s burst 30 in
+    /// buckets of their own. With PII, one Restricted Data Token names both paths (a token may
+    /// list up to 50 resources), so an order costs one createRestrictedDataToken (1/s burst 10).
+    boost::asio::awaitable<Result<OrderWithItemsV0>> get_order_with_items_v0(std::string order_id,
+                                                                             bool with_pii);
     boost::asio::awaitable<Result<void>> confirm_shipment(std::string order_id,
                                                           ConfirmShipmentRequest request);
     boost::asio::awaitable<Result<RestrictedDataToken>> create_restricted_data_token(

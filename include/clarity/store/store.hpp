@@ -188,6 +188,15 @@ struct RetryPolicy {
     int max_attempts = 10;
 };
 
+/// One SP-API usage-plan bucket as last saved (amazon::QuotaLimiter's level; see docs/amazon.md).
+struct QuotaLevel {
+    std::string seller;     ///< selling partner id
+    std::string operation;  ///< the model's operationId
+    double tokens = 0;      ///< tokens left at `at` (negative: reserved by waiting calls)
+    double rate = 0;        ///< unscaled refill rate, requests per second
+    TimePoint at;           ///< when the level was read
+};
+
 /// The abstract store. Implementations: SQLite (open_store with a file path).
 class Store {
   public:
@@ -251,6 +260,11 @@ class Store {
                                                           const std::string& odoo_model,
                                                           std::int64_t odoo_id) = 0;
     virtual Result<void> put_id(const IdMapping& mapping) = 0;
+
+    /// Replaces the saved levels of these buckets (one transaction).
+    virtual Result<void> save_quota_levels(const std::vector<QuotaLevel>& levels) = 0;
+    /// The saved levels of one seller's buckets.
+    virtual Result<std::vector<QuotaLevel>> quota_levels(const std::string& seller) = 0;
 
     /// Maintenance: deletes done jobs older than the done-job retention, ledger keys and audit
     /// entries older than the retention. Run it periodically (e.g. every few minutes).

@@ -816,8 +816,14 @@ FakeSpApi::FakeSpApi(const Clock& clock, FakeOptions options)
             case Operation::get_orders_v0: {
                 if (!params.count("MarketplaceIds")) return bad("MarketplaceIds is required");
                 bool pii = is_rdt;
+                // ordersV0.json: AmazonOrderIds, at most 50, narrows the answer to those ids.
+                const auto wanted = csv(params["AmazonOrderIds"]);
+                if (wanted.size() > 50) return bad("AmazonOrderIds accepts at most 50 ids");
                 json orders = json::array();
                 for (const auto& o : s.orders) {
+                    if (!wanted.empty() &&
+                        std::find(wanted.begin(), wanted.end(), o.order_id) == wanted.end())
+                        continue;
                     if (params.count("LastUpdatedAfter") &&
                         o.last_updated_time < params["LastUpdatedAfter"])
                         continue;

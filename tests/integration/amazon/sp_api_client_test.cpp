@@ -225,6 +225,32 @@ TEST(SpApiOrdersV0, RestrictedDataTokenGivesPiiAndMissingRoleIsPermanent) {
     EXPECT_EQ(denied.error().http_status, 403);
 }
 
+TEST(SpApiOrdersV0, GetOrderWithItemsCostsOneRestrictedDataTokenPerOrder) {
+    Harness h;
+    h.fake.add_order(seed_order("888-0000002-0000001", "2026-11-02T10:00:00Z"));
+    auto got = run(h.io, h.client->get_order_with_items_v0("888-0000002-0000001", true));
+    ASSERT_TRUE(got) << got.error().describe();
+    EXPECT_EQ(got->order.amazon_order_id, "888-0000002-0000001");
+    EXPECT_EQ(got->order.buyer_email, "jane@marketplace.amazon.com");
+    ASSERT_TRUE(got->order.shipping_address);
+    ASSERT_EQ(got->items.size(), 2u);
+    EXPECT_EQ(got->items[0].gift_message_text, "Happy birthday!");
+    EXPECT_EQ(h.fake.calls("createRestrictedDataToken"), 1);
+    EXPECT_EQ(h.fake.calls("getOrderV0"), 1);
+    EXPECT_EQ(h.fake.calls("getOrderItems"), 1);
+    EXPECT_EQ(h.fake.calls("getOrders"), 0);  // the scarce plan is left alone
+
+    auto plain = run(h.io, h.client->get_order_with_items_v0("888-0000002-0000001", false));
+    ASSERT_TRUE(plain);
+    EXPECT_TRUE(plain->order.buyer_email.empty());
+    EXPECT_EQ(h.fake.calls("createRestrictedDataToken"), 1);
+
+    auto missing = run(h.io, h.client->get_order_with_items_v0("999-0000000-0000000", false));
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().kind, ErrorKind::permanent);
+    EXPECT_EQ(missing.error().http_status, 404);
+}
+
 TEST(SpApiOrdersV0, ConfirmShipmentSendsTheModelBody) {
     Harness h;
     h.fake.add_order(seed_order("999-0000001-0000001", "2026-11-02T10:00:00Z"));

@@ -192,6 +192,7 @@ TEST(QuotaLimiter, BurstThenOneTokenPerRefillPeriod) {
     ManualClock clock;
     QuotaLimiter q(clock);
     for (int i = 0; i < 30; ++i) EXPECT_EQ(q.reserve("S", Operation::get_order).count(), 0);
+    q.on_response("S", Operation::get_order);  // the refill clock runs from the first answer
     auto wait = q.reserve("S", Operation::get_order);
     EXPECT_EQ(std::chrono::duration_cast<std::chrono::milliseconds>(wait).count(), 2000);
     clock.advance(2s);
@@ -228,10 +229,94 @@ TEST(QuotaLimiter, FirstResponseAnchorsTheRefillClock) {
     EXPECT_NEAR(q.tokens("S", Operation::get_order), 1.5, 1e-9);
 }
 
+TEST(QuotaLimiter, ReservationsBeforeTheFirstResponseEarnNoRefill) {
+    ManualClock clock;
+    QuotaLimiter q(clock);
+    for (int i = 0; i < 29; ++i) q.reserve("S", Operation::get_order);
+    clock.advance(300ms);  // a second job reserves before the first request was answered
+    EXPECT_EQ(q.reserve("S", Operation::get_order).count(), 0);
+    clock.advance(300ms);
+    // 600 ms at 0.5/s would have earned 0.3 tokens; before any response nothing counts.
+    EXPECT_EQ(
+        std::chrono::duration_cast<std::chrono::milliseconds>(q.reserve("S", Operation::get_order))
+            .count(),
+        2000);
+    q.on_response("S", Operation::get_order);
+    clock.advance(1s);
+    EXPECT_NEAR(q.tokens("S", Operation::get_order), -0.5, 1e-9);
+}
+
 TEST(QuotaLimiter, RateScaleSpeedsUpSeededRates) {
     ManualClock clock;
     QuotaLimiter q(clock, 100.0);
     EXPECT_DOUBLE_EQ(q.rate("S", Operation::get_order), 50.0);
+}
+
+TEST(QuotaLimiter, ResumesSavedLevelsPlusTheRefillEarnedWhileAway) {
+    ManualClock clock;
+    QuotaLimiter first(clock, 10.0);
+    for (int i = 0; i < 30; ++i) first.reserve("S", Operation::get_order_v0);
+    for (int i = 0; i < 3; ++i) first.reserve("S", Operation::get_order_items_v0);
+    const auto before = first.changes();
+    auto levels = first.levels();
+    EXPECT_EQ(first.changes(), before);  // reading levels is no change
+    ASSERT_EQ(levels.size(), 2u);
+    EXPECT_EQ(levels[0].op, Operation::get_order_v0);
+    EXPECT_NEAR(levels[0].tokens, 0.0, 1e-9);
+    EXPECT_DOUBLE_EQ(levels[0].rate, 0.5);  // unscaled
+    EXPECT_EQ(levels[0].at, clock.now());
+
+    // Restarted 1.4 s later at the same scale: the first second earns nothing (a margin for the
+    // millisecond-rounded save time), 0.4 s × 5/s = 2 tokens, not a fresh burst of 30.
+    clock.advance(1400ms);
+    QuotaLimiter second(clock, 10.0);
+    second.restore(levels);
+    EXPECT_NEAR(second.tokens("S", Operation::get_order_v0), 2.0, 1e-9);
+    EXPECT_NEAR(second.tokens("S", Operation::get_order_items_v0), 29.0, 1e-9);  // 27 + 2
+    EXPECT_EQ(second.reserve("S", Operation::get_order_v0).count(), 0);
+    EXPECT_EQ(second.reserve("S", Operation::get_order_v0).count(), 0);
+    EXPECT_EQ(std::chrono::duration_cast<std::chrono::milliseconds>(
+                  second.reserve("S", Operation::get_order_v0))
+                  .count(),
+              200);
+    // Buckets nobody saved start full.
+    EXPECT_NEAR(second.tokens("S", Operation::get_order), 30.0, 1e-9);
+}
+
+TEST(QuotaLimiter, ReservedTokensOfADeadProcessAreNotADebtAndAClockSetBackEarnsNothing) {
+    ManualClock clock;
+    QuotaLimiter first(clock);
+    for (int i = 0; i < 33; ++i) first.reserve("S", Operation::get_order_v0);  // 3 waiting
+    auto levels = first.levels();
+    EXPECT_NEAR(levels[0].tokens, -3.0, 1e-9);
+    QuotaLimiter second(clock);
+    second.restore(levels);
+    EXPECT_NEAR(second.tokens("S", Operation::get_order_v0), 0.0, 1e-9);
+    levels[0].at = clock.now() + std::chrono::hours(1);  // saved "in the future"
+    QuotaLimiter third(clock);
+    third.restore(levels);
+    EXPECT_NEAR(third.tokens("S", Operation::get_order_v0), 0.0, 1e-9);
+    // A saved header rate is kept (scaled like the seeded ones).
+    levels[0].rate = 0.25;
+    QuotaLimiter fourth(clock, 2.0);
+    fourth.restore(levels);
+    EXPECT_DOUBLE_EQ(fourth.rate("S", Operation::get_order_v0), 0.5);
+}
+
+TEST(QuotaLimiter, ChangesCountReservationsDrainsAndRateChanges) {
+    ManualClock clock;
+    QuotaLimiter q(clock);
+    const auto c0 = q.changes();
+    q.reserve("S", Operation::get_order);
+    EXPECT_GT(q.changes(), c0);
+    const auto c1 = q.changes();
+    q.set_rate("S", Operation::get_order, 0.5);  // the same rate: no change
+    EXPECT_EQ(q.changes(), c1);
+    q.set_rate("S", Operation::get_order, 0.25);
+    EXPECT_GT(q.changes(), c1);
+    const auto c2 = q.changes();
+    q.drain("S", Operation::get_order);
+    EXPECT_GT(q.changes(), c2);
 }
 
 // ---- notifications ------------------------------------------------------------------------------

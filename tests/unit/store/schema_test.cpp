@@ -14,7 +14,7 @@ class Schema : public ::testing::Test, public test::StoreFixture {};
 
 TEST_F(Schema, CreatesAWalDatabaseAtTheLatestVersionWithForeignKeys) {
     open();
-    EXPECT_EQ(raw_int("PRAGMA user_version"), 1);
+    EXPECT_EQ(raw_int("PRAGMA user_version"), 2);
     EXPECT_EQ(raw_int("SELECT count(*) FROM sqlite_master WHERE name = 'jobs'"), 1);
     sqlite3* db = nullptr;
     sqlite3_open(options.path.c_str(), &db);
@@ -27,7 +27,7 @@ TEST_F(Schema, CreatesAWalDatabaseAtTheLatestVersionWithForeignKeys) {
     // Reopening an up-to-date database changes nothing.
     store.reset();
     open();
-    EXPECT_EQ(raw_int("PRAGMA user_version"), 1);
+    EXPECT_EQ(raw_int("PRAGMA user_version"), 2);
 }
 
 TEST_F(Schema, RefusesADatabaseFromANewerVersion) {
@@ -64,6 +64,40 @@ TEST_F(Schema, JobIdsAreNeverReusedSoStaleClaimsCannotMatch) {
     EXPECT_GT(next.id, c[0].id);
     ASSERT_EQ(store->claim(1)->size(), 1u);
     EXPECT_EQ(store->ack(c[0].id, 1).error().kind, ErrorKind::conflict);
+}
+
+TEST_F(Schema, QuotaLevelsSurviveAReopenAndASaveReplacesThem) {
+    open();
+    const auto at = clock.now();
+    ASSERT_TRUE(store->save_quota_levels({{"A1SELLER", "getOrderItems", -2.5, 0.5, at},
+                                          {"A1SELLER", "getOrderV0", 30, 0.5, at},
+                                          {"A2OTHER", "getOrderItems", 7, 0.5, at}}));
+    store.reset();
+    open();
+    auto levels = store->quota_levels("A1SELLER").value();
+    ASSERT_EQ(levels.size(), 2u);
+    EXPECT_EQ(levels[0].operation, "getOrderItems");
+    EXPECT_DOUBLE_EQ(levels[0].tokens, -2.5);
+    EXPECT_DOUBLE_EQ(levels[0].rate, 0.5);
+    EXPECT_EQ(std::chrono::duration_cast<std::chrono::milliseconds>(levels[0].at - at).count(), 0);
+    ASSERT_TRUE(store->save_quota_levels({{"A1SELLER", "getOrderItems", 4, 0.25, at + 1s}}));
+    levels = store->quota_levels("A1SELLER").value();
+    ASSERT_EQ(levels.size(), 2u);
+    EXPECT_DOUBLE_EQ(levels[0].tokens, 4);
+    EXPECT_DOUBLE_EQ(levels[0].rate, 0.25);
+    EXPECT_EQ(store->quota_levels("A3NONE").value().size(), 0u);
+}
+
+TEST_F(Schema, AVersionOneDatabaseGainsTheQuotaTableAndKeepsItsJobs) {
+    open();
+    ASSERT_TRUE(store->enqueue(job("kept")));
+    store.reset();
+    raw_int("DROP TABLE quota_levels");
+    raw_int("PRAGMA user_version = 1");
+    open();
+    EXPECT_EQ(raw_int("PRAGMA user_version"), 2);
+    EXPECT_EQ(raw_int("SELECT count(*) FROM jobs"), 1);
+    EXPECT_TRUE(store->save_quota_levels({{"S", "getOrderV0", 1, 0.5, clock.now()}}));
 }
 
 TEST_F(Schema, NotADatabaseGivesAClearMessage) {
