@@ -1,7 +1,6 @@
 #include "clarity/amazon/settlement_report.hpp"
 
-#include <zlib.h>
-
+#include "clarity/core/gzip.hpp"
 #include "clarity/model/hot_path.hpp"
 
 #if defined(__SSE2__)
@@ -1034,9 +1033,7 @@ SettlementParseStats parse_settlement_stream(std::istream& input,
         return static_cast<std::size_t>(input.gcount());
     };
     std::size_t got = read_some();
-    const bool gzip = got >= 2 && static_cast<unsigned char>(in[0]) == 0x1f &&
-                      static_cast<unsigned char>(in[1]) == 0x8b;
-    if (!gzip) {
+    if (!core::looks_like_gzip(std::string_view(in.data(), got))) {
         while (got > 0) {
             parser.feed(std::string_view(in.data(), got));
             got = read_some();
@@ -1045,61 +1042,23 @@ SettlementParseStats parse_settlement_stream(std::istream& input,
         parser.finish();
         return parser.stats();
     }
-    z_stream zs{};
-    if (inflateInit2(&zs, 15 + 16) != Z_OK) {
-        parser.report_issue(0, "gzip: cannot initialise zlib");
-        parser.finish();
-        return parser.stats();
-    }
-    std::vector<char> out(kChunk);
-    bool stream_end = false;
+    core::GzipInflater inflater;
+    const auto to_parser = [&parser](std::string_view piece) {
+        parser.feed(piece);
+        return true;
+    };
     bool failed = false;
     while (got > 0 && !failed) {
-        zs.next_in = reinterpret_cast<Bytef*>(in.data());
-        zs.avail_in = static_cast<uInt>(got);
-        while (zs.avail_in > 0 && !failed) {
-            if (stream_end) {
-                // A gzip file may hold several members back to back (RFC 1952 §2.2).
-                inflateReset(&zs);
-                stream_end = false;
-            }
-            zs.next_out = reinterpret_cast<Bytef*>(out.data());
-            zs.avail_out = static_cast<uInt>(out.size());
-            const int rc = inflate(&zs, Z_NO_FLUSH);
-            const std::size_t produced = out.size() - zs.avail_out;
-            if (produced > 0) parser.feed(std::string_view(out.data(), produced));
-            if (rc == Z_STREAM_END) {
-                stream_end = true;
-            } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
-                parser.report_issue(0, std::string("gzip data is corrupt (") +
-                                           (zs.msg ? zs.msg : "zlib error") + ") after " +
-                                           std::to_string(parser.stats().bytes) +
-                                           " decompressed bytes; download the report again");
-                failed = true;
-            } else if (rc == Z_BUF_ERROR && produced == 0 && zs.avail_in > 0) {
-                parser.report_issue(0, "gzip: decompression made no progress; file is corrupt");
-                failed = true;
-            }
+        if (inflater.feed(std::string_view(in.data(), got), to_parser) ==
+            core::GzipInflater::Status::corrupt) {
+            parser.report_issue(0, "gzip data is corrupt (" + inflater.error() + ") after " +
+                                       std::to_string(parser.stats().bytes) +
+                                       " decompressed bytes; download the report again");
+            failed = true;
         }
         got = read_some();
     }
-    // Drain output still buffered in zlib once input is exhausted.
-    while (!failed && !stream_end) {
-        zs.next_in = nullptr;
-        zs.avail_in = 0;
-        zs.next_out = reinterpret_cast<Bytef*>(out.data());
-        zs.avail_out = static_cast<uInt>(out.size());
-        const int rc = inflate(&zs, Z_NO_FLUSH);
-        const std::size_t produced = out.size() - zs.avail_out;
-        if (produced > 0) parser.feed(std::string_view(out.data(), produced));
-        if (rc == Z_STREAM_END) {
-            stream_end = true;
-        } else if (produced == 0) {
-            break;
-        }
-    }
-    inflateEnd(&zs);
-    if (!failed && !stream_end) {
+    if (!failed && !inflater.complete()) {
         parser.report_issue(0, "gzip data ends early after " +
                                    std::to_string(parser.stats().bytes) +
                                    " decompressed bytes (truncated download?); download the "

@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "clarity/amazon/api_error.hpp"
+#include "clarity/core/gzip.hpp"
 #include "clarity/core/log.hpp"
 #include "clarity/core/version.hpp"
 #include "query.hpp"
@@ -20,6 +21,56 @@ namespace clarity::amazon {
 namespace asio = boost::asio;
 
 namespace {
+
+/// A feed processing report is held in memory to decode it; real ones are a few kilobytes.
+constexpr std::uint64_t kMaxFeedReportBytes = 64ull << 20;
+
+/// Inflates the gzip file `from` into `to`, in pieces. Damaged or truncated data is permanent:
+/// Amazon's stored document is what it is, the HTTP layer has already retried broken transfers.
+Result<void> inflate_file(const std::filesystem::path& from, const std::filesystem::path& to) {
+    std::ifstream in(from, std::ios::binary);
+    std::ofstream out(to, std::ios::binary | std::ios::trunc);
+    if (!in || !out) {
+        return make_error(ErrorKind::transient,
+                          "cannot open " + (in ? to : from).string() + " (permissions, disk full?)",
+                          "downloadDocument");
+    }
+    core::GzipInflater inflater;
+    std::vector<char> buf(256 * 1024);
+    const auto write = [&out](std::string_view piece) {
+        out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+        return static_cast<bool>(out);
+    };
+    while (in) {
+        in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+        const auto got = static_cast<std::size_t>(in.gcount());
+        if (got == 0) break;
+        const auto st = inflater.feed(std::string_view(buf.data(), got), write);
+        if (st == core::GzipInflater::Status::stopped) {
+            return make_error(ErrorKind::transient, "cannot write " + to.string() + " (disk full?)",
+                              "downloadDocument");
+        }
+        if (st == core::GzipInflater::Status::corrupt) {
+            return make_error(ErrorKind::permanent,
+                              "the document flagged GZIP is damaged gzip data (" +
+                                  inflater.error() + "); request the report again",
+                              "downloadDocument");
+        }
+    }
+    if (!inflater.complete()) {
+        return make_error(ErrorKind::permanent,
+                          "the document flagged GZIP ends early after " +
+                              std::to_string(inflater.bytes_out()) +
+                              " decompressed bytes; request the report again",
+                          "downloadDocument");
+    }
+    out.flush();
+    if (!out) {
+        return make_error(ErrorKind::transient, "cannot write " + to.string() + " (disk full?)",
+                          "downloadDocument");
+    }
+    return {};
+}
 
 constexpr std::string_view kNotificationsScope = "sellingpartnerapi::notifications";
 
@@ -544,7 +595,7 @@ asio::awaitable<Result<ListingsFeedReport>> SpApiClient::download_processing_rep
     }
     std::string content = std::move(resp->body);
     if (location.compression_algorithm == "GZIP") {
-        auto plain = gunzip(content);
+        auto plain = core::gunzip(content, kMaxFeedReportBytes, "the feed processing report");
         if (!plain) co_return plain.error();
         content = std::move(*plain);
     }
@@ -609,18 +660,10 @@ asio::awaitable<Result<std::uintmax_t>> SpApiClient::download_document(
         out.write(resp->body.data(), static_cast<std::streamsize>(resp->body.size()));
     }
     if (gz) {
-        std::ifstream in(raw, std::ios::binary);
-        std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        auto plain = gunzip(data);
+        // Inflate file to file in pieces: a report may be far larger than the daemon's memory.
+        auto inflated = inflate_file(raw, destination);
         std::filesystem::remove(raw, ec);
-        if (!plain) co_return plain.error();
-        std::ofstream out(destination, std::ios::binary | std::ios::trunc);
-        out.write(plain->data(), static_cast<std::streamsize>(plain->size()));
-        if (!out) {
-            co_return make_error(ErrorKind::transient,
-                                 "cannot write " + destination.string() + " (disk full?)",
-                                 "downloadDocument");
-        }
+        if (!inflated) co_return inflated.error();
     }
     co_return std::filesystem::file_size(destination, ec);
 }

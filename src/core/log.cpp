@@ -9,6 +9,8 @@
 #include <ctime>
 #include <mutex>
 
+#include "clarity/core/json_text.hpp"
+
 namespace clarity::core {
 
 namespace {
@@ -76,55 +78,6 @@ std::string utc_time(spdlog::log_clock::time_point tp) {
     char buf[32];
     std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
     return fmt::format("{}.{:03}Z", buf, ms);
-}
-
-// JSON string escaping (RFC 8259). Invalid UTF-8 passes through byte-wise as \u00XX so a line is
-// always one valid JSON object whatever a remote system sent us.
-void append_json_string(std::string& out, std::string_view s) {
-    out += '"';
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            default:
-                if (c < 0x20 || c == 0x7f) {
-                    out += fmt::format("\\u{:04x}", c);
-                } else if (c < 0x80) {
-                    out += static_cast<char>(c);
-                } else {
-                    // Copy a well-formed UTF-8 sequence; escape a stray byte.
-                    std::size_t len = (c >> 5) == 0x6    ? 2
-                                      : (c >> 4) == 0xe  ? 3
-                                      : (c >> 3) == 0x1e ? 4
-                                                         : 0;
-                    bool ok = len > 0 && i + len <= s.size();
-                    for (std::size_t k = 1; ok && k < len; ++k) {
-                        ok = (static_cast<unsigned char>(s[i + k]) & 0xc0) == 0x80;
-                    }
-                    if (ok) {
-                        out.append(s.substr(i, len));
-                        i += len - 1;
-                    } else {
-                        out += fmt::format("\\u{:04x}", c);
-                    }
-                }
-        }
-    }
-    out += '"';
 }
 
 template <class Fn>

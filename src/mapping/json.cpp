@@ -1,8 +1,9 @@
 #include "clarity/mapping/json.hpp"
 
-#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <vector>
+
+#include "clarity/core/json_text.hpp"
 
 namespace clarity::mapping {
 
@@ -83,38 +84,6 @@ class ValueBuilder {
     }
 };
 
-void escape(std::string& out, const std::string& s) {
-    out += '"';
-    for (unsigned char c : s) {
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            default:
-                if (c < 0x20) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                    out += buf;
-                } else {
-                    out += static_cast<char>(c);
-                }
-        }
-    }
-    out += '"';
-}
-
 void newline(std::string& out, int indent, int depth) {
     if (indent < 0) return;
     out += '\n';
@@ -136,7 +105,7 @@ void write(std::string& out, const Value& v, int indent, int depth) {
             out += v.as_decimal().to_string();
             return;
         case Value::Kind::string:
-            escape(out, v.as_string());
+            core::append_json_string(out, v.as_string());
             return;
         case Value::Kind::array:
         case Value::Kind::object: {
@@ -150,7 +119,7 @@ void write(std::string& out, const Value& v, int indent, int depth) {
                 if (i) out += ',';
                 newline(out, indent, depth + 1);
                 if (obj) {
-                    escape(out, v.keys()[i]);
+                    core::append_json_string(out, v.keys()[i]);
                     out += indent < 0 ? ":" : ": ";
                 }
                 write(out, v.items()[i], indent, depth + 1);

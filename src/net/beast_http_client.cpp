@@ -10,12 +10,10 @@
 //                   or a file, enforcing the body limit
 // Connect and handshake run under beast::tcp_stream's expiry (min(phase timeout, deadline)); the
 // exchange under one deadline timer per request, so no wait is unbounded.
-#include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <array>
@@ -38,6 +36,8 @@
 #include <map>
 #include <mutex>
 
+#include "clarity/core/base64.hpp"
+#include "clarity/core/gzip.hpp"
 #include "clarity/core/log.hpp"
 #include "clarity/net/errors.hpp"
 #include "clarity/net/http_client.hpp"
@@ -181,47 +181,8 @@ class BodySink {
     std::size_t total_ = 0;
 };
 
-/// gzip decoding with zlib (RFC 1952 via inflateInit2 with 16 + MAX_WBITS).
-class GzipDecoder {
-  public:
-    GzipDecoder() { ok_ = inflateInit2(&z_, 16 + MAX_WBITS) == Z_OK; }
-    ~GzipDecoder() { inflateEnd(&z_); }
-    GzipDecoder(const GzipDecoder&) = delete;
-    GzipDecoder& operator=(const GzipDecoder&) = delete;
-    enum class Status { ok, over_limit, corrupt };
-    Status feed(const char* data, std::size_t n, BodySink& sink) {
-        if (!ok_) return Status::corrupt;
-        z_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data));
-        z_.avail_in = static_cast<uInt>(n);
-        while (z_.avail_in > 0 && !ended_) {
-            std::array<char, 16384> out;
-            z_.next_out = reinterpret_cast<Bytef*>(out.data());
-            z_.avail_out = static_cast<uInt>(out.size());
-            int rc = inflate(&z_, Z_NO_FLUSH);
-            if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) return Status::corrupt;
-            std::size_t produced = out.size() - z_.avail_out;
-            if (produced > 0 && !sink.write(out.data(), produced)) return Status::over_limit;
-            if (rc == Z_STREAM_END) ended_ = true;
-            if (rc == Z_BUF_ERROR && produced == 0) break;
-        }
-        return Status::ok;
-    }
-    bool ended() const { return ended_; }
-
-  private:
-    z_stream z_{};
-    bool ok_ = false;
-    bool ended_ = false;
-};
-
 std::string basic_auth(const ProxyEndpoint& p) {
-    std::string raw = p.username + ":" + p.password.reveal();
-    std::string out(4 * ((raw.size() + 2) / 3) + 1, '\0');
-    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(raw.data()),
-                            static_cast<int>(raw.size()));
-    out.resize(static_cast<std::size_t>(n));
-    return "Basic " + out;
+    return "Basic " + core::base64_encode(p.username + ":" + p.password.reveal());
 }
 
 class BeastHttpClient final : public HttpClient,
@@ -689,8 +650,11 @@ class BeastHttpClient final : public HttpClient,
             }
         };
         BodySink sink(&res.body, request.body_file ? &file : nullptr, limit);
-        std::optional<GzipDecoder> decoder;
+        std::optional<core::GzipInflater> decoder;
         if (gzip) decoder.emplace();
+        const auto to_sink = [&sink](std::string_view piece) {
+            return sink.write(piece.data(), piece.size());
+        };
         std::size_t wire = 0;
         const std::size_t wire_limit = limit + limit / 4 + 4096;
         const Error over_limit =
@@ -721,12 +685,12 @@ class BeastHttpClient final : public HttpClient,
                 co_return fail(over_limit);
             }
             if (decoder) {
-                auto st = decoder->feed(conn.chunk.data(), n, sink);
-                if (st == GzipDecoder::Status::over_limit) {
+                auto st = decoder->feed(std::string_view(conn.chunk.data(), n), to_sink);
+                if (st == core::GzipInflater::Status::stopped) {
                     discard_part();
                     co_return fail(over_limit);
                 }
-                if (st == GzipDecoder::Status::corrupt) {
+                if (st == core::GzipInflater::Status::corrupt) {
                     discard_part();
                     co_return fail(make_error(ErrorKind::transient,
                                               "the gzip-encoded response body is corrupt",
@@ -737,7 +701,7 @@ class BeastHttpClient final : public HttpClient,
                 co_return fail(over_limit);
             }
         }
-        if (decoder && !decoder->ended() && request.method != "HEAD" && wire > 0) {
+        if (decoder && !decoder->complete() && request.method != "HEAD" && wire > 0) {
             discard_part();
             co_return fail(make_error(ErrorKind::transient,
                                       "the gzip-encoded response body ended early", context));

@@ -8,6 +8,8 @@
 #include <system_error>
 #include <tuple>
 
+#include "clarity/core/base64.hpp"
+#include "clarity/core/json_text.hpp"
 #include "clarity/odoo/codec.hpp"
 #include "number_text.hpp"
 
@@ -15,45 +17,7 @@ namespace clarity::odoo {
 
 namespace {
 
-void write_string(std::string_view s, std::string& out) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    out += '"';
-    for (char ch : s) {
-        auto c = static_cast<unsigned char>(ch);
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            case '\b':
-                out += "\\b";
-                break;
-            case '\f':
-                out += "\\f";
-                break;
-            default:
-                if (c < 0x20) {
-                    out += "\\u00";
-                    out += kHex[c >> 4];
-                    out += kHex[c & 0xF];
-                } else {
-                    out += ch;
-                }
-        }
-    }
-    out += '"';
-}
+void write_string(std::string_view s, std::string& out) { core::append_json_string(out, s); }
 
 void write_double(double d, std::string& out) {
     if (!std::isfinite(d)) {
@@ -104,7 +68,7 @@ void write_value(const Value& value, std::string& out) {
             } else if constexpr (std::is_same_v<T, DateTime>) {
                 write_string(v.iso8601, out);
             } else {
-                write_string(base64_encode(v.bytes), out);
+                write_string(core::base64_encode(v.bytes), out);
             }
         },
         value.variant());

@@ -10,6 +10,7 @@
 #include <tuple>
 #include <type_traits>
 
+#include "clarity/core/base64.hpp"
 #include "clarity/odoo/codec.hpp"
 #include "number_text.hpp"
 
@@ -93,7 +94,7 @@ void write_value(const Value& value, std::string& out) {
                 out += "</dateTime.iso8601>";
             } else {
                 out += "<base64>";
-                out += base64_encode(v.bytes);
+                out += core::base64_encode(v.bytes);
                 out += "</base64>";
             }
         },
@@ -255,7 +256,7 @@ void parse_typed(pugi::xml_node n, const char* name, Value& out) {
                 for (char c : std::string_view(n.child_value())) {
                     if (!std::isspace(static_cast<unsigned char>(c))) compact += c;
                 }
-                auto bytes = base64_decode(compact);
+                auto bytes = core::base64_decode(compact);
                 if (!bytes) throw ParseError{"bad <base64>"};
                 out = Value(Binary{std::move(*bytes)});
                 return;
@@ -415,68 +416,6 @@ Result<XmlRpcCall> decode_xmlrpc_call(std::string_view body) {
     } catch (const ParseError& e) {
         return make_error(ErrorKind::permanent, "malformed XML-RPC call: " + e.message);
     }
-}
-
-std::string base64_encode(std::string_view bytes) {
-    static constexpr char kAlphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    out.reserve((bytes.size() + 2) / 3 * 4);
-    std::size_t i = 0;
-    for (; i + 2 < bytes.size(); i += 3) {
-        std::uint32_t n = (std::uint32_t(static_cast<unsigned char>(bytes[i])) << 16) |
-                          (std::uint32_t(static_cast<unsigned char>(bytes[i + 1])) << 8) |
-                          std::uint32_t(static_cast<unsigned char>(bytes[i + 2]));
-        out += kAlphabet[(n >> 18) & 63];
-        out += kAlphabet[(n >> 12) & 63];
-        out += kAlphabet[(n >> 6) & 63];
-        out += kAlphabet[n & 63];
-    }
-    std::size_t rest = bytes.size() - i;
-    if (rest != 0) {
-        std::uint32_t n = std::uint32_t(static_cast<unsigned char>(bytes[i])) << 16;
-        if (rest == 2) n |= std::uint32_t(static_cast<unsigned char>(bytes[i + 1])) << 8;
-        out += kAlphabet[(n >> 18) & 63];
-        out += kAlphabet[(n >> 12) & 63];
-        out += rest == 2 ? kAlphabet[(n >> 6) & 63] : '=';
-        out += '=';
-    }
-    return out;
-}
-
-std::optional<std::string> base64_decode(std::string_view text) {
-    auto decode_char = [](char c) -> int {
-        if (c >= 'A' && c <= 'Z') return c - 'A';
-        if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-        if (c >= '0' && c <= '9') return c - '0' + 52;
-        if (c == '+') return 62;
-        if (c == '/') return 63;
-        return -1;
-    };
-    if (text.size() % 4 != 0) return std::nullopt;
-    std::string out;
-    out.reserve(text.size() / 4 * 3);
-    for (std::size_t i = 0; i < text.size(); i += 4) {
-        int v[4];
-        int pad = 0;
-        for (int k = 0; k < 4; ++k) {
-            char c = text[i + k];
-            if (c == '=' && i + 4 == text.size() && k >= 2) {
-                v[k] = 0;
-                ++pad;
-            } else {
-                if (pad != 0) return std::nullopt;
-                v[k] = decode_char(c);
-                if (v[k] < 0) return std::nullopt;
-            }
-        }
-        std::uint32_t n = (std::uint32_t(v[0]) << 18) | (std::uint32_t(v[1]) << 12) |
-                          (std::uint32_t(v[2]) << 6) | std::uint32_t(v[3]);
-        out += static_cast<char>((n >> 16) & 0xFF);
-        if (pad < 2) out += static_cast<char>((n >> 8) & 0xFF);
-        if (pad < 1) out += static_cast<char>(n & 0xFF);
-    }
-    return out;
 }
 
 }  // namespace clarity::odoo

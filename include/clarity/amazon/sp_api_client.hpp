@@ -17,13 +17,18 @@
 #include <string>
 #include <vector>
 
-#include "clarity/amazon/catalog_apis.hpp"
 #include "clarity/amazon/config.hpp"
+#include "clarity/amazon/fba_inventory_api.hpp"
+#include "clarity/amazon/feeds_api.hpp"
+#include "clarity/amazon/finances_api.hpp"
+#include "clarity/amazon/fulfillment_outbound_api.hpp"
+#include "clarity/amazon/listings_items_api.hpp"
 #include "clarity/amazon/lwa.hpp"
 #include "clarity/amazon/notifications_api.hpp"
 #include "clarity/amazon/operations.hpp"
 #include "clarity/amazon/orders.hpp"
 #include "clarity/amazon/quota.hpp"
+#include "clarity/amazon/reports_api.hpp"
 #include "clarity/core/clock.hpp"
 #include "clarity/core/metrics.hpp"
 #include "clarity/core/random.hpp"

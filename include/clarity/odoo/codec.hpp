@@ -72,8 +72,4 @@ struct XmlRpcCall {
 };
 Result<XmlRpcCall> decode_xmlrpc_call(std::string_view body);
 
-/// Standard base64 (RFC 4648, with padding). decode returns nullopt on invalid input.
-std::string base64_encode(std::string_view bytes);
-std::optional<std::string> base64_decode(std::string_view text);
-
 }  // namespace clarity::odoo

@@ -6,10 +6,16 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
-#include "clarity/amazon/catalog_apis.hpp"
+#include "clarity/amazon/fba_inventory_api.hpp"
+#include "clarity/amazon/feeds_api.hpp"
+#include "clarity/amazon/finances_api.hpp"
+#include "clarity/amazon/fulfillment_outbound_api.hpp"
+#include "clarity/amazon/listings_items_api.hpp"
 #include "clarity/amazon/operations.hpp"
+#include "clarity/amazon/reports_api.hpp"
 #include "clarity/amazon/sigv4.hpp"
 #include "clarity/model/decimal.hpp"
+#include "http/gzip_deflate.hpp"
 #include "sp_api/fake_sp_api_sandbox.hpp"
 
 // Shapes follow ../shared/reference/sp-api/models (NOTES.md §11 "fake-server design"): bodies of
@@ -1080,7 +1086,7 @@ FakeSpApi::FakeSpApi(const Clock& clock, FakeOptions options)
                               {"messagesInvalid", invalid}}}};
                         f.result_document = s.id("feed-result-");
                         s.documents[f.result_document] = {"application/json",
-                                                          amazon::gzip(report.dump())};
+                                                          fakes::http::gzip(report.dump())};
                     }
                     out["processingStatus"] = "DONE";
                     out["processingEndTime"] = iso(now);
@@ -1129,7 +1135,7 @@ FakeSpApi::FakeSpApi(const Clock& clock, FakeOptions options)
                     if ("doc-" + r.id == path_params[0]) {
                         s.documents[path_params[0]] = {
                             "text/tab-separated-values",
-                            r.gzip ? amazon::gzip(r.content) : r.content};
+                            r.gzip ? fakes::http::gzip(r.content) : r.content};
                         json out{{"reportDocumentId", path_params[0]},
                                  {"url", s.base + "/s3/reports/" + path_params[0] +
                                              "?X-Amz-Signature=fake"}};

@@ -5,8 +5,13 @@
 #include <string_view>
 
 #include "clarity/amazon/canonical.hpp"
-#include "clarity/amazon/catalog_apis.hpp"
+#include "clarity/amazon/fba_inventory_api.hpp"
+#include "clarity/amazon/feeds_api.hpp"
+#include "clarity/amazon/finances_api.hpp"
+#include "clarity/amazon/fulfillment_outbound_api.hpp"
+#include "clarity/amazon/listings_items_api.hpp"
 #include "clarity/amazon/orders.hpp"
+#include "clarity/amazon/reports_api.hpp"
 
 using namespace clarity::amazon;
 

@@ -4,9 +4,14 @@
 #include <nlohmann/json.hpp>
 
 #include "clarity/amazon/api_error.hpp"
-#include "clarity/amazon/catalog_apis.hpp"
+#include "clarity/amazon/fba_inventory_api.hpp"
+#include "clarity/amazon/feeds_api.hpp"
+#include "clarity/amazon/finances_api.hpp"
+#include "clarity/amazon/fulfillment_outbound_api.hpp"
+#include "clarity/amazon/listings_items_api.hpp"
 #include "clarity/amazon/notifications_api.hpp"
 #include "clarity/amazon/orders.hpp"
+#include "clarity/amazon/reports_api.hpp"
 #include "support/test_env.hpp"
 
 using namespace clarity;
@@ -221,16 +226,6 @@ TEST(Codecs, MalformedBodiesArePermanentErrorsNotCrashes) {
         EXPECT_FALSE(decode_get_orders_v0(bad));
         EXPECT_FALSE(decode_inventory_summaries(bad));
     }
-}
-
-TEST(Codecs, GzipRoundTripAndCorruptData) {
-    std::string text = "settlement-id\ttotal-amount\n123\t95,00\n";
-    auto plain = gunzip(gzip(text));
-    ASSERT_TRUE(plain);
-    EXPECT_EQ(*plain, text);
-    auto bad = gunzip("not gzip at all");
-    ASSERT_FALSE(bad);
-    EXPECT_EQ(bad.error().kind, ErrorKind::permanent);
 }
 
 TEST(Codecs, QuantityPatchCarriesProductTypeAndMerge) {

@@ -334,17 +334,5 @@ TEST(OdooXmlRpc, MalformedInputIsAnErrorNotACrash) {
     EXPECT_FALSE(decode_xmlrpc_response("<html/>"));
 }
 
-TEST(OdooBase64, EncodesAndDecodesRfc4648Vectors) {
-    EXPECT_EQ(base64_encode(""), "");
-    EXPECT_EQ(base64_encode("f"), "Zg==");
-    EXPECT_EQ(base64_encode("fo"), "Zm8=");
-    EXPECT_EQ(base64_encode("foo"), "Zm9v");
-    EXPECT_EQ(base64_encode("foobar"), "Zm9vYmFy");
-    EXPECT_EQ(base64_decode("Zm9vYmE="), "fooba");
-    EXPECT_EQ(base64_decode("Zg=="), "f");
-    EXPECT_FALSE(base64_decode("Zg="));
-    EXPECT_FALSE(base64_decode("Z!=="));
-}
-
 }  // namespace
 }  // namespace clarity::odoo

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "http/gzip_deflate.hpp"
+
 namespace clarity::test {
 
 namespace {
@@ -228,21 +230,7 @@ GeneratedReport make_report(const ReportSpec& spec) {
     return out;
 }
 
-std::string gzip(std::string_view data, int level) {
-    z_stream zs{};
-    if (deflateInit2(&zs, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-        throw std::runtime_error("deflateInit2 failed");
-    }
-    std::string out(deflateBound(&zs, static_cast<uLong>(data.size())) + 32, '\0');
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-    zs.avail_in = static_cast<uInt>(data.size());
-    zs.next_out = reinterpret_cast<Bytef*>(out.data());
-    zs.avail_out = static_cast<uInt>(out.size());
-    if (deflate(&zs, Z_FINISH) != Z_STREAM_END) throw std::runtime_error("deflate failed");
-    out.resize(zs.total_out);
-    deflateEnd(&zs);
-    return out;
-}
+std::string gzip(std::string_view data, int level) { return fakes::http::gzip(data, level); }
 
 LargeReport write_large_report(const std::filesystem::path& path,
                                std::uint64_t min_bytes,

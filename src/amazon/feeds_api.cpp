@@ -1,0 +1,61 @@
+// Feeds API 2021-06-30 codecs: see clarity/amazon/feeds_api.hpp.
+#include "clarity/amazon/feeds_api.hpp"
+
+#include "json_util.hpp"
+#include "query.hpp"
+
+namespace clarity::amazon {
+
+using namespace detail;
+
+Result<FeedDocumentUpload> decode_feed_document_upload(std::string_view body,
+                                                       std::string content_type) {
+    auto j = parse_body(body, "createFeedDocument");
+    if (!j) return j.error();
+    FeedDocumentUpload d{str(j->v, "feedDocumentId"), str(j->v, "url"), std::move(content_type)};
+    if (d.feed_document_id.empty()) return missing_field("createFeedDocument", "feedDocumentId");
+    if (d.url.empty()) return missing_field("createFeedDocument", "url");
+    return d;
+}
+
+Result<std::string> decode_create_feed(std::string_view body) {
+    auto j = parse_body(body, "createFeed");
+    if (!j) return j.error();
+    auto id = str(j->v, "feedId");
+    if (id.empty()) return missing_field("createFeed", "feedId");
+    return id;
+}
+
+Result<FeedStatus> decode_feed(std::string_view body) {
+    auto j = parse_body(body, "getFeed");
+    if (!j) return j.error();
+    FeedStatus f{str(j->v, "feedId"),           str(j->v, "feedType"),
+                 str(j->v, "processingStatus"), str(j->v, "resultFeedDocumentId"),
+                 str(j->v, "createdTime"),      str(j->v, "processingEndTime")};
+    if (f.feed_id.empty()) return missing_field("getFeed", "feedId");
+    return f;
+}
+
+Result<ListingsFeedReport> decode_listings_feed_report(std::string_view body) {
+    auto j = parse_body(body, "listings feed processing report");
+    if (!j) return j.error();
+    ListingsFeedReport r;
+    if (auto* h = member(j->v, "header")) {
+        r.feed_id = str(*h, "feedId");
+        r.report_status = str(*h, "status");
+    }
+    if (auto* s = member(j->v, "summary")) {
+        r.errors = integer(*s, "errors");
+        r.warnings = integer(*s, "warnings");
+        r.messages_processed = integer(*s, "messagesProcessed");
+        r.messages_accepted = integer(*s, "messagesAccepted");
+        r.messages_invalid = integer(*s, "messagesInvalid");
+    }
+    for (const auto& i : array_or_empty(j->v, "issues")) {
+        r.issues.push_back({integer(i, "messageId"), str(i, "sku"), str(i, "code"),
+                            str(i, "severity"), str(i, "message")});
+    }
+    return r;
+}
+
+}  // namespace clarity::amazon
