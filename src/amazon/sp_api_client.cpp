@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "clarity/amazon/api_error.hpp"
+#include "clarity/core/backoff.hpp"
 #include "clarity/core/gzip.hpp"
 #include "clarity/core/log.hpp"
 #include "clarity/core/version.hpp"
@@ -73,6 +74,10 @@ Result<void> inflate_file(const std::filesystem::path& from, const std::filesyst
 }
 
 constexpr std::string_view kNotificationsScope = "sellingpartnerapi::notifications";
+// Retries of one call after a transient failure (amazon.max_attempts tries in all): full jitter,
+// the first retry within 0.5 s, the ceiling doubling up to 30 s.
+constexpr std::chrono::milliseconds kRetryBase{500};
+constexpr std::chrono::milliseconds kRetryCap{30'000};
 
 asio::awaitable<void> sleep_for(std::chrono::nanoseconds d) {
     if (d <= std::chrono::nanoseconds::zero()) co_return;
@@ -186,8 +191,9 @@ asio::awaitable<Result<net::HttpResponse>> SpApiClient::call(SpApiCall c) {
     bool refreshed = false;
     int attempt = 0;
     std::optional<Error> last_error;
+    const core::BackoffPolicy retry{kRetryBase, kRetryCap, options_.max_attempts};
 
-    while (attempt < options_.max_attempts) {
+    while (retry.may_retry(attempt)) {
         ++attempt;
         {
             std::chrono::nanoseconds wait = quota_.reserve(seller, c.op);
@@ -233,11 +239,7 @@ asio::awaitable<Result<net::HttpResponse>> SpApiClient::call(SpApiCall c) {
             count("transport_error");
             log->warn("{} attempt {} failed: {}", op_name, attempt, last_error->describe());
             if (!is_retryable(last_error->kind) || !may_resend(info)) co_return *last_error;
-            auto cap = std::min<std::uint64_t>(30'000, 250ull << std::min(attempt, 7));
-            {
-                std::chrono::nanoseconds pause = std::chrono::milliseconds(random_.uniform(0, cap));
-                co_await sleep_for(pause);
-            }
+            if (retry.may_retry(attempt)) co_await sleep_for(retry.delay(attempt, random_));
             continue;
         }
 
@@ -278,11 +280,7 @@ asio::awaitable<Result<net::HttpResponse>> SpApiClient::call(SpApiCall c) {
         }
         if (last_error->kind == ErrorKind::transient) {
             count("transient_error");
-            auto cap = std::min<std::uint64_t>(30'000, 250ull << std::min(attempt, 7));
-            {
-                std::chrono::nanoseconds pause = std::chrono::milliseconds(random_.uniform(0, cap));
-                co_await sleep_for(pause);
-            }
+            if (retry.may_retry(attempt)) co_await sleep_for(retry.delay(attempt, random_));
             continue;
         }
         count(to_string(last_error->kind));

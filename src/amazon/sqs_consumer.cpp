@@ -5,9 +5,6 @@
 
 #include <algorithm>
 #include <array>
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "clarity/core/log.hpp"
@@ -71,12 +68,6 @@ Error classify_sqs(const net::HttpResponse& r, const std::string& action) {
         }
     }
     return e;
-}
-
-asio::awaitable<void> pause(std::chrono::milliseconds d) {
-    asio::steady_timer t(co_await asio::this_coro::executor);
-    t.expires_after(d);
-    co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
 }
 
 }  // namespace
@@ -232,21 +223,6 @@ asio::awaitable<Result<PollStats>> SqsConsumer::poll_once() {
         }
     }
     co_return stats;
-}
-
-asio::awaitable<void> SqsConsumer::run(std::shared_ptr<std::atomic<bool>> stop) {
-    auto log = core::logger("amazon.sqs");
-    std::chrono::milliseconds backoff{1000};
-    while (!stop->load()) {
-        auto r = co_await poll_once();
-        if (r) {
-            backoff = std::chrono::milliseconds{1000};
-            continue;
-        }
-        log->error("SQS receive failed: {}", r.error().describe());
-        co_await pause(backoff);
-        backoff = std::min(backoff * 2, std::chrono::milliseconds{60000});
-    }
 }
 
 }  // namespace clarity::amazon

@@ -82,7 +82,7 @@ Settings read_settings(const core::ConfigNode& root) {
             for (const auto& key : {"base", "cap", "max_attempts"}) {
                 merged.set(key, retry.has(key) ? retry.get_string(key) : defaults.get_string(key));
             }
-            s.store.retry_by_flow[flow] = store::retry_policy_from_config(merged);
+            s.store.retry_by_flow[flow] = core::backoff_from_config(merged);
         }
     }
     return s;

@@ -4,6 +4,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <set>
@@ -11,6 +12,7 @@
 #include "clarity/amazon/lwa.hpp"
 #include "clarity/amazon/quota.hpp"
 #include "clarity/amazon/sqs_consumer.hpp"
+#include "clarity/core/backoff.hpp"
 #include "clarity/core/log.hpp"
 #include "clarity/flows/quota_levels.hpp"
 #include "clarity/mapping/schema.hpp"
@@ -21,6 +23,11 @@ namespace clarity::app {
 
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
+
+// Waits of the loops that reconnect Odoo at start-up and poll SQS after a failure: full jitter,
+// the ceiling doubling from 1 s to 60 s, never giving up (the loops end at stop()).
+constexpr core::BackoffPolicy kReconnect{
+    .base = 1s, .cap = 60s, .max_attempts = std::numeric_limits<int>::max()};
 
 struct ConnectionRuntime {
     const ConnectionSettings* settings = nullptr;
@@ -236,13 +243,14 @@ asio::awaitable<void> keep_connecting(StatePtr s, ConnectionRuntime* c) {
         connection_ready(s);
         co_return;
     }
-    Clock::duration backoff = 1s;
+    int failures = 0;
     while (!s->stopping) {
         auto r = co_await connect_odoo(s, c);
         if (r) {
             connection_ready(s);
             co_return;
         }
+        ++failures;
         const auto& e = r.error();
         if (e.kind == ErrorKind::permanent || e.kind == ErrorKind::auth) {
             const std::string msg = "connection " + c->settings->name + ": Odoo: " + e.message;
@@ -257,10 +265,9 @@ asio::awaitable<void> keep_connecting(StatePtr s, ConnectionRuntime* c) {
             std::lock_guard lock(c->mutex);
             c->odoo_status = "Odoo not reachable: " + e.describe();
         }
-        log.warn("Odoo not reachable ({}); retrying in {} ms", e.describe(),
-                 std::chrono::duration_cast<std::chrono::milliseconds>(backoff).count());
-        if (!co_await pause(s.get(), c->connect_timer.get(), backoff)) co_return;
-        backoff = std::min<Clock::duration>(backoff * 2, 60s);
+        const auto delay = kReconnect.delay(failures, s->deps.random, e.retry_after);
+        log.warn("Odoo not reachable ({}); retrying in {} ms", e.describe(), delay.count());
+        if (!co_await pause(s.get(), c->connect_timer.get(), delay)) co_return;
     }
 }
 
@@ -326,17 +333,17 @@ asio::awaitable<void> save_quota_levels(StatePtr s, ConnectionRuntime* c) {
 
 asio::awaitable<void> run_notifications(StatePtr s, ConnectionRuntime* c) {
     auto log = s->log.with({.connection = c->settings->name});
-    Clock::duration backoff = 1s;
+    int failures = 0;
     while (!s->stopping) {
         auto r = co_await c->consumer->poll_once();
         if (!r) {
-            log.error("SQS receive failed: {}; retrying in {} s", r.error().describe(),
-                      std::chrono::duration_cast<std::chrono::seconds>(backoff).count());
-            if (!co_await pause(s.get(), c->sqs_timer.get(), backoff)) break;
-            backoff = std::min<Clock::duration>(backoff * 2, 60s);
+            const auto delay = kReconnect.delay(++failures, s->deps.random, r.error().retry_after);
+            log.error("SQS receive failed: {}; retrying in {} ms", r.error().describe(),
+                      delay.count());
+            if (!co_await pause(s.get(), c->sqs_timer.get(), delay)) break;
             continue;
         }
-        backoff = 1s;
+        failures = 0;
         // An empty answer (long poll expired, or a queue that does not long-poll): breathe.
         if (r->received == 0 && !co_await pause(s.get(), c->sqs_timer.get(), 1s)) break;
     }

@@ -14,6 +14,7 @@
 #include <map>
 #include <mutex>
 
+#include "clarity/core/backoff.hpp"
 #include "clarity/core/log.hpp"
 #include "clarity/odoo/codec.hpp"
 #include "clarity/odoo/errors.hpp"
@@ -46,15 +47,20 @@ std::optional<Protocol> parse_protocol(std::string_view text) noexcept {
 }
 
 struct OdooClient::Impl {
-    Impl(net::HttpClient& h, OdooOptions o, Clock& c) : http(h), opt(std::move(o)), clock(c) {
+    Impl(net::HttpClient& h, OdooOptions o, Clock& c, Random* j)
+        : http(h), opt(std::move(o)), clock(c), jitter(j != nullptr ? *j : own_jitter) {
         base = opt.url;
         while (!base.empty() && base.back() == '/') base.pop_back();
         log = core::logger("odoo");
+        read_retry = read_retry_policy(opt);
     }
 
     net::HttpClient& http;
     OdooOptions opt;
     Clock& clock;
+    DefaultRandom own_jitter;
+    Random& jitter;
+    core::BackoffPolicy read_retry;
     std::string base;
     std::shared_ptr<spdlog::logger> log;
 
@@ -282,11 +288,13 @@ asio::awaitable<Result<ServerVersion>> do_version(std::shared_ptr<Impl> impl) {
     Protocol proto =
         impl->opt.protocol == Protocol::auto_select ? Protocol::json_rpc : impl->opt.protocol;
     Result<Value> r = Error{};
-    for (int attempt = 0;; ++attempt) {
+    for (int attempt = 1;; ++attempt) {
         r = co_await common_call(impl, proto, "version", {});
-        if (r || r.error().kind != ErrorKind::transient || attempt >= impl->opt.read_retries) break;
+        if (r || r.error().kind != ErrorKind::transient || !impl->read_retry.may_retry(attempt)) {
+            break;
+        }
         impl->retries.fetch_add(1);
-        co_await pause(impl->opt.retry_delay * (1 << attempt));
+        co_await pause(impl->read_retry.delay(attempt, impl->jitter));
     }
     if (!r) co_return r.error();
     auto v = parse_server_version(*r);
@@ -403,17 +411,19 @@ asio::awaitable<Result<Value>> do_call(std::shared_ptr<Impl> impl, Call call) {
         }
         uid = *cached;
     }
-    int tries = call.idempotent ? 1 + std::max(0, impl->opt.read_retries) : 1;
-    for (int attempt = 0;; ++attempt) {
+    for (int attempt = 1;; ++attempt) {
         auto r = co_await object_call(impl, *proto, uid, call);
         if (r) co_return r;
         if (r.error().kind == ErrorKind::auth) {
             remember_auth_failure(*impl, r.error());
             co_return r;
         }
-        if (r.error().kind != ErrorKind::transient || attempt + 1 >= tries) co_return r;
+        if (r.error().kind != ErrorKind::transient || !call.idempotent ||
+            !impl->read_retry.may_retry(attempt)) {
+            co_return r;
+        }
         impl->retries.fetch_add(1);
-        co_await pause(impl->opt.retry_delay * (1 << attempt));
+        co_await pause(impl->read_retry.delay(attempt, impl->jitter));
     }
 }
 
@@ -441,9 +451,9 @@ Result<std::vector<Value>> expect_rows(Result<Value> r, std::string_view what) {
 
 }  // namespace
 
-OdooClient::OdooClient(net::HttpClient& http, OdooOptions options, Clock& clock) {
+OdooClient::OdooClient(net::HttpClient& http, OdooOptions options, Clock& clock, Random* jitter) {
     validate(options);
-    impl_ = std::make_shared<Impl>(http, std::move(options), clock);
+    impl_ = std::make_shared<Impl>(http, std::move(options), clock, jitter);
 }
 
 OdooClient::~OdooClient() = default;

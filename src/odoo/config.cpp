@@ -63,7 +63,8 @@ core::ConfigSpec odoo_config_spec() {
               .default_value = "2"});
     spec.add({.name = "retry_delay",
               .type = ConfigType::duration,
-              .description = "First retry delay of read-only calls, doubled each try",
+              .description = "Backoff base of read-only call retries: the first retry waits up "
+                             "to this long (full jitter), the ceiling doubles each try up to 30s",
               .default_value = "200ms"});
     spec.add({.name = "auth_failure_cooldown",
               .type = ConfigType::duration,
@@ -130,6 +131,14 @@ void validate(const OdooOptions& o) {
     if (o.max_in_flight < 1) throw ConfigError("odoo.max_in_flight: must be at least 1");
     if (o.read_retries < 0) throw ConfigError("odoo.read_retries: must not be negative");
     if (o.timeout.count() <= 0) throw ConfigError("odoo.timeout: must be positive");
+    if (o.retry_delay.count() <= 0) throw ConfigError("odoo.retry_delay: must be positive");
+}
+
+core::BackoffPolicy read_retry_policy(const OdooOptions& o) {
+    using namespace std::chrono_literals;
+    return core::BackoffPolicy{.base = o.retry_delay,
+                               .cap = std::max<std::chrono::milliseconds>(30s, o.retry_delay),
+                               .max_attempts = 1 + std::max(0, o.read_retries)};
 }
 
 OdooOptions from_config(const core::ConfigNode& node) {

@@ -31,21 +31,9 @@ std::optional<JobState> parse_job_state(std::string_view name) noexcept {
 }
 
 core::ConfigSpec retry_policy_spec() {
-    using core::ConfigType;
-    core::ConfigSpec spec;
-    spec.add({.name = "base",
-              .type = ConfigType::duration,
-              .description = "Backoff base: the first retry waits up to this long (full jitter)",
-              .default_value = "1s"});
-    spec.add({.name = "cap",
-              .type = ConfigType::duration,
-              .description = "Longest wait between two attempts",
-              .default_value = "15m"});
-    spec.add({.name = "max_attempts",
-              .type = ConfigType::integer,
-              .description = "Attempts before the job becomes a dead letter (including the first)",
-              .default_value = "10"});
-    return spec;
+    return core::backoff_config_spec(
+        core::BackoffPolicy{},
+        "Attempts before the job becomes a dead letter (including the first)");
 }
 
 core::ConfigSpec store_config_spec() {
@@ -91,18 +79,6 @@ core::ConfigSpec store_config_spec() {
     return spec;
 }
 
-RetryPolicy retry_policy_from_config(const core::ConfigNode& node) {
-    RetryPolicy p;
-    if (node.has("base")) p.base = node.get_duration("base");
-    if (node.has("cap")) p.cap = node.get_duration("cap");
-    if (node.has("max_attempts")) p.max_attempts = static_cast<int>(node.get_int("max_attempts"));
-    const auto where = node.path().empty() ? std::string("retry") : node.path();
-    if (p.base.count() <= 0) throw core::ConfigError(where + ".base: must be more than 0");
-    if (p.cap < p.base) throw core::ConfigError(where + ".cap: must not be less than base");
-    if (p.max_attempts < 1) throw core::ConfigError(where + ".max_attempts: must be at least 1");
-    return p;
-}
-
 StoreOptions store_options_from_config(const core::ConfigNode& node) {
     StoreOptions o;
     const auto where = node.path().empty() ? std::string("store") : node.path();
@@ -123,29 +99,10 @@ StoreOptions store_options_from_config(const core::ConfigNode& node) {
     if (node.has("done_retention")) o.done_retention = node.get_duration("done_retention");
     if (node.has("lease")) o.lease = node.get_duration("lease");
     if (node.has("max_size_mb")) o.max_size_mb = node.get_int("max_size_mb");
-    if (node.has("retry")) o.default_retry = retry_policy_from_config(node.section("retry"));
+    if (node.has("retry")) o.default_retry = core::backoff_from_config(node.section("retry"));
     if (o.lease.count() <= 0) throw core::ConfigError(where + ".lease: must be more than 0");
     if (o.max_size_mb < 0) throw core::ConfigError(where + ".max_size_mb: must be 0 or more");
     return o;
-}
-
-std::chrono::milliseconds backoff_delay(const RetryPolicy& policy,
-                                        int attempt,
-                                        Random& random,
-                                        std::optional<std::chrono::seconds> retry_after) {
-    // Full jitter (AWS architecture blog "Exponential Backoff And Jitter"; fluent-bit
-    // backoff_full_jitter): uniform over [0, min(cap, base * 2^(attempt-1))].
-    const auto shift = std::clamp(attempt - 1, 0, 40);
-    const std::int64_t base = policy.base.count();
-    const std::int64_t cap = policy.cap.count();
-    const std::int64_t ceiling =
-        (shift >= 62 || base > (cap >> shift)) ? cap : std::min(cap, base << shift);
-    std::chrono::milliseconds delay{static_cast<std::int64_t>(
-        random.uniform(0, static_cast<std::uint64_t>(std::max<std::int64_t>(ceiling, 0))))};
-    if (retry_after && *retry_after > delay) {
-        delay = std::chrono::duration_cast<std::chrono::milliseconds>(*retry_after);
-    }
-    return delay;
 }
 
 std::unique_ptr<Store> open_store(const StoreOptions& options, StoreDeps deps) {

@@ -402,7 +402,7 @@ class SqliteStore final : public Store {
                            now);
                 state = JobState::dead;
             } else {
-                const auto delay = backoff_delay(policy, job->attempts, random_, error.retry_after);
+                const auto delay = policy.delay(job->attempts, random_, error.retry_after);
                 record_attempt(id, job->attempts, now, kind, error.message);
                 Use u(writer_->cached(kRequeue));
                 u->bind(1, id).bind(2, now + delay.count()).bind(3, now).bind(4, error.message);
@@ -846,7 +846,7 @@ class SqliteStore final : public Store {
         return std::nullopt;
     }
 
-    const RetryPolicy& policy_for(const std::string& flow) const {
+    const core::BackoffPolicy& policy_for(const std::string& flow) const {
         auto it = options_.retry_by_flow.find(flow);
         return it == options_.retry_by_flow.end() ? options_.default_retry : it->second;
     }

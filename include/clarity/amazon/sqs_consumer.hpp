@@ -8,7 +8,6 @@
 /// An unknown notification type is counted and deleted; a malformed body goes to the malformed
 /// handler (kept for inspection) or, without one, stays in the queue for its redrive policy.
 
-#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstdint>
@@ -87,10 +86,9 @@ class SqsConsumer {
                 NotificationHandler handler,
                 MalformedHandler malformed = {});
 
-    /// Receives one batch and processes it.
+    /// Receives one batch and processes it. (The daemon's loop around it, with its backoff after
+    /// a failed receive, is in src/app/wiring.cpp.)
     boost::asio::awaitable<Result<PollStats>> poll_once();
-    /// Polls until `stop` becomes true; receive errors back off (1 s doubling to 60 s).
-    boost::asio::awaitable<void> run(std::shared_ptr<std::atomic<bool>> stop);
 
   private:
     SqsClient& sqs_;

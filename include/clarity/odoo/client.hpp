@@ -8,7 +8,8 @@
 /// Errors (all `Result<…>`): `auth` for wrong credentials (not retried; further calls fail fast
 /// for `auth_failure_cooldown`), `permanent` with Odoo's own message for validation/user/missing/
 /// access errors, `conflict` for a duplicate unique key, `transient` for timeouts, resets,
-/// 502/503/504 and database unavailability (read calls are retried `read_retries` times first).
+/// 502/503/504 and database unavailability (read calls are retried `read_retries` times first,
+/// with core::BackoffPolicy's full-jitter backoff: read_retry_policy()).
 /// Thread-safe: one client may be shared by all flows of one Odoo connection.
 
 #include <boost/asio/awaitable.hpp>
@@ -20,8 +21,10 @@
 #include <utility>
 #include <vector>
 
+#include "clarity/core/backoff.hpp"
 #include "clarity/core/clock.hpp"
 #include "clarity/core/config.hpp"
+#include "clarity/core/random.hpp"
 #include "clarity/core/result.hpp"
 #include "clarity/core/secret.hpp"
 #include "clarity/net/http.hpp"
@@ -52,7 +55,7 @@ struct OdooOptions {
     std::chrono::milliseconds cache_ttl{3'600'000};  ///< countries, states, currencies, taxes, UoM
     std::chrono::milliseconds product_cache_ttl{300'000};  ///< products by SKU / barcode
     int read_retries = 2;  ///< extra tries of read-only calls after a transient error
-    std::chrono::milliseconds retry_delay{200};  ///< first retry delay, doubled each time
+    std::chrono::milliseconds retry_delay{200};  ///< backoff base of those retries (full jitter)
     std::chrono::milliseconds auth_failure_cooldown{60'000};  ///< fail fast after an auth error
     bool tracking_disable = true;  ///< add tracking_disable/mail_create_nolog to write contexts
     std::string lang = "en_US";
@@ -66,6 +69,9 @@ core::ConfigSpec odoo_config_spec();
 OdooOptions from_config(const core::ConfigNode& node);
 /// The same checks for options built in code; throws core::ConfigError.
 void validate(const OdooOptions& options);
+/// How read-only calls are retried after a transient error: 1 + read_retries tries, full-jitter
+/// backoff from retry_delay, the ceiling doubling up to 30 s (or retry_delay when larger).
+core::BackoffPolicy read_retry_policy(const OdooOptions& options);
 
 /// One model method call. `ids` makes it a record method (args[0] on JSON-RPC/XML-RPC, `ids` on
 /// JSON-2); `params` are the method's parameters by name, sent positionally on JSON-RPC/XML-RPC
@@ -121,8 +127,13 @@ struct ClientStats {
 
 class OdooClient {
   public:
-    /// `http` and `clock` must outlive the client. Validates `options` (throws core::ConfigError).
-    OdooClient(net::HttpClient& http, OdooOptions options, Clock& clock = SystemClock::instance());
+    /// `http`, `clock` and `jitter` must outlive the client; `jitter` (the read retries' backoff
+    /// randomness) defaults to a client-owned source. Validates `options` (throws
+    /// core::ConfigError).
+    OdooClient(net::HttpClient& http,
+               OdooOptions options,
+               Clock& clock = SystemClock::instance(),
+               Random* jitter = nullptr);
     ~OdooClient();
     OdooClient(const OdooClient&) = delete;
     OdooClient& operator=(const OdooClient&) = delete;

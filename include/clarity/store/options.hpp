@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "clarity/core/backoff.hpp"
 #include "clarity/core/clock.hpp"
 #include "clarity/core/config.hpp"
 #include "clarity/core/metrics.hpp"
@@ -31,23 +32,22 @@ struct StoreOptions {
     std::chrono::milliseconds retention{std::chrono::hours{24 * 30}};  ///< ledger + audit
     std::chrono::milliseconds done_retention{std::chrono::hours{1}};   ///< done job rows
     std::chrono::milliseconds lease{std::chrono::minutes{5}};          ///< default claim lease
-    std::int64_t max_size_mb = 0;  ///< 0 = unlimited; otherwise writes fail as "disk full"
-    bool read_only = false;        ///< open without write access (admin views)
-    RetryPolicy default_retry;
-    std::map<std::string, RetryPolicy> retry_by_flow;  ///< flow name -> policy
+    std::int64_t max_size_mb = 0;       ///< 0 = unlimited; otherwise writes fail as "disk full"
+    bool read_only = false;             ///< open without write access (admin views)
+    core::BackoffPolicy default_retry;  ///< jobs of every flow
+    std::map<std::string, core::BackoffPolicy> retry_by_flow;  ///< flow name -> policy
 };
 
 /// Keys of the `store:` section: path, durability, busy_timeout, retention, done_retention,
 /// lease, max_size_mb, and `retry:` (a retry policy section, the default for every flow).
 core::ConfigSpec store_config_spec();
-/// Keys of a retry policy section: base, cap, max_attempts. Flows put one under their own section
-/// (e.g. `flows.order_import.retry`).
+/// Keys of a job retry policy section (core::backoff_config_spec with the store's defaults: 1s,
+/// 15m, 10 attempts). Flows put one under their own section (e.g. `flows.order_import.retry`);
+/// read it with core::backoff_from_config.
 core::ConfigSpec retry_policy_spec();
 
 /// Reads a validated `store:` node. Throws core::ConfigError on inconsistent values.
 StoreOptions store_options_from_config(const core::ConfigNode& node);
-/// Reads a validated retry policy node. Throws core::ConfigError on inconsistent values.
-RetryPolicy retry_policy_from_config(const core::ConfigNode& node);
 
 /// Thrown when a store cannot be opened (missing directory, schema from a newer version, not a
 /// database). The message says what to do.
@@ -65,12 +65,5 @@ struct StoreDeps {
 
 /// Opens (creating and migrating when needed) the store at `options.path`. Throws StoreOpenError.
 std::unique_ptr<Store> open_store(const StoreOptions& options, StoreDeps deps);
-
-/// Full-jitter exponential backoff: uniform(0, min(cap, base * 2^(attempt-1))), at least
-/// `retry_after` when given. `attempt` starts at 1.
-std::chrono::milliseconds backoff_delay(const RetryPolicy& policy,
-                                        int attempt,
-                                        Random& random,
-                                        std::optional<std::chrono::seconds> retry_after = {});
 
 }  // namespace clarity::store

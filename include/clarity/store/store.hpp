@@ -181,13 +181,6 @@ class WriteTx {
     virtual Result<void> ack(JobId id, int attempt) = 0;
 };
 
-/// Backoff and attempt limit of one flow.
-struct RetryPolicy {
-    std::chrono::milliseconds base{1000};
-    std::chrono::milliseconds cap{std::chrono::minutes{15}};
-    int max_attempts = 10;
-};
-
 /// One SP-API usage-plan bucket as last saved (amazon::QuotaLimiter's level; see docs/amazon.md).
 struct QuotaLevel {
     std::string seller;     ///< selling partner id
@@ -228,7 +221,7 @@ class Store {
     virtual Result<void> ack(JobId id, int attempt) = 0;
     /// Acks several claimed jobs in one transaction (all or none).
     virtual Result<void> ack_batch(const std::vector<std::pair<JobId, int>>& claims) = 0;
-    /// Schedules another attempt after full-jitter exponential backoff (the flow's policy; the
+    /// Schedules another attempt after the flow's backoff (core::BackoffPolicy: full jitter, the
     /// error's retry_after wins when larger), or dead-letters the job when attempts are used up.
     /// Answers the job's new state (ready or dead).
     virtual Result<JobState> retry(JobId id, int attempt, const Error& error) = 0;

@@ -52,28 +52,13 @@ TEST(StoreOptions, DefaultsWhenKeysAreAbsent) {
 TEST(StoreOptions, RejectsInconsistentValues) {
     core::ConfigNode bad("flows.order_import.retry");
     bad.set("base", "10s").set("cap", "1s");
-    EXPECT_THROW(retry_policy_from_config(bad), core::ConfigError);
+    EXPECT_THROW(core::backoff_from_config(bad), core::ConfigError);
     core::ConfigNode zero("r");
     zero.set("max_attempts", "0");
-    EXPECT_THROW(retry_policy_from_config(zero), core::ConfigError);
+    EXPECT_THROW(core::backoff_from_config(zero), core::ConfigError);
     core::ConfigNode dur("store");
     dur.set("durability", "sometimes");
     EXPECT_THROW(store_options_from_config(dur), core::ConfigError);
-}
-
-TEST(Backoff, FullJitterBetweenZeroAndTheCappedExponential) {
-    test::ScriptedRandom r;
-    RetryPolicy p{.base = 500ms, .cap = 5s, .max_attempts = 20};
-    EXPECT_EQ(backoff_delay(p, 1, r), 500ms);
-    EXPECT_EQ(backoff_delay(p, 2, r), 1000ms);
-    EXPECT_EQ(backoff_delay(p, 4, r), 4000ms);
-    EXPECT_EQ(backoff_delay(p, 5, r), 5000ms);
-    EXPECT_EQ(backoff_delay(p, 60, r), 5000ms) << "no overflow for large attempts";
-    r.fraction = 0.0;
-    EXPECT_EQ(backoff_delay(p, 3, r), 0ms);
-    EXPECT_EQ(backoff_delay(p, 3, r, 30s), 30000ms) << "retry_after wins when larger";
-    r.fraction = 1.0;
-    EXPECT_EQ(backoff_delay(p, 3, r, 1s), 2000ms) << "jitter wins when larger";
 }
 
 TEST(JobStates, RoundTripNames) {

@@ -243,7 +243,7 @@ TEST_F(Queue, LeaseExpiryBeyondMaxAttemptsDeadLetters) {
 }
 
 TEST_F(Queue, RetryUsesFullJitterExponentialBackoffCappedPerFlow) {
-    RetryPolicy p{.base = 1s, .cap = 10s, .max_attempts = 10};
+    core::BackoffPolicy p{.base = 1s, .cap = 10s, .max_attempts = 10};
     options.retry_by_flow["order_import"] = p;
     open();
     ASSERT_TRUE(s().enqueue(job("R")));
@@ -276,7 +276,8 @@ TEST_F(Queue, RetryAfterWinsWhenLarger) {
 }
 
 TEST_F(Queue, RunningOutOfAttemptsDeadLettersWithHistory) {
-    options.retry_by_flow["order_import"] = RetryPolicy{.base = 1s, .cap = 1s, .max_attempts = 3};
+    options.retry_by_flow["order_import"] =
+        core::BackoffPolicy{.base = 1s, .cap = 1s, .max_attempts = 3};
     open();
     ASSERT_TRUE(s().enqueue(job("D", "order-9")));
     ASSERT_TRUE(s().enqueue(job("D2", "order-9")));
