@@ -1,6 +1,6 @@
 // Sequential requests on one kept-alive loopback connection: net::HttpClient vs libcurl (an easy
 // handle reused, which keeps its connection), against the same minimal Beast server in the same
-// run; plus the rate limiter's uncontended acquire. Medians of 7 rounds.
+// run. Medians of 7 rounds.
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -18,9 +18,7 @@
 #include <thread>
 #include <vector>
 
-#include "clarity/core/clock.hpp"
 #include "clarity/net/http_client.hpp"
-#include "clarity/net/rate_limiter.hpp"
 
 namespace asio = boost::asio;
 namespace bhttp = boost::beast::http;
@@ -74,13 +72,6 @@ asio::awaitable<int> client_round(clarity::net::HttpClient* client, std::string 
 std::size_t discard(char*, std::size_t size, std::size_t n, void* out) {
     static_cast<std::string*>(out)->append(size * n, 'x');
     return size * n;
-}
-
-asio::awaitable<void> acquire_loop(clarity::net::RateLimiter* limiter, int n, int* granted) {
-    for (int i = 0; i < n; ++i) {
-        auto r = co_await limiter->acquire("seller-1/getOrder");
-        if (r) ++*granted;
-    }
 }
 
 }  // namespace
@@ -139,31 +130,6 @@ int main() {
     std::printf("http_client_sequential_keepalive: %.0f requests/s\n", our_rps);
     std::printf("libcurl_sequential_keepalive: %.0f requests/s\n", curl_rps);
     std::printf("ratio http_client_vs_libcurl: %.2f (target ≥ 0.8)\n", our_rps / curl_rps);
-
-    // The limiter: plenty of tokens, one key, no contention.
-    clarity::net::RateLimiter limiter(clarity::SystemClock::instance(), {1e12, 1e12});
-    constexpr int kAcquires = 1'000'000;
-    std::vector<double> try_ns, await_ns;
-    for (int round = 0; round < kRounds; ++round) {
-        int granted = 0;
-        auto t0 = Clock::now();
-        for (int i = 0; i < kAcquires; ++i) granted += limiter.try_acquire("seller-1/getOrder");
-        auto t1 = Clock::now();
-        try_ns.push_back(std::chrono::duration<double, std::nano>(t1 - t0).count() / kAcquires);
-        if (granted != kAcquires) return 1;
-
-        int awaited = 0;
-        t0 = Clock::now();
-        asio::co_spawn(ioc, acquire_loop(&limiter, kAcquires / 10, &awaited), asio::detached);
-        ioc.restart();
-        ioc.run();
-        t1 = Clock::now();
-        await_ns.push_back(std::chrono::duration<double, std::nano>(t1 - t0).count() /
-                           (kAcquires / 10));
-        if (awaited != kAcquires / 10) return 1;
-    }
-    std::printf("limiter_try_acquire_uncontended: %.1f ns\n", median(try_ns));
-    std::printf("limiter_acquire_awaited_uncontended: %.1f ns\n", median(await_ns));
 
     server_ctx.stop();
     server.join();

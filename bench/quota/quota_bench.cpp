@@ -12,7 +12,9 @@
 //      (1 / rate), and the rate of the following calls;
 //   3. same-run floor for that recovery: a bare timer of one refill period on the same io_context
 //      plus one round trip to the fake (this machine's wake-up latency and loopback time).
-// Medians of kRounds rounds; `make bench BENCH=quota`.
+// Medians of kRounds rounds. Then the limiter's own cost: QuotaLimiter::reserve() with tokens to
+// spare, one bucket, one thread (what every SP-API call pays before it is sent).
+// `make bench BENCH=quota`.
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -227,6 +229,26 @@ double median(std::vector<double> v) {
     return v[v.size() / 2];
 }
 
+/// QuotaLimiter::reserve() with tokens to spare (a rate so high that each call refills the bucket),
+/// one bucket, no contention: median ns per call over kRounds rounds.
+double reserve_ns() {
+    constexpr int kReserves = 1'000'000;
+    std::vector<double> ns;
+    for (int round = 0; round < kRounds; ++round) {
+        amazon::QuotaLimiter limiter(SystemClock::instance(), 1e12);
+        limiter.on_response("S", amazon::Operation::get_order);  // refill counts from here
+        std::int64_t waited = 0;
+        const auto t0 = std::chrono::steady_clock::now();
+        for (int i = 0; i < kReserves; ++i) {
+            waited += limiter.reserve("S", amazon::Operation::get_order).count();
+        }
+        const auto t1 = std::chrono::steady_clock::now();
+        if (waited != 0) std::printf("# reserve waited %lld ns in all\n", (long long)waited);
+        ns.push_back(std::chrono::duration<double, std::nano>(t1 - t0).count() / kReserves);
+    }
+    return median(ns);
+}
+
 }  // namespace
 
 int main() {
@@ -265,6 +287,7 @@ int main() {
     std::printf(
         "quota_recovery_floor: %.4f s (one refill-period timer + one round trip, same run)\n",
         median(floors));
+    std::printf("quota_reserve_uncontended: %.1f ns\n", reserve_ns());
     std::printf("ratio quota_utilisation: %.3f (target ≥ 0.95)\n", median(util));
     std::printf("ratio quota_recovery_floor_over_recovery: %.3f (target ≥ 0.90)\n",
                 median(floor_ratio));

@@ -80,7 +80,8 @@ std::vector<QuotaBucketLevel> QuotaLimiter::levels() {
     const auto at = clock_->now();
     for (auto& [key, b] : buckets_) {
         refill(b);
-        out.push_back(QuotaBucketLevel{key.first, key.second, b.tokens, b.rate / scale_, at});
+        out.push_back(
+            QuotaBucketLevel{key.first, region_, key.second, b.tokens, b.rate / scale_, at});
     }
     return out;
 }
@@ -89,6 +90,7 @@ void QuotaLimiter::restore(const std::vector<QuotaBucketLevel>& levels) {
     std::lock_guard lock(mutex_);
     const auto now = clock_->now();
     for (const auto& l : levels) {
+        if (l.region != region_) continue;
         auto& b = bucket(l.seller, l.op);
         if (l.rate > 0) b.rate = l.rate * scale_;
         // Wall-clock time, so a clock set back counts as no time passed (never as a refill). The

@@ -29,10 +29,22 @@ using namespace std::chrono_literals;
 constexpr core::BackoffPolicy kReconnect{
     .base = 1s, .cap = 60s, .max_attempts = std::numeric_limits<int>::max()};
 
+// The SP-API buckets of one seller in one region (Amazon keeps one per seller, region and
+// operation), shared by every connection of that seller there: restored from the store at start,
+// saved every second while they change and once more at stop.
+struct QuotaAccount {
+    std::string seller;
+    amazon::Region region = amazon::Region::na;
+    std::string connections;  ///< names, for messages
+    std::unique_ptr<amazon::QuotaLimiter> limiter;
+    std::unique_ptr<asio::steady_timer> timer;
+    std::uint64_t saved = 0;  ///< QuotaLimiter::changes() at the last save
+};
+
 struct ConnectionRuntime {
     const ConnectionSettings* settings = nullptr;
     std::shared_ptr<net::HttpClient> odoo_http, amazon_http;
-    std::unique_ptr<amazon::QuotaLimiter> quota;
+    QuotaAccount* quota = nullptr;
     std::unique_ptr<amazon::LwaTokenSource> lwa;
     std::unique_ptr<amazon::SpApiClient> amazon;
     std::unique_ptr<odoo::OdooClient> odoo;
@@ -43,8 +55,7 @@ struct ConnectionRuntime {
     std::unique_ptr<flows::ConnectionServices> services;
     std::vector<std::string> flows;  ///< enabled and implemented
     std::map<std::string, std::shared_ptr<const mapping::MappingTemplate>, std::less<>> templates;
-    std::unique_ptr<asio::steady_timer> sweep_timer, sqs_timer, connect_timer, quota_timer;
-    std::uint64_t quota_saved = 0;  ///< QuotaLimiter::changes() at the last save
+    std::unique_ptr<asio::steady_timer> sweep_timer, sqs_timer, connect_timer;
 
     mutable std::mutex mutex;
     bool odoo_connected = false;
@@ -55,6 +66,7 @@ struct Wiring::State {
     explicit State(Deps d) : deps(std::move(d)), drained(deps.io) {}
     Deps deps;
     core::Log log{"wiring"};
+    std::vector<std::unique_ptr<QuotaAccount>> quotas;
     std::vector<std::unique_ptr<ConnectionRuntime>> connections;
     std::unique_ptr<flows::Engine> engine;
     std::map<std::string, std::shared_ptr<flows::ConnectionFlows>> flows_by_name;
@@ -290,44 +302,68 @@ asio::awaitable<void> run_sweeps(StatePtr s, ConnectionRuntime* c) {
     }
 }
 
-/// Resumes the connection's SP-API buckets from the store (an earlier run's levels).
-void restore_quota(Wiring::State& s, ConnectionRuntime& c) {
-    auto log = s.log.with({.connection = c.settings->name});
-    auto resumed =
-        flows::restore_quota_levels(s.deps.store.store(), *c.quota, c.settings->amazon.seller_id);
+/// Resumes the account's SP-API buckets from the store (an earlier run's levels).
+void restore_quota(Wiring::State& s, QuotaAccount& q) {
+    auto resumed = flows::restore_quota_levels(s.deps.store.store(), *q.limiter, q.seller);
     if (!resumed) {
-        log.warn("cannot read the saved SP-API quota levels ({}); starting with full buckets",
-                 resumed.error().describe());
+        s.log.warn(
+            "cannot read the saved SP-API quota levels of {} ({}); starting with full buckets",
+            q.connections, resumed.error().describe());
     } else if (*resumed > 0) {
-        log.info("resumed {} SP-API quota buckets from the store", *resumed);
+        s.log.info("resumed {} SP-API quota buckets from the store ({})", *resumed, q.connections);
     }
 }
 
-/// Saves the connection's bucket levels when they changed since `*saved`.
-asio::awaitable<void> save_quota_once(StatePtr s, ConnectionRuntime* c) {
-    const auto changes = c->quota->changes();
-    if (changes == c->quota_saved) co_return;
+/// The quota account of `settings`' seller and region, made (and restored) on first use.
+QuotaAccount& quota_account(Wiring::State& s, const ConnectionSettings& settings) {
+    const auto& a = settings.amazon;
+    for (auto& q : s.quotas) {
+        if (q->seller != a.seller_id || q->region != a.region) continue;
+        if (q->limiter->rate_scale() != a.rate_scale) {
+            throw core::ConfigError("connections " + q->connections + " and " + settings.name +
+                                    " share seller " + a.seller_id + " in region " +
+                                    std::string(amazon::to_string(a.region)) +
+                                    " (one SP-API quota) but set different amazon.rate_scale");
+        }
+        q->connections += ", " + settings.name;
+        return *q;
+    }
+    auto q = std::make_unique<QuotaAccount>();
+    q->seller = a.seller_id;
+    q->region = a.region;
+    q->connections = settings.name;
+    q->limiter = std::make_unique<amazon::QuotaLimiter>(s.deps.clock, a.rate_scale, a.region);
+    q->timer = std::make_unique<asio::steady_timer>(s.deps.io);
+    restore_quota(s, *q);
+    s.quotas.push_back(std::move(q));
+    return *s.quotas.back();
+}
+
+/// Saves the account's bucket levels when they changed since the last save.
+asio::awaitable<void> save_quota_once(StatePtr s, QuotaAccount* q) {
+    const auto changes = q->limiter->changes();
+    if (changes == q->saved) co_return;
     std::function<Result<void>(store::Store&)> save =
-        [levels = flows::to_store_levels(c->quota->levels())](store::Store& st) {
+        [levels = flows::to_store_levels(q->limiter->levels())](store::Store& st) {
             return st.save_quota_levels(levels);
         };
     auto r = co_await s->deps.store.call(std::move(save));
     if (r) {
-        c->quota_saved = changes;
+        q->saved = changes;
     } else {
-        s->log.with({.connection = c->settings->name})
-            .warn("cannot save the SP-API quota levels: {}", r.error().describe());
+        s->log.warn("cannot save the SP-API quota levels of {}: {}", q->connections,
+                    r.error().describe());
     }
 }
 
-/// Saves the connection's SP-API bucket levels every second while they change (Wiring::stop saves
+/// Saves the account's SP-API bucket levels every second while they change (Wiring::stop saves
 /// them once more after the last job), so a restarted daemon does not spend a burst Amazon's
 /// buckets no longer hold.
-asio::awaitable<void> save_quota_levels(StatePtr s, ConnectionRuntime* c) {
+asio::awaitable<void> save_quota_levels(StatePtr s, QuotaAccount* q) {
     for (;;) {
-        const bool more = co_await pause(s.get(), c->quota_timer.get(), 1s);
+        const bool more = co_await pause(s.get(), q->timer.get(), 1s);
         if (!more) co_return;
-        co_await save_quota_once(s, c);
+        co_await save_quota_once(s, q);
     }
 }
 
@@ -373,8 +409,7 @@ Wiring::Wiring(Deps deps) : state_(std::make_shared<State>(std::move(deps))) {
         http_options.name = "odoo";
         if (cs.odoo.allow_insecure_http) http_options.allow_insecure_http = true;
         c->odoo_http = net::make_http_client(d.io.get_executor(), http_options, &d.metrics);
-        c->quota = std::make_unique<amazon::QuotaLimiter>(d.clock, cs.amazon.rate_scale);
-        c->quota_timer = std::make_unique<asio::steady_timer>(d.io);
+        c->quota = &quota_account(s, cs);
         amazon::LwaOptions lwa;
         lwa.token_url = cs.amazon.lwa_token_url();
         lwa.client_id = cs.amazon.lwa_client_id;
@@ -387,8 +422,8 @@ Wiring::Wiring(Deps deps) : state_(std::make_shared<State>(std::move(deps))) {
             raw->raise_alert("auth", "", name, "Login with Amazon: " + e.describe(),
                              /*count=*/true);
         });
-        c->amazon = std::make_unique<amazon::SpApiClient>(*c->amazon_http, *c->lwa, *c->quota,
-                                                          d.clock, d.random, d.metrics, cs.amazon);
+        c->amazon = std::make_unique<amazon::SpApiClient>(
+            *c->amazon_http, *c->lwa, *c->quota->limiter, d.clock, d.random, d.metrics, cs.amazon);
         c->odoo = std::make_unique<odoo::OdooClient>(*c->odoo_http, cs.odoo, d.clock);
         for (const auto& flow : cs.enabled_flows) {
             const auto* entry = d.registry.find(flow);
@@ -425,7 +460,6 @@ Wiring::Wiring(Deps deps) : state_(std::make_shared<State>(std::move(deps))) {
         c->sweep_timer = std::make_unique<asio::steady_timer>(d.io);
         c->sqs_timer = std::make_unique<asio::steady_timer>(d.io);
         c->connect_timer = std::make_unique<asio::steady_timer>(d.io);
-        restore_quota(s, *c);
         s.connections.push_back(std::move(c));
     }
 }
@@ -479,7 +513,9 @@ void Wiring::start() {
                               : std::string("off"));
         }
         spawn(s, "connect[" + c->settings->name + "]", keep_connecting(s, c.get()));
-        spawn(s, "quota[" + c->settings->name + "]", save_quota_levels(s, c.get()));
+    }
+    for (const auto& q : s->quotas) {
+        spawn(s, "quota[" + q->connections + "]", save_quota_levels(s, q.get()));
     }
     if (s->connections.empty()) connection_ready(s);
 }
@@ -491,8 +527,8 @@ asio::awaitable<void> Wiring::stop(std::chrono::milliseconds deadline) {
         c->sweep_timer->cancel();
         c->sqs_timer->cancel();
         c->connect_timer->cancel();
-        c->quota_timer->cancel();
     }
+    for (const auto& q : s->quotas) q->timer->cancel();
     s->engine->stop();
     if (s->tasks > 0) {
         s->drained.expires_after(deadline);
@@ -502,7 +538,7 @@ asio::awaitable<void> Wiring::stop(std::chrono::milliseconds deadline) {
         s->log.warn("{} tasks still running after {} ms; stopping anyway", s->tasks,
                     deadline.count());
     }
-    for (const auto& c : s->connections) co_await save_quota_once(s, c.get());
+    for (const auto& q : s->quotas) co_await save_quota_once(s, q.get());
 }
 
 asio::awaitable<Result<void>> Wiring::prepare_flows() {

@@ -104,9 +104,28 @@ CREATE TABLE quota_levels (
 ) WITHOUT ROWID;
 )sql";
 
+// Quota levels keyed by (seller, region, operation): Amazon keeps one bucket per selling partner,
+// region and operation, and connections sharing a seller in one region share one limiter. The
+// version 2 rows do not say their region; they are dropped (a daemon upgraded mid-burst starts once
+// with full buckets, as before version 2).
+constexpr std::string_view kV3 = R"sql(
+CREATE TABLE quota_levels_v3 (
+    seller    TEXT    NOT NULL,
+    region    TEXT    NOT NULL,
+    operation TEXT    NOT NULL,
+    tokens    REAL    NOT NULL,
+    rate      REAL    NOT NULL,
+    at        INTEGER NOT NULL,
+    PRIMARY KEY (seller, region, operation)
+) WITHOUT ROWID;
+DROP TABLE quota_levels;
+ALTER TABLE quota_levels_v3 RENAME TO quota_levels;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema: jobs, ledger, attempts, dead letters, cursors, id map, audit", kV1},
     {2, "SP-API quota levels", kV2},
+    {3, "SP-API quota levels per region", kV3},
 };
 
 std::string newer_message(const std::string& path, std::int64_t found) {

@@ -77,11 +77,13 @@ constexpr const char* kSetCursor =
     "ON CONFLICT (connection, name) DO UPDATE SET value = excluded.value, "
     "updated_at = excluded.updated_at";
 constexpr const char* kSaveQuota =
-    "INSERT INTO quota_levels (seller, operation, tokens, rate, at) VALUES (?1, ?2, ?3, ?4, ?5) "
-    "ON CONFLICT (seller, operation) DO UPDATE SET tokens = excluded.tokens, "
+    "INSERT INTO quota_levels (seller, region, operation, tokens, rate, at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+    "ON CONFLICT (seller, region, operation) DO UPDATE SET tokens = excluded.tokens, "
     "rate = excluded.rate, at = excluded.at";
 constexpr const char* kQuotaLevels =
-    "SELECT operation, tokens, rate, at FROM quota_levels WHERE seller = ?1 ORDER BY operation";
+    "SELECT operation, tokens, rate, at FROM quota_levels WHERE seller = ?1 AND region = ?2 "
+    "ORDER BY operation";
 constexpr const char* kGetCursor = "SELECT value FROM cursors WHERE connection = ?1 AND name = ?2";
 constexpr const char* kPutId =
     "INSERT INTO id_map (connection, kind, external_id, odoo_model, odoo_id, updated_at) "
@@ -481,10 +483,11 @@ class SqliteStore final : public Store {
             for (const auto& l : levels) {
                 Use u(writer_->cached(kSaveQuota));
                 u->bind(1, l.seller)
-                    .bind(2, l.operation)
-                    .bind(3, l.tokens)
-                    .bind(4, l.rate)
-                    .bind(5, to_ms(l.at));
+                    .bind(2, l.region)
+                    .bind(3, l.operation)
+                    .bind(4, l.tokens)
+                    .bind(5, l.rate)
+                    .bind(6, to_ms(l.at));
                 u->run();
             }
             tx.commit();
@@ -495,14 +498,15 @@ class SqliteStore final : public Store {
         }
     }
 
-    Result<std::vector<QuotaLevel>> quota_levels(const std::string& seller) override {
+    Result<std::vector<QuotaLevel>> quota_levels(const std::string& seller,
+                                                 const std::string& region) override {
         return with_reader("quota levels", [&](Db& db) {
             Stmt s(db.handle(), kQuotaLevels);
-            s.bind(1, seller);
+            s.bind(1, seller).bind(2, region);
             std::vector<QuotaLevel> out;
             while (s.step()) {
-                out.push_back(
-                    QuotaLevel{seller, s.text(0), s.real(1), s.real(2), from_ms(s.int64(3))});
+                out.push_back(QuotaLevel{seller, region, s.text(0), s.real(1), s.real(2),
+                                         from_ms(s.int64(3))});
             }
             return out;
         });

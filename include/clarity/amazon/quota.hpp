@@ -1,9 +1,12 @@
 #pragma once
 /// \file
-/// SP-API usage plans as token buckets, one per (seller, operation), seeded with the published
-/// rate and burst (operations.hpp) and adjusted from x-amzn-RateLimit-Limit. Pure logic on an
-/// injected Clock: `reserve()` takes a token now or says how long to wait; the caller waits
-/// asynchronously. Thread-safe.
+/// SP-API usage plans as token buckets, one per (seller, region, operation) as Amazon keeps them,
+/// seeded with the published rate and burst (operations.hpp), adjusted from
+/// x-amzn-RateLimit-Limit, drained by a 429, and carried across restarts by the store
+/// (flows/quota_levels.hpp). A limiter serves one SP-API region; the daemon has one per (seller,
+/// region), shared by every connection of that seller there. Pure logic on an injected Clock:
+/// `reserve()` takes a token now or says how long to wait; the caller waits asynchronously.
+/// Thread-safe. This is the daemon's only rate limiter.
 
 #include <chrono>
 #include <cstdint>
@@ -13,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "clarity/amazon/endpoints.hpp"
 #include "clarity/amazon/operations.hpp"
 #include "clarity/core/clock.hpp"
 
@@ -21,6 +25,7 @@ namespace clarity::amazon {
 /// One bucket's level at a wall-clock time, to carry it across a restart (the store keeps it).
 struct QuotaBucketLevel {
     std::string seller;
+    Region region = Region::na;
     Operation op;
     double tokens = 0;  ///< negative: tokens reserved by calls still waiting to be sent
     double rate = 0;    ///< unscaled requests per second (rate_scale divided out)
@@ -29,9 +34,13 @@ struct QuotaBucketLevel {
 
 class QuotaLimiter {
   public:
-    /// `rate_scale` multiplies every seeded rate (sandbox/fake speed-up; 1 in production).
-    explicit QuotaLimiter(const Clock& clock, double rate_scale = 1.0)
-        : clock_(&clock), scale_(rate_scale) {}
+    /// `rate_scale` multiplies every seeded rate (sandbox/fake speed-up; 1 in production);
+    /// `region` is the SP-API region whose buckets this limiter holds.
+    explicit QuotaLimiter(const Clock& clock, double rate_scale = 1.0, Region region = Region::na)
+        : clock_(&clock), scale_(rate_scale), region_(region) {}
+
+    Region region() const noexcept { return region_; }
+    double rate_scale() const noexcept { return scale_; }
 
     /// Takes a token if one is available (returns zero), otherwise reserves the next one and
     /// returns how long the caller must wait before sending.
@@ -50,8 +59,8 @@ class QuotaLimiter {
     std::vector<QuotaBucketLevel> levels();
     /// Resumes buckets from levels saved by an earlier process: each starts with the saved tokens
     /// plus what its rate refilled since `at` (at most the burst), instead of a full burst that
-    /// Amazon's bucket no longer holds. Call before the first reserve(); unknown operations are
-    /// ignored, a rate ≤ 0 keeps the published one.
+    /// Amazon's bucket no longer holds. Call before the first reserve(); levels of another region
+    /// are ignored, a rate ≤ 0 keeps the published one.
     void restore(const std::vector<QuotaBucketLevel>& levels);
     /// Increases whenever a bucket's level changes other than by refill (reserve, drain, set_rate,
     /// restore): a saver compares it to know whether there is anything new to save.
@@ -74,6 +83,7 @@ class QuotaLimiter {
 
     const Clock* clock_;
     double scale_;
+    Region region_;
     std::uint64_t changes_ = 0;
     std::mutex mutex_;
     std::map<std::pair<std::string, Operation>, Bucket> buckets_;

@@ -21,8 +21,8 @@ std::vector<store::QuotaLevel> to_store_levels(const std::vector<amazon::QuotaBu
 std::vector<amazon::QuotaBucketLevel> from_store_levels(
     const std::vector<store::QuotaLevel>& levels);
 
-/// Reads `seller`'s saved levels from `store` into `quota` (QuotaLimiter::restore); answers how
-/// many buckets were resumed.
+/// Reads `seller`'s saved levels in `quota`'s region from `store` into `quota`
+/// (QuotaLimiter::restore); answers how many buckets were resumed.
 Result<std::size_t> restore_quota_levels(store::Store& store,
                                          amazon::QuotaLimiter& quota,
                                          const std::string& seller);

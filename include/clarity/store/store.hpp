@@ -184,6 +184,7 @@ class WriteTx {
 /// One SP-API usage-plan bucket as last saved (amazon::QuotaLimiter's level; see docs/amazon.md).
 struct QuotaLevel {
     std::string seller;     ///< selling partner id
+    std::string region;     ///< SP-API region ("na", "eu", "fe")
     std::string operation;  ///< the model's operationId
     double tokens = 0;      ///< tokens left at `at` (negative: reserved by waiting calls)
     double rate = 0;        ///< unscaled refill rate, requests per second
@@ -256,8 +257,9 @@ class Store {
 
     /// Replaces the saved levels of these buckets (one transaction).
     virtual Result<void> save_quota_levels(const std::vector<QuotaLevel>& levels) = 0;
-    /// The saved levels of one seller's buckets.
-    virtual Result<std::vector<QuotaLevel>> quota_levels(const std::string& seller) = 0;
+    /// The saved levels of one seller's buckets in one SP-API region.
+    virtual Result<std::vector<QuotaLevel>> quota_levels(const std::string& seller,
+                                                         const std::string& region) = 0;
 
     /// Maintenance: deletes done jobs older than the done-job retention, ledger keys and audit
     /// entries older than the retention. Run it periodically (e.g. every few minutes).

@@ -25,8 +25,8 @@ TEST(OperationTable, EveryRateAndBurstMatchesTheModelUsagePlan) {
         R"(\| Rate \(requests per second\) \| Burst \|\s*\n\| -+ \| -+ \|\s*\n\| ([0-9.]+) \| ([0-9]+) \|)");
     for (const auto& info : all_operations()) {
         SCOPED_TRACE(std::string(info.name));
-        auto model = json::parse(
-            test::read_file(test::data_dir() / "sp-api" / std::string(info.model)));
+        auto model =
+            json::parse(test::read_file(test::data_dir() / "sp-api" / std::string(info.model)));
         std::string method(info.method);
         for (auto& c : method) c = static_cast<char>(std::tolower(c));
         ASSERT_TRUE(model["paths"].contains(std::string(info.path)));
@@ -283,6 +283,21 @@ TEST(QuotaLimiter, ResumesSavedLevelsPlusTheRefillEarnedWhileAway) {
     EXPECT_NEAR(second.tokens("S", Operation::get_order), 30.0, 1e-9);
 }
 
+TEST(QuotaLimiter, LevelsCarryTheRegionAndAnotherRegionsLevelsAreNotRestored) {
+    ManualClock clock;
+    QuotaLimiter eu(clock, 1.0, amazon::Region::eu);
+    for (int i = 0; i < 30; ++i) eu.reserve("S", Operation::get_order_v0);
+    auto levels = eu.levels();
+    ASSERT_EQ(levels.size(), 1u);
+    EXPECT_EQ(levels[0].region, amazon::Region::eu);
+    QuotaLimiter na(clock, 1.0, amazon::Region::na);
+    na.restore(levels);
+    EXPECT_NEAR(na.tokens("S", Operation::get_order_v0), 30.0, 1e-9) << "the NA bucket is its own";
+    QuotaLimiter eu_again(clock, 1.0, amazon::Region::eu);
+    eu_again.restore(levels);
+    EXPECT_NEAR(eu_again.tokens("S", Operation::get_order_v0), 0.0, 1e-9);
+}
+
 TEST(QuotaLimiter, ReservedTokensOfADeadProcessAreNotADebtAndAClockSetBackEarnsNothing) {
     ManualClock clock;
     QuotaLimiter first(clock);
@@ -341,8 +356,7 @@ json build_from_schema(const json& s) {
 // The schema's own examples, or (FBA inventory has none at the top) one built from the examples
 // of its properties.
 std::vector<std::string> schema_examples(const std::string& file) {
-    auto s = json::parse(
-        test::read_file(test::data_dir() / "sp-api/schemas/notifications" / file));
+    auto s = json::parse(test::read_file(test::data_dir() / "sp-api/schemas/notifications" / file));
     std::vector<std::string> out;
     if (s.contains("examples")) {
         for (const auto& e : s["examples"]) out.push_back(e.dump());

@@ -10,11 +10,14 @@ namespace {
 using namespace std::chrono_literals;
 using test::job;
 
+/// The schema version this build writes (src/store/migrations.cpp).
+constexpr std::int64_t kLatestVersion = 3;
+
 class Schema : public ::testing::Test, public test::StoreFixture {};
 
 TEST_F(Schema, CreatesAWalDatabaseAtTheLatestVersionWithForeignKeys) {
     open();
-    EXPECT_EQ(raw_int("PRAGMA user_version"), 2);
+    EXPECT_EQ(raw_int("PRAGMA user_version"), kLatestVersion);
     EXPECT_EQ(raw_int("SELECT count(*) FROM sqlite_master WHERE name = 'jobs'"), 1);
     sqlite3* db = nullptr;
     sqlite3_open(options.path.c_str(), &db);
@@ -27,7 +30,7 @@ TEST_F(Schema, CreatesAWalDatabaseAtTheLatestVersionWithForeignKeys) {
     // Reopening an up-to-date database changes nothing.
     store.reset();
     open();
-    EXPECT_EQ(raw_int("PRAGMA user_version"), 2);
+    EXPECT_EQ(raw_int("PRAGMA user_version"), kLatestVersion);
 }
 
 TEST_F(Schema, RefusesADatabaseFromANewerVersion) {
@@ -69,23 +72,29 @@ TEST_F(Schema, JobIdsAreNeverReusedSoStaleClaimsCannotMatch) {
 TEST_F(Schema, QuotaLevelsSurviveAReopenAndASaveReplacesThem) {
     open();
     const auto at = clock.now();
-    ASSERT_TRUE(store->save_quota_levels({{"A1SELLER", "getOrderItems", -2.5, 0.5, at},
-                                          {"A1SELLER", "getOrderV0", 30, 0.5, at},
-                                          {"A2OTHER", "getOrderItems", 7, 0.5, at}}));
+    ASSERT_TRUE(store->save_quota_levels({{"A1SELLER", "na", "getOrderItems", -2.5, 0.5, at},
+                                          {"A1SELLER", "na", "getOrderV0", 30, 0.5, at},
+                                          {"A1SELLER", "eu", "getOrderItems", 12, 0.5, at},
+                                          {"A2OTHER", "na", "getOrderItems", 7, 0.5, at}}));
     store.reset();
     open();
-    auto levels = store->quota_levels("A1SELLER").value();
+    auto levels = store->quota_levels("A1SELLER", "na").value();
     ASSERT_EQ(levels.size(), 2u);
     EXPECT_EQ(levels[0].operation, "getOrderItems");
     EXPECT_DOUBLE_EQ(levels[0].tokens, -2.5);
     EXPECT_DOUBLE_EQ(levels[0].rate, 0.5);
     EXPECT_EQ(std::chrono::duration_cast<std::chrono::milliseconds>(levels[0].at - at).count(), 0);
-    ASSERT_TRUE(store->save_quota_levels({{"A1SELLER", "getOrderItems", 4, 0.25, at + 1s}}));
-    levels = store->quota_levels("A1SELLER").value();
+    ASSERT_TRUE(store->save_quota_levels({{"A1SELLER", "na", "getOrderItems", 4, 0.25, at + 1s}}));
+    levels = store->quota_levels("A1SELLER", "na").value();
     ASSERT_EQ(levels.size(), 2u);
     EXPECT_DOUBLE_EQ(levels[0].tokens, 4);
     EXPECT_DOUBLE_EQ(levels[0].rate, 0.25);
-    EXPECT_EQ(store->quota_levels("A3NONE").value().size(), 0u);
+    // One bucket per (seller, region, operation): the same seller's EU bucket is its own.
+    levels = store->quota_levels("A1SELLER", "eu").value();
+    ASSERT_EQ(levels.size(), 1u);
+    EXPECT_EQ(levels[0].region, "eu");
+    EXPECT_DOUBLE_EQ(levels[0].tokens, 12);
+    EXPECT_EQ(store->quota_levels("A3NONE", "na").value().size(), 0u);
 }
 
 TEST_F(Schema, AVersionOneDatabaseGainsTheQuotaTableAndKeepsItsJobs) {
@@ -95,9 +104,27 @@ TEST_F(Schema, AVersionOneDatabaseGainsTheQuotaTableAndKeepsItsJobs) {
     raw_int("DROP TABLE quota_levels");
     raw_int("PRAGMA user_version = 1");
     open();
-    EXPECT_EQ(raw_int("PRAGMA user_version"), 2);
+    EXPECT_EQ(raw_int("PRAGMA user_version"), kLatestVersion);
     EXPECT_EQ(raw_int("SELECT count(*) FROM jobs"), 1);
-    EXPECT_TRUE(store->save_quota_levels({{"S", "getOrderV0", 1, 0.5, clock.now()}}));
+    EXPECT_TRUE(store->save_quota_levels({{"S", "na", "getOrderV0", 1, 0.5, clock.now()}}));
+}
+
+TEST_F(Schema, AVersionTwoDatabaseGetsQuotaLevelsPerRegion) {
+    open();
+    store.reset();
+    // Version 2's table: levels keyed by (seller, operation) only.
+    raw_int("DROP TABLE quota_levels");
+    raw_int(
+        "CREATE TABLE quota_levels (seller TEXT NOT NULL, operation TEXT NOT NULL, tokens REAL "
+        "NOT NULL, rate REAL NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (seller, operation)) "
+        "WITHOUT ROWID");
+    raw_int("INSERT INTO quota_levels VALUES ('S', 'getOrderV0', 3, 0.5, 0)");
+    raw_int("PRAGMA user_version = 2");
+    open();
+    EXPECT_EQ(raw_int("PRAGMA user_version"), kLatestVersion);
+    EXPECT_EQ(raw_int("SELECT count(*) FROM quota_levels"), 0) << "rows without a region dropped";
+    EXPECT_TRUE(store->save_quota_levels({{"S", "eu", "getOrderV0", 1, 0.5, clock.now()}}));
+    EXPECT_EQ(store->quota_levels("S", "eu").value().size(), 1u);
 }
 
 TEST_F(Schema, NotADatabaseGivesAClearMessage) {
