@@ -180,6 +180,7 @@ Result<model::Order> to_canonical(const Order& o) {
         line.raw = item.raw;
         order.lines.push_back(std::move(line));
     }
+    order.shipments = to_shipments(o);
     order.raw = o.raw;
     return order;
 }

@@ -969,7 +969,8 @@ asio::awaitable<std::string> afn_tracking(std::shared_ptr<Impl> impl, std::strin
     }
     const amazon::Report* newest = nullptr;
     for (const auto& r : page->reports) {
-        if (r.report_type != amazon::kFulfilledShipmentsReport || r.report_document_id.empty()) continue;
+        if (r.report_type != amazon::kFulfilledShipmentsReport || r.report_document_id.empty())
+            continue;
         if (newest == nullptr || r.created_time > newest->created_time) newest = &r;
     }
     if (newest == nullptr) co_return std::string{};
@@ -995,15 +996,25 @@ asio::awaitable<std::string> afn_tracking(std::shared_ptr<Impl> impl, std::strin
         std::filesystem::remove(file, ec);
         co_return std::string{};
     }
-    std::string text;
-    {
+    // Reading and parsing the file is blocking work: it runs on the store's worker thread, not on
+    // the I/O thread that every connection's calls share.
+    auto read_and_parse = [file] {
         std::ifstream in(file, std::ios::binary);
         std::ostringstream buf;
         buf << in.rdbuf();
-        text = buf.str();
+        auto parsed = amazon::parse_fulfilled_shipments(buf.str());
+        std::error_code ignored;
+        std::filesystem::remove(file, ignored);
+        return parsed;
+    };
+    using Parsed = std::map<std::string, std::string>;
+    Parsed parsed;
+    if (impl->deps.store != nullptr) {
+        parsed = co_await impl->deps.store->call(std::function<Parsed(store::Store&)>(
+            [&read_and_parse](store::Store&) { return read_and_parse(); }));
+    } else {
+        parsed = read_and_parse();
     }
-    std::filesystem::remove(file, ec);
-    auto parsed = amazon::parse_fulfilled_shipments(text);
     std::lock_guard lock(impl->mu);
     impl->afn_tracking = std::move(parsed);
     impl->afn_report_id = report_id;
@@ -1793,20 +1804,14 @@ asio::awaitable<Result<void>> run_job(std::shared_ptr<Impl> impl, JobContext* ct
                 qty[*pid] += static_cast<double>(line.quantity_shipped);
         }
         std::string tracking;
-        if (order.raw) {
-            if (const model::Value* packages = order.raw->find("packages")) {
-                for (const auto& p : packages->items()) {
-                    const model::Value* t = p.find("trackingNumber");
-                    if (t == nullptr || !t->is_string() || t->as_string().empty()) continue;
-                    const model::Value* carrier = p.find("carrier");
-                    std::string entry =
-                        (carrier && carrier->is_string() && !carrier->as_string().empty()
-                             ? carrier->as_string() + " "
-                             : std::string{}) +
-                        t->as_string();
-                    if (tracking.find(entry) == std::string::npos) {
-                        tracking += (tracking.empty() ? "" : ", ") + entry;
-                    }
+        for (const auto& shipment : order.shipments) {
+            for (const auto& number : shipment.tracking_numbers) {
+                if (number.empty()) continue;
+                const std::string entry =
+                    (shipment.carrier_code.empty() ? std::string{} : shipment.carrier_code + " ") +
+                    number;
+                if (tracking.find(entry) == std::string::npos) {
+                    tracking += (tracking.empty() ? "" : ", ") + entry;
                 }
             }
         }

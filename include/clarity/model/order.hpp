@@ -14,6 +14,7 @@
 
 #include "clarity/model/address.hpp"
 #include "clarity/model/money.hpp"
+#include "clarity/model/shipment.hpp"
 #include "clarity/model/timestamp.hpp"
 #include "clarity/model/value.hpp"
 
@@ -128,6 +129,10 @@ struct Order {
     std::vector<std::string> programs;  ///< v2026 programs as received ("PRIME", ...)
 
     std::vector<OrderLine> lines;
+    /// Packages Amazon reports as shipped, with carrier and tracking numbers (Orders API
+    /// 2026-01-01 `packages`; v0 orders carry none: FBA tracking then comes from the fulfilled
+    /// shipments report).
+    std::vector<Shipment> shipments;
 
     /// "orders-v0" or "orders-2026-01-01" for decoded Amazon orders, "odoo" for sale.order.
     std::string source;

@@ -267,6 +267,12 @@ TEST(Canonical, V2026PackagesBecomeShipments) {
     EXPECT_EQ(shipments[0].tracking_numbers.at(0), "1Z9");
     EXPECT_EQ(shipments[0].status, "SHIPPED");
     EXPECT_EQ(model::format_iso8601(*shipments[0].ship_date), "2026-01-05T10:00:00Z");
+    // The canonical order carries them: flows read packages there, never in the raw payload.
+    auto canonical = to_canonical(*order);
+    ASSERT_TRUE(canonical) << canonical.error().message;
+    ASSERT_EQ(canonical->shipments.size(), 1u);
+    EXPECT_EQ(canonical->shipments[0].package_reference_id, "P1");
+    EXPECT_EQ(canonical->shipments[0].tracking_numbers, std::vector<std::string>{"1Z9"});
 }
 
 TEST(Canonical, RawKeepsExactDecimalsOfNumbers) {
