@@ -35,16 +35,20 @@ GzipInflater::Status GzipInflater::feed(std::string_view in, const Sink& sink) {
         const std::size_t slice = std::min<std::size_t>(in.size(), UINT_MAX);
         z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
         z.avail_in = static_cast<uInt>(slice);
-        while (z.avail_in > 0) {
-            if (any_ended_ && !member_open_) {
+        // Until the slice is consumed and zlib holds no more output for it (a full output buffer
+        // means there may be more).
+        bool output_pending = false;
+        while (z.avail_in > 0 || output_pending) {
+            if (z.avail_in > 0 && any_ended_ && !member_open_) {
                 // The previous member ended and more bytes follow: the next member begins.
                 inflateReset(&z);
             }
-            member_open_ = true;
+            if (z.avail_in > 0) member_open_ = true;
             z.next_out = reinterpret_cast<Bytef*>(out.data());
             z.avail_out = static_cast<uInt>(out.size());
             const int rc = inflate(&z, Z_NO_FLUSH);
             const std::size_t produced = out.size() - z.avail_out;
+            output_pending = z.avail_out == 0;
             if (produced > 0) {
                 bytes_out_ += produced;
                 if (!sink(std::string_view(out.data(), produced))) return Status::stopped;
@@ -52,6 +56,9 @@ GzipInflater::Status GzipInflater::feed(std::string_view in, const Sink& sink) {
             if (rc == Z_STREAM_END) {
                 member_open_ = false;
                 any_ended_ = true;
+                output_pending = false;
+            } else if (rc == Z_BUF_ERROR && z.avail_in == 0) {
+                output_pending = false;  // all consumed, nothing held back: needs more input
             } else if (rc != Z_OK && !(rc == Z_BUF_ERROR && produced > 0)) {
                 failed_ = true;
                 error_ = rc == Z_BUF_ERROR  ? std::string("decompression made no progress")
@@ -59,22 +66,6 @@ GzipInflater::Status GzipInflater::feed(std::string_view in, const Sink& sink) {
                                             : "zlib error " + std::to_string(rc);
                 return Status::corrupt;
             }
-        }
-        // Output zlib still holds for the input it has consumed.
-        while (member_open_ && z.avail_in == 0) {
-            z.next_out = reinterpret_cast<Bytef*>(out.data());
-            z.avail_out = static_cast<uInt>(out.size());
-            const int rc = inflate(&z, Z_NO_FLUSH);
-            const std::size_t produced = out.size() - z.avail_out;
-            if (produced > 0) {
-                bytes_out_ += produced;
-                if (!sink(std::string_view(out.data(), produced))) return Status::stopped;
-            }
-            if (rc == Z_STREAM_END) {
-                member_open_ = false;
-                any_ended_ = true;
-            }
-            if (produced == 0 || rc != Z_OK) break;
         }
         in.remove_prefix(slice);
     }
