@@ -75,6 +75,8 @@ std::string expected_text(ConfigType type) {
             return "a list of strings";
         case ConfigType::string_map:
             return "a mapping of strings to strings";
+        case ConfigType::string_tree:
+            return "a mapping of strings to strings or to mappings of strings";
         case ConfigType::section:
             return "a mapping";
         case ConfigType::section_list:
@@ -257,6 +259,40 @@ void set_value(ConfigNode& out, const ConfigKey& key, const YAML::Node& value, c
             out.set_map(key.name, std::move(items));
             return;
         }
+        case ConfigType::string_tree: {
+            if (!value.IsMap()) wrong_type();
+            core::StringTree items;
+            // One level of strings, or of mappings of strings: {a: x, b: {c: y, default: z}}.
+            for (const auto& kv : value) {
+                const std::string k = kv.first.Scalar();
+                core::StringTreeValue item;
+                if (kv.second.IsMap()) {
+                    item.is_map = true;
+                    for (const auto& inner : kv.second) {
+                        const std::string ik = inner.first.Scalar();
+                        if (!inner.second.IsScalar()) {
+                            fail(where.source, inner.second.Mark(), path + "." + k + "." + ik,
+                                 "expected a string, got " + std::string(kind_of(inner.second)));
+                        }
+                        if (!item.map.emplace(ik, inner.second.Scalar()).second) {
+                            fail(where.source, inner.first.Mark(), path + "." + k + "." + ik,
+                                 "duplicate key");
+                        }
+                    }
+                } else if (kv.second.IsScalar()) {
+                    item.text = kv.second.Scalar();
+                } else {
+                    fail(where.source, kv.second.Mark(), path + "." + k,
+                         "expected a string or a mapping of strings, got " +
+                             std::string(kind_of(kv.second)));
+                }
+                if (!items.emplace(k, std::move(item)).second) {
+                    fail(where.source, kv.first.Mark(), path + "." + k, "duplicate key");
+                }
+            }
+            out.set_tree(key.name, std::move(items));
+            return;
+        }
         case ConfigType::section:
             if (!value.IsMap() && !value.IsNull()) wrong_type();
             out.set_section(key.name,
@@ -362,6 +398,18 @@ void dump(const ConfigNode& node, const std::vector<ConfigKey>& keys, YAML::Emit
                 break;
             case ConfigType::string_map:
                 out << node.get_string_map(key.name);
+                break;
+            case ConfigType::string_tree:
+                out << YAML::BeginMap;
+                for (const auto& [k, v] : node.get_string_tree(key.name)) {
+                    out << YAML::Key << k << YAML::Value;
+                    if (v.is_map) {
+                        out << v.map;
+                    } else {
+                        out << v.text;
+                    }
+                }
+                out << YAML::EndMap;
                 break;
             case ConfigType::section:
                 dump(node.section(key.name), key.children, out);

@@ -17,6 +17,7 @@ std::string_view to_string(ConfigType type) noexcept {
         case ConfigType::secret: return "secret";
         case ConfigType::string_list: return "list of strings";
         case ConfigType::string_map: return "map of strings";
+        case ConfigType::string_tree: return "map of strings or of maps of strings";
         case ConfigType::section: return "section";
         case ConfigType::section_list: return "list of sections";
     }
@@ -96,6 +97,7 @@ struct ConfigNode::Data {
     std::map<std::string, Secret, std::less<>> secrets;
     std::map<std::string, std::vector<std::string>, std::less<>> lists;
     std::map<std::string, std::map<std::string, std::string>, std::less<>> maps;
+    std::map<std::string, StringTree, std::less<>> trees;
     std::map<std::string, ConfigNode, std::less<>> sections;
     std::map<std::string, std::vector<ConfigNode>, std::less<>> section_lists;
 };
@@ -121,7 +123,8 @@ std::string sub_path(const std::string& path, std::string_view key) {
 bool ConfigNode::has(std::string_view key) const {
     const auto& d = *data_;
     return d.scalars.contains(key) || d.secrets.contains(key) || d.lists.contains(key) ||
-           d.maps.contains(key) || d.sections.contains(key) || d.section_lists.contains(key);
+           d.maps.contains(key) || d.trees.contains(key) || d.sections.contains(key) ||
+           d.section_lists.contains(key);
 }
 
 const std::string& ConfigNode::scalar(std::string_view key) const {
@@ -176,6 +179,12 @@ std::map<std::string, std::string> ConfigNode::get_string_map(std::string_view k
     return it->second;
 }
 
+StringTree ConfigNode::get_string_tree(std::string_view key) const {
+    auto it = data_->trees.find(key);
+    if (it == data_->trees.end()) missing(data_->path, key, "tree");
+    return it->second;
+}
+
 ConfigNode ConfigNode::section(std::string_view key) const {
     auto it = data_->sections.find(key);
     if (it == data_->sections.end()) missing(data_->path, key, "section");
@@ -204,6 +213,10 @@ ConfigNode& ConfigNode::set_map(std::string key, std::map<std::string, std::stri
     data_->maps.insert_or_assign(std::move(key), std::move(values));
     return *this;
 }
+ConfigNode& ConfigNode::set_tree(std::string key, StringTree values) {
+    data_->trees.insert_or_assign(std::move(key), std::move(values));
+    return *this;
+}
 ConfigNode& ConfigNode::set_section(std::string key, ConfigNode child) {
     data_->sections.insert_or_assign(std::move(key), std::move(child));
     return *this;
@@ -220,6 +233,7 @@ std::vector<std::string> ConfigNode::keys() const {
     for (const auto& [k, v] : d.secrets) out.push_back(k);
     for (const auto& [k, v] : d.lists) out.push_back(k);
     for (const auto& [k, v] : d.maps) out.push_back(k);
+    for (const auto& [k, v] : d.trees) out.push_back(k);
     for (const auto& [k, v] : d.sections) out.push_back(k);
     for (const auto& [k, v] : d.section_lists) out.push_back(k);
     std::sort(out.begin(), out.end());

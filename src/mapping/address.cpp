@@ -188,7 +188,15 @@ bool has_state_table(std::string_view country_code) noexcept {
 
 std::optional<StateMatch> find_state(std::string_view country_code, std::string_view text) {
     const Country* c = country_table(country_code);
-    if (c == nullptr) return std::nullopt;
+    if (c == nullptr || c->states.empty()) return std::nullopt;
+    // "Milano (MI)", "Sevilla (SE)": the name, else the code in parentheses.
+    if (const auto open = text.find('('); open != std::string_view::npos && open > 0) {
+        const auto close = text.find(')', open);
+        if (close != std::string_view::npos) {
+            if (auto m = find_state(country_code, text.substr(0, open))) return m;
+            return find_state(country_code, text.substr(open + 1, close - open - 1));
+        }
+    }
     std::string key = fold(text);
     if (key.empty()) return std::nullopt;
     const std::string prefix = fold(country_code) + " ";
@@ -196,6 +204,20 @@ std::optional<StateMatch> find_state(std::string_view country_code, std::string_
         if (auto m = match(*c, key.substr(prefix.size()))) return m;
     }
     if (auto m = match(*c, key)) return m;
+    // "County Cork", "Co. Dublin" (GB and IE addresses).
+    for (std::string_view prefix : {"county ", "co "}) {
+        if (key.starts_with(prefix) && key.size() > prefix.size()) {
+            if (auto m = match(*c, key.substr(prefix.size()))) return m;
+        }
+    }
+    // Dublin postal districts: "Dublin 8", "Dublin 6W", "Co. Dublin 15".
+    if (country_code == "IE") {
+        if (const auto space = key.rfind(' ');
+            space != std::string::npos && space > 0 &&
+            std::isdigit(static_cast<unsigned char>(key[space + 1]))) {
+            return find_state(country_code, key.substr(0, space));
+        }
+    }
     // Latvian "nov." is the usual abbreviation of "novads" (municipality): "Ogres nov.".
     if (std::string expanded; ends_with_word(key, "nov", expanded)) {
         if (auto m = match(*c, expanded + " novads")) return m;

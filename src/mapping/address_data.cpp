@@ -1,7 +1,10 @@
 // State/region tables: res.country.state codes as in Odoo's base data (odoo/addons/base/data/
-// res.country.state.csv), which follow ISO 3166-2. Each entry is "CODE=Name|alias|alias";
-// aliases are common abbreviations, English/local names and native-script names that Amazon
-// buyers type into StateOrRegion.
+// res.country.state.csv; read at odoo/odoo 01b1453b04bce7b1b854a2dacaf798bd62496288, the same
+// rows as in 16-19 for the countries below), which follow ISO 3166-2 except GB's. Each entry is
+// "CODE=Name|alias|alias"; aliases are common abbreviations, English/local names and
+// native-script names that Amazon buyers type into StateOrRegion. FR has no table: Odoo's base
+// data has no French states (neither régions nor départements), so French region text is kept
+// as text and the address is imported without a state.
 #include "address_data.hpp"
 
 namespace clarity::mapping::detail {
@@ -74,44 +77,107 @@ const std::vector<CountryStates>& state_tables() {
          "39=Kochi|高知県;40=Fukuoka|福岡県;41=Saga|佐賀県;42=Nagasaki|長崎県;"
          "43=Kumamoto|熊本県;44=Oita|大分県;45=Miyazaki|宮崎県;46=Kagoshima|鹿児島県;"
          "47=Okinawa|沖縄県"},
+        // GB: the 119 counties of Odoo's base data (codes as there, not ISO 3166-2). Aliases:
+        // the usual abbreviations (Hants, Lancs, ...), "County X" / "Co X" spellings, the
+        // ceremonial or council-area names buyers type where one Odoo county clearly covers them
+        // (Greater London → London, North/South/East Ayrshire → Ayrshire, Cardiff → South
+        // Glamorgan, the Welsh principal areas → their preserved county). Names that span
+        // several Odoo counties (Greater Manchester, Conwy, Caerphilly, Perth and Kinross, ...)
+        // match none.
+        {"GB",
+         "A1=Aberdeenshire|Aberdeen|City of Aberdeen;A5=Angus;A7=Argyll;A9=Avon;"
+         "B1=Ayrshire|North Ayrshire|South Ayrshire|East Ayrshire;B3=Banffshire;"
+         "B5=Bedfordshire|Beds|Bedford|Central Bedfordshire|Luton;B7=Berkshire|Berks;"
+         "B9=Berwickshire;C1=Buckinghamshire|Bucks|Milton Keynes;C3=Caithness;"
+         "C5=Cambridgeshire|Cambs|Peterborough;C6=Channel Islands;C7=Cheshire|"
+         "Cheshire East|Cheshire West and Chester;C9=Clackmannanshire;D1=Cleveland;"
+         "D3=Clwyd|Denbighshire|Flintshire|Wrexham;D5=County Antrim|Antrim|Co Antrim;"
+         "D7=County Armagh|Armagh|Co Armagh;D9=County Down|Down|Co Down;"
+         "E1=County Durham|Durham|Co Durham;E3=County Fermanagh|Fermanagh|Co Fermanagh;"
+         "E5=County Londonderry|Londonderry|Co Londonderry|County Derry|Derry|Co Derry;"
+         "E7=County Tyrone|Tyrone|Co Tyrone;E9=Cornwall;F1=Cumbria;F3=Derbyshire|Derbys|Derby;"
+         "F5=Devon|Plymouth|Torbay;F7=Dorset;F9=Dumfriesshire;G1=Dunbartonshire|"
+         "East Dunbartonshire|West Dunbartonshire;G3=Dyfed|Carmarthenshire|Ceredigion|"
+         "Pembrokeshire;G5=East Lothian;G7=East Sussex|E Sussex|Brighton and Hove;G9=Essex;"
+         "H1=Fife;H3=Gloucestershire|Glos|South Gloucestershire;H7=Gwent|Monmouthshire|Newport|"
+         "Torfaen|Blaenau Gwent;H9=Gwynedd|Anglesey|Isle of Anglesey|Ynys Mon;"
+         "I1=Hampshire|Hants|Southampton|Portsmouth;I3=Herefordshire;I5=Hertfordshire|Herts;"
+         "I7=Inverness-Shire|Inverness;I9=Isle of Arran|Arran;J1=Isle of Barra|Barra;"
+         "J3=Isle of Benbecula|Benbecula;J5=Isle of Bute|Bute;J7=Isle of Canna|Canna;"
+         "J9=Isle of Coll|Coll;K1=Isle of Colonsay|Colonsay;K3=Isle of Cumbrae|Cumbrae;"
+         "K5=Isle of Eigg|Eigg;K7=Isle of Gigha|Gigha;K9=Isle of Harris|Harris;"
+         "L1=Isle of Iona|Iona;L2=Isle of Islay|Islay;L5=Isle of Jura|Jura;"
+         "L7=Isle of Lewis|Lewis;L9=Isle of Man;M1=Isle of Mull|Mull;"
+         "M3=Isle of North Uist|North Uist;M5=Orkney|Orkney Islands;M7=Isle of Rhum|Rhum|Rum;"
+         "M9=Isle of Scalpay|Scalpay;N1=Shetland Islands|Shetland;N3=Isle of Skye|Skye;"
+         "N5=Isle of South Uist|South Uist;N7=Isle of Tiree|Tiree;N9=Isle of Wight|IOW;"
+         "O1=Isles of Scilly|Scilly;O5=Kent|Medway;O7=Kincardineshire;O9=Kinross-Shire;"
+         "P1=Kirkcudbrightshire;P3=Lanarkshire|North Lanarkshire|South Lanarkshire;"
+         "P5=Lancashire|Lancs|Blackpool|Blackburn with Darwen;P7=Leicestershire|Leics|Leicester;"
+         "P9=Lincolnshire|Lincs|North Lincolnshire|North East Lincolnshire;Q1=London|"
+         "Greater London|City of London|London City;Q3=Merseyside;Q5=Mid Glamorgan|Bridgend|"
+         "Rhondda Cynon Taf|Rhondda Cynon Taff|Merthyr Tydfil;Q7=Midlothian;Q9=Middlesex;"
+         "R1=Morayshire|Moray;R3=Nairnshire;R5=Norfolk;R7=North Humberside;"
+         "R9=North Yorkshire|N Yorkshire|York;S1=Northamptonshire|Northants|"
+         "North Northamptonshire|West Northamptonshire;S3=Northumberland|Northumb;"
+         "S5=Nottinghamshire|Notts|Nottingham;S7=Oxfordshire|Oxon;S9=Peeblesshire;"
+         "T1=Perthshire;T3=Powys;T5=Renfrewshire|East Renfrewshire;T7=Ross-Shire;"
+         "T9=Roxburghshire;U3=Selkirkshire;U5=Shropshire|Salop|Telford and Wrekin;"
+         "U7=Somerset|North Somerset|Bath and North East Somerset;U9=South Glamorgan|Cardiff|"
+         "Vale of Glamorgan;V1=South Humberside;V3=South Yorkshire|S Yorkshire;"
+         "V5=Staffordshire|Staffs|Stoke-on-Trent;V7=Stirlingshire|Stirling;V9=Suffolk;"
+         "W1=Surrey;W3=Sutherland;W5=Tyne and Wear|Tyne & Wear;W7=Warwickshire|Warks;"
+         "W9=West Glamorgan|Swansea|Neath Port Talbot;X1=West Lothian;X3=West Midlands;"
+         "X5=West Sussex|W Sussex;X7=West Yorkshire|W Yorkshire;X9=Wigtownshire;"
+         "Y1=Wiltshire|Wilts|Swindon;Y3=Worcestershire|Worcs"},
         {"DE",
-         "DE-BW=Baden-Württemberg;DE-BY=Bayern|Bavaria;DE-BE=Berlin;DE-BB=Brandenburg;"
-         "DE-HB=Bremen;DE-HH=Hamburg;DE-HE=Hessen|Hesse;DE-MV=Mecklenburg-Vorpommern|"
+         "DE-BW=Baden-Württemberg|Baden-Wuerttemberg;DE-BY=Bayern|Bavaria|Freistaat "
+         "Bayern;DE-BE=Berlin;DE-BB=Brandenburg;"
+         "DE-HB=Bremen;DE-HH=Hamburg;DE-HE=Hessen|Hesse|Hessia;DE-MV=Mecklenburg-Vorpommern|"
          "Mecklenburg-Western Pomerania;DE-NI=Niedersachsen|Lower Saxony;"
          "DE-NW=Nordrhein-Westfalen|North Rhine-Westphalia|NRW;DE-RP=Rheinland-Pfalz|"
-         "Rhineland-Palatinate;DE-SL=Saarland;DE-SN=Sachsen|Saxony;DE-ST=Sachsen-Anhalt|"
-         "Saxony-Anhalt;DE-SH=Schleswig-Holstein;DE-TH=Thüringen|Thuringia"},
+         "Rhineland-Palatinate;DE-SL=Saarland;DE-SN=Sachsen|Saxony|Freistaat "
+         "Sachsen;DE-ST=Sachsen-Anhalt|"
+         "Saxony-Anhalt;DE-SH=Schleswig-Holstein;DE-TH=Thüringen|Thueringen|Thuringia|"
+         "Freistaat Thüringen"},
         {"IT",
-         "AG=Agrigento;AL=Alessandria;AN=Ancona;AO=Aosta;AR=Arezzo;AP=Ascoli Piceno;AT=Asti;"
+         "AG=Agrigento;AL=Alessandria;AN=Ancona;AO=Aosta|Valle dAosta|Valle d Aosta|Vallee "
+         "dAoste|Aosta Valley;AR=Arezzo;AP=Ascoli Piceno;AT=Asti;"
          "AV=Avellino;BA=Bari;BT=Barletta-Andria-Trani;BL=Belluno;BN=Benevento;BG=Bergamo;"
-         "BI=Biella;BO=Bologna;BZ=Bolzano|Bozen;BS=Brescia;BR=Brindisi;CA=Cagliari;"
+         "BI=Biella;BO=Bologna;BZ=Bolzano|Bozen|Bolzano Bozen|Alto Adige|South "
+         "Tyrol|Sudtirol;BS=Brescia;BR=Brindisi;CA=Cagliari;"
          "CL=Caltanissetta;CB=Campobasso;CI=Carbonia-Iglesias;CE=Caserta;CT=Catania;"
          "CZ=Catanzaro;CH=Chieti;CO=Como;CS=Cosenza;CR=Cremona;KR=Crotone;CN=Cuneo;EN=Enna;"
-         "FM=Fermo;FE=Ferrara;FI=Firenze|Florence;FG=Foggia;FC=Forlì-Cesena;FR=Frosinone;"
+         "FM=Fermo;FE=Ferrara;FI=Firenze|Florence;FG=Foggia;FC=Forlì-Cesena|Forli;FR=Frosinone;"
          "GE=Genova|Genoa;GO=Gorizia;GR=Grosseto;IM=Imperia;IS=Isernia;SP=La Spezia;"
          "AQ=L'Aquila|LAquila;LT=Latina;LE=Lecce;LC=Lecco;LI=Livorno;LO=Lodi;LU=Lucca;"
-         "MC=Macerata;MN=Mantova|Mantua;MS=Massa-Carrara;MT=Matera;VS=Medio Campidano;"
-         "ME=Messina;MI=Milano|Milan;MO=Modena;MB=Monza e Brianza|Monza;NA=Napoli|Naples;"
+         "MC=Macerata;MN=Mantova|Mantua;MS=Massa-Carrara|Massa;MT=Matera;VS=Medio Campidano;"
+         "ME=Messina;MI=Milano|Milan;MO=Modena;MB=Monza e Brianza|Monza e della Brianza|Monza "
+         "Brianza|Monza;NA=Napoli|Naples;"
          "NO=Novara;NU=Nuoro;OG=Ogliastra;OT=Olbia-Tempio;OR=Oristano;PD=Padova|Padua;"
-         "PA=Palermo;PR=Parma;PV=Pavia;PG=Perugia;PU=Pesaro e Urbino;PE=Pescara;"
+         "PA=Palermo;PR=Parma;PV=Pavia;PG=Perugia;PU=Pesaro e Urbino|Pesaro "
+         "Urbino|Pesaro;PE=Pescara;"
          "PC=Piacenza;PI=Pisa;PT=Pistoia;PN=Pordenone;PZ=Potenza;PO=Prato;RG=Ragusa;"
-         "RA=Ravenna;RC=Reggio Calabria;RE=Reggio Emilia;RI=Rieti;RN=Rimini;RM=Roma|Rome;"
+         "RA=Ravenna;RC=Reggio Calabria|Reggio di Calabria;RE=Reggio Emilia|Reggio "
+         "nellEmilia;RI=Rieti;RN=Rimini;RM=Roma|Rome;"
          "RO=Rovigo;SA=Salerno;SS=Sassari;SV=Savona;SI=Siena;SR=Siracusa|Syracuse;"
          "SO=Sondrio;SU=Sud Sardegna;TA=Taranto;TE=Teramo;TR=Terni;TO=Torino|Turin;"
-         "TP=Trapani;TN=Trento;TV=Treviso;TS=Trieste;UD=Udine;VA=Varese;VE=Venezia|Venice;"
+         "TP=Trapani;TN=Trento|Trentino;TV=Treviso;TS=Trieste;UD=Udine;VA=Varese;VE=Venezia|Venice;"
          "VB=Verbano-Cusio-Ossola;VC=Vercelli;VR=Verona;VV=Vibo Valentia;VI=Vicenza;"
          "VT=Viterbo"},
         {"ES",
          "C=A Coruña|La Coruña|Coruña;VI=Araba/Álava|Álava|Araba;AB=Albacete;"
-         "A=Alacant|Alicante;AL=Almería;O=Asturias;AV=Ávila;BA=Badajoz;"
+         "A=Alacant|Alicante;AL=Almería;O=Asturias|Principado de Asturias;AV=Ávila;BA=Badajoz;"
          "PM=Illes Balears|Islas Baleares|Baleares;B=Barcelona;BU=Burgos;CC=Cáceres;CA=Cádiz;"
          "S=Cantabria;CS=Castelló|Castellón;CE=Ceuta;CR=Ciudad Real;CO=Córdoba;CU=Cuenca;"
-         "GI=Girona|Gerona;GR=Granada;GU=Guadalajara;SS=Gipuzkoa|Guipúzcoa;H=Huelva;"
-         "HU=Huesca;J=Jaén;LO=La Rioja;GC=Las Palmas;LE=León;L=Lleida|Lérida;LU=Lugo;"
-         "M=Madrid;MA=Málaga;ME=Melilla;MU=Murcia;NA=Navarra|Nafarroa;OR=Ourense|Orense;"
+         "GI=Girona|Gerona;GR=Granada;GU=Guadalajara;SS=Gipuzkoa|Guipúzcoa|Guipuzkoa;H=Huelva;"
+         "HU=Huesca;J=Jaén;LO=La Rioja|Rioja;GC=Las Palmas|Las Palmas de Gran Canaria|Gran "
+         "Canaria;LE=León;L=Lleida|Lérida;LU=Lugo;"
+         "M=Madrid|Comunidad de Madrid;MA=Málaga;ME=Melilla;MU=Murcia|Region de "
+         "Murcia;NA=Navarra|Nafarroa|Navarre;OR=Ourense|Orense;"
          "P=Palencia;PO=Pontevedra;SA=Salamanca;TF=Santa Cruz de Tenerife|Tenerife;"
          "SG=Segovia;SE=Sevilla|Seville;SO=Soria;T=Tarragona;TE=Teruel;TO=Toledo;"
-         "V=València|Valencia;VA=Valladolid;BI=Bizkaia|Vizcaya;ZA=Zamora;Z=Zaragoza"},
+         "V=València|Valencia;VA=Valladolid;BI=Bizkaia|Vizcaya|Biscay;ZA=Zamora;Z=Zaragoza"},
         {"PT",
          "01=Aveiro;02=Beja;03=Braga;04=Bragança;05=Castelo Branco;06=Coimbra;07=Évora;"
          "08=Faro;09=Guarda;10=Leiria;11=Lisboa|Lisbon;12=Portalegre;13=Porto|Oporto;"

@@ -28,6 +28,9 @@ enum class ConfigType {
     secret,        ///< "${ENV}", "file:/path" or a literal; printed as ***
     string_list,   ///< YAML sequence of scalars
     string_map,    ///< YAML mapping of scalar to scalar (free keys, e.g. a value map)
+    /// YAML mapping whose values are scalars or mappings of scalar to scalar (free keys at both
+    /// levels), e.g. `{A1PA6795UKMFR9: {FR: "FR VAT 20%", default: "DE VAT 19%"}, default: x}`.
+    string_tree,
     section,       ///< nested mapping with its own keys
     section_list,  ///< sequence of nested mappings with the same keys
 };
@@ -46,6 +49,15 @@ struct ConfigKey {
     std::vector<std::string> allowed;  ///< allowed values of a string key (empty = any)
     std::vector<ConfigKey> children;   ///< keys of a section / section_list
 };
+
+/// One value of a `string_tree` key: a string, or (is_map) a mapping of strings to strings.
+struct StringTreeValue {
+    std::string text;                        ///< the string (when !is_map)
+    std::map<std::string, std::string> map;  ///< the mapping (when is_map)
+    bool is_map = false;
+    friend bool operator==(const StringTreeValue&, const StringTreeValue&) = default;
+};
+using StringTree = std::map<std::string, StringTreeValue>;
 
 /// The keys of one component's section.
 class ConfigSpec {
@@ -95,6 +107,7 @@ public:
     Secret get_secret(std::string_view key) const;
     std::vector<std::string> get_string_list(std::string_view key) const;
     std::map<std::string, std::string> get_string_map(std::string_view key) const;
+    StringTree get_string_tree(std::string_view key) const;
     ConfigNode section(std::string_view key) const;
     std::vector<ConfigNode> sections(std::string_view key) const;
 
@@ -104,6 +117,7 @@ public:
     ConfigNode& set_secret(std::string key, Secret value);
     ConfigNode& set_list(std::string key, std::vector<std::string> values);
     ConfigNode& set_map(std::string key, std::map<std::string, std::string> values);
+    ConfigNode& set_tree(std::string key, StringTree values);
     ConfigNode& set_section(std::string key, ConfigNode child);
     ConfigNode& add_to_section_list(std::string key, ConfigNode child);
     /// Keys present in this node (scalars, lists, maps, sections), sorted.

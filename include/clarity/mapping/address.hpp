@@ -5,8 +5,10 @@
 /// numbers in a canonical form. Originals are never changed; results go to
 /// Address::normalized. Unmatched values are reported in normalized.problems, never invented.
 ///
-/// State tables (the codes Odoo's base data uses): US, CA, AU, IN, MX, BR, JP and the EU
-/// countries Odoo carries states for: DE, IT, ES, PT, NL, IE, RO, SE, FI, EE, LT, LV (cities).
+/// State tables (the codes Odoo's base data uses): US, CA, AU, IN, MX, BR, JP, GB (Odoo's 119
+/// counties, with Odoo's own codes) and the EU countries Odoo carries states for: DE, IT, ES,
+/// PT, NL, IE, RO, SE, FI, EE, LT, LV (cities). FR has none: Odoo has no French states,
+/// so French region text matches nothing (the address is imported without a state).
 
 #include <optional>
 #include <string>
@@ -30,8 +32,10 @@ bool has_state_table(std::string_view country_code) noexcept;
 
 /// Matches free text against the country's states: the code ("CA", "US-CA", "ca"), the name
 /// ignoring case/accents/punctuation ("São Paulo" = "sao paulo"), known abbreviations and
-/// local names ("Calif.", "Bavaria", "東京都"), or an unambiguous prefix of at least 4
-/// letters. nullopt when nothing (or more than one state) matches.
+/// local names ("Calif.", "Bavaria", "東京都", "Greater London"), "County X" / "Co. X", a name
+/// with its code in parentheses ("Milano (MI)"), Dublin postal districts ("Dublin 8"), or an
+/// unambiguous prefix of at least 4 letters. nullopt when nothing (or more than one state)
+/// matches.
 std::optional<StateMatch> find_state(std::string_view country_code, std::string_view text);
 
 /// Country-specific postal format: US "94105" / "94105-1234", CA "K1A 0B1", GB "SW1A 1AA",

@@ -35,8 +35,8 @@ TEST(AddressState, AmbiguousOrUnknownIsNotInvented) {
 }
 
 TEST(AddressState, EveryRequiredCountryHasATable) {
-    for (auto c : {"US", "CA", "AU", "IN", "MX", "BR", "JP", "DE", "IT", "ES", "PT", "NL", "IE",
-                   "RO", "SE", "FI", "EE", "LT", "LV"}) {
+    for (auto c : {"US", "CA", "AU", "IN", "MX", "BR", "JP", "GB", "DE", "IT",
+                   "ES", "PT", "NL", "IE", "RO", "SE", "FI", "EE", "LT", "LV"}) {
         EXPECT_TRUE(has_state_table(c)) << c;
     }
 }
@@ -68,8 +68,70 @@ TEST(AddressState, OtherCountriesAccentsAndLocalNames) {
     EXPECT_EQ(state("ES", "Islas Baleares"), "PM");
     EXPECT_EQ(state("RO", "Brasov"), "BV");
     EXPECT_EQ(state("SE", "Skåne"), "SE-M");
-    EXPECT_EQ(state("IE", "Co. Dublin"), "<none>");  // not in the table: reported, not guessed
     EXPECT_EQ(state("IE", "Dublin"), "D");
+}
+
+// Issue #25 point 4: the region text of UK, Irish, German, French, Italian and Spanish orders.
+TEST(AddressState, EuropeanCountiesLanderAndProvinces) {
+    // GB: Odoo's 119 counties with Odoo's codes, their abbreviations and the names buyers type.
+    EXPECT_EQ(state("GB", "Greater London"), "Q1");
+    EXPECT_EQ(state("GB", "London"), "Q1");
+    EXPECT_EQ(state("GB", "LONDON"), "Q1");
+    EXPECT_EQ(state("GB", "Kent"), "O5");
+    EXPECT_EQ(state("GB", "Hants"), "I1");
+    EXPECT_EQ(state("GB", "Co. Durham"), "E1");
+    EXPECT_EQ(state("GB", "County Durham"), "E1");
+    EXPECT_EQ(state("GB", "Durham"), "E1");
+    EXPECT_EQ(state("GB", "Co Antrim"), "D5");
+    EXPECT_EQ(state("GB", "West Yorkshire"), "X7");
+    EXPECT_EQ(state("GB", "Tyne & Wear"), "W5");
+    EXPECT_EQ(state("GB", "South Ayrshire"), "B1");
+    EXPECT_EQ(state("GB", "Cardiff"), "U9");
+    EXPECT_EQ(state("GB", "Isle of Anglesey"), "H9");
+    EXPECT_EQ(state("GB", "Stoke-on-Trent"), "V5");
+    EXPECT_EQ(find_state("GB", "greater london")->name, "London");
+    // Spans several Odoo counties, or is no county at all: not guessed.
+    EXPECT_EQ(state("GB", "Greater Manchester"), "<none>");
+    EXPECT_EQ(state("GB", "Conwy"), "<none>");
+    EXPECT_EQ(state("GB", "England"), "<none>");
+    EXPECT_EQ(state("GB", "Lond"), "<none>");  // London or Londonderry
+    // IE: counties with or without "County"/"Co.", Dublin postal districts.
+    EXPECT_EQ(state("IE", "Co. Dublin"), "D");
+    EXPECT_EQ(state("IE", "County Cork"), "C");
+    EXPECT_EQ(state("IE", "Dublin 8"), "D");
+    EXPECT_EQ(state("IE", "Dublin 6W"), "D");
+    EXPECT_EQ(state("IE", "Co. Galway"), "G");
+    // DE: Länder in German, English, transliterated, with "Freistaat", or as codes.
+    EXPECT_EQ(state("DE", "Baden-Württemberg"), "DE-BW");
+    EXPECT_EQ(state("DE", "Baden-Wuerttemberg"), "DE-BW");
+    EXPECT_EQ(state("DE", "Nordrhein-Westfalen"), "DE-NW");
+    EXPECT_EQ(state("DE", "North Rhine-Westphalia"), "DE-NW");
+    EXPECT_EQ(state("DE", "NRW"), "DE-NW");
+    EXPECT_EQ(state("DE", "Freistaat Bayern"), "DE-BY");
+    EXPECT_EQ(state("DE", "Thueringen"), "DE-TH");
+    EXPECT_EQ(state("DE", "DE-HH"), "DE-HH");
+    EXPECT_EQ(state("DE", "hh"), "DE-HH");
+    // IT: provinces by name, by code, or both.
+    EXPECT_EQ(state("IT", "Roma"), "RM");
+    EXPECT_EQ(state("IT", "Rome"), "RM");
+    EXPECT_EQ(state("IT", "RM"), "RM");
+    EXPECT_EQ(state("IT", "Milano (MI)"), "MI");
+    EXPECT_EQ(state("IT", "Monza e della Brianza"), "MB");
+    EXPECT_EQ(state("IT", "Reggio nell'Emilia"), "RE");
+    EXPECT_EQ(state("IT", "Valle d'Aosta"), "AO");
+    EXPECT_EQ(state("IT", "Lombardia"), "<none>");  // a region of twelve provinces
+    // ES: provinces in Spanish or the local language, or by code.
+    EXPECT_EQ(state("ES", "Madrid"), "M");
+    EXPECT_EQ(state("ES", "Barcelona"), "B");
+    EXPECT_EQ(state("ES", "València"), "V");
+    EXPECT_EQ(state("ES", "Valencia"), "V");
+    EXPECT_EQ(state("ES", "Sevilla (SE)"), "SE");
+    EXPECT_EQ(state("ES", "Vizcaya"), "BI");
+    EXPECT_EQ(state("ES", "Las Palmas de Gran Canaria"), "GC");
+    EXPECT_EQ(state("ES", "Cataluña"), "<none>");  // a region of four provinces
+    // FR: Odoo has no French states, so there is nothing to match.
+    EXPECT_FALSE(has_state_table("FR"));
+    EXPECT_EQ(state("FR", "Île-de-France"), "<none>");
 }
 
 TEST(AddressState, LatviaMunicipalitiesAndCities) {
