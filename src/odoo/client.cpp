@@ -650,7 +650,17 @@ asio::awaitable<Result<std::vector<Value>>> OdooClient::web_save(std::string mod
     Call c{.model = std::move(model), .method = "web_save", .ids = std::move(ids)};
     c.idempotent = !creating;
     Struct spec;
-    for (auto& f : fields) spec.insert_or_assign(std::move(f), Struct{});
+    for (auto& f : fields) {
+        // "order_line/price_tax": the x2many's records as dicts with those fields.
+        const auto slash = f.find('/');
+        if (slash == std::string::npos) {
+            spec.insert_or_assign(std::move(f), Struct{});
+            continue;
+        }
+        Value& sub = spec.try_emplace(f.substr(0, slash), Struct{}).first->second;
+        Value& inner = sub.as_struct()->try_emplace("fields", Struct{}).first->second;
+        inner.as_struct()->insert_or_assign(f.substr(slash + 1), Struct{});
+    }
     c.params.emplace_back("vals", std::move(vals));
     c.params.emplace_back("specification", std::move(spec));
     c.context = std::move(context);

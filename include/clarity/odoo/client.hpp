@@ -190,8 +190,10 @@ class OdooClient {
                                                     std::vector<Array> rows,
                                                     Struct context = {});
     /// Odoo 17+ `web_save`: creates one record from `vals` (no ids) or writes `vals` to `ids`,
-    /// then reads `fields` of the result, in one call (one round trip instead of two). Creating
-    /// is not retried on a transient error (as create); writing is.
+    /// then reads `fields` of the result, in one call (one round trip instead of two). A field
+    /// "x2many/field" reads that one2many/many2many as a list of dicts with `id` and the named
+    /// fields (web_read's specification {"x2many": {"fields": {...}}}). Creating is not retried
+    /// on a transient error (as create); writing is.
     boost::asio::awaitable<Result<std::vector<Value>>> web_save(std::string model,
                                                                 std::vector<std::int64_t> ids,
                                                                 Struct vals,

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <set>
 #include <stdexcept>
+#include <tuple>
 
 #include "odoo/fake_odoo_state.hpp"
 
@@ -118,6 +119,11 @@ std::map<std::string, ModelDef> build_defs() {
     add_model(d, "res.currency", "Currency",
               {with(F("name", "char", "Currency"), Value{}, true), F("symbol", "char", "Symbol"),
                with(F("active", "boolean", "Active"), true)});
+    // Pricelists (product module, 16-19): a sale order's pricelist sets its currency.
+    add_model(d, "product.pricelist", "Pricelist",
+              {with(F("name", "char", "Pricelist Name"), Value{}, true),
+               with(M2O("currency_id", "res.currency", "Currency"), Value{}, true),
+               with(F("active", "boolean", "Active"), true)});
     // tax_calculation_rounding_method: Odoo rounds each line's tax (round_per_line) or the sum
     // of the order's unrounded taxes (round_globally); NOTES.md §9 "tax rounding default".
     add_model(
@@ -155,6 +161,8 @@ std::map<std::string, ModelDef> build_defs() {
                      "Invoicing Policy"),
                  "order"),
             with(F("active", "boolean", "Active"), true),
+            // Customer taxes: a sale line without taxes of its own gets these (16-19).
+            M2M("taxes_id", "account.tax", "Sales Taxes"),
             computed(F("qty_available", "float", "Quantity On Hand")),
             computed(F("virtual_available", "float", "Forecasted Quantity")),
         };
@@ -203,6 +211,8 @@ std::map<std::string, ModelDef> build_defs() {
                computed(F("amount_tax", "monetary", "Taxes")),
                computed(F("amount_total", "monetary", "Total")),
                O2M("picking_ids", "stock.picking", "sale_id", "Transfers"),
+               // The pricelist's currency, else the company's (sale/models/sale_order.py).
+               M2O("pricelist_id", "product.pricelist", "Pricelist"),
                with(M2O("currency_id", "res.currency", "Currency"), 1),
                F("note", "html", "Terms and conditions"),
                F("commitment_date", "datetime", "Delivery Date"),
@@ -525,6 +535,31 @@ void FakeOdoo::State::seed() {
     for (const auto& [id, code, name, type] : accounts) {
         insert_raw("account.account", id,
                    Struct{{"code", code}, {"name", name}, {"account_type", type}});
+    }
+}
+
+void FakeOdoo::add_european_base_data() {
+    std::lock_guard lock(state_->mu);
+    auto& st = *state_;
+    const std::vector<std::tuple<int, const char*, const char*>> countries{
+        {75, "France", "FR"}, {109, "Italy", "IT"}, {68, "Spain", "ES"}, {101, "Ireland", "IE"}};
+    for (const auto& [id, name, code] : countries) {
+        if (st.exists("res.country", id)) continue;
+        st.insert_raw("res.country", id, Struct{{"name", name}, {"code", code}});
+    }
+    // A few of Odoo's European states (base data: GB counties with Odoo's own codes, German
+    // Länder, Italian and Spanish provinces, Irish counties; France has none).
+    const std::vector<std::tuple<int, const char*, const char*, int>> states{
+        {1001, "London", "Q1", 231},        {1002, "Kent", "O5", 231},
+        {1003, "West Midlands", "X3", 231}, {1004, "Bayern", "DE-BY", 57},
+        {1005, "Berlin", "DE-BE", 57},      {1006, "Nordrhein-Westfalen", "DE-NW", 57},
+        {1007, "Roma", "RM", 109},          {1008, "Milano", "MI", 109},
+        {1009, "Madrid", "M", 68},          {1010, "Barcelona", "B", 68},
+        {1011, "Dublin", "D", 101},         {1012, "Cork", "C", 101}};
+    for (const auto& [id, name, code, country] : states) {
+        if (st.exists("res.country.state", id)) continue;
+        st.insert_raw("res.country.state", id,
+                      Struct{{"name", name}, {"code", code}, {"country_id", country}});
     }
 }
 

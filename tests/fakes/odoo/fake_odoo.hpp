@@ -102,11 +102,23 @@ class FakeOdoo {
     /// Seeds or inspects data directly, bypassing RPC and the call log. `create` applies the same
     /// defaults and constraints as RPC and throws std::runtime_error with Odoo's message.
     std::int64_t create(const std::string& model, Struct vals);
+    /// Changes one record as a person in Odoo's UI would (same checks as RPC `write`).
+    void write(const std::string& model, std::int64_t id, Struct vals);
     /// Stored values of every record of `model` (id included), ordered by id.
     std::vector<Struct> records(const std::string& model) const;
     std::optional<Struct> record(const std::string& model, std::int64_t id) const;
     std::size_t count(const std::string& model) const;
+    /// `read` as over RPC (computed fields included: amount_total, price_tax, ...), bypassing
+    /// the call log.
+    Array read(const std::string& model,
+               const std::vector<std::int64_t>& ids,
+               const std::vector<std::string>& fields) const;
 
+    /// Adds what the seed leaves out for European orders, with Odoo's ids: the countries FR, IT,
+    /// ES, IE and a few states of GB (London Q1, Kent O5, West Midlands X3 — Odoo's own county
+    /// codes), DE (DE-BY, DE-BE, DE-NW), IT (RM, MI), ES (M, B) and IE (D, C). France has no
+    /// states in Odoo. Idempotent.
+    void add_european_base_data();
     /// Adds a custom field to `model` as Odoo Studio does (`x_studio_...`; type char, text,
     /// boolean, integer, float, selection), visible in every version; no-op when the model
     /// already has a field of that name. Throws std::runtime_error for an unknown model.

@@ -103,6 +103,30 @@ std::int64_t FakeOdoo::create(const std::string& model, Struct vals) {
     }
 }
 
+void FakeOdoo::write(const std::string& model, std::int64_t id, Struct vals) {
+    std::lock_guard lock(state_->mu);
+    state_->uid = 2;
+    state_->ctx = {};
+    try {
+        state_->write(model, {id}, std::move(vals));
+    } catch (const OdooRaise& e) {
+        throw std::runtime_error(e.name + ": " + e.message);
+    }
+}
+
+Array FakeOdoo::read(const std::string& model,
+                     const std::vector<std::int64_t>& ids,
+                     const std::vector<std::string>& fields) const {
+    std::lock_guard lock(state_->mu);
+    state_->uid = 2;
+    state_->ctx = {};
+    try {
+        return state_->read(model, ids, fields, /*classic=*/true);
+    } catch (const OdooRaise& e) {
+        throw std::runtime_error(e.name + ": " + e.message);
+    }
+}
+
 std::vector<Struct> FakeOdoo::records(const std::string& model) const {
     std::lock_guard lock(state_->mu);
     std::vector<Struct> out;

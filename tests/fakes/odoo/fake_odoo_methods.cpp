@@ -3,6 +3,7 @@
 // backorder wizards, action_post (account.move/payment), action_apply_inventory (stock.quant),
 // load (upsert by external id), check_object_reference, read_group. NOTES.md §4.
 #include <algorithm>
+#include <map>
 
 #include "odoo/fake_odoo_state.hpp"
 
@@ -190,12 +191,36 @@ Value FakeOdoo::State::execute(const std::string& model_name,
             write(model_name, target, std::move(vals));
         }
         std::vector<std::string> fields{"id"};
+        std::map<std::string, std::vector<std::string>> nested;  // x2many field → its fields
         if (const auto* spec = arg("specification").as_struct()) {
             for (const auto& [f, sub] : *spec) {
                 if (f != "id") fields.push_back(f);
+                // {"order_line": {"fields": {"price_tax": {}}}}: the x2many's records as dicts.
+                const auto* sub_spec = sub.as_struct();
+                if (sub_spec == nullptr) continue;
+                if (auto it = sub_spec->find("fields"); it != sub_spec->end()) {
+                    std::vector<std::string> inner{"id"};
+                    if (const auto* fs = it->second.as_struct()) {
+                        for (const auto& [name, ignored] : *fs) {
+                            if (name != "id") inner.push_back(name);
+                        }
+                    }
+                    nested.emplace(f, std::move(inner));
+                }
             }
         }
-        return read(model_name, target, fields, /*classic=*/true);
+        Array rows = read(model_name, target, fields, /*classic=*/true);
+        for (auto& row : rows) {
+            Struct* r = row.as_struct();
+            if (r == nullptr) continue;
+            for (const auto& [f, inner] : nested) {
+                const FieldDef& def = field(model(model_name), f);
+                auto it = r->find(f);
+                if (it == r->end()) continue;
+                it->second = read(def.relation, ids_of(it->second), inner, /*classic=*/true);
+            }
+        }
+        return rows;
     }
     if (method == "unlink") {
         if (model_name == "sale.order") {

@@ -140,34 +140,58 @@ std::string FakeOdoo::State::display_name(const std::string& model_name, std::in
     return str("name");
 }
 
+namespace {
+
+/// n / d (d > 0) rounded half away from zero (Odoo's float_round, HALF-UP, on exact cents).
+std::int64_t div_round(__int128 n, __int128 d) {
+    const __int128 q = n / d, r = n % d;
+    if (2 * (r < 0 ? -r : r) >= d) return static_cast<std::int64_t>(n < 0 ? q - 1 : q + 1);
+    return static_cast<std::int64_t>(q);
+}
+
+/// A tax rate in percent as ten-thousandths of a percent (19 → 190000, 8.25 → 82500).
+std::int64_t rate_e4(double percent) { return std::llround(percent * 10000); }
+
+/// The percent taxes of a line: those included in the price and those added on top, by id.
+struct LineTaxes {
+    std::vector<std::pair<std::int64_t, std::int64_t>> included, excluded;  ///< (tax id, rate_e4)
+    std::int64_t included_rate() const {
+        std::int64_t r = 0;
+        for (const auto& [id, rate] : included) r += rate;
+        return r;
+    }
+};
+
+}  // namespace
+
 std::pair<std::int64_t, std::int64_t> FakeOdoo::State::line_amounts(const Struct& line) const {
-    // Odoo's sale line amounts, rounded per line (the default tax rounding): percent taxes, those
-    // "included in price" taken out of the price first, each tax rounded to the cent.
+    // Odoo's sale line amounts, rounded per line: the gross base (quantity × price less the
+    // discount) to the cent; a tax included in the price is taken out of it, rounded half up
+    // (account.tax: the included amount is base × rate / (100 + rate)), so the line's total stays
+    // the gross price; a tax added on top is rounded on the untaxed amount.
     auto num = [&line](const char* k) {
         auto it = line.find(k);
         return it == line.end() ? 0.0 : it->second.as_double().value_or(0);
     };
     const double base = num("product_uom_qty") * num("price_unit") * (1 - num("discount") / 100);
-    double included = 0;
-    std::vector<double> excluded;
+    LineTaxes taxes;
     if (auto it = line.find(major >= 19 ? "tax_ids" : "tax_id"); it != line.end()) {
         for (auto tid : ids_of(it->second)) {
             auto t = table("account.tax").find(tid);
             if (t == table("account.tax").end()) continue;
-            double rate = t->second.at("amount").as_double().value_or(0);
-            if (t->second.at("price_include").truthy()) {
-                included += rate;
-            } else {
-                excluded.push_back(rate);
-            }
+            const auto rate = rate_e4(t->second.at("amount").as_double().value_or(0));
+            (t->second.at("price_include").truthy() ? taxes.included : taxes.excluded)
+                .emplace_back(tid, rate);
         }
     }
     const std::int64_t gross = std::llround(base * 100);
-    const std::int64_t subtotal =
-        included == 0 ? gross : std::llround(base / (1 + included / 100) * 100);
-    std::int64_t tax = gross - subtotal;
-    for (double rate : excluded) {
-        tax += std::llround(static_cast<double>(subtotal) * rate / 100);
+    const std::int64_t inc = taxes.included_rate();
+    const std::int64_t included_tax =
+        inc == 0 ? 0 : div_round(static_cast<__int128>(gross) * inc, 1'000'000 + inc);
+    const std::int64_t subtotal = gross - included_tax;
+    std::int64_t tax = included_tax;
+    for (const auto& [id, rate] : taxes.excluded) {
+        tax += div_round(static_cast<__int128>(subtotal) * rate, 1'000'000);
     }
     return {subtotal, tax};
 }
@@ -179,37 +203,80 @@ bool FakeOdoo::State::rounds_globally() const {
     return it != companies.begin()->second.end() && it->second == Value("round_globally");
 }
 
+std::int64_t FakeOdoo::State::order_currency(const Struct& vals) const {
+    if (auto p = vals.find("pricelist_id"); p != vals.end()) {
+        if (auto id = p->second.m2o_id()) {
+            auto row = table("product.pricelist").find(*id);
+            if (row != table("product.pricelist").end())
+                return to_id(row->second.at("currency_id"));
+        }
+    }
+    const auto& companies = table("res.company");
+    return companies.empty() ? 1 : to_id(companies.begin()->second.at("currency_id"));
+}
+
 std::pair<std::int64_t, std::int64_t> FakeOdoo::State::order_amounts(std::int64_t order) const {
-    // round_per_line: the sum of the lines' rounded amounts. round_globally: each line's
-    // subtotal is rounded, but a tax excluded from the price is summed unrounded over the
-    // order's lines and rounded once per tax (account.tax _round_tax_details_tax_amounts), so
-    // the lines' price_tax need not add up to amount_tax.
-    const bool global = rounds_globally();
+    // round_per_line: the sum of the lines' rounded amounts. round_globally: every tax is summed
+    // unrounded over the order's lines and rounded once per tax (account.tax
+    // _round_tax_details_tax_amounts), so the lines' price_tax need not add up to amount_tax; a
+    // tax included in the price keeps the order's total at the gross prices (the untaxed amount
+    // absorbs the rounding).
     std::int64_t subtotal = 0, tax = 0;
-    std::map<std::int64_t, double> unrounded;  // excluded tax id → cents, unrounded
+    if (!rounds_globally()) {
+        for (const auto& [lid, line] : table("sale.order.line")) {
+            if (line.at("order_id").as_int() != order) continue;
+            auto [s, t] = line_amounts(line);
+            subtotal += s;
+            tax += t;
+        }
+        return {subtotal, tax};
+    }
+    // Unrounded tax per tax id, in millionths of a cent.
+    std::map<std::int64_t, std::int64_t> unrounded;
+    std::int64_t gross_total = 0;
     for (const auto& [lid, line] : table("sale.order.line")) {
         if (line.at("order_id").as_int() != order) continue;
-        auto [s, t] = line_amounts(line);
-        subtotal += s;
-        if (!global) {
-            tax += t;
-            continue;
-        }
-        std::int64_t excluded_rounded = 0;
+        auto num = [&line](const char* k) {
+            auto it = line.find(k);
+            return it == line.end() ? 0.0 : it->second.as_double().value_or(0);
+        };
+        const std::int64_t gross = std::llround(num("product_uom_qty") * num("price_unit") *
+                                                (1 - num("discount") / 100) * 100);
+        LineTaxes taxes;
         if (auto it = line.find(major >= 19 ? "tax_ids" : "tax_id"); it != line.end()) {
             for (auto tid : ids_of(it->second)) {
-                auto row = table("account.tax").find(tid);
-                if (row == table("account.tax").end() || row->second.at("price_include").truthy())
-                    continue;
-                const double exact =
-                    static_cast<double>(s) * row->second.at("amount").as_double().value_or(0) / 100;
-                unrounded[tid] += exact;
-                excluded_rounded += std::llround(exact);
+                auto t = table("account.tax").find(tid);
+                if (t == table("account.tax").end()) continue;
+                const auto rate = rate_e4(t->second.at("amount").as_double().value_or(0));
+                (t->second.at("price_include").truthy() ? taxes.included : taxes.excluded)
+                    .emplace_back(tid, rate);
             }
         }
-        tax += t - excluded_rounded;  // the included part stays as computed per line
+        const std::int64_t inc = taxes.included_rate();
+        // Unrounded untaxed amount (millionths of a cent) of a gross price with included taxes.
+        const std::int64_t base_e6 =
+            inc == 0
+                ? gross * 1'000'000
+                : div_round(static_cast<__int128>(gross) * 1'000'000 * 1'000'000, 1'000'000 + inc);
+        for (const auto& [tid, rate] : taxes.included) {
+            unrounded[tid] += div_round(static_cast<__int128>(base_e6) * rate, 1'000'000);
+        }
+        for (const auto& [tid, rate] : taxes.excluded) {
+            unrounded[tid] += div_round(static_cast<__int128>(base_e6) * rate, 1'000'000);
+        }
+        gross_total += gross;
     }
-    for (const auto& [tid, cents] : unrounded) tax += std::llround(cents);
+    std::int64_t included_tax = 0;
+    for (const auto& [tid, e6] : unrounded) {
+        const std::int64_t rounded = div_round(e6, 1'000'000);
+        tax += rounded;
+        auto row = table("account.tax").find(tid);
+        if (row != table("account.tax").end() && row->second.at("price_include").truthy()) {
+            included_tax += rounded;
+        }
+    }
+    // Taxes added on top leave the untaxed amount at the gross prices.
+    subtotal = gross_total - included_tax;
     return {subtotal, tax};
 }
 
@@ -633,6 +700,7 @@ std::int64_t FakeOdoo::State::create(const std::string& model_name, Struct vals)
             vals.emplace("partner_shipping_id", vals.at("partner_id"));
         }
         vals.emplace("date_order", now());
+        vals.insert_or_assign("currency_id", order_currency(vals));
     }
     if (model_name == "sale.order.line" && vals.count("product_id") != 0 &&
         vals.at("product_id").m2o_id()) {
@@ -642,6 +710,11 @@ std::int64_t FakeOdoo::State::create(const std::string& model_name, Struct vals)
         vals.emplace("name", display_name("product.product", pid));
         vals.emplace("price_unit", p.at("list_price"));
         vals.emplace(major >= 19 ? "product_uom_id" : "product_uom", p.at("uom_id"));
+        // Taxes left out are the product's customer taxes (sale.order.line _compute_tax_id).
+        if (auto t = p.find("taxes_id"); t != p.end() && !ids_of(t->second).empty()) {
+            Array set{Value(6), Value(0), t->second};
+            vals.emplace(major >= 19 ? "tax_ids" : "tax_id", Array{Value(std::move(set))});
+        }
     }
     if (model_name == "account.move" || model_name == "account.payment") {
         vals.emplace("date", today());
@@ -787,6 +860,9 @@ void FakeOdoo::State::write(const std::string& model_name, const Ids& ids, Struc
     check_access(model_name, "modify");
     for (auto id : ids) {
         if (!exists(model_name, id)) missing(model_name, id);
+    }
+    if (model_name == "sale.order" && vals.count("pricelist_id") != 0) {
+        vals.insert_or_assign("currency_id", order_currency(vals));
     }
     for (auto& [k, v] : vals) {
         const FieldDef& f = field(m, k);

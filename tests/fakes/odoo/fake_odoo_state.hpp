@@ -146,6 +146,8 @@ struct FakeOdoo::State {
     std::pair<std::int64_t, std::int64_t> order_amounts(std::int64_t order) const;
     /// res.company tax_calculation_rounding_method is round_globally.
     bool rounds_globally() const;
+    /// A sale order's currency for `vals`: its pricelist's, else the company's.
+    std::int64_t order_currency(const Struct& vals) const;
     std::string display_name(const std::string& model, std::int64_t id) const;
     /// `allfields` empty = every field (Odoo answers only the fields named there).
     Value fields_get(const std::string& model,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <deque>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -337,6 +338,7 @@ struct FakeSpApi::State {
             if (inc.count("PROCEEDS")) {
                 // ITEM is the line's total (unit price × quantity), as the model describes it.
                 json tax{{"type", "TAX"}, {"subtotal", money26(i.item_tax, o.currency)}};
+                const bool with_tax = o.tax_breakdown;
                 if (!i.shipping_tax.empty() || !i.gift_wrap_tax.empty() ||
                     !i.promotion_discount_tax.empty()) {
                     // Tax on the item, its shipping, its gift wrap and (negative) on its
@@ -360,8 +362,8 @@ struct FakeSpApi::State {
                 }
                 json br = json::array(
                     {{{"type", "ITEM"},
-                      {"subtotal", money26(line_total(i.unit_price, i.quantity), o.currency)}},
-                     std::move(tax)});
+                      {"subtotal", money26(line_total(i.unit_price, i.quantity), o.currency)}}});
+                if (with_tax) br.push_back(std::move(tax));
                 if (!i.shipping_price.empty()) {
                     br.push_back({{"type", "SHIPPING"},
                                   {"subtotal", money26(i.shipping_price, o.currency)}});
@@ -445,31 +447,38 @@ struct FakeSpApi::State {
                                           {"packageStatus", {{"status", "SHIPPED"}}}}});
         }
         if (inc.count("PROCEEDS")) {
-            // grand total: sum of unit price × qty + tax, exact on two decimals via cents
-            std::int64_t cents = 0;
-            auto to_cents = [](const std::string& d) {
-                auto dot = d.find('.');
-                std::int64_t whole = std::stoll(d.substr(0, dot));
-                std::int64_t frac = dot == std::string::npos
-                                        ? 0
-                                        : std::stoll((d.substr(dot + 1) + "00").substr(0, 2));
-                return whole * 100 + (d[0] == '-' ? -frac : frac);
-            };
-            for (const auto& i : o.items) {
-                cents += to_cents(i.unit_price) * i.quantity + to_cents(i.item_tax);
-                if (!i.shipping_price.empty()) cents += to_cents(i.shipping_price);
-                if (!i.shipping_tax.empty()) cents += to_cents(i.shipping_tax);
-                if (!i.promotion_discount.empty()) cents -= to_cents(i.promotion_discount);
-                if (!i.promotion_discount_tax.empty()) cents -= to_cents(i.promotion_discount_tax);
-                if (!i.gift_wrap_price.empty()) cents += to_cents(i.gift_wrap_price);
-                if (!i.gift_wrap_tax.empty()) cents += to_cents(i.gift_wrap_tax);
-            }
-            char buf[32];
-            std::snprintf(buf, sizeof buf, "%lld.%02lld", static_cast<long long>(cents / 100),
-                          static_cast<long long>(cents % 100));
-            j["proceeds"] = {{"grandTotal", money26(buf, o.currency)}};
+            j["proceeds"] = {{"grandTotal", money26(grand_total(o), o.currency)}};
         }
         return j;
+    }
+
+    /// What the buyer pays: the items, shipping and gift wrap less the promotions, plus their
+    /// taxes unless the prices include them. Exact on two decimals via cents.
+    static std::string grand_total(const SeedOrder& o) {
+        std::int64_t cents = 0;
+        auto to_cents = [](const std::string& d) {
+            auto dot = d.find('.');
+            std::int64_t whole = std::stoll(d.substr(0, dot));
+            std::int64_t frac =
+                dot == std::string::npos ? 0 : std::stoll((d.substr(dot + 1) + "00").substr(0, 2));
+            return whole * 100 + (d[0] == '-' ? -frac : frac);
+        };
+        const int taxes = o.prices_include_tax ? 0 : 1;
+        for (const auto& i : o.items) {
+            cents += to_cents(i.unit_price) * i.quantity + taxes * to_cents(i.item_tax);
+            if (!i.shipping_price.empty()) cents += to_cents(i.shipping_price);
+            if (!i.shipping_tax.empty()) cents += taxes * to_cents(i.shipping_tax);
+            if (!i.promotion_discount.empty()) cents -= to_cents(i.promotion_discount);
+            if (!i.promotion_discount_tax.empty())
+                cents -= taxes * to_cents(i.promotion_discount_tax);
+            if (!i.gift_wrap_price.empty()) cents += to_cents(i.gift_wrap_price);
+            if (!i.gift_wrap_tax.empty()) cents += taxes * to_cents(i.gift_wrap_tax);
+        }
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%s%lld.%02lld", cents < 0 ? "-" : "",
+                      static_cast<long long>(std::llabs(cents) / 100),
+                      static_cast<long long>(std::llabs(cents) % 100));
+        return buf;
     }
 
     json order_v0(const SeedOrder& o, bool pii) const {
@@ -481,6 +490,8 @@ struct FakeSpApi::State {
                {"MarketplaceId", o.marketplace_id},
                {"NumberOfItemsShipped", 0},
                {"NumberOfItemsUnshipped", static_cast<int>(o.items.size())}};
+        // OrderTotal: absent on Pending orders (ordersV0.json Order.OrderTotal).
+        if (o.status != "PENDING") j["OrderTotal"] = money_v0(grand_total(o), o.currency);
         if (pii) {
             j["BuyerInfo"] = {{"BuyerEmail", o.buyer_email}, {"BuyerName", o.buyer_name}};
             j["ShippingAddress"] = {{"Name", o.address_name},

@@ -74,6 +74,13 @@ struct SeedOrder {
     std::string carrier, tracking_number;
     std::vector<SeedPackage> packages;         ///< every package (timelines add them as they ship)
     std::string order_type = "StandardOrder";  ///< ORDER_CHANGE Summary.OrderType
+    /// The prices include the tax (VAT-inclusive marketplaces: EU, UK, ...): item_tax and the
+    /// other taxes are the VAT within the prices, and the grand total (2026 proceeds
+    /// grandTotal, v0 OrderTotal) does not add them.
+    bool prices_include_tax = false;
+    /// Orders 2026-01-01: send each item's TAX proceeds breakdown (false: none, as Amazon may
+    /// answer for VAT-inclusive marketplaces).
+    bool tax_breakdown = true;
 };
 
 /// One change of an order's timeline (see FakeSpApi::schedule_order).
