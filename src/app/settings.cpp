@@ -2,6 +2,7 @@
 
 #include "builtin_flows.hpp"
 #include "clarity/amazon/config.hpp"
+#include "clarity/flows/order_import.hpp"
 #include "clarity/net/http_client.hpp"
 #include "clarity/odoo/client.hpp"
 #include "config_loader.hpp"
@@ -71,6 +72,11 @@ Settings read_settings(const core::ConfigNode& root) {
             if (flows.has(entry.name) && flows.section(entry.name).get_bool("enabled")) {
                 c.enabled_flows.push_back(entry.name);
             }
+        }
+        // The order import's own keys (tax map, pricelists, ...), as `run` reads them.
+        if (c.flow_enabled(flows::kOrderImportFlow)) {
+            (void)flows::order_import_options_from_config(
+                flows.section(std::string(flows::kOrderImportFlow)));
         }
         s.connection_settings.push_back(std::move(c));
         for (const auto& flow : flows.keys()) {

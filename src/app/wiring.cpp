@@ -196,6 +196,12 @@ asio::awaitable<Result<void>> connect_odoo(StatePtr s, ConnectionRuntime* c) {
             co_return make_error(ErrorKind::permanent,
                                  "flow " + name + " cannot start: " + e.what(), name);
         }
+        auto prepared = co_await flow->prepare();
+        if (!prepared) {
+            auto e = prepared.error();
+            if (e.kind == ErrorKind::permanent) e.message = "flow " + name + ": " + e.message;
+            co_return e;
+        }
         auto findings = co_await flow->check_odoo();
         if (!findings) co_return findings.error();
         for (const auto& f : *findings) {

@@ -26,6 +26,8 @@ std::string JobContext::log_fields() const {
     return out;
 }
 
+asio::awaitable<Result<void>> Flow::prepare() { co_return Result<void>{}; }
+
 asio::awaitable<Result<std::vector<std::string>>> Flow::check_odoo() {
     co_return std::vector<std::string>{};
 }

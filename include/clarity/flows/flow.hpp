@@ -41,6 +41,12 @@ class Flow {
     /// the dead letters with its message. Cancellation (deadline, shutdown) aborts the run; the job
     /// is then retried.
     virtual boost::asio::awaitable<Result<void>> run(JobContext& context) = 0;
+    /// The start-up hook: called once per connection after Odoo is connected, before
+    /// check_odoo() and before any job runs. Reads what the flow's configuration names in the
+    /// live Odoo and keeps it for the runs. A permanent Error refuses the start: the daemon
+    /// stops with its message, which names the setting and the fix; a transient one makes the
+    /// daemon connect again. Default: nothing to prepare.
+    virtual boost::asio::awaitable<Result<void>> prepare();
     /// The connection check: called once per connection after Odoo is connected and before any
     /// job runs. Reads what the flow depends on in the live Odoo and returns findings a person
     /// should know about (the daemon logs each as a start-up warning). An error is returned only

@@ -4,7 +4,8 @@
 /// order anew (Orders 2026-01-01 getOrder, or v0 getOrders + getOrderItems with a Restricted
 /// Data Token), converts it to the canonical order, maps it with the connection's template,
 /// resolves products in bulk, finds or creates the customer and the delivery address, then
-/// creates the sale.order with its lines in one call — or updates the one that exists — and
+/// creates the sale.order with its lines in one call — in the Amazon order's currency (its
+/// pricelist), every line with its taxes set explicitly — or updates the one that exists — and
 /// follows Amazon's status: Pending → quotation (or skipped), Unshipped/Shipped → confirmed with
 /// Amazon's purchase date as date_order, Canceled → cancelled. When an Amazon-fulfilled order
 /// has shipped, the Odoo delivery is validated for the shipped quantities (partial shipments
@@ -59,6 +60,14 @@ enum class UnmatchedState {
     fail,         ///< `error`: dead-letter the order with the finding
 };
 
+/// The sale tax of one marketplace (or of `default`): one account.tax name, or names by the
+/// ship-to country (ISO code, `default` for the others) — under the EU one-stop shop an
+/// amazon.de order shipped to France carries French VAT.
+struct TaxChoice {
+    std::string tax;                                ///< when by_country is empty
+    std::map<std::string, std::string> by_country;  ///< "FR" → "FR VAT 20% incl", "default" → …
+};
+
 struct OrderImportOptions {
     /// Connection name: the `connection` label of the metrics.
     std::string connection;
@@ -86,10 +95,18 @@ struct OrderImportOptions {
     /// The adjustment (rounding) line's product; empty = the first configured of
     /// discount_product, shipping_product, gift_wrap_product.
     std::string adjustment_product;
-    /// Sale taxes by marketplace id (or "default"): account.tax names put on each line Amazon
-    /// charged tax on. When not empty, an order with tax on a marketplace absent here is
-    /// dead-lettered.
-    std::map<std::string, std::string> taxes;
+    /// Sale taxes by marketplace id (or "default"), optionally by ship-to country: the
+    /// account.tax put on the lines. Every line's taxes are set explicitly (the mapped tax or
+    /// none), never left to the product's default taxes. Marketplaces with VAT-inclusive prices
+    /// (amazon/marketplace_pricing.hpp) need taxes included in the price and put them on every
+    /// line Amazon does not report as untaxed; the others take taxes added on top and put them
+    /// on the lines Amazon charged tax on. When not empty, an order that needs a tax its
+    /// marketplace (or ship-to country) has no entry for is dead-lettered.
+    std::map<std::string, TaxChoice> taxes;
+    /// Pricelist names by marketplace id. A marketplace without one uses the one active
+    /// pricelist in its currency (none in the company's currency: Odoo's default); none or
+    /// several in another currency refuse the start (prepare()).
+    std::map<std::string, std::string> pricelists;
     /// Cancelling a confirmed order e-mails the customer through Odoo's sale.order.cancel wizard
     /// (16–18); false = cancelled without an e-mail (context disable_cancel_warning).
     bool cancel_email = false;
@@ -117,7 +134,8 @@ struct OrderImportOptions {
 /// Keys under connections[].flows.order_import (besides the engine's `enabled` and `retry`).
 core::ConfigSpec order_import_config_spec();
 /// Reads a node validated against order_import_config_spec(); throws core::ConfigError for a
-/// bad value (an unknown api, adjustment line without product, ...).
+/// bad value (an unknown api, a tax or pricelist key that is no marketplace, ...). Marketplace
+/// keys may be ids or the marketplace's country code ("DE"); they are read as ids.
 OrderImportOptions order_import_options_from_config(const core::ConfigNode& node);
 
 class OrderImportFlow final : public Flow {
@@ -128,9 +146,16 @@ class OrderImportFlow final : public Flow {
 
     std::string_view name() const override;
     boost::asio::awaitable<Result<void>> run(JobContext& context) override;
+    /// Reads the pricelists, currencies, companies and the mapped taxes: chooses the pricelist of
+    /// each of the connection's marketplaces and checks that each mapped tax exists and is
+    /// included in the price exactly where the marketplace's prices include VAT. Refuses
+    /// (permanent Error naming marketplace, currency or tax and the fix) otherwise. Runs once;
+    /// a job that finds it not done runs it first.
+    boost::asio::awaitable<Result<void>> prepare() override;
     /// Warns when an Odoo company rounds taxes globally (Odoo cannot reproduce Amazon's per-item
-    /// tax cents there; adjustment lines make up the difference) or when no product is available
-    /// for adjustment lines.
+    /// tax cents there; adjustment lines make up the difference), when no product is available
+    /// for adjustment lines, or when a marketplace with VAT-inclusive prices has no tax mapping
+    /// (its lines carry no VAT in Odoo).
     boost::asio::awaitable<Result<std::vector<std::string>>> check_odoo() override;
 
     struct Impl;  ///< shared with the run coroutines (order_import.cpp)

@@ -72,7 +72,9 @@ class World {
   public:
     explicit World(int major = 18,
                    OrderImportOptions options = default_options(),
-                   FakeOdooOptions fake = {})
+                   FakeOdooOptions fake = {},
+                   std::vector<std::string> marketplaces = {"ATVPDKIKX0DER"},
+                   odoo::Protocol protocol = odoo::Protocol::auto_select)
         : amazon_fake(clock, fast_amazon()),
           quota(SystemClock::instance(), 1000),
           odoo_server(with_major(std::move(fake), major)) {
@@ -80,7 +82,7 @@ class World {
         amazon::AmazonOptions a;
         a.region = amazon::Region::na;
         a.seller_id = amazon_fake.options().seller_id;
-        a.marketplace_ids = {"ATVPDKIKX0DER"};
+        a.marketplace_ids = std::move(marketplaces);
         a.lwa_client_id = amazon_fake.options().client_id;
         a.lwa_client_secret = Secret(amazon_fake.options().client_secret);
         a.refresh_token = Secret(amazon_fake.options().refresh_token);
@@ -100,6 +102,7 @@ class World {
         o.username = f.admin_login;
         o.api_key = Secret(f.admin_api_key);
         o.retry_delay = 1ms;
+        o.protocol = protocol;
         odoo_client = std::make_unique<odoo::OdooClient>(*http, o);
         auto schema = run(odoo_client->connect());
         EXPECT_TRUE(schema) << schema.error().describe();
@@ -172,10 +175,12 @@ class World {
 
     fakes::odoo::FakeOdoo& odoo() { return odoo_server.odoo(); }
 
-    store::JobId enqueue(const std::string& order_id, const std::string& change_time) {
+    store::JobId enqueue(const std::string& order_id,
+                         const std::string& change_time,
+                         const std::string& marketplace = "ATVPDKIKX0DER") {
         OrderJob j;
         j.amazon_order_id = order_id;
-        j.marketplace_id = "ATVPDKIKX0DER";
+        j.marketplace_id = marketplace;
         j.change_time = change_time;
         j.source = "sweep";
         auto job = make_order_job(kConnection, j);
@@ -674,7 +679,7 @@ SeedOrder taxed_with_promotion(std::string id, std::string item_tax) {
 OrderImportOptions taxed_options() {
     OrderImportOptions opt;
     opt.discount_product = "PROMO";
-    opt.taxes = {{"ATVPDKIKX0DER", "15%"}};
+    opt.taxes = {{"ATVPDKIKX0DER", {"15%"}}};
     return opt;
 }
 
@@ -830,7 +835,7 @@ class OrderImportRounding : public ::testing::TestWithParam<RoundingCase> {};
 TEST_P(OrderImportRounding, EveryOrderTotalsAmazonsGrandTotalToTheCent) {
     const auto& param = GetParam();
     OrderImportOptions opt;
-    opt.taxes = {{"ATVPDKIKX0DER", "8.25%"}};
+    opt.taxes = {{"ATVPDKIKX0DER", {"8.25%"}}};
     opt.shipping_product = "SHIP";
     opt.gift_wrap_product = "WRAP";
     opt.discount_product = "PROMO";
@@ -928,8 +933,10 @@ INSTANTIATE_TEST_SUITE_P(Odoo,
 
 TEST(OrderImport, MissingTaxMappingIsADeadLetterNamingTheMarketplace) {
     OrderImportOptions opt;
-    opt.taxes = {{"A1PA6795UKMFR9", "19%"}};
+    opt.taxes = {{"A1PA6795UKMFR9", {"DE VAT 19%"}}};
     World w(18, opt);
+    w.odoo().create("account.tax",
+                    Struct{{"name", "DE VAT 19%"}, {"amount", 19.0}, {"price_include", true}});
     SeedOrder o = three_lines("111-0000010-0000010");
     o.items[0].item_tax = "3.75";
     w.amazon_fake.add_order(o);
@@ -1275,6 +1282,441 @@ TEST(OrderImport, UnmatchedStateIsLeftEmptyOrDeadLetteredNeverCreated) {
     auto shown = s.store->show_job(job);
     ASSERT_TRUE(shown && shown->has_value());
     EXPECT_NE((*shown)->last_error.find("'Atlantis'"), std::string::npos) << (*shown)->last_error;
+}
+
+// ---- European and multi-currency orders (issue #25) --------------------------------------------
+
+constexpr const char* kDE = "A1PA6795UKMFR9";
+constexpr const char* kFR = "A13V1IB3VIYZZH";
+constexpr const char* kUK = "A1F83G8C2ARO7P";
+constexpr const char* kIT = "APJ6JRA9NG5V4";
+constexpr const char* kES = "A1RKKUPIHCS9HS";
+constexpr const char* kUS = "ATVPDKIKX0DER";
+
+/// The VAT within a gross amount at `rate` percent, rounded half up (as Amazon reports it).
+std::string vat_in(const std::string& gross, std::int64_t rate) {
+    const std::int64_t c = cents_of(gross);
+    return text_of_cents((c * rate * 2 + 100 + rate) / (2 * (100 + rate)));
+}
+
+/// An order of a VAT-inclusive marketplace: two items (2 × 19.99 and 1 × 7.49) and shipping
+/// 4.99 on the first, all gross, with the VAT Amazon reports within them at `rate`.
+SeedOrder eu_order(std::string id,
+                   const char* marketplace,
+                   const char* currency,
+                   std::int64_t rate,
+                   const char* country,
+                   const char* region,
+                   const char* postal_code) {
+    SeedOrder o;
+    o.order_id = id;
+    o.marketplace_id = marketplace;
+    o.currency = currency;
+    o.prices_include_tax = true;
+    o.country_code = country;
+    o.state = region;
+    o.postal_code = postal_code;
+    o.city = "City";
+    o.items = {item(id + "-1", "SKU-A", 2, "19.99"), item(id + "-2", "SKU-B", 1, "7.49")};
+    o.items[0].item_tax = vat_in("39.98", rate);
+    o.items[1].item_tax = vat_in("7.49", rate);
+    o.items[0].shipping_price = "4.99";
+    o.items[0].shipping_tax = vat_in("4.99", rate);
+    return o;
+}
+
+/// What Amazon charged: the gross prices (VAT-inclusive) and the VAT within them.
+std::int64_t eu_total(const SeedOrder& o) {
+    std::int64_t c = 0;
+    for (const auto& i : o.items) {
+        c += cents_of(i.unit_price) * i.quantity;
+        if (!i.shipping_price.empty()) c += cents_of(i.shipping_price);
+    }
+    return c;
+}
+std::int64_t eu_tax(const SeedOrder& o) {
+    std::int64_t c = 0;
+    for (const auto& i : o.items) {
+        c += cents_of(i.item_tax);
+        if (!i.shipping_tax.empty()) c += cents_of(i.shipping_tax);
+    }
+    return c;
+}
+
+/// The tax map of the issue: amazon.de by ship-to country (the EU one-stop shop), the others one
+/// price-included VAT each.
+OrderImportOptions eu_options() {
+    OrderImportOptions opt;
+    opt.shipping_product = "SHIP";
+    opt.taxes = {{kDE, TaxChoice{{}, {{"FR", "FR VAT 20% incl"}, {"default", "DE VAT 19% incl"}}}},
+                 {kFR, {"FR VAT 20% incl"}},
+                 {kUK, {"UK VAT 20% incl"}},
+                 {kIT, {"IT VAT 22% incl"}},
+                 {kES, {"ES VAT 21% incl"}},
+                 {kUS, {"15%"}}};
+    return opt;
+}
+
+/// The seller's Odoo: EUR and GBP pricelists, price-included VAT taxes, a shipping product, and
+/// products whose default customer tax is the 15 % sale tax (which must never reach the lines).
+struct EuOdoo {
+    std::int64_t eur = 0, gbp = 0;
+    std::map<std::string, std::int64_t> taxes;
+};
+EuOdoo seed_eu(World& w, int major, bool eur_pricelist = true) {
+    EuOdoo e;
+    w.odoo().add_european_base_data();
+    if (eur_pricelist) {
+        e.eur = w.odoo().create("product.pricelist",
+                                Struct{{"name", "Amazon EUR"}, {"currency_id", 2}});
+    }
+    e.gbp =
+        w.odoo().create("product.pricelist", Struct{{"name", "Amazon GBP"}, {"currency_id", 3}});
+    for (const auto& [name, rate] :
+         std::vector<std::pair<std::string, double>>{{"DE VAT 19% incl", 19},
+                                                     {"FR VAT 20% incl", 20},
+                                                     {"UK VAT 20% incl", 20},
+                                                     {"IT VAT 22% incl", 22},
+                                                     {"ES VAT 21% incl", 21}}) {
+        e.taxes[name] = w.odoo().create(
+            "account.tax", Struct{{"name", name}, {"amount", rate}, {"price_include", true}});
+    }
+    e.taxes["15%"] = 1;
+    const char* type_field = major >= 18 ? "type" : "detailed_type";
+    w.products["SHIP"] = w.odoo().create(
+        "product.product",
+        Struct{{"name", "Shipping"}, {"default_code", "SHIP"}, {type_field, "service"}});
+    for (const char* code : {"SKU-A", "SKU-B", "SKU-C", "SHIP"}) {
+        w.odoo().write("product.product", w.products[code],
+                       Struct{{"taxes_id", odoo::Array{Value(1)}}});
+    }
+    return e;
+}
+
+struct EuCase {
+    int major;
+    odoo::Protocol protocol;
+    std::string api;
+};
+
+class EuropeanOrders : public ::testing::TestWithParam<EuCase> {};
+
+// The issue's seller on every version and transport, through both Orders APIs: each sale order
+// is in the Amazon order's currency (its pricelist), every line carries the marketplace's (or
+// ship-to country's) price-included VAT and never the product's default tax, and Odoo's total
+// and tax are Amazon's to the cent — with and without Amazon's TAX breakdown.
+TEST_P(EuropeanOrders, CurrencyPricelistAndIncludedVatOnEveryLine) {
+    const auto& param = GetParam();
+    OrderImportOptions opt = eu_options();
+    opt.api = param.api;
+    FakeOdooOptions f;
+    f.tax_rounding = "round_per_line";
+    World w(param.major, opt, f, {kDE, kFR, kUK, kIT, kES}, param.protocol);
+    const EuOdoo e = seed_eu(w, param.major);
+    ASSERT_TRUE(w.run(w.flow->prepare()));
+
+    struct Expect {
+        SeedOrder order;
+        std::int64_t pricelist, currency;
+        std::string tax;
+        std::int64_t state;  ///< res.country.state id, 0 = none
+    };
+    std::vector<Expect> cases;
+    cases.push_back({eu_order("302-0000001-0000001", kDE, "EUR", 19, "DE", "Bayern", "80331"),
+                     e.eur, 2, "DE VAT 19% incl", 1004});
+    // amazon.de shipped to France: French VAT (one-stop shop); Odoo has no French states.
+    cases.push_back(
+        {eu_order("302-0000002-0000002", kDE, "EUR", 20, "FR", "Île-de-France", "75001"), e.eur, 2,
+         "FR VAT 20% incl", 0});
+    cases.push_back(
+        {eu_order("203-0000003-0000003", kUK, "GBP", 20, "GB", "Greater London", "SW1A 1AA"), e.gbp,
+         3, "UK VAT 20% incl", 1001});
+    // No TAX breakdown (Orders 2026-01-01 on a VAT-inclusive marketplace): still taxed.
+    cases.push_back({eu_order("404-0000004-0000004", kIT, "EUR", 22, "IT", "Milano (MI)", "20121"),
+                     e.eur, 2, "IT VAT 22% incl", 1008});
+    cases.back().order.tax_breakdown = false;
+    cases.push_back({eu_order("405-0000005-0000005", kES, "EUR", 21, "ES", "Madrid", "28001"),
+                     e.eur, 2, "ES VAT 21% incl", 1009});
+    cases.push_back({eu_order("171-0000006-0000006", kFR, "EUR", 20, "FR", "", "69001"), e.eur, 2,
+                     "FR VAT 20% incl", 0});
+    for (const auto& c : cases) {
+        w.amazon_fake.add_order(c.order);
+        w.enqueue(c.order.order_id, "2026-11-01T10:05:00Z", c.order.marketplace_id);
+    }
+    ASSERT_EQ(w.drain(), cases.size());
+    EXPECT_EQ(w.state_count(store::JobState::dead), 0);
+    const std::string tax_field = param.major >= 19 ? "tax_ids" : "tax_id";
+    for (const auto& c : cases) {
+        const std::string& id = c.order.order_id;
+        auto so = w.orders_for(id);
+        ASSERT_EQ(so.size(), 1u) << id;
+        EXPECT_EQ(so[0]["state"], Value("sale")) << id;
+        EXPECT_EQ(so[0]["pricelist_id"].m2o_id(), c.pricelist) << id;
+        EXPECT_EQ(so[0]["currency_id"].m2o_id(), c.currency) << id;
+        const auto sale_id = so[0]["id"].as_int().value();
+        auto lines = w.lines_of(sale_id);
+        ASSERT_EQ(lines.size(), 3u) << id;  // two items and the shipping of the first
+        for (auto& l : lines) {
+            EXPECT_EQ(l[tax_field], Value(odoo::Array{Value(e.taxes.at(c.tax))}))
+                << id << " " << l["name"];
+        }
+        EXPECT_EQ(w.amount_total(sale_id), text_of_cents(eu_total(c.order))) << id;
+        auto amounts = w.run(w.odoo_client->read("sale.order", {sale_id}, {"amount_tax"}));
+        ASSERT_TRUE(amounts && amounts->size() == 1u);
+        EXPECT_EQ(std::llround((*amounts)[0]["amount_tax"].as_double().value_or(0) * 100),
+                  eu_tax(c.order))
+            << id;
+        auto shipping =
+            w.odoo().record("res.partner", so[0]["partner_shipping_id"].m2o_id().value());
+        if (c.state == 0) {
+            EXPECT_TRUE((*shipping)["state_id"].is_empty()) << id;
+        } else {
+            EXPECT_EQ((*shipping)["state_id"].m2o_id(), c.state) << id;
+        }
+    }
+    EXPECT_EQ(w.metric("clarity_order_tax_mismatch_total{connection=\"us\"}"), 0);
+    EXPECT_EQ(w.metric("clarity_order_total_mismatch_total{connection=\"us\"}"), 0);
+    // French region text has nothing to match in Odoo: not counted as unmatched.
+    EXPECT_EQ(w.metric("clarity_order_unmatched_state_total{connection=\"us\"}"), 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Odoo,
+                         EuropeanOrders,
+                         ::testing::Values(EuCase{16, odoo::Protocol::json_rpc, "2026-01-01"},
+                                           EuCase{17, odoo::Protocol::xml_rpc, "v0"},
+                                           EuCase{18, odoo::Protocol::json_rpc, "2026-01-01"},
+                                           EuCase{18, odoo::Protocol::xml_rpc, "v0"},
+                                           EuCase{19, odoo::Protocol::json2, "2026-01-01"},
+                                           EuCase{19, odoo::Protocol::xml_rpc, "v0"}),
+                         [](const auto& info) {
+                             return "v" + std::to_string(info.param.major) + "_" +
+                                    std::string(odoo::to_string(info.param.protocol) == "json-rpc"
+                                                    ? "jsonrpc"
+                                                : odoo::to_string(info.param.protocol) == "xml-rpc"
+                                                    ? "xmlrpc"
+                                                    : "json2") +
+                                    (info.param.api == "v0" ? "_v0" : "_2026");
+                         });
+
+// A company rounding taxes globally (19's default): the order still totals Amazon's gross prices
+// and its tax is Amazon's within the cent per line Odoo's single rounding may move.
+TEST(EuropeanOrders, GlobalRoundingKeepsTheGrossTotal) {
+    OrderImportOptions opt = eu_options();
+    World w(19, opt, {}, {kDE});
+    seed_eu(w, 19);
+    SeedOrder o = eu_order("302-0000010-0000010", kDE, "EUR", 19, "DE", "Berlin", "10115");
+    w.amazon_fake.add_order(o);
+    w.enqueue(o.order_id, "2026-11-01T10:05:00Z", kDE);
+    ASSERT_EQ(w.drain(), 1u);
+    auto so = w.orders_for(o.order_id);
+    ASSERT_EQ(so.size(), 1u);
+    EXPECT_EQ(w.amount_total(so[0]["id"].as_int().value()), text_of_cents(eu_total(o)));
+    EXPECT_EQ(w.metric("clarity_order_tax_mismatch_total{connection=\"us\"}"), 0);
+    EXPECT_EQ(w.metric("clarity_order_adjustment_lines_total{connection=\"us\"}"), 0);
+}
+
+// Lines Amazon did not tax get an explicit empty tax set: the product's default tax (15 %) would
+// otherwise be added on top of Amazon's price.
+TEST(EuropeanOrders, UntaxedLinesGetAnExplicitEmptyTaxSetNotTheProductDefault) {
+    OrderImportOptions opt = eu_options();
+    for (int major : {16, 19}) {
+        World w(major, opt);
+        seed_eu(w, major);
+        SeedOrder o = three_lines("111-0000040-000004" + std::to_string(major % 10));
+        o.items.pop_back();  // SKU-A and SKU-B, untaxed by Amazon
+        w.amazon_fake.add_order(o);
+        w.enqueue(o.order_id, "2026-11-01T10:05:00Z");
+        ASSERT_EQ(w.drain(), 1u);
+        auto so = w.orders_for(o.order_id).at(0);
+        const std::string tax_field = major >= 19 ? "tax_ids" : "tax_id";
+        for (auto& l : w.lines_of(so["id"].as_int().value())) {
+            EXPECT_EQ(l[tax_field], Value(odoo::Array{})) << major << " " << l["name"];
+        }
+        EXPECT_EQ(w.amount_total(so["id"].as_int().value()), "30.00") << major;
+        EXPECT_TRUE(so["pricelist_id"].is_empty()) << "no USD pricelist: Odoo's default";
+        EXPECT_EQ(so["currency_id"].m2o_id(), 1) << major;
+    }
+}
+
+/// The error of prepare() (the start-up check), "" when it passes.
+std::string prepare_error(World& w) {
+    auto r = w.run(w.flow->prepare());
+    if (r) return "";
+    EXPECT_EQ(r.error().kind, ErrorKind::permanent) << r.error().describe();
+    return r.error().message;
+}
+
+// The start-up check refuses what would book orders wrongly, naming marketplace, currency or tax
+// and the fix: no pricelist in the currency, several without configuration, a configured one
+// missing or in another currency, a tax missing or not included in the price where the prices
+// include VAT (or included where they do not).
+TEST(EuropeanOrders, StartUpRefusesMissingOrAmbiguousPricelistsAndMisfitTaxes) {
+    {
+        World w(18, eu_options(), {}, {kDE});
+        seed_eu(w, 18);
+        EXPECT_EQ(prepare_error(w), "");
+    }
+    {
+        World w(18, eu_options(), {}, {kDE, kUK});
+        seed_eu(w, 18);
+        w.odoo().create("product.pricelist", Struct{{"name", "Retail EUR"}, {"currency_id", 2}});
+        const auto msg = prepare_error(w);
+        EXPECT_NE(msg.find("several active pricelists in EUR (\"Amazon EUR\", \"Retail EUR\") "
+                           "could serve amazon.de (A1PA6795UKMFR9): choose one under "
+                           "flows.order_import.pricelists (A1PA6795UKMFR9: \"Amazon EUR\")"),
+                  std::string::npos)
+            << msg;
+        EXPECT_EQ(msg.find("GBP"), std::string::npos) << msg;
+    }
+    {
+        // Named: the choice is the configuration's.
+        OrderImportOptions opt = eu_options();
+        opt.pricelists = {{kDE, "Retail EUR"}};
+        World w(18, opt, {}, {kDE});
+        seed_eu(w, 18);
+        const auto retail = w.odoo().create("product.pricelist",
+                                            Struct{{"name", "Retail EUR"}, {"currency_id", 2}});
+        EXPECT_EQ(prepare_error(w), "");
+        SeedOrder o = eu_order("302-0000011-0000011", kDE, "EUR", 19, "DE", "Bayern", "80331");
+        w.amazon_fake.add_order(o);
+        w.enqueue(o.order_id, "2026-11-01T10:05:00Z", kDE);
+        ASSERT_EQ(w.drain(), 1u);
+        EXPECT_EQ(w.orders_for(o.order_id).at(0)["pricelist_id"].m2o_id(), retail);
+    }
+    {
+        World w(18, eu_options(), {}, {kDE});  // no EUR pricelist at all
+        const auto msg = prepare_error(w);
+        EXPECT_NE(msg.find("no active pricelist in EUR for amazon.de (A1PA6795UKMFR9): its "
+                           "orders would be booked in the company's currency USD"),
+                  std::string::npos)
+            << msg;
+        EXPECT_NE(msg.find("flows.order_import.pricelists (A1PA6795UKMFR9: \"<pricelist name>\")"),
+                  std::string::npos)
+            << msg;
+    }
+    {
+        OrderImportOptions opt = eu_options();
+        opt.pricelists = {{kUK, "Amazon EUR"}};
+        World w(18, opt, {}, {kUK});
+        seed_eu(w, 18);
+        const auto msg = prepare_error(w);
+        EXPECT_NE(msg.find("the pricelist \"Amazon EUR\" named for amazon.co.uk (A1F83G8C2ARO7P) "
+                           "under flows.order_import.pricelists is in EUR, but the orders of "
+                           "amazon.co.uk (A1F83G8C2ARO7P) are in GBP"),
+                  std::string::npos)
+            << msg;
+    }
+    {
+        OrderImportOptions opt = eu_options();
+        opt.taxes[kUK] = {"UK VAT 20%"};  // added on top, not included
+        World w(18, opt, {}, {kUK});
+        seed_eu(w, 18);
+        w.odoo().create("account.tax", Struct{{"name", "UK VAT 20%"}, {"amount", 20.0}});
+        const auto msg = prepare_error(w);
+        EXPECT_NE(msg.find("amazon.co.uk (A1F83G8C2ARO7P) sells at prices that include VAT, but "
+                           "its tax \"UK VAT 20%\" (flows.order_import.taxes.A1F83G8C2ARO7P) is "
+                           "not included in the price in Odoo"),
+                  std::string::npos)
+            << msg;
+    }
+    {
+        OrderImportOptions opt = eu_options();
+        opt.taxes[kUS] = {"DE VAT 19% incl"};
+        World w(18, opt);
+        seed_eu(w, 18);
+        const auto msg = prepare_error(w);
+        EXPECT_NE(msg.find("amazon.com (ATVPDKIKX0DER) adds tax on top of its prices, but its "
+                           "tax \"DE VAT 19% incl\" (flows.order_import.taxes.ATVPDKIKX0DER) is "
+                           "included in the price in Odoo"),
+                  std::string::npos)
+            << msg;
+    }
+    {
+        OrderImportOptions opt = eu_options();
+        opt.taxes[kDE].by_country["IT"] = "IT VAT 22 incl";  // misspelt
+        World w(18, opt, {}, {kDE});
+        seed_eu(w, 18);
+        const auto msg = prepare_error(w);
+        EXPECT_NE(msg.find("the sale tax \"IT VAT 22 incl\" "
+                           "(flows.order_import.taxes.A1PA6795UKMFR9.IT) does not exist in Odoo"),
+                  std::string::npos)
+            << msg;
+    }
+}
+
+// A marketplace the connection check did not see (its currency has no pricelist yet): the order
+// is a dead letter with the start-up check's message; once a pricelist exists, the replay
+// imports it in that currency.
+TEST(EuropeanOrders, ACurrencyFirstSeenLaterIsADeadLetterUntilItHasAPricelist) {
+    World w(18, eu_options(), {}, {kUK});
+    seed_eu(w, 18, /*eur_pricelist=*/false);
+    ASSERT_EQ(prepare_error(w), "") << "GBP has its pricelist";
+    SeedOrder o = eu_order("302-0000020-0000020", kDE, "EUR", 19, "DE", "Bayern", "80331");
+    w.amazon_fake.add_order(o);
+    auto job = w.enqueue(o.order_id, "2026-11-01T10:05:00Z", kDE);
+    ASSERT_EQ(w.drain(), 1u);
+    const auto msg = w.last_error(job);
+    EXPECT_NE(msg.find("order 302-0000020-0000020 (EUR): no active pricelist in EUR for "
+                       "amazon.de (A1PA6795UKMFR9)"),
+              std::string::npos)
+        << msg;
+    EXPECT_NE(msg.find("clarity-connect queue replay " + std::to_string(job)), std::string::npos)
+        << msg;
+    EXPECT_EQ(w.metric("clarity_orders_failed_total{connection=\"us\",reason=\"pricelist\"}"), 1);
+    EXPECT_TRUE(w.orders_for(o.order_id).empty());
+
+    const auto eur =
+        w.odoo().create("product.pricelist", Struct{{"name", "Amazon EUR"}, {"currency_id", 2}});
+    ASSERT_TRUE(w.store->replay_dead(job));
+    ASSERT_EQ(w.drain(), 1u);
+    auto so = w.orders_for(o.order_id);
+    ASSERT_EQ(so.size(), 1u);
+    EXPECT_EQ(so[0]["pricelist_id"].m2o_id(), eur);
+    EXPECT_EQ(so[0]["currency_id"].m2o_id(), 2);
+}
+
+// A mapped tax whose rate is not what Amazon charged (a reduced-rate product under the standard
+// rate): Odoo's total is still Amazon's gross total, but its tax is not — counted and logged.
+TEST(EuropeanOrders, ATaxThatDoesNotReproduceAmazonsVatIsCounted) {
+    OrderImportOptions opt = eu_options();
+    FakeOdooOptions f;
+    f.tax_rounding = "round_per_line";
+    World w(18, opt, f, {kDE});
+    seed_eu(w, 18);
+    SeedOrder o = eu_order("302-0000030-0000030", kDE, "EUR", 7, "DE", "Bayern", "80331");
+    w.amazon_fake.add_order(o);
+    w.enqueue(o.order_id, "2026-11-01T10:05:00Z", kDE);
+    ASSERT_EQ(w.drain(), 1u);
+    auto so = w.orders_for(o.order_id);
+    ASSERT_EQ(so.size(), 1u);
+    EXPECT_EQ(w.amount_total(so[0]["id"].as_int().value()), text_of_cents(eu_total(o)));
+    EXPECT_EQ(w.metric("clarity_order_tax_mismatch_total{connection=\"us\"}"), 1);
+    EXPECT_EQ(w.metric("clarity_order_total_mismatch_total{connection=\"us\"}"), 0);
+}
+
+// UK region text: a county Odoo lists is matched; one spanning several (Greater Manchester) is
+// left empty and counted, and the order is imported.
+TEST(EuropeanOrders, UkRegionsMatchOdoosCountiesOrAreLeftEmpty) {
+    OrderImportOptions opt = eu_options();
+    World w(18, opt, {}, {kUK});
+    seed_eu(w, 18);
+    SeedOrder london =
+        eu_order("203-0000040-0000040", kUK, "GBP", 20, "GB", "Greater London", "EC1A 1BB");
+    SeedOrder manchester =
+        eu_order("203-0000041-0000041", kUK, "GBP", 20, "GB", "Greater Manchester", "M1 1AE");
+    for (const auto* o : {&london, &manchester}) {
+        w.amazon_fake.add_order(*o);
+        w.enqueue(o->order_id, "2026-11-01T10:05:00Z", kUK);
+    }
+    ASSERT_EQ(w.drain(), 2u);
+    auto state_of = [&](const std::string& id) {
+        auto so = w.orders_for(id).at(0);
+        auto p = w.odoo().record("res.partner", so["partner_shipping_id"].m2o_id().value());
+        return (*p)["state_id"].m2o_id().value_or(0);
+    };
+    EXPECT_EQ(state_of(london.order_id), 1001);
+    EXPECT_EQ(state_of(manchester.order_id), 0);
+    EXPECT_EQ(w.metric("clarity_order_unmatched_state_total{connection=\"us\"}"), 1);
 }
 
 TEST(OrderImportConfig, DefaultsAndContradictions) {

@@ -77,7 +77,7 @@ struct World {
                 test::source_dir() / "config/mapping/order_import.yaml"));
         OrderImportOptions options;
         options.connection = kConnection;
-        options.taxes = {{"ATVPDKIKX0DER", "15%"}};
+        options.taxes = {{"ATVPDKIKX0DER", {"15%"}}};
         options.shipping_product = "SHIP";
         options.discount_product = "PROMO";
         options.afn_tracking_report = false;

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "clarity/flows/order_import.hpp"
 #include "config_schema.hpp"
 #include "settings.hpp"
 #include "support/temp_dir.hpp"
@@ -185,6 +186,38 @@ TEST(ConfigLoader, DumpMasksSecrets) {
     EXPECT_NE(dumped.find("workers: 4"), std::string::npos) << dumped;
 }
 
+// A string_tree holds strings or mappings of strings, one level deep (e.g. a tax map by
+// marketplace, then by ship-to country); the print shows both forms.
+TEST(ConfigLoader, StringTreeTakesStringsOrMappingsOfStrings) {
+    ConfigSpec spec;
+    spec.add({.name = "taxes", .type = ConfigType::string_tree});
+    auto node = load_config_text(
+        "taxes:\n"
+        "  A1PA6795UKMFR9: {FR: \"FR VAT 20% incl\", default: \"DE VAT 19% incl\"}\n"
+        "  A1F83G8C2ARO7P: \"UK VAT 20% incl\"\n",
+        "c.yaml", spec);
+    const auto tree = node.get_string_tree("taxes");
+    ASSERT_EQ(tree.size(), 2u);
+    EXPECT_FALSE(tree.at("A1F83G8C2ARO7P").is_map);
+    EXPECT_EQ(tree.at("A1F83G8C2ARO7P").text, "UK VAT 20% incl");
+    EXPECT_TRUE(tree.at("A1PA6795UKMFR9").is_map);
+    EXPECT_EQ(tree.at("A1PA6795UKMFR9").map.at("FR"), "FR VAT 20% incl");
+    EXPECT_EQ(tree.at("A1PA6795UKMFR9").map.at("default"), "DE VAT 19% incl");
+    EXPECT_EQ(dump_config(node, spec),
+              "taxes:\n  A1F83G8C2ARO7P: UK VAT 20% incl\n  A1PA6795UKMFR9:\n    FR: FR VAT 20% "
+              "incl\n    default: DE VAT 19% incl\n");
+
+    EXPECT_EQ(error_of("taxes: x\n", spec),
+              "c.yaml:1:8: taxes: expected a mapping of strings to strings or to mappings of "
+              "strings, got a scalar");
+    EXPECT_EQ(error_of("taxes: {a: [x]}\n", spec),
+              "c.yaml:1:12: taxes.a: expected a string or a mapping of strings, got a list");
+    EXPECT_EQ(error_of("taxes: {a: {FR: {b: c}}}\n", spec),
+              "c.yaml:1:17: taxes.a.FR: expected a string, got a mapping");
+    EXPECT_EQ(error_of("taxes: {a: {FR: x, FR: y}}\n", spec),
+              "c.yaml:1:20: taxes.a.FR: duplicate key");
+}
+
 TEST(RootConfig, ExampleFileIsValid) {
     ::setenv("CLARITY_ODOO_API_KEY", "k", 1);
     ::setenv("CLARITY_LWA_CLIENT_SECRET", "s", 1);
@@ -254,6 +287,71 @@ TEST(RootConfig, PerFlowConcurrencyAndDeadline) {
     EXPECT_NE(engine_error("  flow_deadline: {order_import: soon}\n")
                   .find("engine.flow_deadline.order_import: "),
               std::string::npos);
+}
+
+/// The example config with the order import's tax lines replaced by `lines` (indented 8); ""
+/// = read fine, the options read into *out.
+std::string order_import_error(const std::string& lines, flows::OrderImportOptions* out = nullptr) {
+    ::setenv("CLARITY_ODOO_API_KEY", "k", 1);
+    ::setenv("CLARITY_LWA_CLIENT_SECRET", "s", 1);
+    ::setenv("CLARITY_LWA_REFRESH_TOKEN", "r", 1);
+    ::setenv("CLARITY_ADMIN_TOKEN", "t", 1);
+    ::setenv("CLARITY_AWS_SECRET_ACCESS_KEY", "a", 1);
+    std::ifstream in(test::source_dir() / "config/clarity-connect.example.yaml");
+    std::string text, line;
+    bool skipping = false;
+    while (std::getline(in, line)) {
+        if (line.rfind("        taxes:", 0) == 0) {
+            text += lines;
+            skipping = true;
+            continue;
+        }
+        if (skipping && line.rfind("          ", 0) == 0) continue;
+        skipping = false;
+        text += line + "\n";
+    }
+    try {
+        auto root = load_config_text(text, "c.yaml", root_config_spec());
+        read_settings(root);  // what `config check` does
+        if (out != nullptr) {
+            *out = flows::order_import_options_from_config(
+                root.sections("connections")[0].section("flows").section("order_import"));
+        }
+    } catch (const ConfigError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+// The tax map by marketplace (id or country code) and ship-to country, and the pricelists:
+// `config check` reads them as `run` does and names a key that is no marketplace or country.
+TEST(RootConfig, OrderImportTaxesAndPricelistsAreReadAndChecked) {
+    flows::OrderImportOptions o;
+    ASSERT_EQ(order_import_error("        taxes:\n"
+                                 "          DE: {fr: \"FR VAT 20% incl\", default: \"DE VAT\"}\n"
+                                 "          A1F83G8C2ARO7P: \"UK VAT\"\n"
+                                 "          default: \"Other VAT\"\n"
+                                 "        pricelists: {FR: \"Amazon EUR\"}\n",
+                                 &o),
+              "");
+    ASSERT_EQ(o.taxes.size(), 3u);
+    EXPECT_EQ(o.taxes.at("A1PA6795UKMFR9").by_country.at("FR"), "FR VAT 20% incl");
+    EXPECT_EQ(o.taxes.at("A1PA6795UKMFR9").by_country.at("default"), "DE VAT");
+    EXPECT_EQ(o.taxes.at("A1F83G8C2ARO7P").tax, "UK VAT");
+    EXPECT_EQ(o.taxes.at("default").tax, "Other VAT");
+    EXPECT_EQ(o.pricelists.at("A13V1IB3VIYZZH"), "Amazon EUR");
+
+    EXPECT_EQ(order_import_error("        taxes: {AMAZONDE: \"DE VAT\"}\n"),
+              "connections[0].flows.order_import.taxes.AMAZONDE: 'AMAZONDE' is not an Amazon "
+              "marketplace id (e.g. A1PA6795UKMFR9 for amazon.de) nor `default`");
+    EXPECT_EQ(order_import_error("        taxes: {DE: {France: \"FR VAT\"}}\n"),
+              "connections[0].flows.order_import.taxes.DE.France: 'France' is not a ship-to "
+              "country code (two letters, e.g. FR) nor `default`");
+    EXPECT_EQ(order_import_error("        pricelists: {default: \"EUR\"}\n"),
+              "connections[0].flows.order_import.pricelists.default: 'default' is not an Amazon "
+              "marketplace id (e.g. A1PA6795UKMFR9 for amazon.de)");
+    EXPECT_EQ(order_import_error("        taxes: {DE: \"\"}\n"),
+              "connections[0].flows.order_import.taxes.DE: the tax name is empty");
 }
 
 TEST(RootConfig, RequiresAConnection) {
