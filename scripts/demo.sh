@@ -3,7 +3,9 @@
 # the daemon with the configuration the sandbox wrote, and prints progress every 2 seconds until
 # Ctrl-C. DEMO_EXIT_WHEN_IDLE=1: exit 0 once every seeded order is in its final state (the
 # unknown-SKU order counts once dead-lettered), with a summary; exit 1 after DEMO_TIMEOUT seconds.
-# Knobs: DEMO_ORDERS (40), DEMO_SEED (1), DEMO_SPEED (60), DEMO_TIMEOUT (300). docs/sandbox.md.
+# Knobs: DEMO_ORDERS (40), DEMO_SEED (1), DEMO_SPEED (60), DEMO_TIMEOUT (300), DEMO_DE_EVERY
+# (20: every 20th order comes from amazon.de, in EUR with VAT included, through a second, eu
+# connection; 0: none). docs/sandbox.md.
 set -euo pipefail
 build="$1"
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -13,6 +15,7 @@ orders="${DEMO_ORDERS:-40}"
 seed="${DEMO_SEED:-1}"
 speed="${DEMO_SPEED:-60}"
 timeout="${DEMO_TIMEOUT:-300}"
+de_every="${DEMO_DE_EVERY:-20}"
 exit_when_idle="${DEMO_EXIT_WHEN_IDLE:-0}"
 token="demo-admin-token"
 
@@ -34,8 +37,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'echo; echo "demo: interrupted"; exit 130' INT TERM
 
-echo "== clarity-sandbox: $orders orders, seed $seed, ${speed}x speed"
-"$sandbox" --orders "$orders" --seed "$seed" --speed "$speed" \
+echo "== clarity-sandbox: $orders orders, seed $seed, ${speed}x speed, every ${de_every}th from amazon.de"
+"$sandbox" --orders "$orders" --seed "$seed" --speed "$speed" --de-every "$de_every" \
     --config-out "$work/clarity-connect.yaml" --port-file "$work/ports" \
     --store "$work/clarity.db" --mapping-dir config/mapping --admin-token "$token" \
     >"$work/sandbox.log" 2>&1 &
@@ -112,6 +115,7 @@ while :; do
             echo "every seeded order is in its final state after ${elapsed}s:"
             echo "  $seeded orders seeded on the fake SP-API, $in_odoo sale orders in the fake Odoo ($dup duplicates)"
             echo "  $confirmed confirmed, $cancelled cancelled, $shipped FBA orders delivered with tracking"
+            echo "  $(field european "$status") of them from amazon.de: in EUR (pricelist \"Amazon EUR\"), VAT included, totals equal to Amazon's"
             echo "  $dead dead-lettered (the unknown SKU $(sed -n 's/.*"unknown_sku":"\([^"]*\)".*/\1/p' <<<"$status")); fix: create the product, then clarity-connect queue replay"
             echo "  quota waits: $waits; jobs done: $jobs_done, retried: $retried"
             exit 0

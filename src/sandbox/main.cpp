@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -39,7 +40,8 @@ struct Flags {
     int odoo_version = 18;
     bool quota = true;
     bool notifications = true;
-    double delay = 2;  // seconds before the first order appears
+    double delay = 2;                              // seconds before the first order appears
+    int uk_every = 0, fr_every = 0, de_every = 0;  // European orders (scenario.hpp)
 };
 
 void write_file(const std::string& path, const std::string& content) {
@@ -75,6 +77,14 @@ int main(int argc, char** argv) {
     app.add_option("--odoo-version", f.odoo_version, "fake Odoo major version")
         ->check(CLI::Range(16, 19));
     app.add_option("--delay", f.delay, "seconds before the first order appears");
+    app.add_option("--de-every", f.de_every,
+                   "every Nth order comes from amazon.de (0: none); European orders are served "
+                   "by a second fake SP-API (region eu) and a second daemon connection")
+        ->check(CLI::Range(0, 100000));
+    app.add_option("--fr-every", f.fr_every, "every Nth order comes from amazon.fr (0: none)")
+        ->check(CLI::Range(0, 100000));
+    app.add_option("--uk-every", f.uk_every, "every Nth order comes from amazon.co.uk (0: none)")
+        ->check(CLI::Range(0, 100000));
     app.add_flag("!--no-quota", f.quota, "do not enforce the published SP-API rate limits");
     app.add_flag("!--no-notifications", f.notifications,
                  "no ORDER_CHANGE messages on the fake SQS queue (the sweep must find orders)");
@@ -86,6 +96,11 @@ int main(int argc, char** argv) {
         ao.speed_up = f.speed;
         ao.enforce_quota = f.quota;
         clarity::fakes::sp_api::FakeSpApi amazon(clock, ao);
+        // The eu region's endpoint, for the European orders.
+        std::unique_ptr<clarity::fakes::sp_api::FakeSpApi> europe;
+        if (f.de_every > 0 || f.fr_every > 0 || f.uk_every > 0) {
+            europe = std::make_unique<clarity::fakes::sp_api::FakeSpApi>(clock, ao);
+        }
         clarity::fakes::odoo::FakeOdooOptions oo;
         oo.major = f.odoo_version;
         oo.verify_journal = false;  // thousands of records: no full copy per call
@@ -96,23 +111,32 @@ int main(int argc, char** argv) {
         so.seed = f.seed;
         so.speed = f.speed;
         so.notifications = f.notifications;
+        so.de_every = f.de_every;
+        so.fr_every = f.fr_every;
+        so.uk_every = f.uk_every;
         so.start = clock.now() + std::chrono::duration_cast<clarity::Clock::duration>(
                                      std::chrono::duration<double>(f.delay));
         const sb::Scenario scenario = sb::generate(so);
         sb::seed_odoo(scenario, odoo.odoo());
-        sb::seed_amazon(scenario, amazon);
+        sb::seed_amazon(scenario, amazon, europe.get());
 
         auto status_handler = [&](const Request& req) -> Response {
             const auto path = req.path();
             if (req.method == "GET" && path == "/sandbox/status") {
                 auto st = sb::check(scenario, odoo.odoo(), clock.now());
                 auto j = nlohmann::json::parse(sb::to_json(st));
+                // Both regions' fakes together.
+                auto sum = [&](const auto& of) {
+                    return of(amazon) + (europe ? of(*europe) : decltype(of(amazon)){});
+                };
                 j["amazon"] = {
-                    {"get_order_calls", amazon.calls("getOrder")},
-                    {"search_orders_calls", amazon.calls("searchOrders")},
-                    {"throttled", amazon.throttled("getOrder") + amazon.throttled("searchOrders")},
-                    {"queue_waiting", amazon.queue_total()},
-                    {"changes_to_come", amazon.pending_changes()}};
+                    {"get_order_calls", sum([](auto& a) { return a.calls("getOrder"); })},
+                    {"search_orders_calls", sum([](auto& a) { return a.calls("searchOrders"); })},
+                    {"throttled", sum([](auto& a) {
+                         return a.throttled("getOrder") + a.throttled("searchOrders");
+                     })},
+                    {"queue_waiting", sum([](auto& a) { return a.queue_total(); })},
+                    {"changes_to_come", sum([](auto& a) { return a.pending_changes(); })}};
                 j["unknown_sku"] = scenario.unknown_product.sku;
                 return Response::json(200, j.dump());
             }
@@ -130,6 +154,8 @@ int main(int argc, char** argv) {
                                    {"odoo_state", e.odoo_state},
                                    {"unknown_sku", e.unknown_sku},
                                    {"lines", e.lines.size()},
+                                   {"marketplace_id", e.marketplace_id},
+                                   {"currency", e.currency},
                                    {"grand_total", sb::cents_text(e.grand_total_cents)}});
                 }
                 return Response::json(200, out.dump());
@@ -145,12 +171,14 @@ int main(int argc, char** argv) {
         dc.admin_listen = f.admin_listen;
         dc.admin_token = f.admin_token;
         dc.rate_scale = f.quota ? f.speed : 1000.0;
+        dc.europe = europe.get();
         write_file(f.config_out, sb::daemon_config(dc, amazon, odoo.base_url(), oo));
         if (!f.port_file.empty()) {
-            write_file(f.port_file, "status_url=" + status.base_url() + "/sandbox/status\n" +
-                                        "odoo_url=" + odoo.base_url() + "\n" +
-                                        "sp_api_url=" + amazon.base_url() + "\n" +
-                                        "config=" + fs::absolute(f.config_out).string() + "\n");
+            write_file(f.port_file,
+                       "status_url=" + status.base_url() + "/sandbox/status\n" + "odoo_url=" +
+                           odoo.base_url() + "\n" + "sp_api_url=" + amazon.base_url() + "\n" +
+                           (europe ? "sp_api_eu_url=" + europe->base_url() + "\n" : std::string{}) +
+                           "config=" + fs::absolute(f.config_out).string() + "\n");
         }
         std::cout << "clarity-sandbox: " << f.orders << " orders (seed " << f.seed << ", speed "
                   << f.speed << "x), the last change in "
@@ -160,6 +188,9 @@ int main(int argc, char** argv) {
                   << " s\n"
                   << "  fake Odoo " << f.odoo_version << ": " << odoo.base_url() << "\n"
                   << "  fake SP-API, LWA and SQS: " << amazon.base_url() << "\n"
+                  << (europe ? "  fake SP-API eu region (European orders): " + europe->base_url() +
+                                   "\n"
+                             : std::string{})
                   << "  status: " << status.base_url() << "/sandbox/status\n"
                   << "  daemon config: " << f.config_out << std::endl;
 
@@ -169,6 +200,7 @@ int main(int argc, char** argv) {
         // daemon is not asking.
         while (!g_stop.load()) {
             amazon.advance();
+            if (europe) europe->advance();
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
         }
         std::cout << "clarity-sandbox: stopping" << std::endl;

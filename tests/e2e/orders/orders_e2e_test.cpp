@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
+#include <memory>
 #include <optional>
 #include <thread>
 
@@ -45,9 +47,15 @@ struct World {
         so.speed = kSpeed;
         so.start = SystemClock::instance().now() + 1s;
         if (tune_scenario) tune_scenario(so);
+        // European orders come from the eu region's endpoint: a second fake SP-API, a second
+        // connection of the daemon (one per region), the same Odoo.
+        if (so.de_every > 0 || so.fr_every > 0 || so.uk_every > 0) {
+            europe = std::make_unique<fakes::sp_api::FakeSpApi>(SystemClock::instance(),
+                                                                amazon_options());
+        }
         scenario = sb::generate(so);
         sb::seed_odoo(scenario, odoo.odoo());
-        sb::seed_amazon(scenario, amazon);
+        sb::seed_amazon(scenario, amazon, europe.get());
 
         sb::DaemonConfigOptions dc;
         dc.store_path = (dir / "clarity.db").string();
@@ -58,6 +66,7 @@ struct World {
         // Fast retries so outages are ridden out within the test; generous attempts so a
         // transient outage never dead-letters a job.
         dc.store_extra = "  retry:\n    base: 100ms\n    cap: 2s\n    max_attempts: 60\n";
+        dc.europe = europe.get();
         if (tune_daemon) tune_daemon(dc);
         config = (dir / "clarity-connect.yaml").string();
         const std::string yaml = sb::daemon_config(dc, amazon, odoo.base_url(), odoo_options);
@@ -110,6 +119,7 @@ struct World {
     }();
     mutable fakes::odoo::FakeOdooServer odoo{odoo_options};  // odoo() is non-const
     fakes::sp_api::FakeSpApi amazon;
+    std::unique_ptr<fakes::sp_api::FakeSpApi> europe;  ///< the eu region, for European orders
     sb::Scenario scenario;
     std::string config, log;
 };
@@ -224,6 +234,64 @@ TEST(OrdersEndToEnd, OdooOutageAndAmazonThrottlingDelayButLoseNothing) {
     EXPECT_EQ(rows, 1u) << dead;
     daemon->signal(SIGTERM);
     EXPECT_EQ(daemon->wait(30s), 0);
+}
+
+// Issue #25: 200 orders across amazon.com, amazon.de (a third of them shipped to France),
+// amazon.fr and amazon.co.uk, one connection per region (na, eu) into one Odoo whose products
+// carry a 15 % default tax. Every sale order is in the Amazon order's currency (USD, or EUR and
+// GBP through their pricelists), every line carries Amazon's tax — added on top in the US,
+// included in the price in Europe, never the product's default — and amount_total and
+// amount_tax are Amazon's to the cent, with no adjustment line (status.cpp checks each order).
+TEST(OrdersEndToEnd, AmericanAndEuropeanOrdersInTheirCurrencyWithAmazonsTaxesAndTotals) {
+    World w(41, [](sb::ScenarioOptions& so) {
+        so.orders = 200;
+        so.uk_every = 4;
+        so.fr_every = 3;
+        so.de_every = 2;
+    });
+    std::map<std::string, int> by_marketplace;
+    int european_kept = 0;  // European orders that end in Odoo (not cancelled)
+    for (const auto& e : w.scenario.expected) {
+        ++by_marketplace[e.marketplace_id];
+        if (e.vat_inclusive && e.amazon_final_status != "CANCELLED") ++european_kept;
+    }
+    ASSERT_EQ(by_marketplace.size(), 4u);
+    for (const auto& [m, n] : by_marketplace) EXPECT_GE(n, 25) << m;
+    auto daemon = w.start();
+    auto st = w.wait_for(all_but_unknown_final, 120s);
+    ASSERT_TRUE(all_but_unknown_final(st)) << describe(st) << "\n"
+                                           << read_file(w.log).substr(0, 4000);
+    EXPECT_EQ(st.duplicates, 0);
+    EXPECT_TRUE(st.mismatches.empty()) << describe(st);
+    EXPECT_GE(st.european, european_kept) << describe(st);
+    EXPECT_EQ(st.sale_orders + st.cancelled_absent, 199);
+    daemon->signal(SIGTERM);
+    EXPECT_EQ(daemon->wait(30s), 0);
+    const auto log = read_file(w.log);
+    EXPECT_NE(log.find("connection=sandbox-eu"), std::string::npos);
+    EXPECT_EQ(log.find("differs from Amazon's"), std::string::npos) << "a tax or total mismatch";
+}
+
+// The connection check refuses to start when the currency of a marketplace has several
+// pricelists and none is named: the daemon exits with the message naming marketplace, currency
+// and the fix, before any order is imported.
+TEST(OrdersEndToEnd, TheDaemonRefusesToStartWhenAMarketplacesPricelistIsAmbiguous) {
+    World w(43, [](sb::ScenarioOptions& so) {
+        so.orders = 4;
+        so.de_every = 2;
+    });
+    w.odoo.odoo().create("product.pricelist",
+                         odoo::Struct{{"name", "Retail EUR"}, {"currency_id", 2}});
+    auto daemon = w.start();
+    EXPECT_EQ(daemon->wait(30s), 2);
+    const auto log = read_file(w.log);
+    EXPECT_NE(log.find("connection sandbox-eu: Odoo: flow order_import: flows.order_import: "
+                       "several active pricelists in EUR (\"Amazon EUR\", \"Retail EUR\") "
+                       "could serve amazon.de (A1PA6795UKMFR9): choose one under "
+                       "flows.order_import.pricelists"),
+              std::string::npos)
+        << log.substr(0, 4000);
+    EXPECT_EQ(w.status().in_odoo, 0);
 }
 
 }  // namespace

@@ -22,32 +22,30 @@ std::string q(const std::string& s) {
 
 }  // namespace
 
-std::string daemon_config(const DaemonConfigOptions& o,
-                          const sp_api::FakeSpApi& amazon,
-                          const std::string& odoo_url,
-                          const odoo::FakeOdooOptions& odoo) {
+namespace {
+
+/// One entry of `connections`: the Odoo, the Amazon account of `amazon` (one fake per region)
+/// and the order import with its triggers.
+void connection(std::ostringstream& y,
+                const DaemonConfigOptions& o,
+                const std::string& name,
+                const char* region,
+                const char* marketplaces,
+                const sp_api::FakeSpApi& amazon,
+                const std::string& odoo_url,
+                const odoo::FakeOdooOptions& odoo,
+                const std::string& order_import_extra) {
     const auto& ao = amazon.options();
-    std::ostringstream y;
-    y << "# Written by clarity-sandbox: the daemon against the sandbox's fake Odoo and fake "
-         "SP-API.\n"
-      << "# Check it: clarity-connect config check -c <this file>\n"
-      << "store:\n  path: " << q(o.store_path) << "\n"
-      << o.store_extra << "engine:\n  poll_interval: " << o.poll_interval << "\n"
-      << "admin:\n  listen: " << o.admin_listen << "\n  token: " << q(o.admin_token) << "\n"
-      << "log:\n  level: " << o.log_level << "\n"
-      << (o.mapping_dir.empty() ? std::string{}
-                                : "mapping:\n  directory: " + q(o.mapping_dir) + "\n")
-      << o.top_level_extra << "connections:\n"
-      << "  - name: sandbox\n"
+    y << "  - name: " << name << "\n"
       << "    odoo:\n"
       << "      url: " << odoo_url << "\n"
       << "      database: " << q(odoo.database) << "\n"
       << "      username: " << q(odoo.admin_login) << "\n"
       << "      api_key: " << q(odoo.admin_api_key) << "\n"
       << "    amazon:\n"
-      << "      region: na\n"
+      << "      region: " << region << "\n"
       << "      seller_id: " << ao.seller_id << "\n"
-      << "      marketplaces: [ATVPDKIKX0DER]\n"
+      << "      marketplaces: [" << marketplaces << "]\n"
       << "      lwa_client_id: " << q(ao.client_id) << "\n"
       << "      lwa_client_secret: " << q(ao.client_secret) << "\n"
       << "      refresh_token: " << q(ao.refresh_token) << "\n"
@@ -63,12 +61,12 @@ std::string daemon_config(const DaemonConfigOptions& o,
           << "        secret_access_key: " << q(ao.aws_secret_access_key) << "\n"
           << "        wait_time: " << o.sqs_wait << "\n";
     }
-    // flows.order_import options: order_import_extra (by default the scenario's tax, shipping
-    // and promotion products).
+    // flows.order_import options: the extra YAML (by default the scenario's taxes, shipping and
+    // promotion products).
     y << "    flows:\n"
       << "      order_import:\n"
       << "        enabled: true\n"
-      << o.order_import_extra << "    triggers:\n"
+      << order_import_extra << "    triggers:\n"
       << "      orders:\n"
       << "        notifications: " << (o.sqs ? "true" : "false") << "\n"
       << "        sweep: true\n"
@@ -76,6 +74,31 @@ std::string daemon_config(const DaemonConfigOptions& o,
       << "        sweep_overlap: 5m\n"
       << "        sweep_retry_delay: 1s\n"
       << "        initial_lookback: 1h\n";
+}
+
+}  // namespace
+
+std::string daemon_config(const DaemonConfigOptions& o,
+                          const sp_api::FakeSpApi& amazon,
+                          const std::string& odoo_url,
+                          const odoo::FakeOdooOptions& odoo) {
+    std::ostringstream y;
+    y << "# Written by clarity-sandbox: the daemon against the sandbox's fake Odoo and fake "
+         "SP-API.\n"
+      << "# Check it: clarity-connect config check -c <this file>\n"
+      << "store:\n  path: " << q(o.store_path) << "\n"
+      << o.store_extra << "engine:\n  poll_interval: " << o.poll_interval << "\n"
+      << "admin:\n  listen: " << o.admin_listen << "\n  token: " << q(o.admin_token) << "\n"
+      << "log:\n  level: " << o.log_level << "\n"
+      << (o.mapping_dir.empty() ? std::string{}
+                                : "mapping:\n  directory: " + q(o.mapping_dir) + "\n")
+      << o.top_level_extra << "connections:\n";
+    connection(y, o, "sandbox", "na", "ATVPDKIKX0DER", amazon, odoo_url, odoo,
+               o.order_import_extra);
+    if (o.europe != nullptr) {
+        connection(y, o, "sandbox-eu", "eu", "A1PA6795UKMFR9, A13V1IB3VIYZZH, A1F83G8C2ARO7P",
+                   *o.europe, odoo_url, odoo, o.europe_order_import_extra);
+    }
     return y.str();
 }
 

@@ -29,6 +29,21 @@ struct DaemonConfigOptions {
         "        shipping_product: SHIP\n"
         "        discount_product: PROMO\n"
         "        afn_tracking_report: false\n";
+    /// A second fake SP-API serving the European orders (seed_amazon's `europe`): adds the
+    /// connection `sandbox-eu` (region eu: amazon.de, amazon.fr, amazon.co.uk) with its own SQS
+    /// queue, against the same Odoo. nullptr: one connection.
+    const sp_api::FakeSpApi* europe = nullptr;
+    /// YAML appended under the eu connection's order_import flow (indented 8 spaces): the
+    /// price-included VAT by marketplace and, for amazon.de, by ship-to country (EU one-stop
+    /// shop); pricelists are the one active pricelist per currency (scenario.hpp seed_odoo).
+    std::string europe_order_import_extra =
+        "        taxes:\n"
+        "          A1PA6795UKMFR9: {FR: \"FR VAT 20% incl\", default: \"DE VAT 19% incl\"}\n"
+        "          A13V1IB3VIYZZH: \"FR VAT 20% incl\"\n"
+        "          A1F83G8C2ARO7P: \"UK VAT 20% incl\"\n"
+        "        shipping_product: SHIP\n"
+        "        discount_product: PROMO\n"
+        "        afn_tracking_report: false\n";
     /// YAML appended under `store:` (indented 2 spaces), e.g. a retry section.
     std::string store_extra;
     /// YAML appended at the top level.

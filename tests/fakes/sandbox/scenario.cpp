@@ -65,6 +65,45 @@ constexpr int kProducts = 40;
 /// Tax of a line: 15% of the line total, rounded half up to the cent (Odoo's 15% sales tax).
 std::int64_t tax_of(std::int64_t line_cents) { return (line_cents * 15 + 50) / 100; }
 
+/// The VAT within a gross amount at `rate` percent, rounded half up (what Amazon reports on
+/// VAT-inclusive marketplaces).
+std::int64_t vat_in(std::int64_t gross_cents, std::int64_t rate) {
+    const std::int64_t d = 2 * (100 + rate);
+    const std::int64_t n = 2 * gross_cents * rate + (gross_cents < 0 ? -(100 + rate) : 100 + rate);
+    return n / d;
+}
+
+/// A European marketplace of the scenario (amazon/marketplace_pricing.hpp).
+struct EuMarket {
+    const char* marketplace_id;
+    const char* currency;
+    std::int64_t vat;  ///< standard VAT rate of the marketplace's country, percent
+};
+constexpr EuMarket kUk{"A1F83G8C2ARO7P", "GBP", 20};
+constexpr EuMarket kFr{"A13V1IB3VIYZZH", "EUR", 20};
+constexpr EuMarket kDe{"A1PA6795UKMFR9", "EUR", 19};
+
+struct EuPlace {
+    const char* country;
+    const char* city;
+    const char* region;  ///< StateOrRegion as buyers type it
+    const char* zip;
+    const char* state_code;  ///< the Odoo state it resolves to ("" = none)
+};
+// Greater Manchester spans several of Odoo's GB counties and France has no states in Odoo: both
+// are imported without a state.
+constexpr std::array<EuPlace, 4> kUkPlaces{
+    {{"GB", "London", "Greater London", "SW1A 1AA", "Q1"},
+     {"GB", "Birmingham", "West Midlands", "B1 1AA", "X3"},
+     {"GB", "Canterbury", "Kent", "CT1 1AA", "O5"},
+     {"GB", "Manchester", "Greater Manchester", "M1 1AE", ""}}};
+constexpr std::array<EuPlace, 3> kDePlaces{
+    {{"DE", "München", "Bayern", "80331", "DE-BY"},
+     {"DE", "Berlin", "Berlin", "10115", "DE-BE"},
+     {"DE", "Köln", "Nordrhein-Westfalen", "50667", "DE-NW"}}};
+constexpr std::array<EuPlace, 2> kFrPlaces{
+    {{"FR", "Paris", "Île-de-France", "75001", ""}, {"FR", "Lyon", "", "69001", ""}}};
+
 std::string order_id(std::uint64_t seed, int index) {
     char buf[32];
     std::snprintf(
@@ -117,6 +156,7 @@ Scenario generate(const ScenarioOptions& options) {
     sc.unknown_product = {"CC-NEW-001", "B0CCNEW001", "Limited Edition Mug", 2499};
 
     const int unknown_index = options.unknown_sku ? options.orders / 2 : -1;
+    int european = 0;  // European orders so far
     const double gap = static_cast<double>(options.step_gap.count());
     const double span = static_cast<double>(options.creation_span.count());
     sc.last_change = options.start;
@@ -129,6 +169,17 @@ Scenario generate(const ScenarioOptions& options) {
         ex.order_id = o.order_id;
         const bool unknown = i == unknown_index;
         ex.unknown_sku = unknown;
+        auto every = [i](int n) { return n > 0 && i % n == n - 1; };
+        const EuMarket* eu = nullptr;
+        if (!unknown) {
+            if (every(options.uk_every)) {
+                eu = &kUk;
+            } else if (every(options.fr_every)) {
+                eu = &kFr;
+            } else if (every(options.de_every)) {
+                eu = &kDe;
+            }
+        }
         ex.afn = !unknown && rng.chance(45);
         o.fulfilled_by = ex.afn ? "AMAZON" : "MERCHANT";
         if (ex.afn) o.programs = {"DELIVERY_BY_AMAZON"};
@@ -144,12 +195,42 @@ Scenario generate(const ScenarioOptions& options) {
         o.state = place.state;
         o.postal_code = place.zip;
         o.country_code = "US";
+        ex.state_code = o.state;
+        std::int64_t vat = 0;  // the VAT rate of a European order, percent
+        if (eu != nullptr) {
+            ++european;
+            o.marketplace_id = eu->marketplace_id;
+            o.currency = eu->currency;
+            o.prices_include_tax = true;
+            o.tax_breakdown = european % 2 == 0;
+            vat = eu->vat;
+            const EuPlace* ep = nullptr;
+            if (eu == &kUk) {
+                ep = &kUkPlaces[static_cast<std::size_t>(rng.between(0, kUkPlaces.size() - 1))];
+            } else if (eu == &kFr) {
+                ep = &kFrPlaces[static_cast<std::size_t>(rng.between(0, kFrPlaces.size() - 1))];
+            } else if (european % 3 == 0) {
+                // amazon.de shipped to France: French VAT (EU one-stop shop).
+                ep = &kFrPlaces[static_cast<std::size_t>(rng.between(0, kFrPlaces.size() - 1))];
+                vat = kFr.vat;
+            } else {
+                ep = &kDePlaces[static_cast<std::size_t>(rng.between(0, kDePlaces.size() - 1))];
+            }
+            o.city = ep->city;
+            o.state = ep->region;
+            o.postal_code = ep->zip;
+            o.country_code = ep->country;
+            o.address_line1 = std::to_string(rng.between(1, 99)) + " High Street";
+            ex.state_code = ep->state_code;
+        }
+        ex.marketplace_id = o.marketplace_id;
+        ex.currency = o.currency;
+        ex.vat_inclusive = o.prices_include_tax;
         ex.partner_name = name;
         ex.street = o.address_line1;
         ex.city = o.city;
         ex.zip = o.postal_code;
-        ex.state_code = o.state;
-        ex.country_code = "US";
+        ex.country_code = o.country_code;
         ex.email = o.buyer_email;
 
         const int n_lines = static_cast<int>(rng.between(1, 4));
@@ -174,7 +255,8 @@ Scenario generate(const ScenarioOptions& options) {
             const std::int64_t unit =
                 rng.chance(20) ? pr.list_price_cents - rng.between(1, 199) : pr.list_price_cents;
             it.unit_price = cents_text(unit);
-            const std::int64_t tax = tax_of(unit * it.quantity);
+            const std::int64_t tax =
+                eu != nullptr ? vat_in(unit * it.quantity, vat) : tax_of(unit * it.quantity);
             it.item_tax = cents_text(tax);
             el.order_item_id = it.order_item_id;
             el.sku = pr.sku;
@@ -192,18 +274,29 @@ Scenario generate(const ScenarioOptions& options) {
                     "https://zme-caps.amazon.com/t/" + o.order_id + "/" + std::to_string(l + 1);
                 el.personalization = it.customized_url;
             }
+            std::int64_t charge_taxes = 0;  // VAT within shipping and promotion (Europe)
             if (rng.chance(12)) {
                 const std::int64_t discount = (unit * it.quantity) / 10;  // 10% off
                 it.promotion_ids = {"PROMO-" + std::to_string(rng.between(100, 999))};
                 it.promotion_discount = cents_text(discount);
                 el.discount_cents = discount;
+                if (eu != nullptr) {
+                    it.promotion_discount_tax = cents_text(vat_in(discount, vat));
+                    charge_taxes -= vat_in(discount, vat);
+                }
             }
             if (!ex.afn && l == 0 && rng.chance(30)) {
                 it.shipping_price = "4.99";
                 el.shipping_cents = 499;
+                if (eu != nullptr) {
+                    it.shipping_tax = cents_text(vat_in(499, vat));
+                    charge_taxes += vat_in(499, vat);
+                }
             }
-            ex.grand_total_cents +=
-                unit * it.quantity + tax + el.shipping_cents - el.discount_cents;
+            // Amazon's grand total: VAT-inclusive prices already hold their tax.
+            ex.grand_total_cents += unit * it.quantity + (eu != nullptr ? 0 : tax) +
+                                    el.shipping_cents - el.discount_cents;
+            ex.tax_total_cents += tax + charge_taxes;
             o.items.push_back(std::move(it));
             ex.lines.push_back(std::move(el));
         }
@@ -289,9 +382,10 @@ Scenario generate(const ScenarioOptions& options) {
     return sc;
 }
 
-void seed_amazon(const Scenario& scenario, sp_api::FakeSpApi& amazon) {
+void seed_amazon(const Scenario& scenario, sp_api::FakeSpApi& amazon, sp_api::FakeSpApi* europe) {
     for (const auto& o : scenario.orders) {
-        amazon.schedule_order(o.initial, o.created_at, o.steps, o.create_notifications);
+        auto& target = europe != nullptr && o.initial.prices_include_tax ? *europe : amazon;
+        target.schedule_order(o.initial, o.created_at, o.steps, o.create_notifications);
     }
 }
 
@@ -299,10 +393,13 @@ namespace {
 
 std::int64_t create_product(odoo::FakeOdoo& odoo, const Product& p) {
     const bool v18 = odoo.version() >= 18;
+    // The 15 % sale tax (id 1) as the default customer tax, as Odoo gives new products the
+    // company's default sale tax: the import must never leave it on a line.
     odoo::Struct vals{{"name", p.name},
                       {"default_code", p.sku},
                       {"barcode", p.asin},
-                      {"list_price", static_cast<double>(p.list_price_cents) / 100.0}};
+                      {"list_price", static_cast<double>(p.list_price_cents) / 100.0},
+                      {"taxes_id", odoo::Array{odoo::Value(1)}}};
     if (v18) {
         vals.emplace("type", "consu");
         vals.emplace("is_storable", true);
@@ -350,7 +447,35 @@ void seed_odoo(const Scenario& scenario, odoo::FakeOdoo& odoo) {
         odoo.create("product.product",
                     odoo::Struct{{"name", name},
                                  {"default_code", code},
-                                 {odoo.version() >= 18 ? "type" : "detailed_type", "service"}});
+                                 {odoo.version() >= 18 ? "type" : "detailed_type", "service"},
+                                 {"taxes_id", odoo::Array{odoo::Value(1)}}});
+    }
+    odoo.add_european_base_data();
+    // European orders: a pricelist per currency (the sale order's currency) and the
+    // price-included VAT the daemon config maps (daemon_config.hpp).
+    std::set<std::string> pricelists, taxes;
+    for (const auto& p : odoo.records("product.pricelist")) {
+        if (auto n = p.at("name").as_string()) pricelists.insert(*n);
+    }
+    for (const auto& t : odoo.records("account.tax")) {
+        if (auto n = t.at("name").as_string()) taxes.insert(*n);
+    }
+    for (const auto& [name, currency] :
+         {std::pair<const char*, int>{"Amazon EUR", 2}, {"Amazon GBP", 3}}) {
+        if (!pricelists.count(name)) {
+            odoo.create("product.pricelist",
+                        odoo::Struct{{"name", name}, {"currency_id", currency}});
+        }
+    }
+    for (const auto& [name, rate] : {std::pair<const char*, double>{"DE VAT 19% incl", 19},
+                                     {"FR VAT 20% incl", 20},
+                                     {"UK VAT 20% incl", 20}}) {
+        if (!taxes.count(name)) {
+            odoo.create("account.tax", odoo::Struct{{"name", name},
+                                                    {"amount", rate},
+                                                    {"type_tax_use", "sale"},
+                                                    {"price_include", true}});
+        }
     }
 }
 

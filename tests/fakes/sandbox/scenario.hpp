@@ -35,6 +35,14 @@ struct ScenarioOptions {
     int duplicate_every = 7;
     /// Notifications on the fake SQS queue (false: only the polling sweep finds the changes).
     bool notifications = true;
+    /// European orders among the amazon.com ones: every Nth order comes from amazon.co.uk,
+    /// else amazon.fr, else amazon.de (0 = none; the unknown-SKU order stays on amazon.com).
+    /// They are VAT-inclusive, in GBP or EUR, shipped within Europe (every third amazon.de order
+    /// to France, with French VAT under the one-stop shop); every other one comes without
+    /// Amazon's TAX breakdown (as the Orders API 2026-01-01 may answer).
+    int uk_every = 0;
+    int fr_every = 0;
+    int de_every = 0;
 };
 
 /// A product of the seller's catalogue (Odoo product.product with default_code = sku).
@@ -48,12 +56,14 @@ struct ExpectedLine {
     std::string order_item_id, sku;
     std::int64_t quantity = 0;
     std::int64_t unit_price_cents = 0;  ///< price_unit, to the cent
-    std::int64_t tax_cents = 0;         ///< Amazon's item tax (15% of the line, rounded half up)
-    std::int64_t discount_cents = 0;    ///< promotion discount of the line (0 = none)
-    std::int64_t shipping_cents = 0;    ///< shipping charged for the line (0 = none)
-    std::string gift_message;           ///< x_studio_gift_message ("" = unset)
-    std::string personalization;        ///< x_studio_personalization (the customized URL)
-    std::int64_t shipped = 0;           ///< units Amazon shipped in the end
+    /// Amazon's item tax: 15 % of the line, rounded half up, on amazon.com; the VAT within the
+    /// gross line price elsewhere.
+    std::int64_t tax_cents = 0;
+    std::int64_t discount_cents = 0;  ///< promotion discount of the line (0 = none)
+    std::int64_t shipping_cents = 0;  ///< shipping charged for the line (0 = none)
+    std::string gift_message;         ///< x_studio_gift_message ("" = unset)
+    std::string personalization;      ///< x_studio_personalization (the customized URL)
+    std::int64_t shipped = 0;         ///< units Amazon shipped in the end
 };
 
 /// One order's expected outcome.
@@ -71,7 +81,11 @@ struct ExpectedOrder {
     std::vector<ExpectedLine> lines;
     std::vector<std::string> tracking_numbers;  ///< AFN shipped: pickings done with these
     std::int64_t grand_total_cents = 0;         ///< Amazon's grand total
-    Clock::time_point final_at;                 ///< when the last change happens
+    std::string marketplace_id = "ATVPDKIKX0DER";
+    std::string currency = "USD";      ///< the sale order's currency (its pricelist's)
+    bool vat_inclusive = false;        ///< prices include the tax (VAT)
+    std::int64_t tax_total_cents = 0;  ///< every tax Amazon charged (items, shipping, promotions)
+    Clock::time_point final_at;        ///< when the last change happens
 };
 
 /// An order's life on the fake SP-API.
@@ -96,13 +110,19 @@ struct Scenario {
 /// Builds the scenario. Throws std::invalid_argument when orders < 1 or speed <= 0.
 Scenario generate(const ScenarioOptions& options);
 
-/// Schedules every order (creation and changes) on the fake SP-API.
-void seed_amazon(const Scenario& scenario, sp_api::FakeSpApi& amazon);
+/// Schedules every order (creation and changes) on the fake SP-API: the European ones on
+/// `europe` when given (a second fake: the eu region's endpoint), else on `amazon`.
+void seed_amazon(const Scenario& scenario,
+                 sp_api::FakeSpApi& amazon,
+                 sp_api::FakeSpApi* europe = nullptr);
 
-/// Seeds the fake Odoo: the products (not the unknown one), warehouse AMZ (FBA) next to WH, the
+/// Seeds the fake Odoo: the products (not the unknown one; each with the 15 % sale tax as its
+/// default customer tax, which no imported line may keep), warehouse AMZ (FBA) next to WH, the
 /// Studio fields x_studio_amazon_order_type (sale.order), x_studio_gift_message and
-/// x_studio_personalization (sale.order.line), and the service products SHIP and PROMO for
-/// shipping and promotion lines. Idempotent.
+/// x_studio_personalization (sale.order.line), the service products SHIP and PROMO for shipping
+/// and promotion lines, and for European orders the pricelists "Amazon EUR" and "Amazon GBP"
+/// and the price-included taxes "DE VAT 19% incl", "FR VAT 20% incl" and "UK VAT 20% incl".
+/// Idempotent.
 void seed_odoo(const Scenario& scenario, odoo::FakeOdoo& odoo);
 
 /// Creates the unknown product in the fake Odoo (what the operator does before `queue replay`).
@@ -119,10 +139,11 @@ struct Status {
     int cancelled = 0;          ///< state cancel
     int shipped = 0;            ///< AFN orders whose deliveries are done with the tracking numbers
     int final_state = 0;        ///< orders that match their expected outcome completely
-    int dead_letter_expected = 0;         ///< orders that must be dead-lettered (unknown SKU) while
-                                          ///< the product is missing
-    int cancelled_absent = 0;             ///< settled cancelled orders without a sale.order (final)
-    int awaiting_amazon = 0;              ///< orders whose last Amazon change is still to come
+    int dead_letter_expected = 0;  ///< orders that must be dead-lettered (unknown SKU) while
+                                   ///< the product is missing
+    int cancelled_absent = 0;      ///< settled cancelled orders without a sale.order (final)
+    int european = 0;         ///< European orders (VAT-inclusive, EUR/GBP) in their final state
+    int awaiting_amazon = 0;  ///< orders whose last Amazon change is still to come
     std::vector<std::string> mismatches;  ///< "order id: what differs" (final-status orders)
 };
 

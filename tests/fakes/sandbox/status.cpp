@@ -71,6 +71,7 @@ Status check(const Scenario& scenario,
     const Index states(odoo.records("res.country.state"));
     const Index warehouses(odoo.records("stock.warehouse"));
     const Index taxes(odoo.records("account.tax"));
+    const Index currencies(odoo.records("res.currency"));
     std::map<std::string, std::vector<Struct>> orders_by_ref;
     for (auto& so : odoo.records("sale.order")) {
         orders_by_ref[text_of(so, "client_order_ref")].push_back(std::move(so));
@@ -154,12 +155,24 @@ Status check(const Scenario& scenario,
             if (c == nullptr || text_of(*c, "code") != ex.country_code) differ("country");
             const auto* s =
                 states.find(id_of(ship->count("state_id") ? ship->at("state_id") : Value{}));
-            if (s == nullptr || text_of(*s, "code") != ex.state_code) differ("state");
+            const std::string state_code = s == nullptr ? "" : text_of(*s, "code");
+            if (state_code != ex.state_code) {
+                differ("state '" + state_code + "', expected '" + ex.state_code + "'");
+            }
+        }
+        // The sale order's currency is the Amazon order's (through its pricelist).
+        const auto* currency =
+            currencies.find(id_of(so.count("currency_id") ? so.at("currency_id") : Value{}));
+        if (currency == nullptr || text_of(*currency, "name") != ex.currency) {
+            differ("currency " + (currency ? text_of(*currency, "name") : std::string("none")) +
+                   ", expected " + ex.currency);
         }
 
-        // Lines, matched by SKU; lines of other products (shipping, adjustments) are allowed.
+        // Lines, matched by SKU; lines of other products (shipping, promotions) are allowed, an
+        // adjustment line is not (the taxes must give Amazon's total by themselves).
         std::map<std::string, const Struct*> by_sku;
         for (const auto& l : lines_by_order[id_of(so.at("id"))]) {
+            if (text_of(l, "name") == "Amazon total adjustment") differ("an adjustment line");
             const auto* p =
                 products.find(id_of(l.count("product_id") ? l.at("product_id") : Value{}));
             const std::string sku = p ? text_of(*p, "default_code") : "";
@@ -191,17 +204,28 @@ Status check(const Scenario& scenario,
                        cents_text(el.unit_price_cents));
             }
             // Taxes to the cent: Odoo's rates on the line applied to the line total must give
-            // the tax Amazon charged.
+            // the tax Amazon charged — on top of the price, or within it (VAT-inclusive).
             double rate = 0;
+            bool included = false;
             auto tax_it = l.find(tax_field);
             if (tax_it != l.end()) {
                 for (auto tid : ids_of(tax_it->second)) {
-                    if (const auto* t = taxes.find(tid)) rate += number_of(*t, "amount");
+                    if (const auto* t = taxes.find(tid)) {
+                        rate += number_of(*t, "amount");
+                        included = included || (t->count("price_include") != 0 &&
+                                                t->at("price_include").truthy());
+                    }
                 }
             }
+            if (included != ex.vat_inclusive) {
+                differ(el.sku + (included ? " tax included in the price"
+                                          : " tax not included in the price"));
+            }
             const std::int64_t line_cents = el.unit_price_cents * el.quantity;
+            const std::int64_t bp = std::llround(rate * 100);  // hundredths of a percent
             const std::int64_t odoo_tax_rounded =
-                (line_cents * std::llround(rate * 100) + 5000) / 10000;
+                included ? (2 * line_cents * bp + 10000 + bp) / (2 * (10000 + bp))
+                         : (line_cents * bp + 5000) / 10000;
             if (odoo_tax_rounded != el.tax_cents) {
                 differ(el.sku + " tax " + cents_text(odoo_tax_rounded) + ", expected " +
                        cents_text(el.tax_cents));
@@ -240,8 +264,27 @@ Status check(const Scenario& scenario,
             }
             if (delivered) ++st.shipped;
         }
+        // Odoo's total and tax are Amazon's, to the cent.
+        if (settled && state != "cancel") {
+            const auto rows =
+                odoo.read("sale.order", {id_of(so.at("id"))}, {"amount_total", "amount_tax"});
+            if (!rows.empty()) {
+                const auto total =
+                    std::llround(rows[0]["amount_total"].as_double().value_or(0) * 100);
+                const auto tax = std::llround(rows[0]["amount_tax"].as_double().value_or(0) * 100);
+                if (total != ex.grand_total_cents) {
+                    differ("amount_total " + cents_text(total) + ", Amazon's " +
+                           cents_text(ex.grand_total_cents));
+                }
+                if (tax != ex.tax_total_cents) {
+                    differ("amount_tax " + cents_text(tax) + ", Amazon's " +
+                           cents_text(ex.tax_total_cents));
+                }
+            }
+        }
         if (settled && diffs.empty()) {
             ++st.final_state;
+            if (ex.vat_inclusive) ++st.european;
         } else if (settled && st.mismatches.size() < max_mismatches) {
             std::string line = ex.order_id + ":";
             for (const auto& d : diffs) line += " " + d + ";";
@@ -263,6 +306,7 @@ std::string to_json(const Status& s) {
                      {"final_state", s.final_state},
                      {"dead_letter_expected", s.dead_letter_expected},
                      {"cancelled_absent", s.cancelled_absent},
+                     {"european", s.european},
                      {"awaiting_amazon", s.awaiting_amazon},
                      {"mismatches", s.mismatches}};
     return j.dump();
