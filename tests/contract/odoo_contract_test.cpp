@@ -369,6 +369,68 @@ TEST_P(OdooContract, WebSaveCreatesOrWritesAndReadsBackInOneCallFrom17) {
     EXPECT_EQ((*so)[0]["state"], Value("draft"));
 }
 
+// The order import's start-up reads (issue #25): the companies' currency as [id, "CODE"], the
+// active pricelists with their currency, the sale taxes with price_include (a field of 16-19;
+// 18+ set it through price_include_override but answer it). Then an order whose lines set their
+// taxes to an explicit empty set: no product default tax applies, and 17+ answers each line's
+// price_tax in the create's web_save ({"order_line": {"fields": {"price_tax": {}}}}).
+TEST_P(OdooContract, StartUpReadsAndLinesWithExplicitlyNoTaxesAsTheOrderImportWrites) {
+    odoo::SearchOptions so;
+    so.fields = {"id", "name", "currency_id", "tax_calculation_rounding_method"};
+    auto companies = s->run(c().search_read("res.company", Domain{}, so));
+    ASSERT_TRUE(companies) << companies.error().describe();
+    ASSERT_FALSE(companies->empty());
+    const auto* currency = (*companies)[0]["currency_id"].as_array();
+    ASSERT_TRUE(currency != nullptr && currency->size() == 2u) << (*companies)[0]["currency_id"];
+    EXPECT_EQ((*currency)[1].as_string().value_or("").size(), 3u) << (*currency)[1];
+
+    so.fields = {"id", "name", "currency_id"};
+    auto pricelists = s->run(c().search_read("product.pricelist", Domain{}, so));
+    ASSERT_TRUE(pricelists) << pricelists.error().describe();
+    for (const auto& p : *pricelists) EXPECT_TRUE(p["currency_id"].as_array()) << p;
+
+    so.fields = {"id", "name", "price_include"};
+    auto taxes =
+        s->run(c().search_read("account.tax", Domain{}.where("type_tax_use", "=", "sale"), so));
+    ASSERT_TRUE(taxes) << taxes.error().describe();
+    for (const auto& t : *taxes) EXPECT_TRUE(t["price_include"].is_bool()) << t;
+
+    const std::string tax_field = odoo::field_name(FieldMeaning::sale_line_taxes, major()).field;
+    Struct line{{"product_id", s->product("notax-goods", 12.5)}, {"product_uom_qty", 2.0}};
+    line.insert_or_assign(tax_field, Array{Array{6, 0, Array{}}});
+    Struct order{{"partner_id", s->partner("notax")},
+                 {"client_order_ref", s->name("notax-order")},
+                 {"order_line", Array{Array{0, 0, std::move(line)}}}};
+    std::int64_t id = 0;
+    if (major() >= 17) {
+        auto saved = s->run(c().web_save("sale.order", {}, std::move(order),
+                                         {"amount_total", "amount_tax", "order_line/price_tax"}));
+        ASSERT_TRUE(saved) << saved.error().describe();
+        ASSERT_EQ(saved->size(), 1u);
+        id = (*saved)[0]["id"].as_int().value_or(0);
+        s->track("sale.order", id);
+        const auto* lines = (*saved)[0]["order_line"].as_array();
+        ASSERT_TRUE(lines != nullptr && lines->size() == 1u) << (*saved)[0]["order_line"];
+        EXPECT_TRUE((*lines)[0]["id"].as_int()) << (*lines)[0];
+        EXPECT_EQ((*lines)[0]["price_tax"].as_double(), 0.0) << (*lines)[0];
+        EXPECT_EQ((*saved)[0]["amount_tax"].as_double(), 0.0);
+        EXPECT_EQ((*saved)[0]["amount_total"].as_double(), 25.0);
+    } else {
+        auto created = s->run(c().create("sale.order", {std::move(order)}));
+        ASSERT_TRUE(created) << created.error().describe();
+        id = created->at(0);
+        s->track("sale.order", id);
+        auto read = s->run(c().read("sale.order", {id}, {"amount_total", "amount_tax"}));
+        ASSERT_TRUE(read && read->size() == 1u);
+        EXPECT_EQ((*read)[0]["amount_tax"].as_double(), 0.0);
+        EXPECT_EQ((*read)[0]["amount_total"].as_double(), 25.0);
+    }
+    auto lines = s->run(c().search_read("sale.order.line", Domain{}.where("order_id", "=", id),
+                                        odoo::SearchOptions{.fields = {"price_tax", tax_field}}));
+    ASSERT_TRUE(lines && lines->size() == 1u);
+    EXPECT_EQ((*lines)[0][tax_field.c_str()], Value(Array{}));
+}
+
 // ---- errors ---------------------------------------------------------------------------------
 
 TEST_P(OdooContract, UnknownFieldsAreValueErrors) {
