@@ -18,8 +18,21 @@ mkdir -p "$build"
 if [ ! -f "$build/CMakeCache.txt" ]; then
     cmake -S "$here" -B "$build" -DCMAKE_CXX_COMPILER="$cxx" >/dev/null
 fi
+# Seeds derived from the repository's data, made once per build directory. ctest runs the targets
+# two at a time, so the first run makes them under a lock and the others wait for it.
+make_seeds() {
+    (
+        flock 9
+        if [ ! -d "$build/seeds" ]; then
+            tmp="$(mktemp -d "$build/seeds.XXXXXX")"
+            python3 "$here/make_seeds.py" "$tmp"
+            mv "$tmp" "$build/seeds"
+        fi
+    ) 9>"$build/seeds.lock"
+}
 if [ "$target" = build ]; then
     cmake --build "$build" -j2 >/dev/null
+    make_seeds
     exit 0
 fi
 exe="$build/fuzz_$target"
@@ -27,10 +40,7 @@ exe="$build/fuzz_$target"
 if [ -z "${CLARITY_FUZZ_PREBUILT:-}" ] || [ ! -x "$exe" ]; then
     cmake --build "$build" -j2 --target "fuzz_$target" >/dev/null
 fi
-# Seeds derived from the repository's data, made once per build directory.
-if [ ! -d "$build/seeds" ]; then
-    python3 "$here/make_seeds.py" "$build/seeds.tmp" && mv "$build/seeds.tmp" "$build/seeds"
-fi
+make_seeds
 corpus=("$build/corpus/$target")
 mkdir -p "${corpus[0]}" "$build/artifacts"
 for d in "$here/seeds/$target" "$build/seeds/$target"; do
