@@ -119,11 +119,11 @@ void register_process_metrics(core::MetricsRegistry& registry) {
 void add_health_routes(net::HttpServer& server,
                        const Readiness& readiness,
                        const core::MetricsRegistry& registry) {
-    server.route("GET", "/healthz", net::Access::open,
+    server.route("GET", "/healthz", net::Access::probe,
                  net::SyncHandler([](const net::ServerRequest&) {
                      return net::ServerResponse{.body = "ok\n"};
                  }));
-    server.route("GET", "/readyz", net::Access::open,
+    server.route("GET", "/readyz", net::Access::probe,
                  net::SyncHandler([&readiness](const net::ServerRequest&) {
                      const auto report = readiness.evaluate();
                      return net::ServerResponse{.status = report.ready ? 200 : 503,

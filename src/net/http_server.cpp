@@ -114,8 +114,15 @@ struct Route {
 // A connection known to the server, so shutdown can close idle ones and, at the deadline, all.
 struct Connection {
     beast::tcp_stream* stream = nullptr;
-    bool busy = false;  // between a complete request and the end of its response
+    bool busy = false;      // between a complete request and the end of its response
+    bool reserved = false;  // one of the probe slots beyond max_connections
 };
+
+// Connections beyond max_connections kept for probes (Access::probe routes: /healthz, /readyz), so
+// a daemon whose ordinary slots are all held (idle keep-alive, slow or hostile clients) still
+// answers its orchestrator. A reserved connection serves one request and gets a short deadline.
+constexpr std::size_t kProbeSlots = 2;
+constexpr std::chrono::milliseconds kProbeTimeout{2000};
 
 // Constant-time comparison: the token check must not leak how many leading bytes matched.
 bool equal_secret(std::string_view a, std::string_view b) {
@@ -152,7 +159,8 @@ struct ServerState {
     asio::steady_timer done;  // cancelled when the last connection leaves during shutdown
     core::Log log;
     std::map<std::string, std::map<std::string, Route>> routes;  // path -> method -> route
-    std::map<std::uint64_t, Connection*> connections;
+    std::map<std::uint64_t, Connection*> connections;            // ordered by id: oldest first
+    std::size_t reserved_count = 0;
     std::atomic<std::size_t> connection_count{0};
     std::uint64_t next_id = 0;
     bool stopping = false;
@@ -164,7 +172,7 @@ struct ServerState {
     }
 
     std::optional<ServerResponse> check_access(Access access, const ServerRequest& req) const {
-        if (access == Access::open) return std::nullopt;
+        if (access == Access::open || access == Access::probe) return std::nullopt;
         if (!options.token) {
             if (access == Access::token_if_set) return std::nullopt;
             return plain(403, "forbidden: this endpoint needs admin.token to be configured\n");
@@ -213,15 +221,37 @@ Response to_beast(const ServerResponse& r, unsigned version, bool keep_alive) {
     return res;
 }
 
-asio::awaitable<ServerResponse> dispatch(std::shared_ptr<ServerState> self, ServerRequest req) {
+ServerResponse too_many_connections() {
+    ServerResponse r = plain(503, "too many connections\n");
+    r.headers.emplace_back("Retry-After", "1");
+    return r;
+}
+
+// `reserved`: the request came on a probe slot, which serves Access::probe routes only.
+asio::awaitable<ServerResponse> dispatch(std::shared_ptr<ServerState> self,
+                                         ServerRequest req,
+                                         bool reserved) {
     const auto path_it = self->routes.find(req.path);
-    if (path_it == self->routes.end()) co_return plain(404, "not found\n");
-    const auto route_it = path_it->second.find(req.method);
+    if (path_it == self->routes.end()) {
+        co_return reserved ? too_many_connections() : plain(404, "not found\n");
+    }
+    auto route_it = path_it->second.find(req.method);
+    // HEAD wherever GET works (RFC 9110 §9.3.2): the GET handler runs, the body is not sent.
+    if (route_it == path_it->second.end() && req.method == "HEAD") {
+        route_it = path_it->second.find("GET");
+    }
+    if (reserved &&
+        (route_it == path_it->second.end() || route_it->second.access != Access::probe)) {
+        co_return too_many_connections();
+    }
     if (route_it == path_it->second.end()) {
         ServerResponse r = plain(405, "method not allowed\n");
         std::string allow;
         for (const auto& [method, route] : path_it->second) {
             allow += (allow.empty() ? "" : ", ") + method;
+        }
+        if (path_it->second.contains("GET") && !path_it->second.contains("HEAD")) {
+            allow += ", HEAD";
         }
         r.headers.emplace_back("Allow", allow);
         co_return r;
@@ -254,17 +284,94 @@ asio::awaitable<void> drain_and_close(beast::tcp_stream& stream) {
     stream.close();
 }
 
-asio::awaitable<void> run_session(std::shared_ptr<ServerState> self, tcp::socket socket) {
+std::string_view buffered(const beast::flat_buffer& buffer) {
+    return {static_cast<const char*>(buffer.data().data()), buffer.size()};
+}
+
+// Where the header block in `data` ends (after its blank line), or npos while it is incomplete.
+// Empty lines before the request line are skipped, as the parser does (RFC 9112 §2.2). A bare LF
+// also ends it, so the parser sees (and refuses) such a request at once.
+std::size_t head_end(std::string_view data) {
+    std::size_t start = 0;
+    while (start < data.size() && (data[start] == '\r' || data[start] == '\n')) ++start;
+    for (std::size_t i = data.find('\n', start); i != std::string_view::npos;
+         i = data.find('\n', i + 1)) {
+        if (i + 1 < data.size() && data[i + 1] == '\n') return i + 2;
+        if (i + 2 < data.size() && data[i + 1] == '\r' && data[i + 2] == '\n') return i + 3;
+    }
+    return std::string_view::npos;
+}
+
+// False once the request line (so far) holds a byte no request line can hold: the parser then
+// answers at once rather than after the whole header block arrives.
+bool plausible_request_line(std::string_view data) {
+    std::size_t i = 0;
+    while (i < data.size() && (data[i] == '\r' || data[i] == '\n')) ++i;
+    for (; i < data.size() && data[i] != '\n'; ++i) {
+        const auto c = static_cast<unsigned char>(data[i]);
+        if ((c < 0x20 || c > 0x7E) && c != '\r') return false;
+    }
+    return true;
+}
+
+// Reads until `buffer` holds a whole header block (at most `limit` bytes), so its raw bytes can be
+// checked before Beast parses them: Beast unfolds obsolete line folding silently. Returns early
+// (no error) when the bytes cannot be a request, for the parser to refuse.
+asio::awaitable<beast::error_code> read_head(beast::tcp_stream& stream,
+                                             beast::flat_buffer& buffer,
+                                             std::size_t limit) {
+    for (;;) {
+        const auto data = buffered(buffer);
+        if (head_end(data) != std::string_view::npos || !plausible_request_line(data)) {
+            co_return beast::error_code{};
+        }
+        if (data.size() > limit) co_return beast::error_code(http::error::header_limit);
+        auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096),
+                                                       asio::as_tuple(asio::use_awaitable));
+        if (ec) co_return ec;
+        buffer.commit(n);
+    }
+}
+
+// A header line that starts with a space or tab continues the previous one (obs-fold), which
+// RFC 9112 §5.2 lets a server refuse; refusing it keeps every hop reading the same headers.
+bool has_obs_fold(std::string_view data) {
+    const auto end = head_end(data);
+    if (end == std::string_view::npos) return false;
+    const auto head = data.substr(0, end);
+    for (std::size_t i = head.find('\n'); i != std::string_view::npos; i = head.find('\n', i + 1)) {
+        if (i + 1 < head.size() && (head[i + 1] == ' ' || head[i + 1] == '\t')) return true;
+    }
+    return false;
+}
+
+asio::awaitable<void> answer_and_close(beast::tcp_stream& stream, std::string reason) {
+    auto res = to_beast(plain(400, "bad request: " + std::move(reason) + "\n"), 11, false);
+    stream.expires_after(std::chrono::seconds(5));
+    co_await http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+    co_await drain_and_close(stream);
+}
+
+asio::awaitable<void> run_session(std::shared_ptr<ServerState> self,
+                                  tcp::socket socket,
+                                  bool reserved) {
     beast::tcp_stream stream(std::move(socket));
-    Connection conn{&stream, false};
+    Connection conn{&stream, false, reserved};
     const std::uint64_t id = self->next_id++;
     self->connections.emplace(id, &conn);
     self->connection_count = self->connections.size();
+    if (reserved) ++self->reserved_count;
     struct Leave {
         ServerState* impl;
         std::uint64_t id;
-        ~Leave() { impl->leave(id); }
-    } leave{self.get(), id};
+        bool reserved;
+        ~Leave() {
+            if (reserved) --impl->reserved_count;
+            impl->leave(id);
+        }
+    } leave{self.get(), id, reserved};
+    const auto timeout = reserved ? std::min(self->options.request_timeout, kProbeTimeout)
+                                  : self->options.request_timeout;
 
     beast::flat_buffer buffer;
     for (;;) {
@@ -273,9 +380,18 @@ asio::awaitable<void> run_session(std::shared_ptr<ServerState> self, tcp::socket
         parser.header_limit(static_cast<std::uint32_t>(
             std::min<std::size_t>(self->options.max_header_bytes, UINT32_MAX)));
         parser.body_limit(self->options.max_body_bytes);
-        stream.expires_after(self->options.request_timeout);
-        auto [ec, n] =
-            co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+        stream.expires_after(timeout);
+        beast::error_code ec = co_await read_head(stream, buffer, self->options.max_header_bytes);
+        if (!ec && has_obs_fold(buffered(buffer))) {
+            self->log.info("request with obsolete line folding in a header; answered 400");
+            co_await answer_and_close(stream, "obsolete line folding in a header");
+            co_return;
+        }
+        if (!ec) {
+            auto [read_ec, n] = co_await http::async_read(stream, buffer, parser,
+                                                          asio::as_tuple(asio::use_awaitable));
+            ec = read_ec;
+        }
         if (ec) {
             if (ec == http::error::header_limit || ec == http::error::body_limit) {
                 const bool header = ec == http::error::header_limit;
@@ -290,7 +406,7 @@ asio::awaitable<void> run_session(std::shared_ptr<ServerState> self, tcp::socket
             }
             if (ec == beast::error::timeout) {
                 self->log.debug("client did not send a whole request within {} ms; dropped",
-                                self->options.request_timeout.count());
+                                timeout.count());
             } else if (ec.category() == beast::error_code(http::error::end_of_stream).category() &&
                        ec != http::error::end_of_stream && ec != http::error::partial_message) {
                 // A parse error: the client is not speaking HTTP/1.1 correctly.
@@ -300,15 +416,35 @@ asio::awaitable<void> run_session(std::shared_ptr<ServerState> self, tcp::socket
             }
             break;
         }
-        conn.busy = true;
         Request req = parser.release();
+        // RFC 9112 §3.2: a server answers 400 to an HTTP/1.1 request without a Host header, and
+        // to any request with more than one.
+        const auto hosts = req.count(http::field::host);
+        if ((req.version() >= 11 && hosts == 0) || hosts > 1) {
+            self->log.info("request with {} Host headers; answered 400", hosts);
+            co_await answer_and_close(
+                stream, hosts == 0 ? "HTTP/1.1 needs a Host header" : "more than one Host header");
+            co_return;
+        }
+        conn.busy = true;
         const unsigned version = req.version();
-        const bool wants_keep_alive = req.keep_alive();
-        ServerResponse out = co_await dispatch(self, to_server_request(req));
+        const bool wants_keep_alive = req.keep_alive() && !reserved;
+        const bool head = req.method() == http::verb::head;
+        ServerResponse out = co_await dispatch(self, to_server_request(req), reserved);
         auto res = to_beast(out, version, wants_keep_alive && !self->stopping);
-        stream.expires_after(self->options.request_timeout);
-        auto [write_ec, written] =
-            co_await http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+        stream.expires_after(timeout);
+        beast::error_code write_ec;
+        if (head) {
+            // The GET answer's headers (Content-Length included), without its body.
+            http::response_serializer<http::string_body> serializer{res};
+            auto [ec_head, written] = co_await http::async_write_header(
+                stream, serializer, asio::as_tuple(asio::use_awaitable));
+            write_ec = ec_head;
+        } else {
+            auto [ec_all, written] =
+                co_await http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+            write_ec = ec_all;
+        }
         conn.busy = false;
         if (write_ec || !res.keep_alive()) break;
     }
@@ -351,14 +487,34 @@ asio::awaitable<void> accept_loop(std::shared_ptr<ServerState> self) {
             co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
             continue;
         }
-        if (self->connections.size() >= self->options.max_connections) {
-            self->log.warn("connection limit ({}) reached; answered 503",
-                           self->options.max_connections);
-            asio::co_spawn(self->strand, reject_busy(std::move(socket)),
-                           LogFailure{self->log, "rejecting a connection"});
-            continue;
+        const bool reserved = self->connections.size() >= self->options.max_connections;
+        if (reserved && self->reserved_count >= kProbeSlots) {
+            // Every probe slot is taken: the oldest one still waiting for its request gives way,
+            // so held-open sockets cannot keep a probe out.
+            Connection* oldest = nullptr;
+            for (auto& [conn_id, conn] : self->connections) {
+                if (conn->reserved && !conn->busy) {
+                    oldest = conn;
+                    break;
+                }
+            }
+            if (oldest == nullptr) {
+                self->log.warn("connection limit ({}) reached; answered 503",
+                               self->options.max_connections);
+                asio::co_spawn(self->strand, reject_busy(std::move(socket)),
+                               LogFailure{self->log, "rejecting a connection"});
+                continue;
+            }
+            oldest->reserved = false;  // chosen once; it leaves when its read is aborted
+            oldest->stream->close();
         }
-        asio::co_spawn(self->strand, run_session(self, std::move(socket)),
+        if (reserved) {
+            self->log.warn(
+                "connection limit ({}) reached; a probe slot serves /healthz and "
+                "/readyz only",
+                self->options.max_connections);
+        }
+        asio::co_spawn(self->strand, run_session(self, std::move(socket), reserved),
                        LogFailure{self->log, "admin HTTP session"});
     }
 }

@@ -4,7 +4,9 @@
 /// endpoints) and webhooks. Beast + coroutines inside; plain types here.
 ///
 /// Limits: header and body size (413), a per-request deadline (a client that sends slowly is
-/// dropped), a connection cap (503 above it). Routes declare their access: open, token when one
+/// dropped), a connection cap (503 above it, except two probe slots for Access::probe routes).
+/// HEAD is answered wherever GET is; an HTTP/1.1 request without Host, with two Host headers or
+/// with obsolete line folding gets 400. Routes declare their access: open, token when one
 /// is configured, or token always. Shutdown stops accepting, lets in-flight requests finish up to a
 /// deadline and closes idle keep-alive connections.
 
@@ -67,7 +69,10 @@ struct ServerResponse {
 };
 
 enum class Access {
-    open,            ///< no token (health probes)
+    open,  ///< no token
+    /// No token, and also served on the probe slots kept beyond `max_connections`, so health
+    /// probes are answered while every ordinary connection is taken (/healthz, /readyz).
+    probe,
     token_if_set,    ///< bearer token when admin.token is configured (metrics)
     token_required,  ///< bearer token always; 403 when none is configured (admin endpoints)
 };
