@@ -6,11 +6,12 @@
 #include "config_loader.hpp"
 #include "config_schema.hpp"
 #include "settings.hpp"
+#include "terminal_output.hpp"
 
 namespace clarity::app {
 
 void fail(int code, const std::string& message) {
-    std::cerr << "clarity-connect: " << message << "\n";
+    std::cerr << "clarity-connect: " << safe(message) << "\n";
     throw CLI::RuntimeError(code);
 }
 

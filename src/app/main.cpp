@@ -7,8 +7,13 @@
 #include "mapping_command.hpp"
 #include "queue_command.hpp"
 #include "settlement_command.hpp"
+#include "terminal_output.hpp"
 
 int main(int argc, char** argv) {
+    // Whatever a command prints (data from files, notifications, Odoo, Amazon; error messages that
+    // echo a value), the terminal gets no raw control character.
+    const clarity::app::TerminalSafeOutput safe_out(std::cout);
+    const clarity::app::TerminalSafeOutput safe_err(std::cerr);
     CLI::App app{"Clarity Connect: Odoo <-> Amazon SP-API integration daemon", "clarity-connect"};
     app.require_subcommand(1);
     clarity::app::add_run_command(app);
@@ -30,7 +35,7 @@ int main(int argc, char** argv) {
         if (code == 0 || dynamic_cast<const CLI::RuntimeError*>(&e) != nullptr) return code;
         return clarity::app::kExitUsage;
     } catch (const std::exception& e) {
-        std::cerr << "clarity-connect: " << e.what() << "\n";
+        std::cerr << "clarity-connect: " << clarity::app::safe(e.what()) << "\n";
         return clarity::app::kExitRuntime;
     }
     return clarity::app::kExitOk;

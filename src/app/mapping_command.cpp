@@ -16,6 +16,7 @@
 #include "clarity/mapping/template.hpp"
 #include "commands.hpp"
 #include "install_dirs.hpp"
+#include "terminal_output.hpp"
 
 namespace clarity::app {
 
@@ -31,7 +32,7 @@ struct PreviewArgs {
 };
 
 [[noreturn]] void fail_preview(int code, const std::string& message) {
-    std::cerr << "clarity-connect mapping preview: " << message << "\n";
+    std::cerr << "clarity-connect mapping preview: " << safe(message) << "\n";
     throw CLI::RuntimeError(code);
 }
 
@@ -161,7 +162,8 @@ void run_preview(const PreviewArgs& args,
     }
     out.set("notes", strings(notes));
     out.set("errors", strings(result.errors));
-    std::cout << mapping::to_json(out, 2) << "\n";
+    // JSON escapes C0 controls; DEL and C1 controls from the input become \u escapes too.
+    std::cout << core::terminal_safe(mapping::to_json(out, 2), core::TerminalText::json) << "\n";
     if (!result.errors.empty()) throw CLI::RuntimeError(kExitRuntime);
 }
 

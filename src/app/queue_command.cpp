@@ -10,6 +10,7 @@
 #include "clarity/core/random.hpp"
 #include "clarity/store/options.hpp"
 #include "commands.hpp"
+#include "terminal_output.hpp"
 
 namespace clarity::app {
 namespace {
@@ -36,7 +37,7 @@ std::string iso(store::TimePoint t) {
 }
 
 [[noreturn]] void fail_with(int code, const std::string& message) {
-    std::cerr << "clarity-connect queue: " << message << "\n";
+    std::cerr << "clarity-connect queue: " << safe(message) << "\n";
     throw CLI::RuntimeError(code);
 }
 
@@ -106,11 +107,11 @@ void print_table(const std::vector<store::JobInfo>& jobs, bool dead) {
               << "ENTITY" << std::setw(5) << "TRY" << (dead ? "ERROR" : "UPDATED") << "\n";
     for (const auto& j : jobs) {
         std::cout << std::left << std::setw(8) << j.id << std::setw(8) << store::to_string(j.state)
-                  << std::setw(18) << j.flow << std::setw(10) << j.connection << std::setw(28)
-                  << j.idempotency_key << std::setw(22) << j.entity_key << std::setw(5)
-                  << j.attempts;
+                  << std::setw(18) << safe(j.flow) << std::setw(10) << safe(j.connection)
+                  << std::setw(28) << safe(j.idempotency_key) << std::setw(22) << safe(j.entity_key)
+                  << std::setw(5) << j.attempts;
         if (dead) {
-            std::cout << j.dead_error_kind.value_or("?") << ": " << j.last_error;
+            std::cout << safe(j.dead_error_kind.value_or("?")) << ": " << safe(j.last_error);
         } else {
             std::cout << iso(j.updated_at);
         }
@@ -126,14 +127,14 @@ void run_stats(const QueueArgs& a,
     std::cout << "jobs by flow and state:\n";
     if (st.by_flow_state.empty()) std::cout << "  (none)\n";
     for (const auto& r : st.by_flow_state) {
-        std::cout << "  " << std::left << std::setw(20) << r.flow << std::setw(9)
+        std::cout << "  " << std::left << std::setw(20) << safe(r.flow) << std::setw(9)
                   << store::to_string(r.state) << r.count << "\n";
     }
     std::cout << "dead letters by flow and error kind:\n";
     if (st.dead_by_flow_kind.empty()) std::cout << "  (none)\n";
     for (const auto& r : st.dead_by_flow_kind) {
-        std::cout << "  " << std::left << std::setw(20) << r.flow << std::setw(14) << r.error_kind
-                  << r.count << "\n";
+        std::cout << "  " << std::left << std::setw(20) << safe(r.flow) << std::setw(14)
+                  << safe(r.error_kind) << r.count << "\n";
     }
     std::cout << "oldest ready job age: ";
     if (st.oldest_ready_age) {
@@ -143,7 +144,8 @@ void run_stats(const QueueArgs& a,
     }
     std::cout << "idempotency keys in ledger: " << st.ledger_keys << "\n";
     const auto health = s->health();
-    std::cout << "store: " << (health.ready ? "ready" : "NOT READY: " + health.reason) << "\n";
+    std::cout << "store: " << (health.ready ? "ready" : "NOT READY: " + safe(health.reason))
+              << "\n";
 }
 
 void run_list(const QueueArgs& a, const std::function<core::ConfigNode(const std::string&)>& load) {
@@ -166,25 +168,25 @@ void run_show(const QueueArgs& a, const std::function<core::ConfigNode(const std
     const auto& j = *job;
     std::cout << "id:              " << j.id << "\n"
               << "state:           " << store::to_string(j.state) << "\n"
-              << "connection:      " << j.connection << "\n"
-              << "flow:            " << j.flow << "\n"
-              << "idempotency key: " << j.idempotency_key << "\n"
-              << "entity key:      " << j.entity_key << "\n"
+              << "connection:      " << safe(j.connection) << "\n"
+              << "flow:            " << safe(j.flow) << "\n"
+              << "idempotency key: " << safe(j.idempotency_key) << "\n"
+              << "entity key:      " << safe(j.entity_key) << "\n"
               << "priority:        " << j.priority << "\n"
               << "attempts:        " << j.attempts << "\n"
               << "enqueued:        " << iso(j.enqueued_at) << "\n"
               << "updated:         " << iso(j.updated_at) << "\n"
               << "run after:       " << iso(j.run_after) << "\n";
     if (j.lease_until) std::cout << "lease until:     " << iso(*j.lease_until) << "\n";
-    if (j.dead_error_kind) std::cout << "dead because:    " << *j.dead_error_kind << "\n";
-    if (!j.last_error.empty()) std::cout << "last error:      " << j.last_error << "\n";
+    if (j.dead_error_kind) std::cout << "dead because:    " << safe(*j.dead_error_kind) << "\n";
+    if (!j.last_error.empty()) std::cout << "last error:      " << safe(j.last_error) << "\n";
     std::cout << "history:\n";
     if (j.history.empty()) std::cout << "  (no failed attempt)\n";
     for (const auto& h : j.history) {
-        std::cout << "  attempt " << h.attempt << " at " << iso(h.at) << ": " << h.error_kind
-                  << ": " << h.message << "\n";
+        std::cout << "  attempt " << h.attempt << " at " << iso(h.at) << ": " << safe(h.error_kind)
+                  << ": " << safe(h.message) << "\n";
     }
-    std::cout << "payload:\n" << j.payload << "\n";
+    std::cout << "payload:\n" << safe(j.payload) << "\n";
 }
 
 // replay and purge: one ID, or every dead letter matching --flow / --error-kind, or --all.

@@ -10,6 +10,7 @@
 #include "clarity/mapping/settlement_journal.hpp"
 #include "clarity/mapping/settlement_reconciliation.hpp"
 #include "commands.hpp"
+#include "terminal_output.hpp"
 
 namespace clarity::app {
 
@@ -53,6 +54,14 @@ class InspectSink : public amazon::SettlementSink {
     bool index_orders_;
 };
 
+// At most `bytes` bytes of `text`, not ending inside a UTF-8 sequence.
+std::string clip(std::string text, std::size_t bytes) {
+    if (text.size() <= bytes) return text;
+    text.resize(bytes);
+    text.resize(core::complete_utf8_prefix(text));
+    return text;
+}
+
 std::string amount(const model::Decimal& d) { return d.is_zero() ? "" : d.to_string(); }
 
 std::string read_whole(const std::string& path, bool& ok) {
@@ -74,7 +83,7 @@ int run_settlement_inspect(const SettlementInspectArgs& args,
             args.map.empty() ? mapping::SettlementAccountMap::builtin_default()
                              : mapping::SettlementAccountMap::load(args.map));
     } catch (const mapping::AccountMapError& e) {
-        err << "settlement inspect: account map: " << e.what() << "\n";
+        err << "settlement inspect: account map: " << safe(e.what()) << "\n";
         return kExitUsage;
     }
     amazon::SettlementParseOptions options;
@@ -91,12 +100,13 @@ int run_settlement_inspect(const SettlementInspectArgs& args,
         bool ok = false;
         const auto body = read_whole(path, ok);
         if (!ok) {
-            err << "settlement inspect: cannot read events file " << path << "\n";
+            err << "settlement inspect: cannot read events file " << safe(path) << "\n";
             return kExitUsage;
         }
         auto decoded = amazon::decode_finances(body);
         if (!decoded) {
-            err << "settlement inspect: " << path << ": " << decoded.error().message << "\n";
+            err << "settlement inspect: " << safe(path) << ": " << safe(decoded.error().message)
+                << "\n";
             return kExitUsage;
         }
         events.insert(events.end(), decoded->events.begin(), decoded->events.end());
@@ -106,25 +116,26 @@ int run_settlement_inspect(const SettlementInspectArgs& args,
     InspectSink sink(*map, !args.events.empty(), args.list_orders);
     const auto stats = amazon::parse_settlement_file(args.file, sink, options);
     if (!stats) {
-        err << "settlement inspect: " << stats.error().message << "\n";
+        err << "settlement inspect: " << safe(stats.error().message) << "\n";
         return kExitUsage;
     }
     const auto journal = sink.aggregator.finish();
     const bool postable = !stats->quarantined() && journal.postable();
 
-    out << "Settlement " << (journal.settlement_id.empty() ? "(unknown)" : journal.settlement_id)
-        << "\n";
+    out << "Settlement "
+        << (journal.settlement_id.empty() ? "(unknown)" : safe(journal.settlement_id)) << "\n";
     if (sink.summary) {
         const auto& s = *sink.summary;
-        out << "  period     " << s.start_at << " .. " << s.end_at << "\n";
-        out << "  deposit    " << (s.deposit_at.empty() ? "-" : s.deposit_at) << "\n";
-        out << "  total      " << s.total.amount.to_string() << " " << s.total.currency << "\n";
+        out << "  period     " << safe(s.start_at) << " .. " << safe(s.end_at) << "\n";
+        out << "  deposit    " << (s.deposit_at.empty() ? "-" : safe(s.deposit_at)) << "\n";
+        out << "  total      " << s.total.amount.to_string() << " " << safe(s.total.currency)
+            << "\n";
     }
     out << "  rows       " << stats->amount_rows << " amount rows summing to "
         << journal.rows_total.to_string() << " (" << sink.header.columns.size() << " columns";
     if (!sink.header.extra_columns.empty()) {
         out << "; extra:";
-        for (const auto& c : sink.header.extra_columns) out << " " << c;
+        for (const auto& c : sink.header.extra_columns) out << " " << safe(c);
     }
     out << ")\n";
     out << "  status     "
@@ -137,12 +148,12 @@ int run_settlement_inspect(const SettlementInspectArgs& args,
         << std::setw(14) << "debit" << std::setw(14) << "credit" << std::setw(9) << "rows"
         << "  tax / analytic\n";
     for (const auto& l : journal.lines) {
-        out << "  " << std::left << std::setw(10) << l.target.account << std::setw(44)
-            << l.target.label.substr(0, 43) << std::right << std::setw(14) << amount(l.debit)
+        out << "  " << std::left << std::setw(10) << safe(l.target.account) << std::setw(44)
+            << clip(safe(l.target.label), 43) << std::right << std::setw(14) << amount(l.debit)
             << std::setw(14) << amount(l.credit) << std::setw(9)
             << (l.is_bank ? "" : std::to_string(l.rows));
         if (!l.target.tax.empty() || !l.target.analytic_tag.empty()) {
-            out << "  " << l.target.tax << " / " << l.target.analytic_tag;
+            out << "  " << safe(l.target.tax) << " / " << safe(l.target.analytic_tag);
         }
         out << "\n";
     }
@@ -151,32 +162,33 @@ int run_settlement_inspect(const SettlementInspectArgs& args,
         << "\n";
 
     if (!journal.unmapped.empty()) {
-        out << "\nUnmapped amount types (booked to suspense " << map->suspense.account
+        out << "\nUnmapped amount types (booked to suspense " << safe(map->suspense.account)
             << "; add rules to the account map):\n";
         for (const auto& u : journal.unmapped) {
-            out << "  " << u.transaction_type << " / " << u.amount_type << " / "
-                << u.amount_description << ": " << u.rows << " row(s), " << u.total.to_string()
-                << " " << journal.currency << ", first on line " << u.first_line << "\n";
+            out << "  " << safe(u.transaction_type) << " / " << safe(u.amount_type) << " / "
+                << safe(u.amount_description) << ": " << u.rows << " row(s), "
+                << u.total.to_string() << " " << safe(journal.currency) << ", first on line "
+                << u.first_line << "\n";
         }
     }
 
     if (stats->issues > 0 || !journal.problems.empty()) {
         out << "\nIssues (" << stats->issues << " in the report):\n";
-        for (const auto& i : sink.issues) out << "  " << i.message << "\n";
+        for (const auto& i : sink.issues) out << "  " << safe(i.message) << "\n";
         if (stats->issues > sink.issues.size()) {
             out << "  … and " << (stats->issues - sink.issues.size()) << " more\n";
         }
-        for (const auto& p : journal.problems) out << "  journal: " << p << "\n";
+        for (const auto& p : journal.problems) out << "  journal: " << safe(p) << "\n";
     }
 
     if (args.list_orders) {
         const auto orders = sink.orders.orders();
         out << "\nOrders paid (" << orders.size() << "):\n";
         for (const auto& o : orders) {
-            out << "  " << o.order_id << "  net " << o.net.to_string() << " (" << o.rows
+            out << "  " << safe(o.order_id) << "  net " << o.net.to_string() << " (" << o.rows
                 << " rows)\n";
             for (const auto& [k, v] : o.components)
-                out << "      " << k << "  " << v.to_string() << "\n";
+                out << "      " << safe(k) << "  " << v.to_string() << "\n";
         }
     }
 
@@ -187,12 +199,12 @@ int run_settlement_inspect(const SettlementInspectArgs& args,
             << "\n";
         for (const auto& d : diffs) {
             out << "  " << std::left << std::setw(22) << mapping::to_string(d.kind) << std::setw(22)
-                << (d.order_id.empty() ? "(account)" : d.order_id) << d.transaction_type << " / "
-                << d.amount_type << " / " << d.amount_description << "  settlement "
-                << d.settlement_amount.to_string() << "  events " << d.events_amount.to_string()
-                << "\n";
+                << (d.order_id.empty() ? "(account)" : safe(d.order_id)) << safe(d.transaction_type)
+                << " / " << safe(d.amount_type) << " / " << safe(d.amount_description)
+                << "  settlement " << d.settlement_amount.to_string() << "  events "
+                << d.events_amount.to_string() << "\n";
         }
-        for (const auto& w : event_warnings) out << "  warning: " << w << "\n";
+        for (const auto& w : event_warnings) out << "  warning: " << safe(w) << "\n";
     }
     return postable ? kExitOk : kExitRuntime;
 }
