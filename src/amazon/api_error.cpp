@@ -38,7 +38,7 @@ bool has_code(const std::vector<ApiError>& errors, std::string_view code) {
 
 std::vector<ApiError> parse_api_errors(std::string_view body) {
     std::vector<ApiError> out;
-    auto j = json::parse(body, nullptr, false);
+    auto j = detail::parse_json(body);
     if (j.is_discarded() || !j.is_object()) return out;
     for (const auto& e : detail::array_or_empty(j, "errors")) {
         out.push_back(

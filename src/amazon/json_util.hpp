@@ -10,12 +10,21 @@
 #include <string_view>
 #include <vector>
 
+#include "clarity/core/json_text.hpp"
 #include "clarity/core/result.hpp"
 #include "clarity/model/money.hpp"
 
 namespace clarity::amazon::detail {
 
 using json = nlohmann::json;
+
+/// nlohmann's parse (no exceptions) of outside text, refusing nesting deeper than
+/// model::kMaxNestingDepth before anything is built: such text comes back discarded, like
+/// malformed text. parse_body names the limit in its error.
+inline json parse_json(std::string_view text) {
+    if (core::json_too_deep_at(text)) return json(json::value_t::discarded);
+    return json::parse(text, nullptr, false);
+}
 
 inline const json* member(const json& j, std::string_view key) {
     if (!j.is_object()) return nullptr;
@@ -111,6 +120,13 @@ struct JsonDoc {
 };
 
 inline Result<JsonDoc> parse_body(std::string_view body, std::string_view what) {
+    // Complete and well-formed but deeper than any SP-API model: asking again gets the same.
+    if (auto at = core::json_too_deep_at(body)) {
+        return make_error(
+            ErrorKind::permanent,
+            "the " + std::string(what) + " response is refused: " + core::json_depth_message(*at),
+            std::string(what));
+    }
     auto j = json::parse(body, nullptr, false);
     if (j.is_discarded()) {
         return make_error(ErrorKind::permanent,

@@ -74,7 +74,7 @@ struct LwaTokenSource::State {
 namespace {
 
 Error classify_lwa(const net::HttpResponse& r) {
-    auto j = detail::json::parse(r.body, nullptr, false);
+    auto j = detail::parse_json(r.body);
     std::string code = j.is_object() ? detail::str(j, "error") : "";
     std::string desc = j.is_object() ? detail::str(j, "error_description") : "";
     Error e;
@@ -198,7 +198,7 @@ asio::awaitable<Result<Secret>> LwaTokenSource::token_for(std::string key, std::
             outcome = resp.error();
             state->count("transport_error");
         } else if (resp->status == 200) {
-            auto j = detail::json::parse(resp->body, nullptr, false);
+            auto j = detail::parse_json(resp->body);
             auto token = j.is_object() ? detail::str(j, "access_token") : "";
             if (token.empty()) {
                 outcome = make_error(ErrorKind::transient,
@@ -222,7 +222,7 @@ asio::awaitable<Result<Secret>> LwaTokenSource::token_for(std::string key, std::
             e.refreshing = false;
             ++e.generation;
             if (outcome) {
-                auto j = detail::json::parse(resp->body, nullptr, false);
+                auto j = detail::parse_json(resp->body);
                 auto expires = detail::integer(j, "expires_in", 3600);
                 e.cache.store(*outcome, std::chrono::seconds(expires));
                 e.last_error.reset();

@@ -147,7 +147,11 @@ FulfillmentOrderStatusEvent fulfillment_status(const json& p) {
 
 DecodedNotification decode_notification(std::string_view body) {
     DecodedNotification out;
-    auto j = json::parse(body, nullptr, false);
+    if (auto at = core::json_too_deep_at(body)) {
+        out.reason = "body refused: " + core::json_depth_message(*at);
+        return out;
+    }
+    auto j = detail::parse_json(body);
     if (j.is_discarded() || !j.is_object()) {
         out.reason = "body is not a JSON object";
         return out;

@@ -18,7 +18,8 @@ using namespace detail;
 constexpr std::string_view kSearch = "searchOrders";
 
 /// The JSON tree as a model::Value (numbers exact: integers as integers, fractions through their
-/// shortest text into Decimal; a number Decimal cannot hold stays its text).
+/// shortest text into Decimal; a number Decimal cannot hold stays its text). Recursive: every tree
+/// here comes from parse_body, which refuses nesting deeper than model::kMaxNestingDepth.
 model::Value to_value(const json& j) {
     switch (j.type()) {
         case json::value_t::null:

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "clarity/amazon/settlement_report.hpp"
+#include "clarity/core/json_text.hpp"
 
 namespace clarity::amazon {
 
@@ -82,6 +83,12 @@ class ExactDomBuilder : public nlohmann::json_sax<json> {
 
 // Parses into `root`; on failure returns the error.
 std::optional<Error> parse_exact(std::string_view text, std::string_view what, json& root) {
+    if (auto at = core::json_too_deep_at(text)) {
+        return make_error(
+            ErrorKind::permanent,
+            std::string(what) + " response is refused: " + core::json_depth_message(*at),
+            "finances");
+    }
     ExactDomBuilder builder(root);
     const bool ok = json::sax_parse(text.begin(), text.end(), &builder);
     if (!ok) {

@@ -34,7 +34,7 @@ std::string md5_hex(std::string_view data) {
 }
 
 Error classify_sqs(const net::HttpResponse& r, const std::string& action) {
-    auto j = json::parse(r.body, nullptr, false);
+    auto j = detail::parse_json(r.body);
     std::string type = j.is_object() ? detail::str(j, "__type") : "";
     std::string message = j.is_object() ? detail::str(j, "message") : "";
     if (message.empty() && j.is_object()) message = detail::str(j, "Message");

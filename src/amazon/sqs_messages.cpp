@@ -6,7 +6,7 @@ namespace clarity::amazon {
 using detail::json;
 
 Result<std::vector<SqsMessage>> decode_receive_message(std::string_view body) {
-    auto j = json::parse(body, nullptr, false);
+    auto j = detail::parse_json(body);
     if (j.is_discarded() || !j.is_object()) {
         return make_error(ErrorKind::transient, "SQS ReceiveMessage answered malformed JSON",
                           "sqs ReceiveMessage");

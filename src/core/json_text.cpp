@@ -2,6 +2,7 @@
 #include "clarity/core/json_text.hpp"
 
 #include <cstddef>
+#include <string>
 
 #include "utf8.hpp"
 
@@ -66,6 +67,43 @@ void append_json_string(std::string& out, std::string_view s) {
     }
     out.append(s.data() + run, s.size() - run);
     out += '"';
+}
+
+std::optional<std::size_t> json_too_deep_at(std::string_view text, std::size_t max_depth) {
+    std::size_t depth = 0;
+    bool in_string = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (in_string) {
+            if (c == '\\') {
+                ++i;  // the escaped character, whatever it is
+            } else if (c == '"') {
+                in_string = false;
+            }
+            continue;
+        }
+        switch (c) {
+            case '"':
+                in_string = true;
+                break;
+            case '[':
+            case '{':
+                if (++depth > max_depth) return i;
+                break;
+            case ']':
+            case '}':
+                if (depth > 0) --depth;
+                break;
+            default:
+                break;
+        }
+    }
+    return std::nullopt;
+}
+
+std::string json_depth_message(std::size_t offset, std::size_t max_depth) {
+    return "JSON nested deeper than " + std::to_string(max_depth) + " levels (at byte " +
+           std::to_string(offset + 1) + "); no real document is that deep, so it is refused";
 }
 
 }  // namespace clarity::core

@@ -24,6 +24,7 @@ class ValueBuilder {
 
     Value root;
     std::string error;
+    bool too_deep = false;  ///< stopped at model::kMaxNestingDepth
 
     bool null() { return put(Value()); }
     bool boolean(bool b) { return put(Value(b)); }
@@ -79,6 +80,11 @@ class ValueBuilder {
         return true;
     }
     bool open(Value v) {
+        // Refused before the tree grows: nlohmann's SAX parser stops at the first `false`.
+        if (stack_.size() >= model::kMaxNestingDepth) {
+            too_deep = true;
+            return false;
+        }
         stack_.push_back(place(std::move(v)));
         return true;
     }
@@ -140,6 +146,9 @@ Result<Value> parse_json(std::string_view text) {
         ok = nlohmann::json::sax_parse(text, &builder);
     } catch (const std::exception& e) {
         builder.error = std::string("invalid JSON: ") + e.what();
+    }
+    if (builder.too_deep) {
+        builder.error = core::json_depth_message(core::json_too_deep_at(text).value_or(0));
     }
     if (!ok) {
         return make_error(ErrorKind::permanent,

@@ -1,8 +1,35 @@
 #include "clarity/model/value.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace clarity::model {
+
+Value::~Value() {
+    if (!items_.empty()) destroy_nested();
+}
+
+// A deep tree destroyed member by member would recurse once per level (a hostile document of
+// 50,000 levels overflowed the stack). Instead every child that has children of its own is
+// moved onto an explicit stack; each one is then emptied the same way before it is destroyed,
+// so no destructor below this one ever sees a nested child.
+void Value::destroy_nested() noexcept {
+    const auto has_children = [](const Value& v) { return !v.items_.empty(); };
+    if (std::none_of(items_.begin(), items_.end(), has_children)) return;
+    std::vector<Value> pending;
+    const auto take_nested = [&](Value& v) {
+        for (auto& child : v.items_) {
+            if (has_children(child)) pending.push_back(std::move(child));
+        }
+        v.items_.clear();
+    };
+    take_nested(*this);
+    while (!pending.empty()) {
+        Value v = std::move(pending.back());
+        pending.pop_back();
+        take_nested(v);
+    }
+}
 
 bool Value::as_bool() const {
     if (kind_ != Kind::boolean) throw std::logic_error("value: not a boolean");

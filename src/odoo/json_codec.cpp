@@ -77,7 +77,7 @@ void write_value(const Value& value, std::string& out) {
 /// A strict RFC 8259 parser that builds the Value tree straight from the text (the hot path of
 /// every search_read: one pass, no token buffer, no intermediate DOM). Strings without escapes
 /// are copied in one piece; UTF-8 is validated like nlohmann does; duplicate keys: the last
-/// wins. Nesting deeper than kMaxDepth is rejected rather than overflowing the stack.
+/// wins. Nesting deeper than model::kMaxNestingDepth is rejected rather than overflowing the stack.
 class Parser {
   public:
     explicit Parser(std::string_view text)
@@ -92,9 +92,10 @@ class Parser {
     }
 
     std::string error;
+    bool too_deep = false;  ///< the error is the nesting limit
 
   private:
-    static constexpr int kMaxDepth = 512;
+    static constexpr int kMaxDepth = static_cast<int>(model::kMaxNestingDepth);
 
     const char* p_;
     const char* begin_;
@@ -103,6 +104,12 @@ class Parser {
     bool fail(std::string_view what) {
         error =
             "invalid JSON at byte " + std::to_string(p_ - begin_ + 1) + ": " + std::string(what);
+        return false;
+    }
+
+    bool fail_too_deep() {
+        too_deep = true;
+        error = core::json_depth_message(static_cast<std::size_t>(p_ - begin_));
         return false;
     }
 
@@ -148,7 +155,7 @@ class Parser {
     }
 
     bool parse_object(Value& out, int depth) {
-        if (depth > kMaxDepth) return fail("nesting too deep");
+        if (depth > kMaxDepth) return fail_too_deep();
         ++p_;  // '{'
         Struct& obj = out.emplace<Struct>();
         skip_ws();
@@ -189,7 +196,7 @@ class Parser {
     }
 
     bool parse_array(Value& out, int depth) {
-        if (depth > kMaxDepth) return fail("nesting too deep");
+        if (depth > kMaxDepth) return fail_too_deep();
         ++p_;  // '['
         Array& arr = out.emplace<Array>();
         skip_ws();
@@ -486,6 +493,20 @@ Result<Value> from_json(std::string_view text) {
     return out;
 }
 
+namespace {
+/// from_json for a reply: the message tells a document too deep from one that is not JSON.
+Result<Value> reply_from_json(std::string_view text) {
+    Parser parser(text);
+    Value out;
+    if (parser.parse(out)) return out;
+    if (parser.too_deep) {
+        return make_error(ErrorKind::permanent, "Odoo reply refused: " + parser.error);
+    }
+    return make_error(ErrorKind::permanent, "Odoo sent a reply that is not JSON (" + parser.error +
+                                                "); is the URL an Odoo server?");
+}
+}  // namespace
+
 std::string encode_jsonrpc_call(std::string_view service,
                                 std::string_view method,
                                 const Array& args,
@@ -505,12 +526,8 @@ std::string encode_jsonrpc_call(std::string_view service,
 }
 
 Result<JsonRpcReply> decode_jsonrpc_reply(std::string_view body) {
-    auto parsed = from_json(body);
-    if (!parsed) {
-        return make_error(ErrorKind::permanent, "Odoo sent a reply that is not JSON (" +
-                                                    parsed.error().message +
-                                                    "); is the URL an Odoo server?");
-    }
+    auto parsed = reply_from_json(body);
+    if (!parsed) return parsed.error();
     Value& v = *parsed;
     auto* obj = v.as_struct();
     if (obj == nullptr) {

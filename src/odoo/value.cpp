@@ -83,6 +83,48 @@ void node_deallocate(void* ptr, std::size_t bytes) noexcept {
 
 }  // namespace detail
 
+namespace {
+/// An array or struct with at least one element.
+bool has_children(const Value& v) noexcept {
+    if (const auto* a = v.as_array()) return !a->empty();
+    if (const auto* s = v.as_struct()) return !s->empty();
+    return false;
+}
+}  // namespace
+
+Value::~Value() {
+    // Scalars and empty containers: nothing nested to unwind.
+    if (has_children(*this)) destroy_nested();
+}
+
+// A deep tree destroyed member by member would recurse once per level (a hostile reply nesting
+// arrays 100,000 deep would overflow the stack). Every child that has children of its own is
+// moved onto an explicit stack instead, and emptied the same way before it is destroyed, so no
+// destructor below this one ever sees a nested child. Records of scalars (the usual reply) take
+// the first loop only.
+void Value::destroy_nested() noexcept {
+    std::vector<Value> pending;
+    const auto take_nested = [&pending](Value& v) {
+        if (auto* a = v.as_array()) {
+            for (auto& child : *a) {
+                if (has_children(child)) pending.push_back(std::move(child));
+            }
+            a->clear();
+        } else if (auto* s = v.as_struct()) {
+            for (auto& [key, child] : *s) {
+                if (has_children(child)) pending.push_back(std::move(child));
+            }
+            s->clear();
+        }
+    };
+    take_nested(*this);
+    while (!pending.empty()) {
+        Value v = std::move(pending.back());
+        pending.pop_back();
+        take_nested(v);
+    }
+}
+
 bool Value::truthy() const noexcept {
     return std::visit(
         [](const auto& v) -> bool {

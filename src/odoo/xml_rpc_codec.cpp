@@ -6,11 +6,13 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <pugixml.hpp>
 #include <tuple>
 #include <type_traits>
 
 #include "clarity/core/base64.hpp"
+#include "clarity/model/value.hpp"
 #include "clarity/odoo/codec.hpp"
 #include "number_text.hpp"
 
@@ -116,7 +118,15 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-void parse_value_into(pugi::xml_node value_node, Value& out);
+/// Nesting levels of XML-RPC values (each <array> or <struct> is one), as for JSON.
+constexpr std::size_t kMaxDepth = model::kMaxNestingDepth;
+
+[[noreturn]] void too_deep() {
+    throw ParseError{"values nested deeper than " + std::to_string(kMaxDepth) +
+                     " levels; no real reply is that deep, so it is refused"};
+}
+
+void parse_value_into(pugi::xml_node value_node, Value& out, std::size_t depth);
 
 template <std::size_t N, std::size_t... I>
 bool named_at(const char* name, const char (&expected)[N], std::index_sequence<I...>) {
@@ -153,7 +163,8 @@ pugi::xml_node first_element(pugi::xml_node n, const char*& name) {
 
 /// `<struct>`'s members into `out`: `<member><name>K</name><value>…</value></member>`, in any
 /// order inside the member; other elements and text between them are ignored.
-void parse_struct(pugi::xml_node n, Value& out) {
+void parse_struct(pugi::xml_node n, Value& out, std::size_t depth) {
+    if (depth > kMaxDepth) too_deep();
     Struct& s = out.emplace<Struct>();
     for (auto m = n.first_child(); present(m); m = m.next_sibling()) {
         if (!named(m.name(), "member")) continue;
@@ -174,12 +185,13 @@ void parse_struct(pugi::xml_node n, Value& out) {
         auto it = s.emplace_hint(s.end(), std::piecewise_construct, std::forward_as_tuple(key),
                                  std::forward_as_tuple());
         if (s.size() == before) it->second = Value{};
-        parse_value_into(value_node, it->second);
+        parse_value_into(value_node, it->second, depth);
     }
 }
 
 /// `<array><data><value>…</value>…</data></array>`.
-void parse_array(pugi::xml_node n, Value& out) {
+void parse_array(pugi::xml_node n, Value& out, std::size_t depth) {
+    if (depth > kMaxDepth) too_deep();
     Array& a = out.emplace<Array>();
     pugi::xml_node data;
     for (auto c = n.first_child(); present(c); c = c.next_sibling()) {
@@ -194,13 +206,14 @@ void parse_array(pugi::xml_node n, Value& out) {
     for (auto v = data.first_child(); present(v); v = v.next_sibling()) count += is_value(v);
     a.reserve(count);
     for (auto v = data.first_child(); present(v); v = v.next_sibling()) {
-        if (is_value(v)) parse_value_into(v, a.emplace_back());
+        if (is_value(v)) parse_value_into(v, a.emplace_back(), depth);
     }
 }
 
 /// A typed element (`<int>`, `<string>`, `<struct>`, …) into `out`. Dispatches on the name's
 /// first letter: this walk is the hot path of every XML-RPC reply.
-void parse_typed(pugi::xml_node n, const char* name, Value& out) {
+/// `depth` counts the arrays and structs around this value.
+void parse_typed(pugi::xml_node n, const char* name, Value& out, std::size_t depth) {
     switch (name[0]) {
         case 's':
             if (named(name, "string")) {
@@ -208,13 +221,13 @@ void parse_typed(pugi::xml_node n, const char* name, Value& out) {
                 return;
             }
             if (named(name, "struct")) {
-                parse_struct(n, out);
+                parse_struct(n, out, depth + 1);
                 return;
             }
             break;
         case 'a':
             if (named(name, "array")) {
-                parse_array(n, out);
+                parse_array(n, out, depth + 1);
                 return;
             }
             break;
@@ -296,10 +309,10 @@ void parse_typed(pugi::xml_node n, const char* name, Value& out) {
     throw ParseError{"unknown XML-RPC type <" + std::string(name) + ">"};
 }
 
-void parse_value_into(pugi::xml_node value_node, Value& out) {
+void parse_value_into(pugi::xml_node value_node, Value& out, std::size_t depth) {
     const char* name = "";
     if (auto typed = first_element(value_node, name); present(typed)) {
-        parse_typed(typed, name, out);
+        parse_typed(typed, name, out, depth);
         return;
     }
     // No type element: the text is a string (XML-RPC spec).
@@ -308,7 +321,7 @@ void parse_value_into(pugi::xml_node value_node, Value& out) {
 
 Value parse_value(pugi::xml_node value_node) {
     Value v;
-    parse_value_into(value_node, v);
+    parse_value_into(value_node, v, 0);
     return v;
 }
 
@@ -317,6 +330,67 @@ Value parse_value(pugi::xml_node value_node) {
 // text stored in its element (parse_embed_pcdata: half the nodes to build and walk).
 constexpr unsigned kParseFlags = pugi::parse_cdata | pugi::parse_escapes | pugi::parse_eol |
                                  pugi::parse_ws_pcdata_single | pugi::parse_embed_pcdata;
+
+/// Elements around the deepest value allowed: the envelope (<methodResponse><params><param>,
+/// <fault>) and three per level (<value><array><data>, <value><struct><member>).
+constexpr std::size_t kMaxElementDepth = 3 * kMaxDepth + 8;
+
+/// The byte offset of the first element start nested deeper than kMaxElementDepth, or nullopt.
+/// pugixml itself parses any depth without recursion, but it would build the whole tree first
+/// (a hostile million levels is hundreds of megabytes): this scan refuses it before. It skips
+/// comments, CDATA, processing instructions, declarations and quoted attribute values, and
+/// validates nothing (pugixml does).
+std::optional<std::size_t> xml_too_deep_at(std::string_view t) {
+    constexpr auto npos = std::string_view::npos;
+    std::size_t depth = 0;
+    std::size_t i = 0;
+    while ((i = t.find('<', i)) != npos && i + 1 < t.size()) {
+        const char c = t[i + 1];
+        if (c == '/') {
+            if (depth > 0) --depth;
+            i += 2;
+            continue;
+        }
+        std::size_t end = npos;
+        if (t.substr(i, 4) == "<!--") {
+            end = t.find("-->", i + 4);
+            if (end != npos) end += 2;
+        } else if (t.substr(i, 9) == "<![CDATA[") {
+            end = t.find("]]>", i + 9);
+            if (end != npos) end += 2;
+        } else if (c == '?' || c == '!') {
+            end = t.find('>', i + 2);
+        } else {
+            char quote = 0;
+            for (std::size_t j = i + 1; j < t.size(); ++j) {
+                const char d = t[j];
+                if (quote != 0) {
+                    if (d == quote) quote = 0;
+                } else if (d == '"' || d == '\'') {
+                    quote = d;
+                } else if (d == '>') {
+                    end = j;
+                    break;
+                }
+            }
+            if (end != npos && t[end - 1] != '/' && ++depth > kMaxElementDepth) return i;
+        }
+        if (end == npos) return std::nullopt;
+        i = end + 1;
+    }
+    return std::nullopt;
+}
+
+Result<void> check_depth(std::string_view body) {
+    if (auto at = xml_too_deep_at(body)) {
+        return make_error(ErrorKind::permanent,
+                          "XML-RPC body refused: elements nested deeper than " +
+                              std::to_string(kMaxElementDepth) + " (values deeper than " +
+                              std::to_string(kMaxDepth) + " levels) at byte " +
+                              std::to_string(*at + 1) + "; no real reply is that deep");
+    }
+    return Result<void>{};
+}
 
 Result<void> check_load(const pugi::xml_parse_result& r) {
     if (!r) {
@@ -345,7 +419,7 @@ Result<XmlRpcReply> decode_response_doc(const pugi::xml_document& doc) {
         }
         auto value = root.child("params").child("param").child("value");
         if (!value) return make_error(ErrorKind::permanent, "XML-RPC reply has no value");
-        parse_value_into(value, reply.result);
+        parse_value_into(value, reply.result, 0);
         return reply;
     } catch (const ParseError& e) {
         return make_error(ErrorKind::permanent, "malformed XML-RPC reply: " + e.message);
@@ -382,6 +456,7 @@ std::string encode_xmlrpc_fault(const Value& fault_code, std::string_view fault_
 }
 
 Result<XmlRpcReply> decode_xmlrpc_response(std::string_view body) {
+    if (auto r = check_depth(body); !r) return r.error();
     pugi::xml_document doc;
     if (auto r = check_load(doc.load_buffer(body.data(), body.size(), kParseFlags)); !r) {
         return r.error();
@@ -390,6 +465,7 @@ Result<XmlRpcReply> decode_xmlrpc_response(std::string_view body) {
 }
 
 Result<XmlRpcReply> decode_xmlrpc_response_in_place(std::string& body) {
+    if (auto r = check_depth(body); !r) return r.error();
     pugi::xml_document doc;
     if (auto r = check_load(doc.load_buffer_inplace(body.data(), body.size(), kParseFlags)); !r) {
         return r.error();
@@ -398,6 +474,7 @@ Result<XmlRpcReply> decode_xmlrpc_response_in_place(std::string& body) {
 }
 
 Result<XmlRpcCall> decode_xmlrpc_call(std::string_view body) {
+    if (auto r = check_depth(body); !r) return r.error();
     pugi::xml_document doc;
     if (auto r = check_load(doc.load_buffer(body.data(), body.size(),
                                             pugi::parse_default | pugi::parse_ws_pcdata_single));

@@ -6,6 +6,7 @@
 ///
 /// Thread-safety: a const Value may be read from several threads; mutation is not synchronized.
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -15,6 +16,12 @@
 #include "clarity/model/decimal.hpp"
 
 namespace clarity::model {
+
+/// The deepest nesting of arrays and objects that a parser of outside data (JSON from SP-API,
+/// Odoo and SQS, XML-RPC, mapping inputs) accepts: far beyond any real document, and shallow
+/// enough for the recursive walks over a tree (printing, comparing, copying) to stay small on
+/// the stack. Deeper input is refused with a message naming this limit.
+inline constexpr std::size_t kMaxNestingDepth = 512;
 
 class Value {
   public:
@@ -29,6 +36,13 @@ class Value {
     Value(std::string s) : kind_(Kind::string), str_(std::move(s)) {}
     Value(std::string_view s) : kind_(Kind::string), str_(s) {}
     Value(const char* s) : kind_(Kind::string), str_(s) {}
+
+    Value(const Value&) = default;
+    Value(Value&&) noexcept = default;
+    Value& operator=(const Value&) = default;
+    Value& operator=(Value&&) noexcept = default;
+    /// Iterative: a tree of any depth is destroyed with a constant amount of stack.
+    ~Value();
 
     static Value array() {
         Value v;
@@ -93,6 +107,8 @@ class Value {
     std::string str_;
     std::vector<std::string> keys_;
     std::vector<Value> items_;
+
+    void destroy_nested() noexcept;
 };
 
 /// One parsed step of a value path: a member name or an array index.

@@ -89,6 +89,13 @@ class Value {
     Value(DateTime d) : v_(std::move(d)) {}
     Value(Binary b) : v_(std::move(b)) {}
 
+    Value(const Value&) = default;
+    Value(Value&&) noexcept = default;
+    Value& operator=(const Value&) = default;
+    Value& operator=(Value&&) noexcept = default;
+    /// Iterative: a tree of any depth is destroyed with a constant amount of stack.
+    ~Value();
+
     const Variant& variant() const noexcept { return v_; }
     /// Replaces the value by a `T` built in place (decoders fill records without moves).
     template <class T, class... Args>
@@ -139,6 +146,8 @@ class Value {
 
   private:
     Variant v_;
+
+    void destroy_nested() noexcept;
 };
 
 /// Prints repr() (test diagnostics, logs).

@@ -38,6 +38,22 @@ TEST(JsonText, CopiesWellFormedUtf8AndEscapesStrayBytes) {
     EXPECT_EQ(json("\xF0\x9F\x98"), R"("\u00f0\u009f\u0098")");            // truncated 4-byte
 }
 
+TEST(JsonText, FindsTheFirstBracketBeyondTheDepthLimit) {
+    EXPECT_EQ(json_too_deep_at("[[[]]]", 3), std::nullopt);
+    EXPECT_EQ(json_too_deep_at("[[[[]]]]", 3), 3u);
+    EXPECT_EQ(json_too_deep_at(R"({"a":[{"b":{}}]})", 3), 11u);
+    // Brackets inside strings (also after an escaped quote) do not count.
+    EXPECT_EQ(json_too_deep_at(R"([["[[[[\"[[[["]])", 2), std::nullopt);
+    EXPECT_EQ(json_too_deep_at(R"([["\\"],[[]]])", 2), 9u);
+    // Closing more than was opened does not wrap around.
+    EXPECT_EQ(json_too_deep_at("]]]][", 1), std::nullopt);
+    const std::string million(1'000'000, '[');
+    EXPECT_EQ(json_too_deep_at(million), 512u);
+    EXPECT_EQ(json_depth_message(512),
+              "JSON nested deeper than 512 levels (at byte 513); no real "
+              "document is that deep, so it is refused");
+}
+
 TEST(JsonText, AppendsToWhatIsThere) {
     std::string out = "{\"k\":";
     append_json_string(out, "v");

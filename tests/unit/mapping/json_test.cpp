@@ -37,5 +37,33 @@ TEST(Json, InvalidTextIsPermanentErrorWithOffset) {
     EXPECT_NE(v.error().message.find("invalid JSON at byte"), std::string::npos);
 }
 
+// Issue #18: `mapping preview` on '['*50000+']'*50000 crashed. A million levels are refused at the
+// limit, with the limit and the position in the message, before any deep tree is built.
+TEST(Json, RefusesAMillionNestedLevelsNamingTheLimit) {
+    for (const char* open_close : {"[]", "{}"}) {
+        std::string text(1'000'000, open_close[0]);
+        if (open_close[0] == '{') {
+            text.clear();
+            for (int i = 0; i < 1'000'000; ++i) text += "{\"a\":";
+        }
+        auto v = parse_json(text);
+        ASSERT_FALSE(v);
+        EXPECT_EQ(v.error().kind, ErrorKind::permanent);
+        EXPECT_NE(v.error().message.find("JSON nested deeper than 512 levels"), std::string::npos)
+            << v.error().message;
+    }
+    auto v = parse_json(std::string(1'000'000, '[') + std::string(1'000'000, ']'));
+    ASSERT_FALSE(v);
+    EXPECT_NE(v.error().message.find("(at byte 513)"), std::string::npos) << v.error().message;
+}
+
+TEST(Json, AcceptsNestingUpToTheLimit) {
+    const std::size_t limit = model::kMaxNestingDepth;
+    auto ok = parse_json(std::string(limit, '[') + std::string(limit, ']'));
+    ASSERT_TRUE(ok) << ok.error().message;
+    EXPECT_EQ(to_json(*ok).size(), 2 * limit);
+    EXPECT_FALSE(parse_json(std::string(limit + 1, '[') + std::string(limit + 1, ']')));
+}
+
 }  // namespace
 }  // namespace clarity::mapping

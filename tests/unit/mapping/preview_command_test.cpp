@@ -99,6 +99,21 @@ TEST_F(Preview, ConnectionOverrideExtendsTheDefault) {
     EXPECT_EQ(doc.find_path("template")->as_string(), (dir / "acme.yaml").string());
 }
 
+// Issue #18's reproducer: '['*50000+']'*50000 segfaulted (exit 139) in ~Value. Now, as a million
+// levels, it is a usage error naming the limit, the file and the byte.
+TEST_F(Preview, DeeplyNestedInputIsRefusedNamingTheLimit) {
+    for (const std::size_t levels : {std::size_t{50'000}, std::size_t{1'000'000}}) {
+        std::ofstream(dir / "deep.json") << std::string(levels, '[') << std::string(levels, ']');
+        auto r = run("mapping preview -c " + config_file.string() +
+                     " --flow order_import --input " + (dir / "deep.json").string());
+        EXPECT_EQ(r.code, kExitUsage);
+        EXPECT_EQ(r.err, "clarity-connect mapping preview: " + (dir / "deep.json").string() +
+                             ": JSON nested deeper than 512 levels (at byte 513); no real "
+                             "document is that deep, so it is refused\n");
+        EXPECT_TRUE(r.out.empty());
+    }
+}
+
 TEST_F(Preview, UnknownConnectionIsAUsageError) {
     auto r = run("mapping preview -c " + config_file.string() +
                  " --flow order_import --connection nope --input " + order_file.string());

@@ -87,5 +87,60 @@ TEST(OrderStatus, ParsesBothApiSpellings) {
     EXPECT_EQ(to_string(FulfillmentChannel::mfn), "MFN");
 }
 
+// Issue #18: a 50,000-level order crashed `mapping preview` in ~Value (recursing ~244,000 frames).
+// Trees six times deeper are built and destroyed here with the default stack, and one of a
+// million levels is freed by assignment; the parsers refuse anything deeper than
+// kMaxNestingDepth, so trees this deep are only ever built by code.
+Value deep_tree(bool objects) {
+    Value root = objects ? Value::object() : Value::array();
+    Value* cur = &root;
+    for (int i = 0; i < 300'000; ++i) {
+        // Now and then a scalar beside the nested child.
+        if (objects) {
+            if (i % 1000 == 0) cur->set("n", i);
+            cur = &cur->set("next", Value::object());
+        } else {
+            if (i % 1000 == 0) cur->push_back(i);
+            cur = &cur->push_back(Value::array());
+        }
+    }
+    return root;
+}
+
+TEST(Value, DestroysDeeplyNestedArraysWithoutRecursion) {
+    Value root = deep_tree(false);
+    EXPECT_EQ(root.size(), 2u);
+    EXPECT_EQ(root.items()[1].size(), 1u);
+}
+
+TEST(Value, DestroysDeeplyNestedObjectsWithoutRecursion) {
+    Value root = deep_tree(true);
+    EXPECT_EQ(root.size(), 2u);
+    EXPECT_EQ(root.find("next")->size(), 1u);
+}
+
+TEST(Value, AssigningOverADeepTreeFreesItIteratively) {
+    Value root = Value::array();
+    Value* cur = &root;
+    for (int i = 0; i < 1'000'000; ++i) cur = &cur->push_back(Value::array());
+    root = Value("replaced");
+    EXPECT_EQ(root.as_string(), "replaced");
+}
+
+TEST(Value, DestroyingKeepsWideTreesIntact) {
+    // The iterative destructor moves nested children aside: a copy must not be affected.
+    Value root = Value::array();
+    for (int i = 0; i < 100; ++i) {
+        Value row = Value::object();
+        row.set("id", i);
+        row.set("tags", Value::array()).push_back("t");
+        root.push_back(std::move(row));
+    }
+    Value copy = root;
+    { Value doomed = root; }
+    EXPECT_EQ(copy, root);
+    EXPECT_EQ(copy.items()[99].find("tags")->items()[0].as_string(), "t");
+}
+
 }  // namespace
 }  // namespace clarity::model

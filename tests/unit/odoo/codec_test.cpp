@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "clarity/model/value.hpp"
 #include "support/test_env.hpp"
 
 namespace clarity::odoo {
@@ -163,12 +164,100 @@ TEST(OdooJson, RejectsEveryMalformedInputWithItsPosition) {
 }
 
 TEST(OdooJson, RejectsAbsurdNestingInsteadOfOverflowingTheStack) {
-    std::string deep(100'000, '[');
+    std::string deep(1'000'000, '[');
     auto v = from_json(deep);
     ASSERT_FALSE(v);
-    EXPECT_NE(v.error().message.find("nesting"), std::string::npos);
-    std::string ok = std::string(200, '[') + std::string(200, ']');
-    EXPECT_TRUE(from_json(ok));
+    EXPECT_NE(v.error().message.find("JSON nested deeper than 512 levels (at byte 513)"),
+              std::string::npos)
+        << v.error().message;
+    const std::size_t limit = model::kMaxNestingDepth;
+    EXPECT_TRUE(from_json(std::string(limit, '[') + std::string(limit, ']')));
+    EXPECT_FALSE(from_json(std::string(limit + 1, '[') + std::string(limit + 1, ']')));
+}
+
+TEST(OdooJsonRpc, ReplyNestedAMillionLevelsIsRefusedNamingTheLimit) {
+    std::string body = R"({"jsonrpc":"2.0","id":1,"result":)";
+    for (int i = 0; i < 1'000'000; ++i) body += R"({"a":)";
+    auto r = decode_jsonrpc_reply(body);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().kind, ErrorKind::permanent);
+    EXPECT_EQ(r.error().message.rfind("Odoo reply refused: JSON nested deeper than 512 levels", 0),
+              0u)
+        << r.error().message;
+}
+
+// Iterative destruction: a tree 300,000 levels deep (only code can build one; the decoders stop
+// at 512, and recursion overflowed the stack at 50,000) is freed with the default stack, arrays
+// and structs alike.
+TEST(OdooValue, DestroysDeepTreesWithoutRecursion) {
+    Value root = Array{};
+    Value* cur = &root;
+    for (int i = 0; i < 300'000; ++i) {
+        if (i % 2 == 0) {
+            Array& a = *cur->as_array();
+            if (i % 1000 == 0) a.emplace_back(i);
+            cur = &a.emplace_back(Struct{});
+        } else {
+            Struct& s = *cur->as_struct();
+            if (i % 1001 == 0) s.emplace("n", i);
+            cur = &s.emplace("next", Array{}).first->second;
+        }
+    }
+    const Value small = arr(1, Struct{{"a", arr(2, 3)}});
+    root = small;  // the deep tree is freed here
+    EXPECT_EQ(root, small);
+}
+
+/// An XML-RPC reply whose value opens `open` a million times (and never closes: the depth is
+/// refused before the end is looked at).
+std::string xmlrpc_million(const std::string& prefix, std::string_view open) {
+    std::string body = prefix;
+    body.reserve(prefix.size() + open.size() * 1'000'000);
+    for (int i = 0; i < 1'000'000; ++i) body += open;
+    return body;
+}
+
+std::string xmlrpc_nested(std::size_t levels, const char* open, const char* close) {
+    std::string body = "<?xml version=\"1.0\"?><methodResponse><params><param>";
+    for (std::size_t i = 0; i < levels; ++i) body += open;
+    body += "<value><int>1</int></value>";
+    for (std::size_t i = 0; i < levels; ++i) body += close;
+    return body + "</param></params></methodResponse>";
+}
+
+TEST(OdooXmlRpc, ReplyNestedAMillionLevelsIsRefusedQuicklyNamingTheLimit) {
+    const std::string reply = "<?xml version=\"1.0\"?><methodResponse><params><param>";
+    for (const char* open : {"<value><array><data>", "<value><struct><member><name>a</name>"}) {
+        std::string body = xmlrpc_million(reply, open);
+        auto r = decode_xmlrpc_response(body);
+        ASSERT_FALSE(r);
+        EXPECT_EQ(r.error().kind, ErrorKind::permanent);
+        EXPECT_NE(r.error().message.find("(values deeper than 512 levels)"), std::string::npos)
+            << r.error().message;
+        EXPECT_FALSE(decode_xmlrpc_response_in_place(body));
+    }
+    EXPECT_FALSE(decode_xmlrpc_call(xmlrpc_million(
+        "<methodCall><methodName>m</methodName><params><param>", "<value><array><data>")));
+}
+
+TEST(OdooXmlRpc, DecodesNestingUpToTheLimitAndRefusesOneMore) {
+    const std::size_t limit = model::kMaxNestingDepth;
+    auto body = [](std::size_t levels) {
+        return xmlrpc_nested(levels, "<value><array><data>", "</data></array></value>");
+    };
+    auto ok = decode_xmlrpc_response(body(limit));
+    ASSERT_TRUE(ok) << ok.error().message;
+    auto r = decode_xmlrpc_response(body(limit + 1));
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find("nested deeper than 512 levels"), std::string::npos)
+        << r.error().message;
+    // Comments, CDATA and attribute values with '>' do not confuse the depth scan.
+    auto with_markup = decode_xmlrpc_response(
+        "<?xml version=\"1.0\"?><!-- <a><b> --><methodResponse><params><param>"
+        "<value><string a=\"x>y\"><![CDATA[<c><d>]]></string></value>"
+        "</param></params></methodResponse>");
+    ASSERT_TRUE(with_markup) << with_markup.error().message;
+    EXPECT_EQ(with_markup->result, Value("<c><d>"));
 }
 
 // The decoder against an independent implementation (nlohmann::json) on every real Odoo reply
