@@ -1,5 +1,6 @@
 #include "clarity/amazon/settlement_report.hpp"
 
+#include "clarity/core/file_read.hpp"
 #include "clarity/core/gzip.hpp"
 #include "clarity/model/hot_path.hpp"
 
@@ -1072,6 +1073,13 @@ SettlementParseStats parse_settlement_stream(std::istream& input,
 Result<SettlementParseStats> parse_settlement_file(const std::filesystem::path& path,
                                                    SettlementSink& sink,
                                                    SettlementParseOptions options) {
+    // Streamed, so no memory limit is needed; but a FIFO or a device would never end.
+    if (auto checked = core::check_regular_file(path, core::kMaxReportFileBytes); !checked) {
+        return make_error(
+            ErrorKind::permanent,
+            "cannot open settlement report " + path.string() + ": " + checked.error().message,
+            "settlement_report");
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         return make_error(

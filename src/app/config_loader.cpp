@@ -1,14 +1,14 @@
 #include "config_loader.hpp"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
-#include <fstream>
 #include <set>
-#include <sstream>
+
+#include "clarity/core/file_read.hpp"
+#include "clarity/core/yaml_text.hpp"
 
 namespace clarity::app {
 
@@ -149,15 +149,14 @@ Secret resolve_secret(const std::string& text,
         return Secret(value);
     }
     if (text.starts_with("file:")) {
+        // Bounded and non-blocking: `file:/dev/zero` or a FIFO must not hang `config check`.
         std::filesystem::path file = text.substr(5);
-        std::ifstream in(file, std::ios::binary);
-        if (!in) {
+        auto read = core::read_regular_file(file, core::kMaxSecretFileBytes);
+        if (!read) {
             fail(source, mark, path,
-                 "cannot read secret file " + file.string() + ": " + std::strerror(errno));
+                 "cannot read secret file " + file.string() + ": " + read.error().message);
         }
-        std::ostringstream ss;
-        ss << in.rdbuf();
-        std::string value = ss.str();
+        std::string value = std::move(*read);
         while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
         if (value.empty()) fail(source, mark, path, "secret file " + file.string() + " is empty");
         return Secret(std::move(value));
@@ -432,9 +431,17 @@ void dump(const ConfigNode& node, const std::vector<ConfigKey>& keys, YAML::Emit
 core::ConfigNode load_config_text(std::string_view yaml,
                                   const std::string& source_name,
                                   const core::ConfigSpec& root) {
+    if (auto problem = core::check_yaml_text(yaml)) {
+        YAML::Mark mark;
+        mark.line = static_cast<int>(problem->line - 1);
+        mark.column = static_cast<int>(problem->column - 1);
+        fail(source_name, mark, "", "invalid YAML: " + problem->reason);
+    }
     YAML::Node doc;
     try {
         doc = YAML::Load(std::string(yaml));
+    } catch (const YAML::DeepRecursion& e) {
+        fail(source_name, e.mark, "", "invalid YAML: " + core::yaml_depth_reason());
     } catch (const YAML::Exception& e) {
         fail(source_name, e.mark, "", "invalid YAML: " + e.msg);
     }
@@ -446,14 +453,12 @@ core::ConfigNode load_config_text(std::string_view yaml,
 }
 
 core::ConfigNode load_config(const std::filesystem::path& file, const core::ConfigSpec& root) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
+    auto text = core::read_regular_file(file, core::kMaxConfigFileBytes);
+    if (!text) {
         throw ConfigError(file.string() +
-                          ": cannot read the configuration file: " + std::strerror(errno));
+                          ": cannot read the configuration file: " + text.error().message);
     }
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return load_config_text(ss.str(), file.string(), root);
+    return load_config_text(*text, file.string(), root);
 }
 
 std::string dump_config(const core::ConfigNode& node, const core::ConfigSpec& spec) {

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "clarity/amazon/canonical.hpp"
+#include "clarity/core/file_read.hpp"
 #include "clarity/mapping/address.hpp"
 #include "clarity/mapping/json.hpp"
 #include "clarity/mapping/mapper.hpp"
@@ -37,11 +38,12 @@ struct PreviewArgs {
 }
 
 std::string read_text(const std::string& path, const char* what) {
-    std::ifstream in(path);
-    if (!in) fail_preview(kExitUsage, std::string("cannot read ") + what + " '" + path + "'");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+    auto text = core::read_regular_file(path, core::kMaxDocumentFileBytes);
+    if (!text) {
+        fail_preview(kExitUsage, std::string("cannot read ") + what + " '" + path +
+                                     "': " + text.error().message);
+    }
+    return std::move(*text);
 }
 
 mapping::MappingOptions options_of(const core::ConfigNode& root, const std::string& connection) {

@@ -7,6 +7,7 @@
 
 #include "clarity/amazon/settlement_finances.hpp"
 #include "clarity/amazon/settlement_report.hpp"
+#include "clarity/core/file_read.hpp"
 #include "clarity/mapping/settlement_journal.hpp"
 #include "clarity/mapping/settlement_reconciliation.hpp"
 #include "commands.hpp"
@@ -64,14 +65,6 @@ std::string clip(std::string text, std::size_t bytes) {
 
 std::string amount(const model::Decimal& d) { return d.is_zero() ? "" : d.to_string(); }
 
-std::string read_whole(const std::string& path, bool& ok) {
-    std::ifstream in(path, std::ios::binary);
-    ok = static_cast<bool>(in);
-    std::ostringstream s;
-    if (ok) s << in.rdbuf();
-    return s.str();
-}
-
 }  // namespace
 
 int run_settlement_inspect(const SettlementInspectArgs& args,
@@ -97,13 +90,13 @@ int run_settlement_inspect(const SettlementInspectArgs& args,
     std::vector<model::FinancialEvent> events;
     std::vector<std::string> event_warnings;
     for (const auto& path : args.events) {
-        bool ok = false;
-        const auto body = read_whole(path, ok);
-        if (!ok) {
-            err << "settlement inspect: cannot read events file " << safe(path) << "\n";
+        const auto body = core::read_regular_file(path, core::kMaxDocumentFileBytes);
+        if (!body) {
+            err << "settlement inspect: cannot read events file " << safe(path) << ": "
+                << safe(body.error().message) << "\n";
             return kExitUsage;
         }
-        auto decoded = amazon::decode_finances(body);
+        auto decoded = amazon::decode_finances(*body);
         if (!decoded) {
             err << "settlement inspect: " << safe(path) << ": " << safe(decoded.error().message)
                 << "\n";

@@ -1,10 +1,10 @@
 #include "clarity/mapping/settlement_accounts.hpp"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
-#include <fstream>
-#include <sstream>
-
+#include "clarity/core/file_read.hpp"
+#include "clarity/core/yaml_text.hpp"
 #include "clarity/model/financial.hpp"
 
 namespace clarity::mapping {
@@ -105,9 +105,17 @@ const AccountRule* SettlementAccountMap::find(std::string_view tt,
 
 SettlementAccountMap SettlementAccountMap::from_yaml(std::string_view yaml,
                                                      std::string_view origin) {
+    if (auto problem = core::check_yaml_text(yaml)) {
+        throw AccountMapError(std::string(origin) + ":" + std::to_string(problem->line) + ":" +
+                              std::to_string(problem->column) +
+                              ": not valid YAML: " + problem->reason);
+    }
     YAML::Node root;
     try {
         root = YAML::Load(std::string(yaml));
+    } catch (const YAML::DeepRecursion& e) {
+        throw AccountMapError(std::string(origin) + ":" + std::to_string(e.mark.line + 1) +
+                              ": not valid YAML: " + core::yaml_depth_reason());
     } catch (const YAML::Exception& e) {
         throw AccountMapError(std::string(origin) + ":" + std::to_string(e.mark.line + 1) +
                               ": not valid YAML: " + e.msg);
@@ -172,14 +180,13 @@ SettlementAccountMap SettlementAccountMap::from_yaml(std::string_view yaml,
 }
 
 SettlementAccountMap SettlementAccountMap::load(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        throw AccountMapError("cannot read account map " + path.string() +
-                              ": check the path (settlement.account_map / --map)");
+    auto text = core::read_regular_file(path, core::kMaxConfigFileBytes);
+    if (!text) {
+        throw AccountMapError("cannot read account map " + path.string() + ": " +
+                              text.error().message +
+                              "; check the path (settlement.account_map / --map)");
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return from_yaml(text.str(), path.string());
+    return from_yaml(*text, path.string());
 }
 
 SettlementAccountMap SettlementAccountMap::builtin_default() {

@@ -1,11 +1,12 @@
 // Loads mapping templates (YAML) and compiles them into detail::Program. Every problem found is
 // collected with its file:line:column; the template is rejected as a whole (TemplateError).
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
+#include "clarity/core/file_read.hpp"
+#include "clarity/core/yaml_text.hpp"
 #include "clarity/mapping/template.hpp"
 #include "program.hpp"
 
@@ -77,12 +78,20 @@ class Loader {
     }
 
     bool parse(std::string_view yaml, const std::string& file, YAML::Node& out) {
+        const auto yaml_error = [&](std::size_t line, std::size_t column, const std::string& why) {
+            problems.push_back(file + ":" + std::to_string(line) + ":" + std::to_string(column) +
+                               ": YAML error: " + why);
+            return false;
+        };
+        if (auto problem = core::check_yaml_text(yaml)) {
+            return yaml_error(problem->line, problem->column, problem->reason);
+        }
         try {
             out = YAML::Load(std::string(yaml));
+        } catch (const YAML::DeepRecursion& e) {
+            return yaml_error(e.mark.line + 1, e.mark.column + 1, core::yaml_depth_reason());
         } catch (const YAML::ParserException& e) {
-            problems.push_back(file + ":" + std::to_string(e.mark.line + 1) + ":" +
-                               std::to_string(e.mark.column + 1) + ": YAML error: " + e.msg);
-            return false;
+            return yaml_error(e.mark.line + 1, e.mark.column + 1, e.msg);
         }
         if (!out.IsMap()) {
             problems.push_back(file + ":1:1: a mapping template must be a YAML mapping");
@@ -133,14 +142,14 @@ class Loader {
                 return;
             }
             const auto base = std::filesystem::path(file).parent_path() / ext.Scalar();
-            std::ifstream in(base);
-            if (!in) {
-                problem(ext, file, "cannot read extended template '" + base.string() + "'");
+            auto text = core::read_regular_file(base, core::kMaxConfigFileBytes);
+            if (!text) {
+                problem(ext, file,
+                        "cannot read extended template '" + base.string() +
+                            "': " + text.error().message);
                 return;
             }
-            std::stringstream ss;
-            ss << in.rdbuf();
-            load_into(m, ss.str(), base.string(), depth + 1);
+            load_into(m, *text, base.string(), depth + 1);
         }
         for (const auto& kv : root) {
             const std::string key = kv.first.Scalar();
@@ -845,11 +854,12 @@ MappingTemplate MappingTemplate::load_string(std::string_view yaml, const std::s
 }
 
 MappingTemplate MappingTemplate::load_file(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    if (!in) throw TemplateError({path.string() + ": cannot read mapping template"});
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return load_string(ss.str(), path.string());
+    auto text = core::read_regular_file(path, core::kMaxConfigFileBytes);
+    if (!text) {
+        throw TemplateError(
+            {path.string() + ": cannot read mapping template: " + text.error().message});
+    }
+    return load_string(*text, path.string());
 }
 
 const std::string& MappingTemplate::file() const noexcept { return program_->file; }

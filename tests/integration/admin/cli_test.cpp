@@ -4,9 +4,11 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "child_process.hpp"
@@ -138,6 +140,75 @@ TEST(Cli, ConfigErrorsAreOneLineAndExitTwo) {
             EXPECT_EQ(r.err, "clarity-connect: " + file + c.expected_tail + "\n") << cmd;
         }
     }
+}
+
+// Issue #18: `file:/dev/zero` was read until the process was killed (4.2 GB), and a FIFO blocked
+// forever. Each is now refused before a byte is read; the child gets 5 s (a loaded machine), the
+// refusal itself needs no waiting at all.
+TEST(Cli, SecretFilesThatAreNotRegularFilesAreRefusedAtOnce) {
+    TempDir dir;
+    const auto fifo = (dir / "secret.fifo").string();
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"/dev/zero", "it is a character device, not a regular file"},
+        {"/dev/urandom", "it is a character device, not a regular file"},
+        {fifo, "it is a FIFO (named pipe), not a regular file"},
+        {dir.path().string(), "it is a directory, not a regular file"},
+    };
+    for (const auto& [secret, reason] : cases) {
+        const auto file = write(dir, "c.yaml", connections_yaml("file:" + secret));
+        const auto started = std::chrono::steady_clock::now();
+        Child child({exe(), "config", "check", "-c", file});
+        auto r = child.wait(5s);
+        EXPECT_LT(std::chrono::steady_clock::now() - started, 5s) << secret;
+        EXPECT_EQ(r.exit_code, 2) << secret;
+        EXPECT_NE(r.err.find("connections[0].odoo.api_key: cannot read secret file " + secret +
+                             ": " + reason),
+                  std::string::npos)
+            << r.err;
+    }
+}
+
+TEST(Cli, OversizedSecretAndConfigFilesAreRefusedNamingTheLimit) {
+    TempDir dir;
+    { std::ofstream(dir / "big.key") << std::string(64 * 1024 + 1, 'k'); }
+    auto file = write(dir, "c.yaml", connections_yaml("file:" + (dir / "big.key").string()));
+    auto r = run_child({exe(), "config", "check", "-c", file});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("cannot read secret file " + (dir / "big.key").string() +
+                         ": it is 65537 bytes, over the limit of 64 KiB"),
+              std::string::npos)
+        << r.err;
+
+    // 50 MB of YAML took 10 s and 1.2 GB; the size is now checked before anything is read.
+    const auto big = (dir / "big.yaml").string();
+    { std::ofstream(big) << connections_yaml(); }
+    std::filesystem::resize_file(big, 50'000'000);
+    const auto started = std::chrono::steady_clock::now();
+    Child child({exe(), "config", "check", "-c", big});
+    r = child.wait(5s);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.err, "clarity-connect: " + big +
+                         ": cannot read the configuration file: it is 50000000 bytes, over the "
+                         "limit of 4 MiB\n");
+}
+
+TEST(Cli, DeepAndBinaryYamlIsRefusedWithPositionAndReason) {
+    TempDir dir;
+    auto file = write(dir, "deep.yaml",
+                      "log: " + std::string(10'000, '[') + std::string(10'000, ']') + "\n");
+    auto r = run_child({exe(), "config", "check", "-c", file});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.err, "clarity-connect: " + file +
+                         ":1:506: invalid YAML: YAML nested deeper than 500 levels, the limit of "
+                         "the YAML parser; no configuration needs that many\n");
+    file = write(dir, "nul.yaml", std::string("log: {level: info}\nx: a\0b\n", 26));
+    r = run_child({exe(), "config", "check", "-c", file});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.err, "clarity-connect: " + file +
+                         ":2:5: invalid YAML: the file contains a NUL byte, which YAML text cannot "
+                         "hold (a binary file, or one saved in UTF-16?)\n");
 }
 
 TEST(Cli, SemanticConfigErrorsExitTwo) {

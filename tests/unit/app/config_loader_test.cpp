@@ -1,8 +1,10 @@
 #include "config_loader.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 
 #include "clarity/flows/order_import.hpp"
@@ -175,6 +177,80 @@ TEST(ConfigLoader, SecretErrorsNameTheSourceNotTheValue) {
     EXPECT_EQ(error_of("server: {url: u, key: [hunter2]}\n"),
               "c.yaml:1:23: server.key: expected a secret (${ENV_VAR}, file:/path or a literal), "
               "got a list");
+}
+
+// Issue #18: `file:/dev/zero` was read until the process was killed and a FIFO blocked forever.
+TEST(ConfigLoader, SecretFilesMustBeSmallRegularFiles) {
+    test::TempDir dir;
+    const auto fifo = (dir / "key.fifo").string();
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    { std::ofstream(dir / "big.key") << std::string(64 * 1024 + 1, 'k'); }
+    { std::ofstream(dir / "max.key") << std::string(64 * 1024, 'k'); }
+    const auto secret_error = [](const std::string& path) {
+        return error_of("server: {url: u, key: \"file:" + path + "\"}\n");
+    };
+    const std::string where = "c.yaml:1:23: server.key: cannot read secret file ";
+    EXPECT_EQ(secret_error("/dev/zero"),
+              where + "/dev/zero: it is a character device, not a regular file");
+    EXPECT_EQ(secret_error("/dev/urandom"),
+              where + "/dev/urandom: it is a character device, not a regular file");
+    EXPECT_EQ(secret_error(fifo), where + fifo + ": it is a FIFO (named pipe), not a regular file");
+    EXPECT_EQ(secret_error(dir.path().string()),
+              where + dir.path().string() + ": it is a directory, not a regular file");
+    EXPECT_EQ(secret_error((dir / "big.key").string()),
+              where + (dir / "big.key").string() + ": it is 65537 bytes, over the limit of 64 KiB");
+    auto ok =
+        load_config_text("server: {url: u, key: \"file:" + (dir / "max.key").string() + "\"}\n",
+                         "c.yaml", test_spec());
+    EXPECT_EQ(ok.section("server").get_secret("key").reveal().size(), 64u * 1024);
+}
+
+TEST(ConfigLoader, ConfigFileOverTheLimitIsRefusedBeforeReading) {
+    test::TempDir dir;
+    const auto file = dir / "c.yaml";
+    { std::ofstream(file) << "server: {url: u}\n"; }
+    std::filesystem::resize_file(file, 50'000'000);
+    try {
+        load_config(file, test_spec());
+        FAIL() << "no error";
+    } catch (const ConfigError& e) {
+        EXPECT_EQ(std::string(e.what()),
+                  file.string() +
+                      ": cannot read the configuration file: it is 50000000 bytes, over the limit "
+                      "of 4 MiB");
+    }
+}
+
+// Issue #18: nesting 10,000 deep said only "invalid YAML: bad file", a NUL byte "unknown escape
+// character". A million levels, flow and block, are refused quickly with the limit.
+TEST(ConfigLoader, DeepYamlNamesTheLimitAndThePlace) {
+    const std::string reason =
+        "invalid YAML: YAML nested deeper than 500 levels, the limit of the YAML parser; no "
+        "configuration needs that many";
+    EXPECT_EQ(error_of("tags: " + std::string(10'000, '[') + std::string(10'000, ']') + "\n"),
+              "c.yaml:1:507: " + reason);
+    EXPECT_EQ(error_of("status_map:\n  x: " + std::string(1'000'000, '{')),
+              "c.yaml:2:506: " + reason);
+    std::string block = "tags:\n";
+    for (int i = 0; i < 1'000'000; ++i) block += "- ";
+    const auto e = error_of(block + "x\n");
+    EXPECT_TRUE(e.starts_with("c.yaml:2:")) << e;
+    EXPECT_TRUE(e.ends_with(": " + reason)) << e;
+    // Brackets in quoted scalars and comments do not count.
+    const std::string quoted = "\"" + std::string(600, '[') + "\"";
+    auto node = load_config_text("server: {url: " + quoted + "} # " + std::string(600, '{') +
+                                     "\nstatus_map: {a: 'it''s [[[['}\n",
+                                 "c.yaml", test_spec());
+    EXPECT_EQ(node.section("server").get_string("url"), std::string(600, '['));
+}
+
+TEST(ConfigLoader, NulByteIsReportedAsSuch) {
+    EXPECT_EQ(error_of(std::string("server: {url: u}\nworkers: 1\0\n", 29)),
+              "c.yaml:2:11: invalid YAML: the file contains a NUL byte, which YAML text cannot "
+              "hold (a binary file, or one saved in UTF-16?)");
+    EXPECT_EQ(error_of(std::string("server: {url: \"a\0b\"}\n", 21)),
+              "c.yaml:1:17: invalid YAML: the file contains a NUL byte, which YAML text cannot "
+              "hold (a binary file, or one saved in UTF-16?)");
 }
 
 TEST(ConfigLoader, DumpMasksSecrets) {

@@ -475,7 +475,8 @@ TEST(MappingLoadError, DuplicateField) {
 
 TEST(MappingLoadError, ExtendsMissingFile) {
     EXPECT_EQ(load_error("extends: nope.yaml\nflow: f\ntarget: x\n"),
-              "t.yaml:1:10: cannot read extended template 'nope.yaml'");
+              "t.yaml:1:10: cannot read extended template 'nope.yaml': No such file or "
+              "directory");
 }
 
 TEST(MappingLoadError, MissingFile) {
@@ -483,8 +484,51 @@ TEST(MappingLoadError, MissingFile) {
         MappingTemplate::load_file("/nonexistent/x.yaml");
         FAIL() << "loaded";
     } catch (const TemplateError& e) {
-        EXPECT_STREQ(e.what(), "/nonexistent/x.yaml: cannot read mapping template");
+        EXPECT_STREQ(e.what(),
+                     "/nonexistent/x.yaml: cannot read mapping template: No such file or "
+                     "directory");
     }
+}
+
+// Issue #18: a template is read like the configuration: a regular file of at most 4 MiB, never a
+// FIFO or a device.
+TEST(MappingLoadError, FilesThatAreNotRegularOrTooLargeAreRefused) {
+    test::TempDir dir;
+    const auto big = dir / "big.yaml";
+    { std::ofstream(big) << "flow: f\n"; }
+    std::filesystem::resize_file(big, 4 * 1024 * 1024 + 1);
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {big.string(), "it is 4194305 bytes, over the limit of 4 MiB"},
+        {"/dev/zero", "it is a character device, not a regular file"},
+        {dir.path().string(), "it is a directory, not a regular file"},
+    };
+    for (const auto& [path, reason] : cases) {
+        try {
+            MappingTemplate::load_file(path);
+            FAIL() << "loaded " << path;
+        } catch (const TemplateError& e) {
+            EXPECT_EQ(std::string(e.what()), path + ": cannot read mapping template: " + reason);
+        }
+    }
+    EXPECT_EQ(load_error("extends: /dev/zero\nflow: f\ntarget: x\n"),
+              "t.yaml:1:10: cannot read extended template '/dev/zero': it is a character "
+              "device, not a regular file");
+}
+
+TEST(MappingLoadError, DeepYamlAndNulBytesNameTheLimitAndThePlace) {
+    // A million flow levels are refused by the scan before the YAML parser (which took seconds).
+    EXPECT_EQ(load_error("flow: f\nfields: " + std::string(1'000'000, '[')),
+              "t.yaml:2:509: YAML error: YAML nested deeper than 500 levels, the limit of the "
+              "YAML parser; no configuration needs that many");
+    // Block nesting reaches yaml-cpp's own limit, reported the same way.
+    std::string block = "flow: f\nfields:\n  a:\n    ";
+    for (int i = 0; i < 1'000'000; ++i) block += "- ";
+    const auto e = load_error(block + "x\n");
+    EXPECT_TRUE(e.starts_with("t.yaml:4:")) << e;
+    EXPECT_NE(e.find(": YAML error: YAML nested deeper than 500 levels"), std::string::npos) << e;
+    EXPECT_EQ(load_error(std::string("flow: f\ntarget: \"sale\0order\"\n", 29)),
+              "t.yaml:2:14: YAML error: the file contains a NUL byte, which YAML text cannot "
+              "hold (a binary file, or one saved in UTF-16?)");
 }
 
 TEST(MappingLoadError, AllProblemsReportedAtOnce) {
