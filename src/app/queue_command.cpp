@@ -205,8 +205,14 @@ void run_bulk(const QueueArgs& a,
     std::int64_t n = 0;
     if (a.id != 0) {
         n = value_or_exit(purge ? s->purge_dead(a.id) : s->replay_dead(a.id));
-        if (n == 0)
-            fail_with(kExitRuntime, "job " + std::to_string(a.id) + " is not a dead letter");
+        if (n == 0) {
+            // Nothing changed: say whether the id is unknown or names a job that is not dead.
+            const auto job = value_or_exit(s->show_job(a.id));
+            if (!job) fail_with(kExitRuntime, "no such job " + std::to_string(a.id));
+            fail_with(kExitRuntime, "job " + std::to_string(a.id) +
+                                        " is not a dead letter (state " +
+                                        std::string(store::to_string(job->state)) + ")");
+        }
     } else {
         n = value_or_exit(purge ? s->purge_dead_matching(f) : s->replay_dead_matching(f));
     }

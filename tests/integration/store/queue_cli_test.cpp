@@ -136,7 +136,24 @@ TEST_F(QueueCli, ReplayOneWhileTheDaemonWorks) {
     EXPECT_TRUE(found) << "the daemon sees the replayed job";
     auto not_dead = run("queue replay " + std::to_string(ids[0]) + " -c c.yaml");
     EXPECT_EQ(not_dead.code, kExitRuntime);
-    EXPECT_NE(not_dead.err.find("is not a dead letter"), std::string::npos);
+    EXPECT_NE(not_dead.err.find("is not a dead letter (state leased)"), std::string::npos)
+        << not_dead.err;
+}
+
+TEST_F(QueueCli, ReplayOrPurgeOfAnUnknownJobSaysSo) {
+    for (const char* verb : {"replay", "purge"}) {
+        auto o = run(std::string("queue ") + verb + " 999999 -c c.yaml");
+        EXPECT_EQ(o.code, kExitRuntime) << verb;
+        EXPECT_NE(o.err.find("no such job 999999"), std::string::npos) << verb << ": " << o.err;
+        EXPECT_EQ(o.err.find("not a dead letter"), std::string::npos) << verb << ": " << o.err;
+    }
+    auto ready = run("queue purge " + std::to_string(ids[3]) + " -c c.yaml");
+    EXPECT_EQ(ready.code, kExitRuntime);
+    EXPECT_NE(
+        ready.err.find("job " + std::to_string(ids[3]) + " is not a dead letter (state ready)"),
+        std::string::npos)
+        << ready.err;
+    EXPECT_EQ(daemon->list_jobs({.state = store::JobState::dead})->size(), 2u);
 }
 
 TEST_F(QueueCli, ReplayByErrorKindAndPurgeAll) {
