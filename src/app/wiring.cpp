@@ -399,12 +399,14 @@ Wiring::Wiring(Deps deps) : state_(std::make_shared<State>(std::move(deps))) {
     s.engine = std::make_unique<flows::Engine>(d.io.get_executor(), d.store, d.metrics, d.clock,
                                                d.settings.engine);
     State* raw = state_.get();
-    s.engine->on_alert([raw](const flows::Alert& a) {
+    // Dead letters are counted where they are made (the engine, the notification trigger).
+    auto on_dead_letter = [raw](const flows::Alert& a) {
         raw->raise_alert(
             a.kind, a.flow, a.connection,
             "job " + std::to_string(a.job_id) + " entity " + a.entity_key + ": " + a.message,
             /*count=*/false);
-    });
+    };
+    s.engine->on_alert(on_dead_letter);
     for (const auto& cs : d.settings.connection_settings) {
         if (!d.only_connection.empty() && cs.name != d.only_connection) continue;
         auto c = std::make_unique<ConnectionRuntime>();
@@ -454,6 +456,7 @@ Wiring::Wiring(Deps deps) : state_(std::make_shared<State>(std::move(deps))) {
                     *c->amazon_http, d.clock, amazon::SqsEndpoint::from_options(cs.amazon));
                 c->notifications = std::make_unique<flows::OrderNotificationTrigger>(
                     cs.name, d.store, d.metrics, wake);
+                c->notifications->on_alert(on_dead_letter);
                 c->consumer = std::make_unique<amazon::SqsConsumer>(
                     *c->sqs, d.metrics, c->notifications->handler(),
                     c->notifications->malformed_handler());

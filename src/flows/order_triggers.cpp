@@ -241,8 +241,11 @@ asio::awaitable<Result<void>> OrderNotificationTrigger::keep_malformed(std::stri
             -1, ' ', false, nlohmann::json::error_handler_t::replace);
     auto reason_copy = reason;
     // Enqueue, then move it to the dead letters at once: no flow runs it, and `queue dead`
-    // lists it with the reason. A crash in between leaves it ready in the queue (still kept).
-    std::function<Result<void>(store::Store&)> fn = [job, reason_copy](store::Store& s) {
+    // lists it with the reason. A crash in between leaves it ready in the queue (still kept; the
+    // next malformed message moves it along).
+    auto dead = std::make_shared<std::vector<std::pair<store::JobId, std::string>>>();
+    std::function<Result<void>(store::Store&)> fn = [job, reason_copy, dead](store::Store& s) {
+        dead->clear();
         auto r = s.enqueue(job);
         if (!r) return Result<void>(r.error());
         if (r->outcome == store::EnqueueOutcome::duplicate) return Result<void>{};
@@ -253,11 +256,10 @@ asio::awaitable<Result<void>> OrderNotificationTrigger::keep_malformed(std::stri
             auto payload = nlohmann::json::parse(c.payload, nullptr, false);
             if (payload.is_object() && payload.contains("reason") && payload["reason"].is_string())
                 why = payload["reason"].get<std::string>();
-            auto failed = s.fail(
-                c.id, c.attempt,
-                make_error(ErrorKind::permanent,
-                           "malformed SP-API notification kept for inspection: " + why, "sqs"));
+            auto message = "malformed SP-API notification kept for inspection: " + why;
+            auto failed = s.fail(c.id, c.attempt, make_error(ErrorKind::permanent, message, "sqs"));
             if (!failed) return failed;
+            dead->emplace_back(c.id, std::move(message));
         }
         return Result<void>{};
     };
@@ -272,6 +274,21 @@ asio::awaitable<Result<void>> OrderNotificationTrigger::keep_malformed(std::stri
     }
     log.warn("malformed notification (message {}) kept as a dead letter of flow {}: {}", message_id,
              kMalformedNotificationFlow, reason);
+    for (auto& [id, message] : *dead) {
+        Alert a{"dead_letter",     std::string(kMalformedNotificationFlow), connection_, "", id,
+                std::move(message)};
+        metrics_
+            .counter("clarity_alerts_total", "Alerts raised (dead letters, auth failures)",
+                     {{"kind", a.kind}, {"flow", a.flow}})
+            .inc();
+        if (alert_hook_) {
+            try {
+                alert_hook_(a);
+            } catch (const std::exception& e) {
+                log.error("alert hook failed: {}", e.what());
+            }
+        }
+    }
     co_return Result<void>{};
 }
 

@@ -25,6 +25,7 @@
 #include "clarity/core/config.hpp"
 #include "clarity/core/metrics.hpp"
 #include "clarity/core/result.hpp"
+#include "clarity/flows/engine.hpp"
 #include "clarity/store/async_store.hpp"
 
 namespace clarity::flows {
@@ -79,10 +80,16 @@ class OrderNotificationTrigger {
     /// reference = NotificationId).
     boost::asio::awaitable<Result<void>> handle(amazon::Notification notification);
     /// Keeps a malformed body as a dead letter of flow kMalformedNotificationFlow (reason as its
-    /// error), keyed by the SQS message id so a redelivery is a duplicate.
+    /// error), keyed by the SQS message id so a redelivery is a duplicate. Each new dead letter is
+    /// an alert like the engine's: counted in `clarity_alerts_total{kind="dead_letter",
+    /// flow="sqs_malformed"}` and passed to the on_alert hook (a redelivery raises none).
     boost::asio::awaitable<Result<void>> keep_malformed(std::string body,
                                                         std::string reason,
                                                         std::string message_id);
+
+    /// Called for every dead letter this trigger writes (after it is counted); e.g. the same hook
+    /// as Engine::on_alert. Must not block.
+    void on_alert(std::function<void(const Alert&)> hook) { alert_hook_ = std::move(hook); }
 
     /// Handlers bound to this object for amazon::SqsConsumer.
     amazon::NotificationHandler handler();
@@ -100,6 +107,7 @@ class OrderNotificationTrigger {
     store::AsyncStore& store_;
     core::MetricsRegistry& metrics_;
     std::function<void()> on_enqueued_;
+    std::function<void(const Alert&)> alert_hook_;
 };
 
 /// What one sweep or backfill did.

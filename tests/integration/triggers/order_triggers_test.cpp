@@ -70,9 +70,8 @@ fakes::sp_api::SeedOrder seed(std::string id, std::string updated) {
 std::string order_change(const std::string& notification_id,
                          const std::string& order_id,
                          const std::string& time) {
-    auto s = nlohmann::json::parse(
-        test::read_file(test::data_dir() /
-                        "sp-api/schemas/notifications/OrderChangeNotification.json"));
+    auto s = nlohmann::json::parse(test::read_file(
+        test::data_dir() / "sp-api/schemas/notifications/OrderChangeNotification.json"));
     auto n = s["examples"][0];
     n["NotificationMetadata"]["NotificationId"] = notification_id;
     n["Payload"]["OrderChangeNotification"]["AmazonOrderId"] = order_id;
@@ -231,6 +230,8 @@ TEST_F(TriggerTest, StoreFailureLeavesTheMessageForRedelivery) {
 
 TEST_F(TriggerTest, MalformedBodiesAreKeptAsDeadLettersAndOtherTypesSkipped) {
     OrderNotificationTrigger trigger("eu", *async_store, metrics);
+    std::vector<Alert> alerts;
+    trigger.on_alert([&](const Alert& a) { alerts.push_back(a); });
     amazon::SqsClient sqs(*http_ptr, clock, sqs_endpoint());
     amazon::SqsConsumer consumer(sqs, metrics, trigger.handler(), trigger.malformed_handler());
     fake.enqueue_message("this is not json {");
@@ -238,8 +239,7 @@ TEST_F(TriggerTest, MalformedBodiesAreKeptAsDeadLettersAndOtherTypesSkipped) {
         R"({"NotificationType":"ANY_OFFER_CHANGED","Payload":{},"NotificationMetadata":{"NotificationId":"u1"}})");
     auto report = nlohmann::json::parse(test::read_file(
         test::data_dir() /
-        "sp-api/schemas/notifications/ReportProcessingFinishedNotification.json"))
-        ["examples"][0];
+        "sp-api/schemas/notifications/ReportProcessingFinishedNotification.json"))["examples"][0];
     fake.enqueue_message(report.dump());
     auto stats = run(io, consumer.poll_once());
     ASSERT_TRUE(stats) << stats.error().describe();
@@ -256,6 +256,28 @@ TEST_F(TriggerTest, MalformedBodiesAreKeptAsDeadLettersAndOtherTypesSkipped) {
     EXPECT_FALSE(payload["reason"].get<std::string>().empty());
     EXPECT_NE(dead[0].last_error.find("malformed SP-API notification"), std::string::npos)
         << dead[0].last_error;
+
+    // Counted and raised like every other dead letter (issue #18 item 7).
+    auto& counted = metrics.counter("clarity_alerts_total", "",
+                                    {{"kind", "dead_letter"}, {"flow", "sqs_malformed"}});
+    EXPECT_EQ(counted.value(), 1.0);
+    ASSERT_EQ(alerts.size(), 1u);
+    EXPECT_EQ(alerts[0].kind, "dead_letter");
+    EXPECT_EQ(alerts[0].flow, "sqs_malformed");
+    EXPECT_EQ(alerts[0].connection, "eu");
+    EXPECT_EQ(alerts[0].job_id, dead[0].id);
+    EXPECT_NE(alerts[0].message.find("malformed SP-API notification"), std::string::npos);
+    EXPECT_NE(
+        metrics.render().find(R"(clarity_alerts_total{kind="dead_letter",flow="sqs_malformed"} 1)"),
+        std::string::npos)
+        << metrics.render();
+
+    // SQS redelivers the same message (its delete was lost): no second dead letter, no alert.
+    ASSERT_TRUE(run(io, trigger.keep_malformed("this is not json {", "again",
+                                               payload["message_id"].get<std::string>())));
+    EXPECT_EQ(jobs(std::string(kMalformedNotificationFlow), store::JobState::dead).size(), 1u);
+    EXPECT_EQ(counted.value(), 1.0);
+    EXPECT_EQ(alerts.size(), 1u);
 }
 
 TEST_F(TriggerTest, SweepCommitsItsCursorWithTheJobs) {
