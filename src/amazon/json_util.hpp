@@ -119,6 +119,9 @@ struct JsonDoc {
     json v;
 };
 
+/// Parses a response body that Amazon answered with a 2xx status. A body that is not complete,
+/// well-formed JSON was cut short or damaged on the way (a proxy, a reset, a length that does not
+/// match): transient, so the call or its job is retried; Amazon's own refusals come with 4xx.
 inline Result<JsonDoc> parse_body(std::string_view body, std::string_view what) {
     // Complete and well-formed but deeper than any SP-API model: asking again gets the same.
     if (auto at = core::json_too_deep_at(body)) {
@@ -129,8 +132,10 @@ inline Result<JsonDoc> parse_body(std::string_view body, std::string_view what) 
     }
     auto j = json::parse(body, nullptr, false);
     if (j.is_discarded()) {
-        return make_error(ErrorKind::permanent,
-                          "malformed JSON in the " + std::string(what) + " response",
+        return make_error(ErrorKind::transient,
+                          "the " + std::string(what) + " response is not complete JSON (" +
+                              std::to_string(body.size()) +
+                              " bytes, cut short or damaged on the way); retried",
                           std::string(what));
     }
     return JsonDoc{std::move(j)};

@@ -15,6 +15,7 @@
 #include "clarity/core/gzip.hpp"
 #include "clarity/core/log.hpp"
 #include "clarity/core/version.hpp"
+#include "json_util.hpp"
 #include "query.hpp"
 
 namespace clarity::amazon {
@@ -251,6 +252,24 @@ asio::awaitable<Result<net::HttpResponse>> SpApiClient::call(SpApiCall c) {
             }
         }
 
+        if (resp->status >= 200 && resp->status < 300 && !resp->body.empty() &&
+            !detail::json::accept(resp->body)) {
+            // Cut short or damaged on the way (the length matched what arrived, e.g. a proxy
+            // closing a body without Content-Length): Amazon did answer, but not this.
+            last_error = make_error(ErrorKind::transient,
+                                    op_name + " answered HTTP " + std::to_string(resp->status) +
+                                        " with a body that is not complete JSON (" +
+                                        std::to_string(resp->body.size()) +
+                                        " bytes, cut short or damaged on the way)",
+                                    op_name + " " + c.path);
+            last_error->http_status = resp->status;
+            last_error->request_id = request_id_of(*resp);
+            count("incomplete_body");
+            log->warn("{} attempt {} failed: {}", op_name, attempt, last_error->describe());
+            if (!may_resend(info)) co_return *last_error;
+            if (retry.may_retry(attempt)) co_await sleep_for(retry.delay(attempt, random_));
+            continue;
+        }
         if (resp->status >= 200 && resp->status < 300) {
             count("ok");
             log->debug("{} {} -> {} ({})", op_name, c.path, resp->status, request_id_of(*resp));

@@ -486,10 +486,25 @@ std::string to_json(const Value& value) {
     return out;
 }
 
+namespace {
+// Text that starts as JSON (or nothing at all) but does not parse was cut short or damaged on the
+// way. Text that is not JSON at all (an HTML page) does not get better by asking again.
+bool starts_as_json(std::string_view text) {
+    const auto first = text.find_first_not_of(" \t\r\n");
+    return first == std::string_view::npos || text[first] == '{' || text[first] == '[';
+}
+
+}  // namespace
+
 Result<Value> from_json(std::string_view text) {
     Parser parser(text);
     Value out;
-    if (!parser.parse(out)) return make_error(ErrorKind::permanent, std::move(parser.error));
+    if (!parser.parse(out)) {
+        // Nesting beyond the limit is refused for good, whatever the text looks like.
+        return make_error(
+            starts_as_json(text) && !parser.too_deep ? ErrorKind::transient : ErrorKind::permanent,
+            std::move(parser.error));
+    }
     return out;
 }
 
@@ -501,6 +516,12 @@ Result<Value> reply_from_json(std::string_view text) {
     if (parser.parse(out)) return out;
     if (parser.too_deep) {
         return make_error(ErrorKind::permanent, "Odoo reply refused: " + parser.error);
+    }
+    if (starts_as_json(text)) {
+        return make_error(ErrorKind::transient, "Odoo's reply is not complete JSON (" +
+                                                    std::to_string(text.size()) + " bytes, " +
+                                                    parser.error +
+                                                    "): cut short or damaged on the way; retried");
     }
     return make_error(ErrorKind::permanent, "Odoo sent a reply that is not JSON (" + parser.error +
                                                 "); is the URL an Odoo server?");

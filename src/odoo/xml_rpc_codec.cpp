@@ -426,6 +426,26 @@ Result<XmlRpcReply> decode_response_doc(const pugi::xml_document& doc) {
     }
 }
 
+// A reply that starts as an XML-RPC response (or is empty) but does not end as one was cut short
+// on the way. (Judged before an in-place parse rewrites the buffer.)
+bool is_cut_short(std::string_view body) {
+    const auto first = body.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos) return true;
+    const auto rest = body.substr(first, body.find_last_not_of(" \t\r\n") + 1 - first);
+    return (rest.starts_with("<?xml") || rest.starts_with("<methodResponse")) &&
+           !rest.ends_with("</methodResponse>");
+}
+
+// A reply cut short is transient; anything else that does not parse (an HTML page) permanent.
+Error load_error(bool cut_short, std::size_t size, Error e) {
+    if (cut_short) {
+        e.kind = ErrorKind::transient;
+        e.message = "Odoo's XML-RPC reply ends early (" + std::to_string(size) + " bytes, " +
+                    e.message + "): cut short on the way; retried";
+    }
+    return e;
+}
+
 }  // namespace
 
 std::string encode_xmlrpc_call(std::string_view method, const Array& params) {
@@ -459,16 +479,17 @@ Result<XmlRpcReply> decode_xmlrpc_response(std::string_view body) {
     if (auto r = check_depth(body); !r) return r.error();
     pugi::xml_document doc;
     if (auto r = check_load(doc.load_buffer(body.data(), body.size(), kParseFlags)); !r) {
-        return r.error();
+        return load_error(is_cut_short(body), body.size(), r.error());
     }
     return decode_response_doc(doc);
 }
 
 Result<XmlRpcReply> decode_xmlrpc_response_in_place(std::string& body) {
     if (auto r = check_depth(body); !r) return r.error();
+    const bool cut_short = is_cut_short(body);
     pugi::xml_document doc;
     if (auto r = check_load(doc.load_buffer_inplace(body.data(), body.size(), kParseFlags)); !r) {
-        return r.error();
+        return load_error(cut_short, body.size(), r.error());
     }
     return decode_response_doc(doc);
 }

@@ -19,6 +19,8 @@ namespace clarity::odoo {
 /// Compact JSON text of a value. DateTime encodes as its text, Binary as base64 text.
 std::string to_json(const Value& value);
 /// Parses JSON text. Integers stay ints, numbers with a fraction or exponent become doubles.
+/// Errors: transient for text that starts as JSON (or is empty) but does not parse (a reply cut
+/// short); permanent for text that is not JSON at all and for nesting beyond the limit.
 Result<Value> from_json(std::string_view text);
 
 /// `{"jsonrpc":"2.0","method":"call","params":{"service":S,"method":M,"args":A},"id":N}`.

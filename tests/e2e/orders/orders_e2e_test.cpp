@@ -236,6 +236,57 @@ TEST(OrdersEndToEnd, OdooOutageAndAmazonThrottlingDelayButLoseNothing) {
     EXPECT_EQ(daemon->wait(30s), 0);
 }
 
+// Issue #18 item 3: while the import runs, SP-API answers a burst of damaged responses — 10 %
+// cut short (invalid JSON with a matching length, a Content-Length never reached, a reset
+// mid-body), 10 % dropped connections, 30 % 5xx — then heals. Every order reaches Odoo exactly
+// once with nothing dead-lettered and no manual step (no queue replay).
+TEST(OrdersEndToEnd, ABurstOfTruncatedDroppedAnd5xxAnswersLeavesNoOrderBehind) {
+    World w(53, [](sb::ScenarioOptions& so) {
+        so.orders = 40;
+        so.unknown_sku = false;
+        so.speed = 600;  // every change within ~3 s
+    });
+    using fakes::sp_api::Fault;
+    DefaultRandom random(53);
+    int damaged = 0;
+    const auto script = [&](const std::string& op, int calls) {
+        for (int n = 1; n <= calls; ++n) {
+            const auto roll = random.uniform(0, 99);
+            if (roll < 10) {
+                static constexpr Fault::Kind kCuts[] = {Fault::Kind::truncated_body,
+                                                        Fault::Kind::cut_mid_body,
+                                                        Fault::Kind::reset_mid_body};
+                w.amazon.fail_nth(op, n, Fault{kCuts[random.uniform(0, 2)]});
+                ++damaged;
+            } else if (roll < 20) {
+                w.amazon.fail_nth(op, n, Fault{Fault::Kind::drop_connection});
+            } else if (roll < 50) {
+                w.amazon.fail_nth(op, n, Fault{Fault::Kind::status, roll % 2 ? 500 : 503});
+            }
+        }
+    };
+    script("getOrder", 150);  // more than the import's getOrder calls of the burst
+    script("searchOrders", 12);
+    ASSERT_GT(damaged, 5);
+    auto daemon = w.start();
+    const auto all_final = [](const sb::Status& s) {
+        return s.awaiting_amazon == 0 && s.final_state == s.seeded;
+    };
+    auto st = w.wait_for(all_final, 90s);
+    ASSERT_TRUE(all_final(st)) << describe(st) << "\n" << read_file(w.log).substr(0, 4000);
+    EXPECT_GE(w.amazon.calls("getOrder"), 150) << "the burst was served in full";
+    EXPECT_EQ(st.duplicates, 0);
+    EXPECT_EQ(st.sale_orders + st.cancelled_absent, st.seeded);
+    EXPECT_TRUE(st.mismatches.empty()) << describe(st);
+    EXPECT_EQ(w.queue({"dead"}), 0);
+    const auto dead = read_file((w.dir / "cli.log").string());
+    EXPECT_NE(dead.find("\n0 jobs\n"), std::string::npos) << "nothing dead-lettered:\n" << dead;
+    daemon->signal(SIGTERM);
+    EXPECT_EQ(daemon->wait(30s), 0);
+    const auto log = read_file(w.log);
+    EXPECT_NE(log.find("not complete JSON"), std::string::npos) << "the cut answers were seen";
+}
+
 // Issue #25: 200 orders across amazon.com, amazon.de (a third of them shipped to France),
 // amazon.fr and amazon.co.uk, one connection per region (na, eu) into one Odoo whose products
 // carry a 15 % default tax. Every sale order is in the Amazon order's currency (USD, or EUR and

@@ -229,13 +229,17 @@ asio::awaitable<void> serve(Impl* impl, Stream& stream, tcp::socket& sock, std::
             case Fault::reset_before_response:
                 abort_socket(sock);
                 co_return;
-            case Fault::close_mid_response: {
+            case Fault::close_mid_response:
+            case Fault::reset_mid_response: {
                 Response whole = res;
                 whole.chunked = false;
                 std::string bytes = format_head(req, whole, keep_alive);
                 bytes.append(whole.body, 0, whole.body.size() / 2);
                 co_await asio::async_write(stream, asio::buffer(bytes), kTuple);
-                close_socket(sock);
+                if (res.fault == Fault::reset_mid_response)
+                    abort_socket(sock);
+                else
+                    close_socket(sock);
                 co_return;
             }
             case Fault::none:

@@ -52,6 +52,7 @@ enum class Fault {
     close_mid_response,     ///< send the head and half of the body (Content-Length of the whole),
                             ///< then close
     reset_before_response,  ///< read the request, then abort with a TCP RST (SO_LINGER 0)
+    reset_mid_response,     ///< as close_mid_response, then abort with a TCP RST
 };
 
 /// The handler's answer.

@@ -527,9 +527,24 @@ FakeSpApi::FakeSpApi(const Clock& clock, FakeOptions options)
         const std::string path = req.path();
         const auto qpos = req.target.find('?');
         auto params = parse_params(qpos == std::string::npos ? "" : req.target.substr(qpos + 1));
+        std::optional<Fault::Kind> damage;  // a *_body fault of this call
         auto finish = [&](const std::string& op, Response r) {
             r.headers.emplace_back("x-amzn-RequestId", "fake-" + std::to_string(s.next_id++));
             (void)op;
+            if (damage && r.status >= 200 && r.status < 300) {
+                switch (*damage) {
+                    case Fault::Kind::truncated_body:
+                        r.body.resize(r.body.size() / 2);
+                        r.chunked = false;
+                        break;
+                    case Fault::Kind::cut_mid_body:
+                        r.fault = http::Fault::close_mid_response;
+                        break;
+                    default:
+                        r.fault = http::Fault::reset_mid_response;
+                        break;
+                }
+            }
             return r;
         };
         auto apply_fault = [&](const std::string& op, Response& out) -> bool {
@@ -557,6 +572,11 @@ FakeSpApi::FakeSpApi(const Clock& clock, FakeOptions options)
                     return false;
                 case Fault::Kind::expire_tokens:
                     for (auto& [t, exp] : s.tokens) exp = std::min(exp, now);
+                    return false;
+                case Fault::Kind::truncated_body:
+                case Fault::Kind::cut_mid_body:
+                case Fault::Kind::reset_mid_body:
+                    damage = f->kind;
                     return false;
             }
             return false;

@@ -122,12 +122,19 @@ struct FakeOptions {
 /// Scripted faults, by operation name (the model's operationId, "LWA", "SQS.<Action>", or "*").
 struct Fault {
     /// expire_tokens: every access token issued so far expires just before this call is handled.
+    /// The *_body kinds run the operation, then damage its 2xx answer: truncated_body sends the
+    /// first half of the body with a Content-Length that matches it (only the JSON shows the
+    /// cut), cut_mid_body sends the head (full Content-Length) and half the body then closes,
+    /// reset_mid_body does the same then resets the connection (TCP RST).
     enum class Kind {
         status,
         drop_connection,
         malformed_body,
         latency,
-        expire_tokens
+        expire_tokens,
+        truncated_body,
+        cut_mid_body,
+        reset_mid_body
     } kind = Kind::status;
     int status = 500;  ///< for Kind::status (429 sends the QuotaExceeded body)
     std::chrono::milliseconds latency{0};

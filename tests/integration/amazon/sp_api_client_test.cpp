@@ -128,14 +128,50 @@ TEST(SpApiCallPath, TransientErrorsAndDroppedConnectionsAreRetried) {
     EXPECT_EQ(h.fake.calls("getOrder"), 3);
 }
 
-TEST(SpApiCallPath, MalformedBodyIsAPermanentDecodeError) {
+// Issue #18 item 3: a 2xx answer cut short is not Amazon saying the request is wrong. Every way
+// of cutting it (invalid JSON with a matching length, a Content-Length not reached before the
+// close, a reset mid-body) is transient and retried by the call itself.
+TEST(SpApiCallPath, AnswersCutShortAreTransientAndRetried) {
     Harness h;
-    h.fake.fail_nth("searchOrders", 1, Fault{Fault::Kind::malformed_body});
+    h.fake.add_order(seed_order("444-0000002-0000001", "2026-11-02T10:00:00Z"));
+    h.fake.fail_nth("getOrder", 1, Fault{Fault::Kind::truncated_body});
+    h.fake.fail_nth("getOrder", 2, Fault{Fault::Kind::cut_mid_body});
+    h.fake.fail_nth("getOrder", 3, Fault{Fault::Kind::reset_mid_body});
+    h.fake.fail_nth("getOrder", 4, Fault{Fault::Kind::malformed_body});
+    auto got = run(h.io, h.client->get_order("444-0000002-0000001", {}));
+    ASSERT_TRUE(got) << got.error().describe();
+    EXPECT_EQ(got->order_id, "444-0000002-0000001");
+    EXPECT_EQ(h.fake.calls("getOrder"), 5);
+    EXPECT_EQ(h.metrics
+                  .counter("clarity_amazon_requests_total", "",
+                           {{"operation", "getOrder"}, {"outcome", "incomplete_body"}})
+                  .value(),
+              2.0);  // the two whose length matched; the others are transport errors
+
+    // Cut on every attempt: still transient (the job is retried later), never permanent.
+    for (int n = 1; n <= 5; ++n)
+        h.fake.fail_nth("searchOrders", n, Fault{Fault::Kind::truncated_body});
     SearchOrdersRequest req;
     req.created_after = "2026-11-01T00:00:00Z";
     auto page = run(h.io, h.client->search_orders(req));
     ASSERT_FALSE(page);
-    EXPECT_EQ(page.error().kind, ErrorKind::permanent);
+    EXPECT_EQ(page.error().kind, ErrorKind::transient) << page.error().describe();
+    EXPECT_NE(page.error().message.find("not complete JSON"), std::string::npos)
+        << page.error().message;
+    EXPECT_NE(page.error().message.find("gave up after 5 attempts"), std::string::npos);
+}
+
+TEST(SpApiDecoders, A2xxBodyThatIsNotCompleteJsonIsTransient) {
+    const std::string whole = R"({"order":{"orderId":"444-0000002-0000001"}})";
+    for (std::size_t cut : {std::size_t{0}, std::size_t{1}, whole.size() / 2, whole.size() - 1}) {
+        auto o = decode_get_order(whole.substr(0, cut));
+        ASSERT_FALSE(o) << cut;
+        EXPECT_EQ(o.error().kind, ErrorKind::transient) << cut << ": " << o.error().describe();
+    }
+    // Complete and well-formed but lacking what the model requires: permanent.
+    auto incomplete = decode_get_order(R"({"errors":[]})");
+    ASSERT_FALSE(incomplete);
+    EXPECT_EQ(incomplete.error().kind, ErrorKind::permanent);
 }
 
 TEST(SpApiCallPath, RateLimitHeaderUpdatesTheBucket) {
@@ -326,8 +362,8 @@ TEST(SpApiFeeds, JsonListingsFeedRoundTrip) {
     const std::string ctype = "application/json; charset=UTF-8";
     auto doc = run(h.io, h.client->create_feed_document(ctype));
     ASSERT_TRUE(doc) << doc.error().describe();
-    auto feed_body = test::read_file(
-        test::data_dir() / "sp-api/schemas/feeds/listings-feed-schema-v2.example.json");
+    auto feed_body = test::read_file(test::data_dir() /
+                                     "sp-api/schemas/feeds/listings-feed-schema-v2.example.json");
     ASSERT_TRUE(run(h.io, h.client->upload_feed_document(*doc, feed_body)));
     EXPECT_EQ(h.fake.uploaded_feed_content(doc->feed_document_id), feed_body);
     auto wrong = *doc;
@@ -380,8 +416,8 @@ TEST(SpApiReports, SettlementReportListedAndDownloadedGunzipped) {
 
 TEST(SpApiFinances, GroupsAndEventsPages) {
     Harness h;
-    auto model = nlohmann::json::parse(test::read_file(
-        test::data_dir() / "sp-api/models/finances-api-model/financesV0.json"));
+    auto model = nlohmann::json::parse(
+        test::read_file(test::data_dir() / "sp-api/models/finances-api-model/financesV0.json"));
     auto example = model["paths"]["/finances/v0/financialEvents"]["get"]["responses"]["200"]
                         ["x-amzn-api-sandbox"]["static"][0]["response"];
     h.fake.add_financial_events_page(example.dump());

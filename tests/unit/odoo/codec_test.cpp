@@ -49,10 +49,16 @@ TEST(OdooJson, EscapesControlCharacters) {
     EXPECT_EQ(to_json(Value(std::string("a\x01\n\"b"))), R"("a\u0001\n\"b")");
 }
 
-TEST(OdooJson, RejectsInvalidJsonAsPermanentError) {
-    auto v = from_json("{not json");
-    ASSERT_FALSE(v);
-    EXPECT_EQ(v.error().kind, ErrorKind::permanent);
+TEST(OdooJson, RejectsTextThatIsNotJsonAsPermanentAndJsonCutShortAsTransient) {
+    auto html = from_json("<html><body>502 Bad Gateway</body></html>");
+    ASSERT_FALSE(html);
+    EXPECT_EQ(html.error().kind, ErrorKind::permanent);
+    auto cut = from_json(R"({"jsonrpc":"2.0","id":1,"result":[{"id":7,"name":"Wid)");
+    ASSERT_FALSE(cut);
+    EXPECT_EQ(cut.error().kind, ErrorKind::transient);
+    auto damaged = from_json("{not json");
+    ASSERT_FALSE(damaged);
+    EXPECT_EQ(damaged.error().kind, ErrorKind::transient);
 }
 
 TEST(OdooJson, DecodesEscapesAndUnicode) {
@@ -156,7 +162,13 @@ TEST(OdooJson, RejectsEveryMalformedInputWithItsPosition) {
         auto v = from_json(bad);
         EXPECT_FALSE(v) << "accepted: " << bad;
         if (!v) {
-            EXPECT_EQ(v.error().kind, ErrorKind::permanent);
+            // Starts as JSON (or is empty): damaged on the way, transient; otherwise permanent.
+            const std::string text(bad);
+            const auto first = text.find_first_not_of(' ');
+            const bool starts_as_json =
+                first == std::string::npos || text[first] == '{' || text[first] == '[';
+            EXPECT_EQ(v.error().kind, starts_as_json ? ErrorKind::transient : ErrorKind::permanent)
+                << bad;
             EXPECT_NE(v.error().message.find("invalid JSON at byte"), std::string::npos)
                 << v.error().message;
         }
@@ -333,6 +345,25 @@ TEST(OdooJsonRpc, JsonThatIsNotJsonRpcIsAnError) {
     EXPECT_FALSE(decode_jsonrpc_reply("<html>502</html>"));
 }
 
+// Issue #18 item 3: a reply cut short at any byte is transient (retried); a page that is not
+// JSON at all (a wrong URL, a proxy's page) stays permanent with the hint.
+TEST(OdooJsonRpc, AReplyCutShortAtAnyByteIsTransient) {
+    const std::string whole =
+        R"({"jsonrpc":"2.0","id":3,"result":[{"id":7,"name":"Widget é","list_price":12.5,)"
+        R"("active":true,"tag_ids":[1,2],"note":null}]})";
+    ASSERT_TRUE(decode_jsonrpc_reply(whole));
+    for (std::size_t cut = 0; cut < whole.size(); ++cut) {
+        auto r = decode_jsonrpc_reply(whole.substr(0, cut));
+        ASSERT_FALSE(r) << cut;
+        EXPECT_EQ(r.error().kind, ErrorKind::transient) << cut << ": " << r.error().message;
+        EXPECT_NE(r.error().message.find("cut short"), std::string::npos) << r.error().message;
+    }
+    auto html = decode_jsonrpc_reply("<html><body>Welcome to nginx!</body></html>");
+    ASSERT_FALSE(html);
+    EXPECT_EQ(html.error().kind, ErrorKind::permanent);
+    EXPECT_NE(html.error().message.find("is the URL an Odoo server?"), std::string::npos);
+}
+
 TEST(OdooXmlRpc, RoundTripsEveryTypeThroughResponse) {
     Struct s = *sample().as_struct();
     s.emplace("when", DateTime{"20250115T10:30:00"});
@@ -421,6 +452,22 @@ TEST(OdooXmlRpc, MalformedInputIsAnErrorNotACrash) {
     EXPECT_FALSE(decode_xmlrpc_response(
         "<methodResponse><params><param><value><foo/></value></param></params></methodResponse>"));
     EXPECT_FALSE(decode_xmlrpc_response("<html/>"));
+}
+
+TEST(OdooXmlRpc, AReplyCutShortAtAnyByteIsTransient) {
+    const std::string whole = encode_xmlrpc_response(
+        Value(Array{Value(Struct{{"id", 7}, {"name", std::string("Widget & <co>")}}), Value(2.5)}));
+    ASSERT_TRUE(decode_xmlrpc_response(whole));
+    // Cuts that leave a complete document (only the trailing newline lost) still decode.
+    for (std::size_t cut = 0; cut + 1 < whole.size(); ++cut) {
+        std::string body = whole.substr(0, cut);
+        auto r = decode_xmlrpc_response_in_place(body);
+        ASSERT_FALSE(r) << cut;
+        EXPECT_EQ(r.error().kind, ErrorKind::transient) << cut << ": " << r.error().message;
+    }
+    auto html = decode_xmlrpc_response("<!DOCTYPE html><html><body>Bad Gateway</body>");
+    ASSERT_FALSE(html);
+    EXPECT_EQ(html.error().kind, ErrorKind::permanent);
 }
 
 }  // namespace
