@@ -440,8 +440,12 @@ Result<RestrictedDataToken> decode_rdt_response(std::string_view body) {
 }
 
 Result<model::Order> decode_order_document(std::string_view json_text) {
+    // A document given by a person (not a response): invalid JSON stays invalid.
     auto j = parse_body(json_text, "order document");
-    if (!j) return j.error();
+    if (!j) {
+        return make_error(ErrorKind::permanent, "Amazon order: the document is not valid JSON",
+                          "amazon.orders");
+    }
     const json& doc = j->v;
     if (!doc.is_object()) {
         return make_error(ErrorKind::permanent, "Amazon order: document is not a JSON object",
@@ -469,6 +473,33 @@ Result<model::Order> decode_order_document(std::string_view json_text) {
                       "Amazon order: neither an Orders 2026-01-01 order ('order'/'orderId') nor a "
                       "v0 order ('payload'/'AmazonOrderId')",
                       "amazon.orders");
+}
+
+bool is_order_id(std::string_view id) noexcept {
+    if (id.size() != 19 || id[3] != '-' || id[11] != '-') return false;
+    for (std::size_t i = 0; i < id.size(); ++i) {
+        if (i == 3 || i == 11) continue;
+        if (id[i] < '0' || id[i] > '9') return false;
+    }
+    return true;
+}
+
+std::string order_id_excerpt(std::string_view id) {
+    constexpr std::size_t kMax = 40;
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    for (std::size_t i = 0; i < id.size() && i < kMax; ++i) {
+        const auto c = static_cast<unsigned char>(id[i]);
+        if (c < 0x20 || c >= 0x7f || c == '\\') {
+            out += "\\x";
+            out += kHex[c >> 4];
+            out += kHex[c & 0x0f];
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    if (id.size() > kMax) out += "... (" + std::to_string(id.size()) + " bytes)";
+    return out;
 }
 
 }  // namespace clarity::amazon

@@ -116,7 +116,12 @@ void sync_orders(const SyncArgs& args) {
     std::cout << "sync orders [" << args.connection << "]: orders updated from " << since
               << (report.to.empty() ? std::string{} : " to " + report.to) << ": " << report.orders
               << " orders in " << report.pages << " pages, " << report.counts.enqueued
-              << " enqueued, " << report.counts.duplicates << " duplicates" << std::endl;
+              << " enqueued, " << report.counts.duplicates << " duplicates"
+              << (report.counts.refused == 0
+                      ? std::string{}
+                      : ", " + std::to_string(report.counts.refused) +
+                            " refused (order id not of Amazon's shape, see the log)")
+              << std::endl;
     if (report.error) {
         fail(kExitRuntime, "stopped early: " + report.error->describe() +
                                " (orders read so far are enqueued; running the same command "

@@ -457,6 +457,8 @@ Wiring::Wiring(Deps deps) : state_(std::make_shared<State>(std::move(deps))) {
                 c->notifications = std::make_unique<flows::OrderNotificationTrigger>(
                     cs.name, d.store, d.metrics, wake);
                 c->notifications->on_alert(on_dead_letter);
+                c->notifications->set_door({cs.amazon.seller_id, cs.amazon.marketplace_ids},
+                                           d.clock);
                 c->consumer = std::make_unique<amazon::SqsConsumer>(
                     *c->sqs, d.metrics, c->notifications->handler(),
                     c->notifications->malformed_handler());

@@ -2,14 +2,26 @@
 
 #include <nlohmann/json.hpp>
 
+#include "clarity/amazon/orders.hpp"
 #include "clarity/model/timestamp.hpp"
 
 namespace clarity::flows {
+
+namespace {
+constexpr std::string_view kNotAnOrderId =
+    "is not an Amazon order id (3-7-7 digits, e.g. 123-1234567-1234567)";
+}  // namespace
 
 Result<std::string> order_job_key(const OrderJob& job) {
     if (job.amazon_order_id.empty()) {
         return make_error(ErrorKind::permanent, "an order job needs an Amazon order id",
                           "order_import");
+    }
+    if (!amazon::is_order_id(job.amazon_order_id)) {
+        return make_error(
+            ErrorKind::permanent,
+            "'" + amazon::order_id_excerpt(job.amazon_order_id) + "' " + std::string(kNotAnOrderId),
+            "order_import");
     }
     if (!job.change_time.empty()) {
         auto at = model::parse_timestamp(job.change_time);
@@ -56,6 +68,10 @@ Result<OrderJob> parse_order_job(std::string_view payload) {
     OrderJob job;
     job.amazon_order_id = text("amazon_order_id");
     if (job.amazon_order_id.empty()) return bad("no amazon_order_id");
+    if (!amazon::is_order_id(job.amazon_order_id)) {
+        return bad("amazon_order_id '" + amazon::order_id_excerpt(job.amazon_order_id) + "' " +
+                   std::string(kNotAnOrderId));
+    }
     job.marketplace_id = text("marketplace_id");
     job.change_time = text("change_time");
     job.source = text("source");

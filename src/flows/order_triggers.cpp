@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <variant>
 
+#include "clarity/amazon/orders.hpp"
 #include "clarity/core/log.hpp"
 #include "clarity/flows/order_jobs.hpp"
 #include "clarity/model/timestamp.hpp"
@@ -110,6 +111,13 @@ void count_jobs(core::MetricsRegistry& metrics,
                         {{"connection", connection}, {"source", source}, {"outcome", "duplicate"}});
     enq.inc(static_cast<double>(counts.enqueued));
     dup.inc(static_cast<double>(counts.duplicates));
+    if (counts.refused > 0) {
+        metrics
+            .counter("clarity_order_trigger_jobs_total",
+                     "Order jobs written by the triggers, by source and outcome",
+                     {{"connection", connection}, {"source", source}, {"outcome", "refused"}})
+            .inc(static_cast<double>(counts.refused));
+    }
 }
 
 // Enqueues `jobs` in one transaction, with the cursor when `cursor_value` is set.
@@ -168,7 +176,75 @@ OrderNotificationTrigger::OrderNotificationTrigger(std::string connection,
     : connection_(std::move(connection)),
       store_(store),
       metrics_(metrics),
-      on_enqueued_(std::move(on_enqueued)) {}
+      on_enqueued_(std::move(on_enqueued)),
+      clock_(&SystemClock::instance()) {}
+
+void OrderNotificationTrigger::set_door(NotificationDoor door, const Clock& clock) {
+    door_ = std::move(door);
+    clock_ = &clock;
+}
+
+std::optional<std::string> OrderNotificationTrigger::refusal(const amazon::OrderChangeEvent& change,
+                                                             std::string& why) const {
+    using amazon::order_id_excerpt;
+    if (!door_.seller_id.empty() && change.seller_id != door_.seller_id) {
+        why = "it is for seller '" + order_id_excerpt(change.seller_id) + "', not " +
+              door_.seller_id + " of this connection";
+        return "other_seller";
+    }
+    if (!door_.marketplace_ids.empty() &&
+        std::find(door_.marketplace_ids.begin(), door_.marketplace_ids.end(),
+                  change.marketplace_id) == door_.marketplace_ids.end()) {
+        std::string list;
+        for (const auto& m : door_.marketplace_ids) list += (list.empty() ? "" : ", ") + m;
+        why = "it is for marketplace '" + order_id_excerpt(change.marketplace_id) +
+              "', not one of this connection's (" + list + ")";
+        return "other_marketplace";
+    }
+    // An empty id is a malformed notification (kept as a dead letter below), not a refusal.
+    if (!change.amazon_order_id.empty() && !amazon::is_order_id(change.amazon_order_id)) {
+        why = "its order id '" + order_id_excerpt(change.amazon_order_id) +
+              "' is not an Amazon order id (3-7-7 digits, e.g. 123-1234567-1234567)";
+        return "malformed_order_id";
+    }
+    return std::nullopt;
+}
+
+void OrderNotificationTrigger::refuse(const std::string& reason,
+                                      const std::string& why,
+                                      const std::string& note_id) {
+    metrics_
+        .counter("clarity_notifications_refused_total",
+                 "ORDER_CHANGE notifications refused at the door (not this connection's seller "
+                 "or marketplaces, or an order id not of Amazon's shape) and deleted",
+                 {{"connection", connection_}, {"reason", reason}})
+        .inc();
+    std::uint64_t also = 0;
+    {
+        // One line per reason and log_interval: a flood of hostile messages is a count, not a
+        // flood of log lines.
+        std::lock_guard lock(refusals_mutex_);
+        auto& r = refusals_[reason];
+        const auto now = clock_->now();
+        if (r.logged_at && now - *r.logged_at < door_.log_interval) {
+            ++r.unlogged;
+            return;
+        }
+        also = r.unlogged;
+        r.unlogged = 0;
+        r.logged_at = now;
+    }
+    auto log = core::Log("triggers.notifications").with({.connection = connection_});
+    if (also == 0) {
+        log.warn("refused ORDER_CHANGE notification {}: {}; deleted without a job",
+                 amazon::order_id_excerpt(note_id), why);
+    } else {
+        log.warn(
+            "refused ORDER_CHANGE notification {}: {}; deleted without a job ({} more refused as "
+            "{} since the last such line, see clarity_notifications_refused_total)",
+            amazon::order_id_excerpt(note_id), why, also, reason);
+    }
+}
 
 amazon::NotificationHandler OrderNotificationTrigger::handler() {
     return [this](amazon::Notification n) { return handle_notification(this, std::move(n)); };
@@ -191,6 +267,11 @@ asio::awaitable<Result<void>> OrderNotificationTrigger::handle(amazon::Notificat
             .inc();
         log.info("notification {} of type {} is not an order change; skipped",
                  n.metadata.notification_id, n.notification_type);
+        co_return Result<void>{};
+    }
+    std::string why;
+    if (auto reason = refusal(*change, why)) {
+        refuse(*reason, why, n.metadata.notification_id);
         co_return Result<void>{};
     }
     OrderJob job;
@@ -342,7 +423,8 @@ std::vector<store::NewJob> jobs_for(const std::string& connection,
                                     const std::vector<amazon::Order>& orders,
                                     const std::string& source,
                                     const std::string& reference,
-                                    const core::Log& log) {
+                                    const core::Log& log,
+                                    std::size_t& refused) {
     std::vector<store::NewJob> jobs;
     jobs.reserve(orders.size());
     for (const auto& o : orders) {
@@ -355,6 +437,7 @@ std::vector<store::NewJob> jobs_for(const std::string& connection,
         job.status_hint = o.fulfillment_status;
         auto made = make_order_job(connection, job);
         if (!made) {
+            ++refused;
             log.warn("order skipped by the {}: {}", source, made.error().message);
             continue;
         }
@@ -436,7 +519,8 @@ asio::awaitable<SweepReport> OrderSweep::sweep_once() {
     report.orders = found.orders.size();
 
     const std::string run_id = "sweep-" + report.from;
-    auto jobs = jobs_for(connection_, found.orders, "sweep", run_id, log);
+    std::size_t refused = 0;
+    auto jobs = jobs_for(connection_, found.orders, "sweep", run_id, log, refused);
 
     std::optional<std::string> new_cursor;
     if (!found.error && !found.truncated) {
@@ -456,6 +540,7 @@ asio::awaitable<SweepReport> OrderSweep::sweep_once() {
                   report.from, report.orders, counts.error().describe());
         co_return report;
     }
+    counts->refused = refused;
     report.counts = *counts;
     count_jobs(metrics_, connection_, "sweep", *counts);
     if (found.error) {
@@ -520,15 +605,18 @@ asio::awaitable<SweepReport> backfill_orders(std::string connection,
         ++report.pages;
         if (report.to.empty()) report.to = page->last_updated_before;
         report.orders += page->orders.size();
-        auto jobs = jobs_for(connection, page->orders, "sync", run_id, log);
+        std::size_t refused = 0;
+        auto jobs = jobs_for(connection, page->orders, "sync", run_id, log, refused);
         auto counts = co_await enqueue_all(store, std::move(jobs), connection, std::nullopt);
         if (!counts) {
             report.error = counts.error();
             break;
         }
+        counts->refused = refused;
         count_jobs(metrics, connection, "sync", *counts);
         report.counts.enqueued += counts->enqueued;
         report.counts.duplicates += counts->duplicates;
+        report.counts.refused += counts->refused;
         if (!page->next_token) break;
         request.pagination_token = page->next_token;
     }

@@ -103,6 +103,14 @@ struct SearchOrdersPage {
     std::string created_before, last_updated_before;
 };
 
+/// True for the shape of an Amazon order id: 3, 7 and 7 ASCII digits joined by '-'
+/// ("123-1234567-1234567"). Anything else (another number, a path, control characters, kilobytes)
+/// is refused wherever an order id enters from outside, before any call is made with it.
+bool is_order_id(std::string_view id) noexcept;
+/// `id` for a log line or a message: control and non-ASCII bytes as \xNN, cut after 40 bytes
+/// with the full length noted.
+std::string order_id_excerpt(std::string_view id);
+
 /// The includedData the order import asks for (NOTES.md §12).
 std::vector<std::string> default_order_included_data();
 

@@ -32,11 +32,12 @@ struct OrderJob {
     std::string status_hint;
 };
 
-/// The job to enqueue for `job` on `connection`. Fails (`permanent`) on an empty order id or an
-/// unparseable change time.
+/// The job to enqueue for `job` on `connection`. Fails (`permanent`) on an order id that is not
+/// of Amazon's shape (amazon::is_order_id) or an unparseable change time.
 Result<store::NewJob> make_order_job(const std::string& connection, const OrderJob& job);
 
-/// Reads a job payload written by make_order_job (`permanent` error when malformed).
+/// Reads a job payload written by make_order_job (`permanent` error when malformed or when its
+/// order id is not of Amazon's shape: such a job is dead-lettered before any SP-API call).
 Result<OrderJob> parse_order_job(std::string_view payload);
 
 /// The idempotency key make_order_job uses (exposed for tests and the admin API).

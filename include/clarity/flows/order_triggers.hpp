@@ -12,7 +12,10 @@
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -61,6 +64,21 @@ OrderTriggerOptions order_trigger_options_from_config(const core::ConfigNode& no
 struct EnqueueCounts {
     std::size_t enqueued = 0;
     std::size_t duplicates = 0;
+    /// Orders refused before a job was made: an order id not of Amazon's shape (logged, and
+    /// counted as clarity_order_trigger_jobs_total{outcome="refused"}).
+    std::size_t refused = 0;
+};
+
+/// What the notification trigger lets in: ORDER_CHANGE notifications of the connection's seller
+/// for one of its marketplaces, naming an order id of Amazon's shape. Anything else is refused
+/// before a job (and so a getOrder call) exists: counted in
+/// `clarity_notifications_refused_total{connection,reason}` (reason `other_seller`,
+/// `other_marketplace`, `malformed_order_id`), logged as one WARNING line per reason and
+/// `log_interval` (the lines in between are counted in the next one), and deleted from the queue.
+struct NotificationDoor {
+    std::string seller_id;                     ///< empty: any seller
+    std::vector<std::string> marketplace_ids;  ///< empty: any marketplace
+    std::chrono::seconds log_interval{60};
 };
 
 /// Turns SP-API notifications of one connection into order jobs (the SQS consumer's handlers).
@@ -76,8 +94,12 @@ class OrderNotificationTrigger {
                              core::MetricsRegistry& metrics,
                              std::function<void()> on_enqueued = {});
 
+    /// Checks ORDER_CHANGE notifications against `door` (without it: the order id's shape only);
+    /// `clock` times the log lines of refusals. `clock` must outlive the trigger.
+    void set_door(NotificationDoor door, const Clock& clock);
+
     /// ORDER_CHANGE → an order job (source "notification", change time = TimeOfOrderChange,
-    /// reference = NotificationId).
+    /// reference = NotificationId), unless the door refuses it (success: the message is deleted).
     boost::asio::awaitable<Result<void>> handle(amazon::Notification notification);
     /// Keeps a malformed body as a dead letter of flow kMalformedNotificationFlow (reason as its
     /// error), keyed by the SQS message id so a redelivery is a duplicate. Each new dead letter is
@@ -108,6 +130,19 @@ class OrderNotificationTrigger {
     core::MetricsRegistry& metrics_;
     std::function<void()> on_enqueued_;
     std::function<void(const Alert&)> alert_hook_;
+    NotificationDoor door_;
+    const Clock* clock_;
+    struct Refusals {
+        std::optional<Clock::time_point> logged_at;  ///< last WARNING line of this reason
+        std::uint64_t unlogged = 0;                  ///< refused since, not in a line yet
+    };
+    std::mutex refusals_mutex_;
+    std::map<std::string, Refusals> refusals_;  ///< by reason
+
+    /// The reason to refuse `change`, or nullopt to let it in; `why` gets the detail.
+    std::optional<std::string> refusal(const amazon::OrderChangeEvent& change,
+                                       std::string& why) const;
+    void refuse(const std::string& reason, const std::string& why, const std::string& note_id);
 };
 
 /// What one sweep or backfill did.

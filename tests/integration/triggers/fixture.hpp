@@ -33,12 +33,14 @@ inline fakes::sp_api::SeedOrder seed_order(std::string id, std::string updated) 
     return o;
 }
 
+/// The model's ORDER_CHANGE example for the fake's seller (the daemon refuses other sellers).
 inline std::string order_change(const std::string& notification_id,
                                 const std::string& order_id,
                                 const std::string& time) {
     auto s = nlohmann::json::parse(read_file(
         data_dir() / "sp-api/schemas/notifications/OrderChangeNotification.json"));
     auto n = s["examples"][0];
+    n["Payload"]["OrderChangeNotification"]["SellerId"] = fakes::sp_api::FakeOptions{}.seller_id;
     n["NotificationMetadata"]["NotificationId"] = notification_id;
     n["Payload"]["OrderChangeNotification"]["AmazonOrderId"] = order_id;
     n["Payload"]["OrderChangeNotification"]["OrderChangeTrigger"]["TimeOfOrderChange"] = time;

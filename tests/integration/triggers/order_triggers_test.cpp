@@ -280,6 +280,120 @@ TEST_F(TriggerTest, MalformedBodiesAreKeptAsDeadLettersAndOtherTypesSkipped) {
     EXPECT_EQ(alerts.size(), 1u);
 }
 
+std::string with_door_fields(const std::string& body,
+                             const std::string& seller,
+                             const std::string& marketplace) {
+    auto n = nlohmann::json::parse(body);
+    n["Payload"]["OrderChangeNotification"]["SellerId"] = seller;
+    n["Payload"]["OrderChangeNotification"]["Summary"]["MarketplaceId"] = marketplace;
+    return n.dump();
+}
+
+// Issue #18 item 5: notifications for another seller or marketplace, or naming an order id not
+// of Amazon's shape, are refused at the door: counted, one WARNING line per reason (not one per
+// message, no ERROR alert), deleted from the queue, and neither a job nor a dead letter exists.
+TEST_F(TriggerTest, NotificationsThatAreNotThisConnectionsAreRefusedAtTheDoor) {
+    std::vector<std::string> lines;
+    core::configure_logging(
+        {.level = "info", .output = [&](std::string_view l) { lines.emplace_back(l); }});
+    OrderNotificationTrigger trigger("eu", *async_store, metrics);
+    std::vector<Alert> alerts;
+    trigger.on_alert([&](const Alert& a) { alerts.push_back(a); });
+    trigger.set_door({options.seller_id, {"ATVPDKIKX0DER"}, 60s}, clock);
+    amazon::SqsClient sqs(*http_ptr, clock, sqs_endpoint());
+    amazon::SqsConsumer consumer(sqs, metrics, trigger.handler(), trigger.malformed_handler());
+    const auto ours = [&](const std::string& id, const std::string& order) {
+        return with_door_fields(order_change(id, order, "2026-11-01T10:05:00Z"), options.seller_id,
+                                "ATVPDKIKX0DER");
+    };
+    fake.enqueue_message(ours("good", "111-0000009-0000001"));
+    for (int i = 0; i < 3; ++i) {
+        fake.enqueue_message(with_door_fields(
+            order_change("seller-" + std::to_string(i), "111-0000009-000000" + std::to_string(i),
+                         "2026-11-01T10:05:00Z"),
+            "A3OTHERSELLER", "ATVPDKIKX0DER"));
+    }
+    fake.enqueue_message(
+        with_door_fields(order_change("market", "111-0000009-0000005", "2026-11-01T10:05:00Z"),
+                         options.seller_id, "A1PA6795UKMFR9"));
+    const std::vector<std::string> bad_ids = {"1234567", "../../x", std::string(10 * 1024, '9'),
+                                              "123-1234567-1234567\r\n\x1b[31mALERT",
+                                              "123-1234567-12345678"};
+    for (std::size_t i = 0; i < bad_ids.size(); ++i)
+        fake.enqueue_message(ours("bad-" + std::to_string(i), bad_ids[i]));
+    std::size_t received = 0;
+    while (fake.queue_visible() > 0) {
+        auto stats = run(io, consumer.poll_once());
+        ASSERT_TRUE(stats) << stats.error().describe();
+        received += static_cast<std::size_t>(stats->received);
+    }
+    core::configure_logging(core::LogOptions{});
+    EXPECT_EQ(received, 10u);
+    EXPECT_EQ(fake.queue_total(), 0u) << "every refused message is deleted";
+
+    auto all = jobs();
+    ASSERT_EQ(all.size(), 1u);
+    EXPECT_EQ(all[0].entity_key, "111-0000009-0000001");
+    EXPECT_TRUE(jobs(std::string(kMalformedNotificationFlow)).empty()) << "no dead letter";
+    EXPECT_TRUE(alerts.empty());
+    const auto refused = [&](const char* reason) {
+        return metrics
+            .counter("clarity_notifications_refused_total", "",
+                     {{"connection", "eu"}, {"reason", reason}})
+            .value();
+    };
+    EXPECT_EQ(refused("other_seller"), 3.0);
+    EXPECT_EQ(refused("other_marketplace"), 1.0);
+    EXPECT_EQ(refused("malformed_order_id"), 5.0);
+
+    std::size_t warnings = 0;
+    for (const auto& l : lines) {
+        if (l.find("refused ORDER_CHANGE notification") == std::string::npos) continue;
+        ++warnings;
+        EXPECT_NE(l.find("warn"), std::string::npos) << l;
+        EXPECT_LT(l.size(), 600u) << "a 10 KB id is cut in the line";
+        for (char c : l) EXPECT_FALSE(c == '\x1b' || c == '\r' || c == '\n') << l;
+    }
+    EXPECT_EQ(warnings, 3u) << "one line per reason within the interval";
+
+    // After the interval, the next refusal logs again and counts those not logged.
+    clock.advance(61s);
+    lines.clear();
+    core::configure_logging(
+        {.level = "info", .output = [&](std::string_view l) { lines.emplace_back(l); }});
+    fake.enqueue_message(ours("bad-later", "../../etc/passwd"));
+    while (fake.queue_visible() > 0) ASSERT_TRUE(run(io, consumer.poll_once()));
+    core::configure_logging(core::LogOptions{});
+    std::size_t later = 0;
+    for (const auto& l : lines) {
+        if (l.find("refused ORDER_CHANGE notification bad-later") == std::string::npos) continue;
+        ++later;
+        EXPECT_NE(l.find("4 more refused as malformed_order_id"), std::string::npos) << l;
+    }
+    EXPECT_EQ(later, 1u);
+    EXPECT_EQ(refused("malformed_order_id"), 6.0);
+}
+
+TEST_F(TriggerTest, SweptOrdersWithIdsNotOfAmazonsShapeAreRefused) {
+    fake.add_order(seed("111-0000010-0000001", "2026-11-01T10:00:00Z"));
+    fake.add_order(seed("../../x", "2026-11-01T10:01:00Z"));
+    fake.add_order(seed("1234567", "2026-11-01T10:02:00Z"));
+    OrderSweep sweep("eu", *client, *async_store, metrics, clock, sweep_options());
+    auto report = run(io, sweep.sweep_once());
+    ASSERT_FALSE(report.error) << report.error->describe();
+    EXPECT_EQ(report.orders, 3u);
+    EXPECT_EQ(report.counts.enqueued, 1u);
+    EXPECT_EQ(report.counts.refused, 2u);
+    ASSERT_EQ(jobs().size(), 1u);
+    EXPECT_EQ(jobs()[0].entity_key, "111-0000010-0000001");
+    EXPECT_EQ(metrics
+                  .counter("clarity_order_trigger_jobs_total", "",
+                           {{"connection", "eu"}, {"source", "sweep"}, {"outcome", "refused"}})
+                  .value(),
+              2.0);
+    EXPECT_TRUE(report.cursor_advanced) << "refused orders do not hold the cursor back";
+}
+
 TEST_F(TriggerTest, SweepCommitsItsCursorWithTheJobs) {
     fake.add_order(seed("111-0000001-0000001", "2026-11-01T10:05:00Z"));
     fake.add_order(seed("111-0000001-0000002", "2026-11-01T20:00:00Z"));
