@@ -13,6 +13,7 @@
 
 #include "clarity/amazon/lwa.hpp"
 #include "clarity/amazon/quota.hpp"
+#include "clarity/core/log.hpp"
 #include "clarity/flows/order_jobs.hpp"
 #include "clarity/model/timestamp.hpp"
 #include "clarity/net/http_client.hpp"
