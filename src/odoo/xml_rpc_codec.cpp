@@ -432,8 +432,11 @@ bool is_cut_short(std::string_view body) {
     const auto first = body.find_first_not_of(" \t\r\n");
     if (first == std::string_view::npos) return true;
     const auto rest = body.substr(first, body.find_last_not_of(" \t\r\n") + 1 - first);
-    return (rest.starts_with("<?xml") || rest.starts_with("<methodResponse")) &&
-           !rest.ends_with("</methodResponse>");
+    // Starts as a reply, or is the start of one cut within its first bytes ("<?x").
+    const auto opens = [rest](std::string_view head) {
+        return rest.starts_with(head) || head.starts_with(rest);
+    };
+    return (opens("<?xml") || opens("<methodResponse")) && !rest.ends_with("</methodResponse>");
 }
 
 // A reply cut short is transient; anything else that does not parse (an HTML page) permanent.
