@@ -233,17 +233,8 @@ asio::awaitable<Result<Value>> object_call(std::shared_ptr<Impl> impl,
                                std::move(headers), call.idempotent);
         if (!r) co_return with_context(r.error(), context);
         if (r->status != 200) co_return classify_json2_response(r->status, r->body, context);
-        auto v = from_json(r->body);
-        if (!v) {
-            auto e = v.error();
-            e.message =
-                (e.kind == ErrorKind::transient
-                     ? "Odoo's reply is not complete JSON (" + std::to_string(r->body.size()) +
-                           " bytes, " + e.message + "): cut short or damaged on the way; retried"
-                     : "Odoo sent a reply that is not JSON (" + e.message +
-                           "); is the URL an Odoo server?");
-            co_return with_context(std::move(e), context);
-        }
+        auto v = reply_from_json(r->body);
+        if (!v) co_return with_context(v.error(), context);
         co_return std::move(*v);
     }
     Array params{Value(impl->opt.database), Value(uid),         Value(impl->secret()),

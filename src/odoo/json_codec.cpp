@@ -508,7 +508,6 @@ Result<Value> from_json(std::string_view text) {
     return out;
 }
 
-namespace {
 /// from_json for a reply: the message tells a document too deep from one that is not JSON.
 Result<Value> reply_from_json(std::string_view text) {
     Parser parser(text);
@@ -526,7 +525,6 @@ Result<Value> reply_from_json(std::string_view text) {
     return make_error(ErrorKind::permanent, "Odoo sent a reply that is not JSON (" + parser.error +
                                                 "); is the URL an Odoo server?");
 }
-}  // namespace
 
 std::string encode_jsonrpc_call(std::string_view service,
                                 std::string_view method,

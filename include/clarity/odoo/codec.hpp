@@ -22,6 +22,10 @@ std::string to_json(const Value& value);
 /// Errors: transient for text that starts as JSON (or is empty) but does not parse (a reply cut
 /// short); permanent for text that is not JSON at all and for nesting beyond the limit.
 Result<Value> from_json(std::string_view text);
+/// from_json for a reply body that Odoo answered with 200, with the message saying what to do:
+/// cut short (transient), nested too deep (permanent), or not JSON at all (permanent: is the URL
+/// an Odoo server?).
+Result<Value> reply_from_json(std::string_view text);
 
 /// `{"jsonrpc":"2.0","method":"call","params":{"service":S,"method":M,"args":A},"id":N}`.
 std::string encode_jsonrpc_call(std::string_view service,
