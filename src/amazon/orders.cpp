@@ -442,6 +442,7 @@ Result<RestrictedDataToken> decode_rdt_response(std::string_view body) {
 Result<model::Order> decode_order_document(std::string_view json_text) {
     // A document given by a person (not a response): invalid JSON stays invalid.
     auto j = parse_body(json_text, "order document");
+    if (!j && j.error().kind == ErrorKind::permanent) return j.error();  // too deep
     if (!j) {
         return make_error(ErrorKind::permanent, "Amazon order: the document is not valid JSON",
                           "amazon.orders");
