@@ -1,5 +1,6 @@
 #include "clarity/amazon/config.hpp"
 
+#include <cmath>
 #include <cstdlib>
 
 namespace clarity::amazon {
@@ -130,19 +131,23 @@ std::string env(const char* name) {
 AmazonOptions from_config(const core::ConfigNode& node) {
     AmazonOptions o;
     auto region = parse_region(node.has("region") ? node.get_string("region") : "na");
-    if (!region) throw core::ConfigError(node.path() + ".region: expected na, eu or fe");
+    if (!region) node.fail("region", "expected na, eu or fe");
     o.region = *region;
     o.sandbox = node.has("sandbox") && node.get_bool("sandbox");
     o.seller_id = node.get_string("seller_id");
-    for (const auto& m : node.get_string_list("marketplaces")) {
+    const auto marketplaces = node.get_string_list("marketplaces");
+    for (std::size_t i = 0; i < marketplaces.size(); ++i) {
+        const auto& m = marketplaces[i];
+        const std::string item = "marketplaces[" + std::to_string(i) + "]";
         const auto* mp = find_marketplace(m);
         if (mp == nullptr) {
-            throw core::ConfigError(node.path() + ".marketplaces: unknown marketplace '" + m + "'");
+            node.fail(item, "unknown marketplace '" + m +
+                                "' (an Amazon marketplace id such as A1PA6795UKMFR9, or a country "
+                                "code such as DE)");
         }
         if (mp->region != o.region) {
-            throw core::ConfigError(node.path() + ".marketplaces: " + m + " belongs to region " +
-                                    std::string(to_string(mp->region)) + ", not " +
-                                    std::string(to_string(o.region)));
+            node.fail(item, m + " belongs to region " + std::string(to_string(mp->region)) +
+                                ", not " + std::string(to_string(o.region)));
         }
         o.marketplace_ids.emplace_back(mp->id);
     }
@@ -156,8 +161,19 @@ AmazonOptions from_config(const core::ConfigNode& node) {
     }
     if (node.has("max_attempts")) o.max_attempts = static_cast<int>(node.get_int("max_attempts"));
     if (node.has("timeout")) o.timeout = node.get_duration("timeout");
-    if (node.has("rate_scale")) o.rate_scale = std::stod(node.get_decimal("rate_scale"));
-    if (o.max_attempts < 1) throw core::ConfigError(node.path() + ".max_attempts: must be >= 1");
+    if (node.has("rate_scale")) {
+        // The rate limiter divides by it: zero, a negative or an overflowing value cannot run.
+        const auto text = node.get_decimal("rate_scale");
+        try {
+            o.rate_scale = std::stod(text);
+        } catch (const std::exception&) {
+            node.fail("rate_scale", "'" + text + "' is out of range");
+        }
+        if (!(o.rate_scale > 0) || !std::isfinite(o.rate_scale)) {
+            node.fail("rate_scale", "must be greater than 0");
+        }
+    }
+    if (o.max_attempts < 1) node.fail("max_attempts", "must be >= 1");
     if (node.has("sqs")) {
         auto s = node.section("sqs");
         if (s.has("queue_url")) o.sqs.queue_url = s.get_string("queue_url");
@@ -179,17 +195,16 @@ AmazonOptions from_config(const core::ConfigNode& node) {
                 s.get_duration("visibility_timeout"));
         }
         if (o.sqs.max_messages < 1 || o.sqs.max_messages > 10) {
-            throw core::ConfigError(s.path() + ".max_messages: must be 1-10 (SQS limit)");
+            s.fail("max_messages", "must be 1-10 (SQS limit)");
         }
         if (o.sqs.wait_time.count() < 0 || o.sqs.wait_time.count() > 20) {
-            throw core::ConfigError(s.path() + ".wait_time: must be 0-20 s (SQS long poll)");
+            s.fail("wait_time", "must be 0-20 s (SQS long poll)");
         }
         if (!o.sqs.queue_url.empty() &&
             (o.sqs.access_key_id.empty() || o.sqs.secret_access_key.empty())) {
-            throw core::ConfigError(s.path() +
-                                    ": queue_url is set but no AWS access key; set access_key_id "
-                                    "and secret_access_key or AWS_ACCESS_KEY_ID/"
-                                    "AWS_SECRET_ACCESS_KEY");
+            s.fail("queue_url",
+                   "queue_url is set but no AWS access key; set access_key_id and "
+                   "secret_access_key or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY");
         }
     }
     return o;

@@ -135,18 +135,57 @@ bool is_decimal(std::string_view t) {
     return digits > 0 && i == t.size();
 }
 
-// `${ENV_VAR}`, `file:/path` or a literal. Messages name the variable or file, never the value.
-Secret resolve_secret(const std::string& text,
-                      const std::string& source,
-                      const YAML::Mark& mark,
-                      const std::string& path) {
-    if (text.size() > 3 && text.starts_with("${") && text.back() == '}') {
-        std::string var = text.substr(2, text.size() - 3);
+bool is_env_name(std::string_view name) {
+    if (name.empty() || (name[0] >= '0' && name[0] <= '9')) return false;
+    return std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+               c == '_';
+    });
+}
+
+// The first `${NAME}` in `text` at or after `from`: its start, or npos.
+std::size_t find_variable(std::string_view text, std::size_t from = 0) {
+    for (auto at = text.find("${", from); at != std::string_view::npos;
+         at = text.find("${", at + 2)) {
+        const auto end = text.find('}', at + 2);
+        if (end != std::string_view::npos && is_env_name(text.substr(at + 2, end - at - 2))) {
+            return at;
+        }
+    }
+    return std::string_view::npos;
+}
+
+// Every `${NAME}` in `text` replaced by the variable's value ("${A}", "abc${A}def", "${A}:${B}");
+// an unset or empty variable is an error, never kept as written.
+std::string substitute_variables(const std::string& text,
+                                 const std::string& source,
+                                 const YAML::Mark& mark,
+                                 const std::string& path) {
+    std::string out;
+    std::size_t done = 0;
+    for (auto at = find_variable(text); at != std::string::npos; at = find_variable(text, done)) {
+        const auto end = text.find('}', at);
+        const std::string var = text.substr(at + 2, end - at - 2);
         const char* value = std::getenv(var.c_str());
         if (value == nullptr)
             fail(source, mark, path, "environment variable " + var + " is not set");
         if (*value == '\0') fail(source, mark, path, "environment variable " + var + " is empty");
-        return Secret(value);
+        out.append(text, done, at - done);
+        out += value;
+        done = end + 1;
+    }
+    out.append(text, done);
+    return out;
+}
+
+// `${ENV_VAR}` (anywhere in the text), `file:/path` or a literal. Messages name the variable or
+// file, never the value.
+Secret resolve_secret(const std::string& text,
+                      const std::string& source,
+                      const YAML::Mark& mark,
+                      const std::string& path) {
+    if (!text.starts_with("file:") && find_variable(text) != std::string::npos) {
+        return Secret(substitute_variables(text, source, mark, path));
     }
     if (text.starts_with("file:")) {
         // Bounded and non-blocking: `file:/dev/zero` or a FIFO must not hang `config check`.
@@ -169,6 +208,12 @@ void check_scalar(const ConfigKey& key,
                   const std::string& source,
                   const YAML::Mark& mark,
                   const std::string& path) {
+    if (key.type == ConfigType::string && find_variable(text) != std::string::npos) {
+        fail(source, mark, path,
+             "'" + text +
+                 "' is not substituted: environment variables are read in secrets only; write "
+                 "the value itself");
+    }
     try {
         switch (key.type) {
             case ConfigType::integer:
@@ -207,9 +252,23 @@ ConfigNode build_section(const YAML::Node& map,
                          const std::vector<ConfigKey>& keys,
                          const Where& where);
 
-void set_value(ConfigNode& out, const ConfigKey& key, const YAML::Node& value, const Where& where) {
+std::string position_text(const std::string& source, const YAML::Mark& mark) {
+    return mark.is_null() ? std::string() : position(source, mark);
+}
+
+// `from_file`: the value was written in the file (not a default), so its positions are recorded
+// for the checks components make after loading (ConfigNode::where).
+void set_value(ConfigNode& out,
+               const ConfigKey& key,
+               const YAML::Node& value,
+               const Where& where,
+               bool from_file) {
     const std::string path = where.child(key.name);
     const YAML::Mark mark = value.Mark();
+    const auto record = [&](std::string entry, const YAML::Mark& at) {
+        if (from_file && !at.is_null())
+            out.set_position(std::move(entry), position(where.source, at));
+    };
     const auto wrong_type = [&] {
         fail(where.source, mark, path,
              "expected " + expected_text(key.type) + ", got " + std::string(kind_of(value)));
@@ -238,6 +297,7 @@ void set_value(ConfigNode& out, const ConfigKey& key, const YAML::Node& value, c
                          "expected a string, got " + std::string(kind_of(item)));
                 }
                 items.push_back(item.Scalar());
+                record(key.name + "[" + std::to_string(i) + "]", item.Mark());
             }
             out.set_list(key.name, std::move(items));
             return;
@@ -254,6 +314,7 @@ void set_value(ConfigNode& out, const ConfigKey& key, const YAML::Node& value, c
                 if (!items.emplace(k, kv.second.Scalar()).second) {
                     fail(where.source, kv.first.Mark(), path + "." + k, "duplicate key");
                 }
+                record(key.name + "." + k, kv.first.Mark());
             }
             out.set_map(key.name, std::move(items));
             return;
@@ -277,6 +338,7 @@ void set_value(ConfigNode& out, const ConfigKey& key, const YAML::Node& value, c
                             fail(where.source, inner.first.Mark(), path + "." + k + "." + ik,
                                  "duplicate key");
                         }
+                        record(key.name + "." + k + "." + ik, inner.first.Mark());
                     }
                 } else if (kv.second.IsScalar()) {
                     item.text = kv.second.Scalar();
@@ -288,6 +350,7 @@ void set_value(ConfigNode& out, const ConfigKey& key, const YAML::Node& value, c
                 if (!items.emplace(k, std::move(item)).second) {
                     fail(where.source, kv.first.Mark(), path + "." + k, "duplicate key");
                 }
+                record(key.name + "." + k, kv.first.Mark());
             }
             out.set_tree(key.name, std::move(items));
             return;
@@ -318,6 +381,7 @@ void set_value(ConfigNode& out, const ConfigKey& key, const YAML::Node& value, c
                     fail(where.source, item["name"].Mark(), item_path + ".name",
                          "duplicate name '" + child.get_string("name") + "'");
                 }
+                record(key.name + "[" + std::to_string(i) + "]", item.Mark());
                 out.add_to_section_list(key.name, std::move(child));
             }
             return;
@@ -346,7 +410,7 @@ void set_default(ConfigNode& out,
     if (key.type == ConfigType::string || key.type == ConfigType::secret) {
         value = YAML::Node(*key.default_value);  // defaults are text, even "" or "no"
     }
-    set_value(out, key, value, where);
+    set_value(out, key, value, where, /*from_file=*/false);
 }
 
 ConfigNode build_section(const YAML::Node& map,
@@ -354,6 +418,7 @@ ConfigNode build_section(const YAML::Node& map,
                          const std::vector<ConfigKey>& keys,
                          const Where& where) {
     ConfigNode out(where.path);
+    out.set_own_position(position_text(where.source, map_mark));
     std::set<std::string> seen;
     if (map.IsMap()) {
         for (const auto& kv : map) {
@@ -374,7 +439,8 @@ ConfigNode build_section(const YAML::Node& map,
                 fail(where.source, kv.first.Mark(), where.child(name),
                      "has no value (expected " + expected_text(it->type) + ")");
             }
-            set_value(out, *it, kv.second, where);
+            set_value(out, *it, kv.second, where, /*from_file=*/true);
+            out.set_position(name, position_text(where.source, kv.second.Mark()));
         }
     }
     for (const auto& key : keys) {
@@ -383,7 +449,24 @@ ConfigNode build_section(const YAML::Node& map,
     return out;
 }
 
-void dump(const ConfigNode& node, const std::vector<ConfigKey>& keys, YAML::Emitter& out) {
+// Every string value passes through `show` (config check --print hides URL credentials).
+using Show = std::function<std::string(const std::string&)>;
+
+std::vector<std::string> printable(std::vector<std::string> values, const Show& show) {
+    for (auto& v : values) v = show(v);
+    return values;
+}
+
+std::map<std::string, std::string> printable(std::map<std::string, std::string> values,
+                                             const Show& show) {
+    for (auto& [k, v] : values) v = show(v);
+    return values;
+}
+
+void dump(const ConfigNode& node,
+          const std::vector<ConfigKey>& keys,
+          const Show& show,
+          YAML::Emitter& out) {
     out << YAML::BeginMap;
     for (const auto& key : keys) {
         if (!node.has(key.name)) continue;
@@ -393,33 +476,34 @@ void dump(const ConfigNode& node, const std::vector<ConfigKey>& keys, YAML::Emit
                 out << Secret::kMask;
                 break;
             case ConfigType::string_list:
-                out << node.get_string_list(key.name);
+                out << printable(node.get_string_list(key.name), show);
                 break;
             case ConfigType::string_map:
-                out << node.get_string_map(key.name);
+                out << printable(node.get_string_map(key.name), show);
                 break;
             case ConfigType::string_tree:
                 out << YAML::BeginMap;
                 for (const auto& [k, v] : node.get_string_tree(key.name)) {
                     out << YAML::Key << k << YAML::Value;
                     if (v.is_map) {
-                        out << v.map;
+                        out << printable(v.map, show);
                     } else {
-                        out << v.text;
+                        out << show(v.text);
                     }
                 }
                 out << YAML::EndMap;
                 break;
             case ConfigType::section:
-                dump(node.section(key.name), key.children, out);
+                dump(node.section(key.name), key.children, show, out);
                 break;
             case ConfigType::section_list:
                 out << YAML::BeginSeq;
-                for (const auto& child : node.sections(key.name)) dump(child, key.children, out);
+                for (const auto& child : node.sections(key.name))
+                    dump(child, key.children, show, out);
                 out << YAML::EndSeq;
                 break;
             default:
-                out << node.get_string(key.name);
+                out << show(node.get_string(key.name));
                 break;
         }
     }
@@ -439,7 +523,14 @@ core::ConfigNode load_config_text(std::string_view yaml,
     }
     YAML::Node doc;
     try {
-        doc = YAML::Load(std::string(yaml));
+        const auto docs = YAML::LoadAll(std::string(yaml));
+        // A second document would be ignored silently: refuse it, so what is checked is what runs.
+        if (docs.size() > 1) {
+            fail(source_name, docs[1].Mark(), "",
+                 "a second YAML document starts here; the file must hold one (remove the '---' "
+                 "line and what follows it, or merge the two)");
+        }
+        if (!docs.empty()) doc = docs.front();
     } catch (const YAML::DeepRecursion& e) {
         fail(source_name, e.mark, "", "invalid YAML: " + core::yaml_depth_reason());
     } catch (const YAML::Exception& e) {
@@ -461,9 +552,11 @@ core::ConfigNode load_config(const std::filesystem::path& file, const core::Conf
     return load_config_text(*text, file.string(), root);
 }
 
-std::string dump_config(const core::ConfigNode& node, const core::ConfigSpec& spec) {
+std::string dump_config(const core::ConfigNode& node,
+                        const core::ConfigSpec& spec,
+                        const std::function<std::string(const std::string&)>& show) {
     YAML::Emitter out;
-    dump(node, spec.keys(), out);
+    dump(node, spec.keys(), show ? show : Show([](const std::string& v) { return v; }), out);
     return std::string(out.c_str()) + "\n";
 }
 

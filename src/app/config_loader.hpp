@@ -4,6 +4,7 @@
 // here).
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -25,8 +26,11 @@ core::ConfigNode load_config_text(std::string_view yaml,
                                   const std::string& source_name,
                                   const core::ConfigSpec& root);
 
-/// The effective configuration as YAML (defaults applied), secrets printed as ***. For
-/// `config check --print` and support requests.
-std::string dump_config(const core::ConfigNode& node, const core::ConfigSpec& spec);
+/// The effective configuration as YAML (defaults applied), secrets printed as ***, every other
+/// string value as `show` returns it (unset: as it is). For `config check --print` and support
+/// requests.
+std::string dump_config(const core::ConfigNode& node,
+                        const core::ConfigSpec& spec,
+                        const std::function<std::string(const std::string&)>& show = {});
 
 }  // namespace clarity::app

@@ -188,15 +188,21 @@ std::string render_config_reference(const ConfigSpec& spec) {
         "this file differs from the command's output. -->\n"
         "\n"
         "Clarity Connect reads one YAML file (`clarity-connect run -c FILE`); check it offline "
-        "with `clarity-connect config check -c FILE`. Unknown keys, wrong types and missing "
-        "required keys are rejected with `file:line:column: key.path: reason` and exit code 2. "
+        "with `clarity-connect config check -c FILE`, which refuses everything `run` refuses "
+        "before it connects anywhere (values out of range, a store directory it cannot write, a "
+        "missing mapping directory or template) and creates nothing. Unknown keys, wrong types, "
+        "missing required keys and values out of range are rejected with "
+        "`file:line:column: key.path: reason` and exit code 2. The file holds one YAML document. "
         "A commented example is `config/clarity-connect.example.yaml`.\n"
         "\n"
         "Types: *duration* is a number with a unit (`250ms`, `30s`, `10m`, `2h`, `1d`; a bare "
         "number means seconds); *boolean* is `true` or `false`; *decimal* is exact decimal text "
-        "(`0.01`); a *secret* is `${ENV_VAR}` (read from the environment), `file:/path` (the "
+        "(`0.01`); a *secret* is `${ENV_VAR}` (read from the environment; also inside a longer "
+        "text, `user-${ENV_VAR}`, and an unset or empty variable is an error), `file:/path` (the "
         "file's content without its trailing newline) or a literal, and prints as `***` in logs, "
-        "errors and `config check --print`. Keys marked unset may be left out.\n";
+        "errors and `config check --print`. Other strings take no `${...}`: one is refused. "
+        "`config check --print` shows URLs without their user info (and secret-looking query "
+        "values as `***`), as the logs do. Keys marked unset may be left out.\n";
     render_section("", "", spec.keys(), out);
     return out;
 }

@@ -1,5 +1,6 @@
 #include <memory>
 
+#include "clarity/mapping/template.hpp"
 #include "commands.hpp"
 #include "settings.hpp"
 
@@ -21,8 +22,11 @@ void add_run_command(CLI::App& app) {
         Settings settings;
         try {
             settings = load_settings(args->file);
+            check_files(settings);  // the same refusals as `config check`
         } catch (const core::ConfigError& e) {
             fail(kExitUsage, e.what());
+        } catch (const mapping::TemplateError& e) {
+            fail(kExitUsage, std::string("mapping template: ") + e.what());
         }
         const int code = run_daemon(settings);
         if (code != kExitOk) throw CLI::RuntimeError(code);

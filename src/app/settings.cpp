@@ -1,8 +1,16 @@
 #include "settings.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include "builtin_flows.hpp"
 #include "clarity/amazon/config.hpp"
+#include "clarity/amazon/endpoints.hpp"
 #include "clarity/flows/order_import.hpp"
+#include "clarity/mapping/template.hpp"
 #include "clarity/net/http_client.hpp"
 #include "clarity/odoo/client.hpp"
 #include "config_loader.hpp"
@@ -21,27 +29,27 @@ Settings read_settings(const core::ConfigNode& root) {
     if (daemon.has("watchdog_interval")) {
         s.daemon.watchdog_interval = daemon.get_duration("watchdog_interval");
         if (*s.daemon.watchdog_interval <= std::chrono::milliseconds::zero()) {
-            throw core::ConfigError("daemon.watchdog_interval: must be greater than 0");
+            daemon.fail("watchdog_interval", "must be greater than 0");
         }
     }
     s.store = store::store_options_from_config(root.section("store"));
     s.engine = flows::engine_options_from_config(root.section("engine"));
-    auto known_flow = [](const std::string& key, const std::string& flow) {
+    const auto engine = root.section("engine");
+    auto known_flow = [&engine](const std::string& key, const std::string& flow) {
         if (builtin_flows().find(flow) != nullptr) return;
         std::string names;
         for (const auto& e : builtin_flows().entries())
             names += (names.empty() ? "" : ", ") + e.name;
-        throw core::ConfigError("engine." + key + "." + flow + ": no flow named '" + flow +
-                                "' (flows: " + names + ")");
+        engine.fail(key + "." + flow, "no flow named '" + flow + "' (flows: " + names + ")");
     };
     for (const auto& [flow, n] : s.engine.flow_concurrency) known_flow("flow_concurrency", flow);
     for (const auto& [flow, d] : s.engine.flow_deadline) {
         known_flow("flow_deadline", flow);
         if (d >= s.store.lease) {
-            throw core::ConfigError("engine.flow_deadline." + flow +
-                                    ": must be below store.lease (" +
-                                    std::to_string(s.store.lease.count() / 1000) +
-                                    "s): a run outliving its lease could be claimed twice");
+            engine.fail("flow_deadline." + flow,
+                        "must be below store.lease (" +
+                            std::to_string(s.store.lease.count() / 1000) +
+                            "s): a run outliving its lease could be claimed twice");
         }
     }
     s.mapping = mapping::mapping_options_from_config(root.section("mapping"));
@@ -57,12 +65,25 @@ Settings read_settings(const core::ConfigNode& root) {
         c.name = connection.get_string("name");
         for (const auto& other : s.connection_settings) {
             if (other.name == c.name) {
-                throw core::ConfigError(connection.path() + ".name: '" + c.name +
-                                        "' is used by another connection");
+                connection.fail("name", "'" + c.name + "' is used by another connection");
             }
         }
         c.odoo = odoo::from_config(connection.section("odoo"));
         c.amazon = amazon::from_config(connection.section("amazon"));
+        // Connections of one seller in one region share one SP-API quota (one limiter), which
+        // has one speed.
+        for (const auto& other : s.connection_settings) {
+            if (other.amazon.seller_id == c.amazon.seller_id &&
+                other.amazon.region == c.amazon.region &&
+                other.amazon.rate_scale != c.amazon.rate_scale) {
+                connection.section("amazon").fail(
+                    "rate_scale", "differs from connection '" + other.name +
+                                      "', which shares seller " + c.amazon.seller_id +
+                                      " in region " +
+                                      std::string(amazon::to_string(c.amazon.region)) +
+                                      " (one SP-API quota); give both the same rate_scale");
+            }
+        }
         c.mapping = mapping::merge_options(
             s.mapping, mapping::mapping_options_from_config(connection.section("mapping")));
         c.order_triggers = flows::order_trigger_options_from_config(
@@ -83,12 +104,7 @@ Settings read_settings(const core::ConfigNode& root) {
             const auto retry = flows.section(flow).section("retry");
             if (retry.keys().empty()) continue;
             // Keys left out keep store.retry's values.
-            core::ConfigNode merged(retry.path());
-            const auto defaults = root.section("store").section("retry");
-            for (const auto& key : {"base", "cap", "max_attempts"}) {
-                merged.set(key, retry.has(key) ? retry.get_string(key) : defaults.get_string(key));
-            }
-            s.store.retry_by_flow[flow] = core::backoff_from_config(merged);
+            s.store.retry_by_flow[flow] = core::backoff_from_config(retry, s.store.default_retry);
         }
     }
     return s;
@@ -99,6 +115,94 @@ Settings load_settings(const std::filesystem::path& file) {
     s.base_dir = std::filesystem::absolute(file).parent_path();
     s.installed_template_dirs = installed_template_dirs();
     return s;
+}
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// The database, its -wal and -shm files and the daemon's lock file all live in the store's
+// directory: creating (and at once removing) a file there is the one test that tells whether
+// `run` can, for any user (root passes access(2) where a read-only file system still refuses).
+void check_store_path(const Settings& s) {
+    const auto node = s.root.section("store");
+    const std::string& path = s.store.path;
+    std::error_code ec;
+    const auto status = fs::status(path, ec);
+    if (fs::is_directory(status)) {
+        node.fail("path", "'" + path + "' is a directory; name the database file in it (e.g. " +
+                              (fs::path(path) / "clarity.db").string() + ")");
+    }
+    if (fs::exists(status)) {
+        if (!fs::is_regular_file(status)) node.fail("path", "'" + path + "' is not a regular file");
+        const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC | O_NONBLOCK);
+        if (fd < 0) {
+            const int e = errno;
+            node.fail("path", "cannot open '" + path + "' for writing: " + std::strerror(e));
+        }
+        ::close(fd);
+    }
+    const fs::path file(path);
+    const fs::path dir = file.has_parent_path() ? file.parent_path() : fs::path(".");
+    const fs::path probe = dir / (".clarity-connect-check-" + std::to_string(::getpid()));
+    const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        const int e = errno;
+        node.fail("path", "cannot create files in '" + dir.string() +
+                              "' (the database, its -wal and -shm files and the lock file live "
+                              "there): " +
+                              std::strerror(e));
+    }
+    ::close(fd);
+    ::unlink(probe.c_str());
+}
+
+// mapping.directory and mapping.templates of one `mapping` section (the top one or a
+// connection's), resolved against the configuration file's folder as the templates are.
+void check_mapping_section(const Settings& s, const core::ConfigNode& node) {
+    const auto resolve = [&s](const std::string& p) {
+        const fs::path path(p);
+        return (path.is_absolute() ? path : s.base_dir / path).lexically_normal();
+    };
+    std::error_code ec;
+    if (node.has("directory")) {
+        const auto dir = resolve(node.get_string("directory"));
+        if (!fs::is_directory(dir, ec)) {
+            node.fail("directory", "'" + dir.string() + "' is not a directory" +
+                                       (fs::exists(dir, ec) ? "" : " (it does not exist)"));
+        }
+    }
+    if (node.has("templates")) {
+        for (const auto& [flow, file] : node.get_string_map("templates")) {
+            const auto path = resolve(file);
+            if (!fs::is_regular_file(path, ec)) {
+                node.fail("templates." + flow,
+                          "'" + path.string() + "' is not a file" +
+                              (fs::exists(path, ec) ? "" : " (it does not exist)"));
+            }
+        }
+    }
+}
+
+}  // namespace
+
+void check_files(const Settings& settings) {
+    check_store_path(settings);
+    check_mapping_section(settings, settings.root.section("mapping"));
+    for (const auto& connection : settings.connections) {
+        check_mapping_section(settings, connection.section("mapping"));
+    }
+    // The templates `run` loads before it connects anywhere (wiring.cpp): each enabled flow's.
+    for (const auto& c : settings.connection_settings) {
+        for (const auto& flow : c.enabled_flows) {
+            const auto* entry = builtin_flows().find(flow);
+            if (entry == nullptr || !entry->make) continue;
+            for (const auto& t : entry->templates) {
+                (void)mapping::MappingTemplate::load_file(
+                    c.mapping.template_for(t, settings.base_dir, settings.installed_template_dirs));
+            }
+        }
+    }
 }
 
 bool ConnectionSettings::flow_enabled(std::string_view flow) const {

@@ -71,4 +71,11 @@ Settings load_settings(const std::filesystem::path& file);
 /// Reads every component's options from an already validated tree. Throws core::ConfigError.
 Settings read_settings(const core::ConfigNode& root);
 
+/// What `run` needs from the file system, checked without creating anything, so `config check`
+/// (systemd's ExecStartPre) refuses what `run` would: the store's directory exists and new files
+/// can be created in it, an existing database file opens for writing, every configured mapping
+/// directory and template file exists, and the template of each enabled flow loads. Throws
+/// core::ConfigError (with the key's file:line:column) or mapping::TemplateError.
+void check_files(const Settings& settings);
+
 }  // namespace clarity::app

@@ -62,7 +62,9 @@ BackoffPolicy backoff_from_config(const ConfigNode& node, BackoffPolicy p) {
     if (node.has("base")) p.base = node.get_duration("base");
     if (node.has("cap")) p.cap = node.get_duration("cap");
     if (node.has("max_attempts")) p.max_attempts = static_cast<int>(node.get_int("max_attempts"));
-    validate(p, node.path().empty() ? std::string("retry") : node.path());
+    if (p.base.count() <= 0) node.fail("base", "must be more than 0");
+    if (p.cap < p.base) node.fail("cap", "must not be less than base");
+    if (p.max_attempts < 1) node.fail("max_attempts", "must be at least 1");
     return p;
 }
 

@@ -100,6 +100,8 @@ struct ConfigNode::Data {
     std::map<std::string, StringTree, std::less<>> trees;
     std::map<std::string, ConfigNode, std::less<>> sections;
     std::map<std::string, std::vector<ConfigNode>, std::less<>> section_lists;
+    std::map<std::string, std::string, std::less<>> positions;  // key -> "file:line:column"
+    std::string own_position;
 };
 
 ConfigNode::ConfigNode() : ConfigNode(std::string{}) {}
@@ -139,7 +141,7 @@ std::int64_t ConfigNode::get_int(std::string_view key) const {
     try {
         return parse_int(scalar(key));
     } catch (const ConfigError& e) {
-        throw ConfigError(sub_path(path(), key) + ": " + e.what());
+        fail(key, e.what());
     }
 }
 
@@ -147,7 +149,7 @@ bool ConfigNode::get_bool(std::string_view key) const {
     try {
         return parse_bool(scalar(key));
     } catch (const ConfigError& e) {
-        throw ConfigError(sub_path(path(), key) + ": " + e.what());
+        fail(key, e.what());
     }
 }
 
@@ -155,7 +157,7 @@ std::chrono::milliseconds ConfigNode::get_duration(std::string_view key) const {
     try {
         return parse_duration(scalar(key));
     } catch (const ConfigError& e) {
-        throw ConfigError(sub_path(path(), key) + ": " + e.what());
+        fail(key, e.what());
     }
 }
 
@@ -195,6 +197,29 @@ std::vector<ConfigNode> ConfigNode::sections(std::string_view key) const {
     auto it = data_->section_lists.find(key);
     if (it == data_->section_lists.end()) return {};
     return it->second;
+}
+
+std::string ConfigNode::where(std::string_view key) const {
+    const auto& d = *data_;
+    const std::string name = key.empty() ? d.path : sub_path(d.path, key);
+    const auto it = key.empty() ? d.positions.end() : d.positions.find(key);
+    const std::string& position = it != d.positions.end() ? it->second : d.own_position;
+    if (position.empty()) return name;
+    return name.empty() ? position : position + ": " + name;
+}
+
+void ConfigNode::fail(std::string_view key, const std::string& reason) const {
+    throw ConfigError(where(key) + ": " + reason);
+}
+
+ConfigNode& ConfigNode::set_position(std::string key, std::string position) {
+    data_->positions.insert_or_assign(std::move(key), std::move(position));
+    return *this;
+}
+
+ConfigNode& ConfigNode::set_own_position(std::string position) {
+    data_->own_position = std::move(position);
+    return *this;
 }
 
 ConfigNode& ConfigNode::set(std::string key, std::string scalar_text) {

@@ -73,7 +73,7 @@ EngineOptions engine_options_from_config(const core::ConfigNode& node) {
     EngineOptions o;
     auto positive = [&](const char* key) {
         const auto v = node.get_int(key);
-        if (v < 1) throw core::ConfigError(node.path() + "." + key + ": must be at least 1");
+        if (v < 1) node.fail(key, "must be at least 1");
         return static_cast<std::size_t>(v);
     };
     o.max_in_flight = positive("max_in_flight");
@@ -85,7 +85,7 @@ EngineOptions engine_options_from_config(const core::ConfigNode& node) {
         return node.has(key) ? node.get_string_map(key) : std::map<std::string, std::string>{};
     };
     for (const auto& [flow, text] : map_of("flow_concurrency")) {
-        const std::string where = node.path() + ".flow_concurrency." + flow;
+        const std::string where = node.where("flow_concurrency." + flow);
         std::int64_t v = 0;
         try {
             v = core::parse_int(text);
@@ -96,7 +96,7 @@ EngineOptions engine_options_from_config(const core::ConfigNode& node) {
         o.flow_concurrency[flow] = static_cast<std::size_t>(v);
     }
     for (const auto& [flow, text] : map_of("flow_deadline")) {
-        const std::string where = node.path() + ".flow_deadline." + flow;
+        const std::string where = node.where("flow_deadline." + flow);
         std::chrono::milliseconds d{};
         try {
             d = core::parse_duration(text);

@@ -434,12 +434,12 @@ std::string country_key(const std::string& key, const std::string& where) {
 std::map<std::string, TaxChoice> tax_choices_from_config(const core::ConfigNode& node) {
     std::map<std::string, TaxChoice> out;
     for (const auto& [key, value] : node.get_string_tree("taxes")) {
-        const std::string where = node.path() + ".taxes." + key;
+        const std::string where = node.where("taxes." + key);
         TaxChoice choice;
         if (value.is_map) {
             if (value.map.empty()) throw core::ConfigError(where + ": no tax named");
             for (const auto& [country, tax] : value.map) {
-                const std::string at = where + "." + country;
+                const std::string at = node.where("taxes." + key + "." + country);
                 if (tax.empty()) throw core::ConfigError(at + ": the tax name is empty");
                 if (!choice.by_country.emplace(country_key(country, at), tax).second) {
                     throw core::ConfigError(at + ": the country is named twice");
@@ -478,7 +478,7 @@ OrderImportOptions order_import_options_from_config(const core::ConfigNode& node
     if (node.has("taxes")) o.taxes = tax_choices_from_config(node);
     if (node.has("pricelists")) {
         for (const auto& [key, name] : node.get_string_map("pricelists")) {
-            const std::string where = node.path() + ".pricelists." + key;
+            const std::string where = node.where("pricelists." + key);
             if (name.empty()) throw core::ConfigError(where + ": the pricelist name is empty");
             if (!o.pricelists.emplace(marketplace_key(key, where, false), name).second) {
                 throw core::ConfigError(where +
@@ -495,13 +495,12 @@ OrderImportOptions order_import_options_from_config(const core::ConfigNode& node
     o.afn_tracking_report_max_age = node.get_duration("afn_tracking_report_max_age");
     o.report_dir = node.get_string("report_dir");
     const auto cache = node.get_int("partner_cache_size");
-    if (cache < 0) throw core::ConfigError(node.path() + ".partner_cache_size: must be >= 0");
+    if (cache < 0) node.fail("partner_cache_size", "must be >= 0");
     o.partner_cache_size = static_cast<std::size_t>(cache);
     if (o.xmlid_module.empty() ||
         o.xmlid_module.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") !=
             std::string::npos) {
-        throw core::ConfigError(node.path() +
-                                ".xmlid_module: use lower-case letters, digits and '_' only");
+        node.fail("xmlid_module", "use lower-case letters, digits and '_' only");
     }
     return o;
 }

@@ -76,21 +76,17 @@ OrderTriggerOptions order_trigger_options_from_config(const core::ConfigNode& no
     o.sweep_overlap = node.get_duration("sweep_overlap");
     o.initial_lookback = node.get_duration("initial_lookback");
     o.sweep_retry_delay = node.get_duration("sweep_retry_delay");
-    const auto where = [&](const char* key) { return node.path() + "." + key; };
-    if (o.sweep_interval <= 0ms) throw core::ConfigError(where("sweep_interval") + ": must be > 0");
-    if (o.sweep_overlap < 0ms) throw core::ConfigError(where("sweep_overlap") + ": must be >= 0");
-    if (o.initial_lookback <= 0ms) {
-        throw core::ConfigError(where("initial_lookback") + ": must be > 0");
-    }
+    if (o.sweep_interval <= 0ms) node.fail("sweep_interval", "must be > 0");
+    if (o.sweep_overlap < 0ms) node.fail("sweep_overlap", "must be >= 0");
+    if (o.initial_lookback <= 0ms) node.fail("initial_lookback", "must be > 0");
     if (o.sweep_retry_delay <= 0ms || o.sweep_retry_delay > o.sweep_interval) {
-        throw core::ConfigError(where("sweep_retry_delay") +
-                                ": must be > 0 and not above sweep_interval");
+        node.fail("sweep_retry_delay", "must be > 0 and not above sweep_interval");
     }
     const auto pages = node.get_int("max_pages");
-    if (pages < 1) throw core::ConfigError(where("max_pages") + ": must be at least 1");
+    if (pages < 1) node.fail("max_pages", "must be at least 1");
     o.max_pages = static_cast<int>(std::min<std::int64_t>(pages, 1'000'000));
     const auto size = node.get_int("page_size");
-    if (size < 1 || size > 100) throw core::ConfigError(where("page_size") + ": must be 1-100");
+    if (size < 1 || size > 100) node.fail("page_size", "must be 1-100");
     o.page_size = static_cast<int>(size);
     return o;
 }

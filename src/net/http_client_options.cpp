@@ -193,7 +193,7 @@ HttpClientOptions http_client_options_from_config(const core::ConfigNode& node) 
     if (node.has("idle_timeout")) o.idle_timeout = node.get_duration("idle_timeout");
     auto positive = [&](const char* key, std::int64_t v) {
         if (v <= 0) {
-            throw core::ConfigError(node.path() + "." + key + ": must be a positive integer");
+            node.fail(key, "must be a positive integer");
         }
         return static_cast<std::size_t>(v);
     };
@@ -219,7 +219,7 @@ HttpClientOptions http_client_options_from_config(const core::ConfigNode& node) 
         if (p.has("url") && !p.get_string("url").empty()) {
             auto endpoint = parse_proxy_url(p.get_string("url"));
             if (!endpoint) {
-                throw core::ConfigError(node.path() + ".proxy.url: " + endpoint.error().message);
+                p.fail("url", endpoint.error().message);
             }
             if (p.has("username")) endpoint->username = p.get_string("username");
             if (p.has("password")) endpoint->password = p.get_secret("password");

@@ -61,10 +61,7 @@ core::ConfigSpec http_server_config_spec() {
 namespace {
 std::int64_t positive(const core::ConfigNode& node, std::string_view key) {
     const auto v = node.get_int(key);
-    if (v <= 0) {
-        throw core::ConfigError((node.path().empty() ? "" : node.path() + ".") + std::string(key) +
-                                ": must be greater than 0");
-    }
+    if (v <= 0) node.fail(key, "must be greater than 0");
     return v;
 }
 }  // namespace
@@ -72,10 +69,9 @@ std::int64_t positive(const core::ConfigNode& node, std::string_view key) {
 HttpServerOptions http_server_options_from_config(const core::ConfigNode& node) {
     HttpServerOptions o;
     const std::string listen = node.get_string("listen");
-    const std::string where = (node.path().empty() ? "" : node.path() + ".") + "listen";
     const auto colon = listen.rfind(':');
     if (colon == std::string::npos || colon == 0 || colon + 1 == listen.size()) {
-        throw core::ConfigError(where + ": '" + listen + "' is not host:port");
+        node.fail("listen", "'" + listen + "' is not host:port");
     }
     std::string host = listen.substr(0, colon);
     if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
@@ -88,7 +84,7 @@ HttpServerOptions http_server_options_from_config(const core::ConfigNode& node) 
         port = -1;
     }
     if (port < 0 || port > 65535) {
-        throw core::ConfigError(where + ": '" + listen + "' has no valid port (0-65535)");
+        node.fail("listen", "'" + listen + "' has no valid port (0-65535)");
     }
     o.host = host;
     o.port = static_cast<std::uint16_t>(port);

@@ -151,8 +151,8 @@ OdooOptions from_config(const core::ConfigNode& node) {
     if (node.has("protocol")) {
         auto p = parse_protocol(node.get_string("protocol"));
         if (!p) {
-            throw ConfigError(node.path() + ".protocol: '" + node.get_string("protocol") +
-                              "' is not one of auto, json-rpc, xml-rpc, json-2");
+            node.fail("protocol", "'" + node.get_string("protocol") +
+                                      "' is not one of auto, json-rpc, xml-rpc, json-2");
         }
         o.protocol = *p;
     }
@@ -174,7 +174,16 @@ OdooOptions from_config(const core::ConfigNode& node) {
     try {
         validate(o);
     } catch (const ConfigError& e) {
-        throw ConfigError(node.path() + ": " + e.what());
+        // validate() names the key as "odoo.KEY: reason" (or "odoo: reason"): say where it was
+        // written instead.
+        const std::string_view message = e.what();
+        const auto colon = message.find(": ");
+        std::string key;
+        if (message.starts_with("odoo.") && colon != std::string_view::npos) {
+            key = std::string(message.substr(5, colon - 5));
+        }
+        node.fail(key, std::string(colon == std::string_view::npos ? message
+                                                                   : message.substr(colon + 2)));
     }
     return o;
 }

@@ -81,9 +81,8 @@ core::ConfigSpec store_config_spec() {
 
 StoreOptions store_options_from_config(const core::ConfigNode& node) {
     StoreOptions o;
-    const auto where = node.path().empty() ? std::string("store") : node.path();
     if (node.has("path")) o.path = node.get_string("path");
-    if (o.path.empty()) throw core::ConfigError(where + ".path: must not be empty");
+    if (o.path.empty()) node.fail("path", "must not be empty");
     if (node.has("durability")) {
         const auto d = node.get_string("durability");
         if (d == "full") {
@@ -91,7 +90,7 @@ StoreOptions store_options_from_config(const core::ConfigNode& node) {
         } else if (d == "normal") {
             o.durability = Durability::normal;
         } else {
-            throw core::ConfigError(where + ".durability: '" + d + "' is not full or normal");
+            node.fail("durability", "'" + d + "' is not full or normal");
         }
     }
     if (node.has("busy_timeout")) o.busy_timeout = node.get_duration("busy_timeout");
@@ -100,8 +99,8 @@ StoreOptions store_options_from_config(const core::ConfigNode& node) {
     if (node.has("lease")) o.lease = node.get_duration("lease");
     if (node.has("max_size_mb")) o.max_size_mb = node.get_int("max_size_mb");
     if (node.has("retry")) o.default_retry = core::backoff_from_config(node.section("retry"));
-    if (o.lease.count() <= 0) throw core::ConfigError(where + ".lease: must be more than 0");
-    if (o.max_size_mb < 0) throw core::ConfigError(where + ".max_size_mb: must be 0 or more");
+    if (o.lease.count() <= 0) node.fail("lease", "must be more than 0");
+    if (o.max_size_mb < 0) node.fail("max_size_mb", "must be 0 or more");
     return o;
 }
 

@@ -111,6 +111,15 @@ public:
     ConfigNode section(std::string_view key) const;
     std::vector<ConfigNode> sections(std::string_view key) const;
 
+    /// Where `key` was written, for the messages of checks made after loading:
+    /// "file:line:column: path.key" with the position of the key's value. `key` may name a list
+    /// item or a map entry ("marketplaces[1]", "pricelists.DE"). For a key left to its default
+    /// (or unknown here) the position is this section's; a node built in code has none, and the
+    /// result is just "path.key". An empty `key` names the section itself.
+    std::string where(std::string_view key) const;
+    /// Throws ConfigError("<where(key)>: <reason>").
+    [[noreturn]] void fail(std::string_view key, const std::string& reason) const;
+
     // Building (used by the loader and by tests).
     explicit ConfigNode(std::string path);
     ConfigNode& set(std::string key, std::string scalar_text);
@@ -120,6 +129,11 @@ public:
     ConfigNode& set_tree(std::string key, StringTree values);
     ConfigNode& set_section(std::string key, ConfigNode child);
     ConfigNode& add_to_section_list(std::string key, ConfigNode child);
+    /// Records where `key` (or "key[i]", "key.entry") was written: "file:line:column".
+    ConfigNode& set_position(std::string key, std::string position);
+    /// Records where this section was written (or, for a section left to its defaults, the
+    /// position of its parent).
+    ConfigNode& set_own_position(std::string position);
     /// Keys present in this node (scalars, lists, maps, sections), sorted.
     std::vector<std::string> keys() const;
 

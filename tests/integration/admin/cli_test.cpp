@@ -216,7 +216,8 @@ TEST(Cli, SemanticConfigErrorsExitTwo) {
     const auto file = write(dir, "c.yaml", "admin: {listen: localhost}\n" + connections_yaml());
     auto r = run_child({exe(), "config", "check", "-c", file});
     EXPECT_EQ(r.exit_code, 2);
-    EXPECT_EQ(r.err, "clarity-connect: admin.listen: 'localhost' is not host:port\n");
+    EXPECT_EQ(r.err,
+              "clarity-connect: " + file + ":1:17: admin.listen: 'localhost' is not host:port\n");
 }
 
 TEST(Cli, MissingConfigFileExitsTwo) {

@@ -46,13 +46,13 @@ TEST(AdminOptions, ReadsIpv6ListenAndToken) {
 
 TEST(AdminOptions, RejectsMalformedListenAndNonPositiveLimits) {
     EXPECT_EQ(admin_error("admin: {listen: localhost}\n"),
-              "admin.listen: 'localhost' is not host:port");
+              "c.yaml:1:17: admin.listen: 'localhost' is not host:port");
     EXPECT_EQ(admin_error("admin: {listen: \"host:99999\"}\n"),
-              "admin.listen: 'host:99999' has no valid port (0-65535)");
+              "c.yaml:1:17: admin.listen: 'host:99999' has no valid port (0-65535)");
     EXPECT_EQ(admin_error("admin: {listen: \"host:http\"}\n"),
-              "admin.listen: 'host:http' has no valid port (0-65535)");
+              "c.yaml:1:17: admin.listen: 'host:http' has no valid port (0-65535)");
     EXPECT_EQ(admin_error("admin: {max_connections: 0}\n"),
-              "admin.max_connections: must be greater than 0");
+              "c.yaml:1:26: admin.max_connections: must be greater than 0");
 }
 
 TEST(Readiness, ReadyOnlyWhenEveryCheckPasses) {

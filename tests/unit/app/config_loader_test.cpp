@@ -253,6 +253,60 @@ TEST(ConfigLoader, NulByteIsReportedAsSuch) {
               "hold (a binary file, or one saved in UTF-16?)");
 }
 
+// Issue #18: `${NAME}` inside a longer secret is substituted, and an unset one is an error rather
+// than text kept as written; a plain string takes no `${...}` at all.
+TEST(ConfigLoader, VariablesInsideSecretsAreSubstitutedOrRefused) {
+    ::setenv("CLARITY_TEST_PART", "mid", 1);
+    ::unsetenv("CLARITY_TEST_UNSET");
+    auto a = load_config_text("server: {url: u, key: \"abc${CLARITY_TEST_PART}def$x${}\"}\n",
+                              "c.yaml", test_spec());
+    EXPECT_EQ(a.section("server").get_secret("key").reveal(), "abcmiddef$x${}");
+    EXPECT_EQ(error_of("server: {url: u, key: \"abc${CLARITY_TEST_UNSET}def\"}\n"),
+              "c.yaml:1:23: server.key: environment variable CLARITY_TEST_UNSET is not set");
+    EXPECT_EQ(error_of("server: {url: \"https://${CLARITY_TEST_PART}/\"}\n"),
+              "c.yaml:1:15: server.url: 'https://${CLARITY_TEST_PART}/' is not substituted: "
+              "environment variables are read in secrets only; write the value itself");
+    ::unsetenv("CLARITY_TEST_PART");
+}
+
+TEST(ConfigLoader, RefusesASecondDocument) {
+    EXPECT_EQ(error_of("server: {url: u}\n---\nworkers: 3\n"),
+              "c.yaml:3:1: a second YAML document starts here; the file must hold one (remove the "
+              "'---' line and what follows it, or merge the two)");
+    EXPECT_EQ(error_of("---\nserver: {url: u}\n...\n"), "(no error)");
+}
+
+// Checks made after loading (ConfigNode::fail) name the position of the value they refuse: a
+// scalar, a list item, a map entry; a key left to its default names its section.
+TEST(ConfigLoader, NodesKnowWhereEachValueWasWritten) {
+    const auto node = load_config_text(
+        "workers: 2\ntags: [a, b]\nstatus_map: {x: y}\nitems:\n  - {name: n}\nserver: {url: u}\n",
+        "c.yaml", test_spec());
+    EXPECT_EQ(node.where("workers"), "c.yaml:1:10: workers");
+    EXPECT_EQ(node.where("tags[1]"), "c.yaml:2:11: tags[1]");
+    EXPECT_EQ(node.where("status_map.x"), "c.yaml:3:14: status_map.x");
+    EXPECT_EQ(node.where("poll"), "c.yaml:1:1: poll");  // a default: its section, the file
+    const auto item = node.sections("items").at(0);
+    EXPECT_EQ(item.where("name"), "c.yaml:5:12: items[0].name");
+    EXPECT_EQ(item.where("weight"), "c.yaml:5:5: items[0].weight");
+    try {
+        item.fail("weight", "must be odd");
+        FAIL();
+    } catch (const ConfigError& e) {
+        EXPECT_STREQ(e.what(), "c.yaml:5:5: items[0].weight: must be odd");
+    }
+}
+
+TEST(ConfigLoader, DumpShowsStringsThroughTheGivenFilter) {
+    auto spec = test_spec();
+    auto node = load_config_text("server: {url: \"https://u:p@h/\"}\ntags: [\"s://a@b\"]\n",
+                                 "c.yaml", spec);
+    const std::string dumped =
+        dump_config(node, spec, [](const std::string& v) { return "<" + v + ">"; });
+    EXPECT_NE(dumped.find("url: <https://u:p@h/>"), std::string::npos) << dumped;
+    EXPECT_NE(dumped.find("- <s://a@b>"), std::string::npos) << dumped;
+}
+
 TEST(ConfigLoader, DumpMasksSecrets) {
     auto spec = test_spec();
     auto node = load_config_text("server: {url: u, key: hunter2}\n", "c.yaml", spec);
@@ -352,13 +406,14 @@ TEST(RootConfig, PerFlowConcurrencyAndDeadline) {
     EXPECT_TRUE(s.engine.flow_deadline.empty());
 
     EXPECT_EQ(engine_error("  flow_concurrency: {order_import: 0}\n"),
-              "engine.flow_concurrency.order_import: must be at least 1");
+              "c.yaml:27:22: engine.flow_concurrency.order_import: must be at least 1");
     EXPECT_NE(engine_error("  flow_concurrency: {order_imports: 2}\n")
                   .find("engine.flow_concurrency.order_imports: no flow named 'order_imports' "
                         "(flows: order_import, "),
               std::string::npos);
     EXPECT_EQ(engine_error("  flow_deadline: {order_import: 5m}\n"),
-              "engine.flow_deadline.order_import: must be below store.lease (300s): a run "
+              "c.yaml:27:19: engine.flow_deadline.order_import: must be below store.lease (300s): "
+              "a run "
               "outliving its lease could be claimed twice");
     EXPECT_NE(engine_error("  flow_deadline: {order_import: soon}\n")
                   .find("engine.flow_deadline.order_import: "),
@@ -418,16 +473,20 @@ TEST(RootConfig, OrderImportTaxesAndPricelistsAreReadAndChecked) {
     EXPECT_EQ(o.pricelists.at("A13V1IB3VIYZZH"), "Amazon EUR");
 
     EXPECT_EQ(order_import_error("        taxes: {AMAZONDE: \"DE VAT\"}\n"),
-              "connections[0].flows.order_import.taxes.AMAZONDE: 'AMAZONDE' is not an Amazon "
+              "c.yaml:72:17: connections[0].flows.order_import.taxes.AMAZONDE: 'AMAZONDE' is not "
+              "an Amazon "
               "marketplace id (e.g. A1PA6795UKMFR9 for amazon.de) nor `default`");
     EXPECT_EQ(order_import_error("        taxes: {DE: {France: \"FR VAT\"}}\n"),
-              "connections[0].flows.order_import.taxes.DE.France: 'France' is not a ship-to "
+              "c.yaml:72:22: connections[0].flows.order_import.taxes.DE.France: 'France' is not a "
+              "ship-to "
               "country code (two letters, e.g. FR) nor `default`");
-    EXPECT_EQ(order_import_error("        pricelists: {default: \"EUR\"}\n"),
-              "connections[0].flows.order_import.pricelists.default: 'default' is not an Amazon "
-              "marketplace id (e.g. A1PA6795UKMFR9 for amazon.de)");
+    EXPECT_EQ(
+        order_import_error("        pricelists: {default: \"EUR\"}\n"),
+        "c.yaml:72:22: connections[0].flows.order_import.pricelists.default: 'default' is not "
+        "an Amazon "
+        "marketplace id (e.g. A1PA6795UKMFR9 for amazon.de)");
     EXPECT_EQ(order_import_error("        taxes: {DE: \"\"}\n"),
-              "connections[0].flows.order_import.taxes.DE: the tax name is empty");
+              "c.yaml:72:17: connections[0].flows.order_import.taxes.DE: the tax name is empty");
 }
 
 TEST(RootConfig, RequiresAConnection) {
