@@ -1,10 +1,12 @@
 #include "config_loader.hpp"
 
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cstdlib>
+#include <optional>
 #include <set>
 
 #include "clarity/core/file_read.hpp"
@@ -510,6 +512,48 @@ void dump(const ConfigNode& node,
     out << YAML::EndMap;
 }
 
+// Where the first node of a second YAML document is, if the text has one. Parses events only
+// (no node tree) and stops after that document's first event.
+std::optional<YAML::Mark> second_document(std::string_view yaml) {
+    struct Events : YAML::EventHandler {
+        int documents = 0;
+        std::optional<YAML::Mark> first_of_second;
+        void note(const YAML::Mark& mark) {
+            if (documents == 2 && !first_of_second) first_of_second = mark;
+        }
+        void OnDocumentStart(const YAML::Mark&) override { ++documents; }
+        void OnDocumentEnd() override {}
+        void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { note(mark); }
+        void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { note(mark); }
+        void OnScalar(const YAML::Mark& mark,
+                      const std::string&,
+                      YAML::anchor_t,
+                      const std::string&) override {
+            note(mark);
+        }
+        void OnSequenceStart(const YAML::Mark& mark,
+                             const std::string&,
+                             YAML::anchor_t,
+                             YAML::EmitterStyle::value) override {
+            note(mark);
+        }
+        void OnSequenceEnd() override {}
+        void OnMapStart(const YAML::Mark& mark,
+                        const std::string&,
+                        YAML::anchor_t,
+                        YAML::EmitterStyle::value) override {
+            note(mark);
+        }
+        void OnMapEnd() override {}
+    };
+    std::istringstream in{std::string(yaml)};
+    YAML::Parser parser(in);
+    Events events;
+    if (!parser.HandleNextDocument(events)) return std::nullopt;
+    if (!parser.HandleNextDocument(events)) return std::nullopt;
+    return events.first_of_second.value_or(YAML::Mark());
+}
+
 }  // namespace
 
 core::ConfigNode load_config_text(std::string_view yaml,
@@ -523,14 +567,13 @@ core::ConfigNode load_config_text(std::string_view yaml,
     }
     YAML::Node doc;
     try {
-        const auto docs = YAML::LoadAll(std::string(yaml));
+        doc = YAML::Load(std::string(yaml));
         // A second document would be ignored silently: refuse it, so what is checked is what runs.
-        if (docs.size() > 1) {
-            fail(source_name, docs[1].Mark(), "",
+        if (const auto second = second_document(yaml)) {
+            fail(source_name, *second, "",
                  "a second YAML document starts here; the file must hold one (remove the '---' "
                  "line and what follows it, or merge the two)");
         }
-        if (!docs.empty()) doc = docs.front();
     } catch (const YAML::DeepRecursion& e) {
         fail(source_name, e.mark, "", "invalid YAML: " + core::yaml_depth_reason());
     } catch (const YAML::Exception& e) {

@@ -55,6 +55,8 @@ TEST(SandboxExecutable, WritesAValidConfigServesStatusAndStopsOnSigterm) {
     const auto file = e2e::read_file(ports);
     ASSERT_FALSE(file.empty()) << e2e::read_file(log);
     EXPECT_EQ(value(file, "config"), config);
+    // config check refuses a store whose directory does not exist, as run does.
+    std::filesystem::create_directories(dir / "db");
     EXPECT_EQ(e2e::run({bin("/src/app/clarity-connect"), "config", "check", "-c", config},
                        (dir / "check.log").string()),
               0)
