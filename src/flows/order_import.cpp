@@ -29,7 +29,8 @@
 #include "clarity/model/timestamp.hpp"
 #include "clarity/odoo/schema.hpp"
 #include "clarity/store/async_store.hpp"
-#include "coalescer.hpp"
+#include "common/coalescer.hpp"
+#include "common/dead_letter.hpp"
 
 // Odoo facts used here: ../shared/reference/odoo/NOTES.md §4 — action_confirm resets date_order
 // (written again after confirming), button_validate may answer with the SMS, immediate-transfer
@@ -198,10 +199,6 @@ const model::Value* output(const mapping::MappingResult& r, std::string_view nam
 
 Error permanent(std::string message) {
     return make_error(ErrorKind::permanent, std::move(message), "flows.order_import");
-}
-
-std::string replay_hint(const JobContext& ctx) {
-    return "then run `clarity-connect queue replay " + std::to_string(ctx.job.id) + "`";
 }
 
 struct PartnerIds {
@@ -535,7 +532,17 @@ struct OrderImportFlow::Impl {
     /// The pricelist chosen for (marketplace id, currency); nullopt = Odoo's default.
     std::map<std::pair<std::string, std::string>, std::optional<PricelistInfo>> pricelist_for;
 
-    Impl(OrderImportDeps d, OrderImportOptions o) : deps(std::move(d)), opt(std::move(o)) {}
+    /// Dead letters, counted in clarity_orders_failed_total{connection,reason}.
+    DeadLetters dead_letter;
+
+    Impl(OrderImportDeps d, OrderImportOptions o)
+        : deps(std::move(d)),
+          opt(std::move(o)),
+          dead_letter(deps.metrics,
+                      opt.connection,
+                      "clarity_orders_failed_total",
+                      "Orders dead-lettered by the import, by reason (a person must act).",
+                      "flows.order_import") {}
 
     core::Counter& counter(const std::string& name,
                            const std::string& help,
@@ -543,12 +550,6 @@ struct OrderImportFlow::Impl {
         core::Labels labels{{"connection", opt.connection}};
         for (auto& l : extra) labels.push_back(std::move(l));
         return deps.metrics.counter(name, help, labels);
-    }
-    void failed(const std::string& reason) {
-        counter("clarity_orders_failed_total",
-                "Orders dead-lettered by the import, by reason (a person must act).",
-                {{"reason", reason}})
-            .inc();
     }
     void skipped(const std::string& reason) {
         counter("clarity_orders_skipped_total",
@@ -1006,11 +1007,12 @@ asio::awaitable<Result<PartnerIds>> upsert_partners(std::shared_ptr<Impl> impl,
                                   "' of country '" + o.ship_to->country_code +
                                   "' matches no res.country.state in Odoo";
             if (impl->opt.unmatched_state == UnmatchedState::fail) {
-                impl->failed("unmatched_state");
-                co_return permanent("order " + o.amazon_order_id + ": " + finding +
-                                    ". Add the state in Odoo (Contacts > Configuration > States) "
-                                    "or correct the address, " +
-                                    replay_hint(*ctx) + ".");
+                co_return impl->dead_letter(
+                    "unmatched_state",
+                    "order " + o.amazon_order_id + ": " + finding +
+                        ". Add the state in Odoo (Contacts > Configuration > States) "
+                        "or correct the address, " +
+                        replay_hint(*ctx) + ".");
             }
             impl->counter("clarity_order_unmatched_state_total",
                           "Orders imported without a state because Odoo has no matching one.")
@@ -1055,10 +1057,9 @@ asio::awaitable<Result<PartnerIds>> upsert_partners(std::shared_ptr<Impl> impl,
         if (!r) co_return r.error();
         if (!r->ok() || r->ids.empty() || !r->ids[0]) {
             std::string why = r->messages.empty() ? "no id returned" : r->messages.front();
-            impl->failed("odoo_refused");
-            co_return permanent("order " + o.amazon_order_id + ": Odoo refused the customer '" +
-                                customer_name + "': " + why + ". Fix the data or the Odoo rule, " +
-                                replay_hint(*ctx) + ".");
+            co_return impl->dead_letter.odoo_refused(
+                why, {*ctx, "order " + o.amazon_order_id, "the customer '" + customer_name + "'",
+                      "Fix the data or the Odoo rule"});
         }
         ids.customer = *r->ids[0];
     }
@@ -1091,10 +1092,9 @@ asio::awaitable<Result<PartnerIds>> upsert_partners(std::shared_ptr<Impl> impl,
         if (!r) co_return r.error();
         if (!r->ok() || r->ids.empty() || !r->ids[0]) {
             std::string why = r->messages.empty() ? "no id returned" : r->messages.front();
-            impl->failed("odoo_refused");
-            co_return permanent(
-                "order " + o.amazon_order_id + ": Odoo refused the delivery address: " + why +
-                ". Fix the address data or the Odoo rule, " + replay_hint(*ctx) + ".");
+            co_return impl->dead_letter.odoo_refused(
+                why, {*ctx, "order " + o.amazon_order_id, "the delivery address",
+                      "Fix the address data or the Odoo rule"});
         }
         ids.shipping = *r->ids[0];
     }
@@ -1208,10 +1208,10 @@ asio::awaitable<Result<void>> cancel_sale_order(std::shared_ptr<Impl> impl,
     const std::string so = "sale order " + std::to_string(sale_id);
     if (!r) {
         if (r.error().kind == ErrorKind::permanent) {
-            impl->failed("odoo_refused");
-            co_return permanent("order " + amazon_id +
-                                ": Amazon cancelled it but Odoo refused to cancel " + so + ": " +
-                                r.error().message + ". Cancel or return it in Odoo by hand.");
+            co_return impl->dead_letter(
+                "odoo_refused",
+                "order " + amazon_id + ": Amazon cancelled it but Odoo refused to cancel " + so +
+                    ": " + r.error().message + ". Cancel or return it in Odoo by hand.");
         }
         co_return r.error();
     }
@@ -1236,33 +1236,35 @@ asio::awaitable<Result<void>> cancel_sale_order(std::shared_ptr<Impl> impl,
         auto done = action_outcome(sent, "the cancellation wizard's action_send_mail_and_cancel");
         if (!done) {
             if (done.error().kind != ErrorKind::permanent) co_return done.error();
-            impl->failed("odoo_refused");
-            co_return permanent("order " + amazon_id +
-                                ": Amazon cancelled it but Odoo's "
-                                "cancellation e-mail wizard failed for " +
-                                so + ": " + done.error().message +
-                                ". Cancel the order in Odoo by hand (nothing to replay).");
+            co_return impl->dead_letter(
+                "odoo_refused", "order " + amazon_id +
+                                    ": Amazon cancelled it but Odoo's "
+                                    "cancellation e-mail wizard failed for " +
+                                    so + ": " + done.error().message +
+                                    ". Cancel the order in Odoo by hand (nothing to replay).");
         }
     } else if (r->needs_wizard()) {
-        impl->failed("odoo_unchanged");
-        co_return permanent("order " + amazon_id + ": Amazon cancelled it but Odoo answered " +
-                            "action_cancel on " + so + " with the wizard '" + r->wizard->res_model +
-                            "' instead of cancelling it (an Odoo module asks for a "
-                            "confirmation). Cancel the order in Odoo by hand (nothing to "
-                            "replay).");
+        co_return impl->dead_letter(
+            "odoo_unchanged", "order " + amazon_id + ": Amazon cancelled it but Odoo answered " +
+                                  "action_cancel on " + so + " with the wizard '" +
+                                  r->wizard->res_model +
+                                  "' instead of cancelling it (an Odoo module asks for a "
+                                  "confirmation). Cancel the order in Odoo by hand (nothing to "
+                                  "replay).");
     }
     std::vector<std::string> fields = state_fields();  // named: g++ 12, co_await
     auto rows = co_await odoo.read("sale.order", one_id(sale_id), std::move(fields));
     if (!rows) co_return rows.error();
     const OrderState after = state_of(*rows, sale_id);
     if (after.state != "cancel") {
-        impl->failed("odoo_unchanged");
-        co_return permanent(
+        co_return impl->dead_letter(
+            "odoo_unchanged",
             "order " + amazon_id + ": Amazon cancelled it and Odoo accepted action_cancel on " +
-            so + ", but the order is " +
-            (after.state.empty() ? std::string("gone") : "still in state '" + after.state + "'") +
-            " afterwards. Cancel it in Odoo by hand (Sales > Orders) to see what keeps it; "
-            "nothing to replay.");
+                so + ", but the order is " +
+                (after.state.empty() ? std::string("gone")
+                                     : "still in state '" + after.state + "'") +
+                " afterwards. Cancel it in Odoo by hand (Sales > Orders) to see what keeps it; "
+                "nothing to replay.");
     }
     impl->counter("clarity_orders_cancelled_total",
                   "Odoo sale orders cancelled because Amazon cancelled the order.")
@@ -1672,8 +1674,8 @@ asio::awaitable<Result<bool>> validate_delivery(std::shared_ptr<Impl> impl,
         if (state != "done" && state != "cancel" && !open) open = id;
     }
     if (!open) {
-        impl->failed("delivery");
-        co_return permanent("order " + amazon_id +
+        co_return impl->dead_letter(
+            "delivery", "order " + amazon_id +
                             ": Amazon reports shipped quantities but the "
                             "Odoo sale order has no open delivery to validate. Check the "
                             "order's transfers in Odoo, " +
@@ -1719,14 +1721,14 @@ asio::awaitable<Result<bool>> validate_delivery(std::shared_ptr<Impl> impl,
             std::string now_state;
             for (const auto& p : *after) now_state = p["state"].as_string().value_or("");
             if (now_state != "done") {
-                impl->failed("odoo_unchanged");
-                co_return permanent(
+                co_return impl->dead_letter(
+                    "odoo_unchanged",
                     "order " + amazon_id + ": Odoo accepted button_validate on delivery " +
-                    std::to_string(*open) + " but the delivery is " +
-                    (now_state.empty() ? std::string("gone") : "in state '" + now_state + "'") +
-                    " afterwards, not done. Validate it in Odoo (Inventory > Transfers) to see "
-                    "what stops it, fix that, " +
-                    replay_hint(*ctx) + ".");
+                        std::to_string(*open) + " but the delivery is " +
+                        (now_state.empty() ? std::string("gone") : "in state '" + now_state + "'") +
+                        " afterwards, not done. Validate it in Odoo (Inventory > Transfers) to see "
+                        "what stops it, fix that, " +
+                        replay_hint(*ctx) + ".");
             }
             impl->counter("clarity_order_deliveries_validated_total",
                           "Odoo deliveries validated for Amazon-fulfilled shipments.")
@@ -1744,8 +1746,8 @@ asio::awaitable<Result<bool>> validate_delivery(std::shared_ptr<Impl> impl,
                 vctx.insert_or_assign("picking_ids_not_to_backorder", ids1(*open));
             }
         } else {
-            impl->failed("delivery");
-            co_return permanent("order " + amazon_id +
+            co_return impl->dead_letter(
+                "delivery", "order " + amazon_id +
                                 ": validating the Odoo delivery opened the "
                                 "wizard '" +
                                 wizard +
@@ -1753,10 +1755,10 @@ asio::awaitable<Result<bool>> validate_delivery(std::shared_ptr<Impl> impl,
                                 "Validate the delivery in Odoo by hand (nothing to replay).");
         }
     }
-    impl->failed("delivery");
-    co_return permanent("order " + amazon_id +
-                        ": Odoo kept asking for wizards when validating the "
-                        "delivery. Validate it in Odoo by hand (nothing to replay).");
+    co_return impl->dead_letter("delivery",
+                                "order " + amazon_id +
+                                    ": Odoo kept asking for wizards when validating the "
+                                    "delivery. Validate it in Odoo by hand (nothing to replay).");
 }
 
 asio::awaitable<Result<void>> run_job(std::shared_ptr<Impl> impl, JobContext* ctx) {
@@ -1892,8 +1894,8 @@ asio::awaitable<Result<void>> run_job(std::shared_ptr<Impl> impl, JobContext* ct
             }
         }
         msg += " " + replay_hint(*ctx) + ".";
-        impl->failed(any_archived ? "archived_product" : "unknown_sku");
-        co_return permanent(std::move(msg));
+        co_return impl->dead_letter(any_archived ? "archived_product" : "unknown_sku",
+                                    std::move(msg));
     }
     mapped.resolve(answers);
     if (!mapped.errors.empty()) {
@@ -1901,8 +1903,7 @@ asio::awaitable<Result<void>> run_job(std::shared_ptr<Impl> impl, JobContext* ct
                           impl->deps.order_template->file() + "' could not map it:";
         for (const auto& e : mapped.errors) msg += " " + e + ";";
         msg += " fix the template or the data in Odoo, " + replay_hint(*ctx) + ".";
-        impl->failed("mapping");
-        co_return permanent(std::move(msg));
+        co_return impl->dead_letter("mapping", std::move(msg));
     }
 
     // ---- currency and pricelist, taxes (what prepare() read from Odoo) ----------------------
@@ -1912,17 +1913,17 @@ asio::awaitable<Result<void>> run_job(std::shared_ptr<Impl> impl, JobContext* ct
         auto prepared = co_await prepare_flow(impl);
         if (!prepared) {
             if (prepared.error().kind != ErrorKind::permanent) co_return prepared.error();
-            impl->failed("configuration");
-            co_return permanent("order " + id + ": " + prepared.error().message + ", " +
-                                replay_hint(*ctx) + ".");
+            co_return impl->dead_letter(
+                "configuration",
+                "order " + id + ": " + prepared.error().message + ", " + replay_hint(*ctx) + ".");
         }
     }
     auto pricelist = co_await order_pricelist(impl, &order);
     if (!pricelist) {
         if (pricelist.error().kind != ErrorKind::permanent) co_return pricelist.error();
-        impl->failed("pricelist");
-        co_return permanent("order " + id + " (" + order.currency +
-                            "): " + pricelist.error().message + ", " + replay_hint(*ctx) + ".");
+        co_return impl->dead_letter("pricelist", "order " + id + " (" + order.currency +
+                                                     "): " + pricelist.error().message + ", " +
+                                                     replay_hint(*ctx) + ".");
     }
     // Prices that include VAT (amazon/marketplace_pricing.hpp) carry the mapped tax on every line
     // Amazon does not report as untaxed (the 2026-01-01 API may report no tax at all); prices
@@ -1943,20 +1944,19 @@ asio::awaitable<Result<void>> run_job(std::shared_ptr<Impl> impl, JobContext* ct
     if (!impl->opt.taxes.empty() && needs_tax) {
         auto t = order_tax(*impl, order);
         if (!t) {
-            impl->failed("tax_mapping");
-            co_return permanent("order " + id + ": " + t.error().message + ", " +
-                                replay_hint(*ctx) + ".");
+            co_return impl->dead_letter("tax_mapping", "order " + id + ": " + t.error().message +
+                                                           ", " + replay_hint(*ctx) + ".");
         }
         if (!*t) {
-            impl->failed("tax_mapping");
-            co_return permanent(
+            co_return impl->dead_letter(
+                "tax_mapping",
                 "order " + id + ": " +
-                (vat_inclusive ? std::string("its prices include VAT")
-                               : std::string("it carries tax")) +
-                " but marketplace " + amazon::describe_marketplace(order.marketplace_id) +
-                " has no tax mapping — add it under flows.order_import.taxes (marketplace id → "
-                "Odoo tax name, or ship-to country → tax name), " +
-                replay_hint(*ctx) + ".");
+                    (vat_inclusive ? std::string("its prices include VAT")
+                                   : std::string("it carries tax")) +
+                    " but marketplace " + amazon::describe_marketplace(order.marketplace_id) +
+                    " has no tax mapping — add it under flows.order_import.taxes (marketplace id → "
+                    "Odoo tax name, or ship-to country → tax name), " +
+                    replay_hint(*ctx) + ".");
         }
         tax = **t;
     }
@@ -2022,12 +2022,12 @@ asio::awaitable<Result<void>> run_job(std::shared_ptr<Impl> impl, JobContext* ct
     }
     for (const std::string& code : service_products(impl->opt, false)) {
         if (!code.empty() && !product_id(code)) {
-            impl->failed("unknown_sku");
-            co_return permanent("order " + id + ": the service product with Internal Reference '" +
-                                code +
-                                "' configured under flows.order_import does not exist in "
-                                "Odoo — create it, " +
-                                replay_hint(*ctx) + ".");
+            co_return impl->dead_letter(
+                "unknown_sku", "order " + id + ": the service product with Internal Reference '" +
+                                   code +
+                                   "' configured under flows.order_import does not exist in "
+                                   "Odoo — create it, " +
+                                   replay_hint(*ctx) + ".");
         }
     }
     const std::string lines_field(mapped.lines_field.empty() ? "order_line" : mapped.lines_field);
@@ -2079,14 +2079,9 @@ asio::awaitable<Result<void>> run_job(std::shared_ptr<Impl> impl, JobContext* ct
             created = std::move(plain);
         }
         if (!created) {
-            if (created.error().kind == ErrorKind::permanent) {
-                impl->failed("odoo_refused");
-                co_return permanent("order " + id +
-                                    ": Odoo refused the sale order: " + created.error().message +
-                                    ". Fix the mapping template or the Odoo data it names, " +
-                                    replay_hint(*ctx) + ".");
-            }
-            co_return created.error();
+            co_return impl->dead_letter.odoo_refused(
+                created.error(), {*ctx, "order " + id, "the sale order",
+                                  "Fix the mapping template or the Odoo data it names"});
         }
         sale_id = created->at(0);
         state = "draft";
@@ -2147,14 +2142,10 @@ asio::awaitable<Result<void>> run_job(std::shared_ptr<Impl> impl, JobContext* ct
                 auto w = co_await odoo.write("sale.order", one_id(sale_id), std::move(update),
                                              odoo.write_context());
                 if (!w) {
-                    if (w.error().kind == ErrorKind::permanent) {
-                        impl->failed("odoo_refused");
-                        co_return permanent("order " + id +
-                                            ": Odoo refused the update of sale order " +
-                                            std::to_string(sale_id) + ": " + w.error().message +
-                                            ". Fix the data it names, " + replay_hint(*ctx) + ".");
-                    }
-                    co_return w.error();
+                    co_return impl->dead_letter.odoo_refused(
+                        w.error(),
+                        {*ctx, "order " + id, "the update of sale order " + std::to_string(sale_id),
+                         "Fix the data it names"});
                 }
                 wrote = true;
                 impl->counter("clarity_orders_updated_total",
@@ -2173,13 +2164,9 @@ asio::awaitable<Result<void>> run_job(std::shared_ptr<Impl> impl, JobContext* ct
     if (action == "confirm" && (state == "draft" || state == "sent")) {
         auto r = co_await impl->confirms->submit(sale_id);
         if (!r) {
-            if (r.error().kind == ErrorKind::permanent) {
-                impl->failed("odoo_refused");
-                co_return permanent("order " + id + ": Odoo refused to confirm sale order " +
-                                    std::to_string(sale_id) + ": " + r.error().message +
-                                    ". Fix what it names, " + replay_hint(*ctx) + ".");
-            }
-            co_return r.error();
+            co_return impl->dead_letter.odoo_refused(
+                r.error(), {*ctx, "order " + id, "to confirm sale order " + std::to_string(sale_id),
+                            "Fix what it names"});
         }
         // action_confirm set date_order to now; Amazon's purchase date is the order date. The
         // same batch reads the state back: the proof that the order was confirmed.
@@ -2188,14 +2175,14 @@ asio::awaitable<Result<void>> run_job(std::shared_ptr<Impl> impl, JobContext* ct
         auto w = co_await std::move(write_date);
         if (!w) co_return w.error();
         if (w->state != "sale" && w->state != "done") {
-            impl->failed("odoo_unchanged");
-            co_return permanent(
+            co_return impl->dead_letter(
+                "odoo_unchanged",
                 "order " + id + ": Odoo accepted action_confirm on sale order " +
-                std::to_string(sale_id) + " but the order is " +
-                (w->state.empty() ? std::string("gone") : "in state '" + w->state + "'") +
-                " afterwards, not confirmed. Confirm it in Odoo (Sales > Orders) to see what "
-                "stops it, fix that, " +
-                replay_hint(*ctx) + ".");
+                    std::to_string(sale_id) + " but the order is " +
+                    (w->state.empty() ? std::string("gone") : "in state '" + w->state + "'") +
+                    " afterwards, not confirmed. Confirm it in Odoo (Sales > Orders) to see what "
+                    "stops it, fix that, " +
+                    replay_hint(*ctx) + ".");
         }
         total_after_confirm = w->amount_total;
         tax_after_confirm = w->amount_tax;
@@ -2346,12 +2333,12 @@ asio::awaitable<Result<void>> run_job(std::shared_ptr<Impl> impl, JobContext* ct
                 if (!code.empty()) {
                     auto pid = product_id(code);
                     if (!pid) {
-                        impl->failed("unknown_sku");
-                        co_return permanent("order " + id +
-                                            ": the adjustment product with Internal "
-                                            "Reference '" +
-                                            code + "' does not exist in Odoo — create it, " +
-                                            replay_hint(*ctx) + ".");
+                        co_return impl->dead_letter(
+                            "unknown_sku", "order " + id +
+                                               ": the adjustment product with Internal "
+                                               "Reference '" +
+                                               code + "' does not exist in Odoo — create it, " +
+                                               replay_hint(*ctx) + ".");
                     }
                     // Untaxed whatever the product's default taxes: the line is the difference.
                     Struct adj = service_line(*pid, "Amazon total adjustment", diff);
@@ -2377,16 +2364,17 @@ asio::awaitable<Result<void>> run_job(std::shared_ptr<Impl> impl, JobContext* ct
                     }
                     const model::Decimal now_total = from_double(adjusted.value_or(0), precision);
                     if (!adjusted || now_total != amazon_total) {
-                        impl->failed("total_mismatch");
-                        co_return permanent(
+                        co_return impl->dead_letter(
+                            "total_mismatch",
                             "order " + id + ": sale order " + std::to_string(sale_id) +
-                            " still totals " + now_total.to_string() +
-                            " after an adjustment "
-                            "line of " +
-                            diff.to_string() + " (Amazon's total is " + amazon_total.to_string() +
-                            "). Check that the adjustment product '" + code +
-                            "' is a plain service without taxes or pricelist rules, "
-                            "correct the order in Odoo by hand; nothing to replay.");
+                                " still totals " + now_total.to_string() +
+                                " after an adjustment "
+                                "line of " +
+                                diff.to_string() + " (Amazon's total is " +
+                                amazon_total.to_string() +
+                                "). Check that the adjustment product '" + code +
+                                "' is a plain service without taxes or pricelist rules, "
+                                "correct the order in Odoo by hand; nothing to replay.");
                     }
                     impl->counter("clarity_order_adjustment_lines_total",
                                   "Adjustment lines added so a sale order totals Amazon's grand "

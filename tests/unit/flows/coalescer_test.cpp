@@ -1,7 +1,7 @@
 // flows::Coalescer (src/flows/coalescer.hpp): natural batching of one kind of call across the
 // jobs running at once. The batch function here is a fake that records its batches and completes
 // when the test opens a gate, so the test decides what is in flight (no sleeps, no wall clock).
-#include "coalescer.hpp"
+#include "common/coalescer.hpp"
 
 #include <gtest/gtest.h>
 

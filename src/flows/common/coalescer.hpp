@@ -30,7 +30,7 @@
 
 // g++ 12 at -O2 reports a false -Wmaybe-uninitialized on the optional<double> alternative of
 // Result<optional<double>> when an Error is stored in a batch's results inside this coroutine
-// frame. This private header is included only by order_import.cpp and its unit test.
+// frame. This private header is included only by the flows layer and its unit test.
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
