@@ -1,0 +1,228 @@
+#include "common/coalescer.hpp"
+#include "common/odoo_values.hpp"
+#include "order_import/steps.hpp"
+
+// The Odoo calls every order makes, batched across the jobs running at once (natural batching,
+// common/coalescer.hpp): idle, one job's call goes out alone at once; under load, the calls that
+// wait go out together as one.
+
+namespace clarity::flows::order_import {
+
+namespace asio = boost::asio;
+using odoo::Array;
+using odoo::Domain;
+using odoo::SearchOptions;
+using odoo::Struct;
+using OValue = odoo::Value;
+
+std::vector<std::string> state_fields() {
+    std::vector<std::string> f;
+    f.emplace_back("id");
+    f.emplace_back("state");
+    f.emplace_back("amount_total");
+    f.emplace_back("amount_tax");
+    return f;
+}
+
+OrderState state_of(const std::vector<OValue>& rows, std::int64_t id) {
+    OrderState s;
+    for (const auto& row : rows) {
+        if (row["id"].as_int() != id) continue;
+        s.state = row["state"].as_string().value_or("");
+        s.amount_total = row["amount_total"].as_double();
+        s.amount_tax = row["amount_tax"].as_double();
+    }
+    return s;
+}
+
+namespace {
+
+/// Orders by Amazon order id, many in one search_read (the oldest sale.order of each id).
+asio::awaitable<std::vector<Result<std::optional<ExistingOrder>>>> find_orders_batch(
+    Impl* impl, std::vector<std::string> amazon_ids) {
+    const std::string ref_field(kOrderRefField);
+    Domain d;
+    if (amazon_ids.size() == 1) {
+        d.where(ref_field, "=", amazon_ids[0]);
+    } else {
+        Array refs;
+        for (const auto& id : amazon_ids) refs.emplace_back(id);
+        d.where(ref_field, "in", OValue(std::move(refs)));
+    }
+    SearchOptions so;
+    so.fields = {"id",         "state",        "partner_id", "partner_shipping_id",
+                 "date_order", "pricelist_id", ref_field};
+    so.order = "id asc";
+    auto rows = co_await impl->deps.odoo.search_read("sale.order", std::move(d), std::move(so));
+    std::vector<Result<std::optional<ExistingOrder>>> out;
+    if (!rows) {
+        out.assign(amazon_ids.size(), rows.error());
+        co_return out;
+    }
+    std::map<std::string, ExistingOrder> oldest;
+    for (const auto& row : *rows) {
+        auto ref = row[ref_field.c_str()].as_string();
+        if (!ref) continue;
+        ExistingOrder e;
+        e.id = row["id"].as_int().value_or(0);
+        e.state = row["state"].as_string().value_or("");
+        e.partner = row["partner_id"].m2o_id().value_or(0);
+        e.shipping = row["partner_shipping_id"].m2o_id().value_or(0);
+        e.date_order = row["date_order"].as_string().value_or("");
+        e.pricelist = row["pricelist_id"].m2o_id().value_or(0);
+        oldest.emplace(*ref, std::move(e));  // rows come by id: the first one stays
+    }
+    for (const auto& id : amazon_ids) {
+        auto it = oldest.find(id);
+        out.emplace_back(it == oldest.end() ? std::optional<ExistingOrder>{}
+                                            : std::optional<ExistingOrder>{it->second});
+    }
+    co_return out;
+}
+
+/// action_confirm on many quotations in one call. The call is one transaction: when Odoo refuses
+/// it (or answers with a wizard), nothing was confirmed, and each is tried alone so that the
+/// refusal names its order.
+asio::awaitable<std::vector<Result<bool>>> confirm_batch(Impl* impl,
+                                                         std::vector<std::int64_t> ids) {
+    auto& odoo = impl->deps.odoo;
+    auto r = co_await odoo.call_action("sale.order", "action_confirm", ids, odoo.write_context());
+    auto first = action_outcome(r, "action_confirm");
+    std::vector<Result<bool>> out;
+    if (first || ids.size() == 1 || first.error().kind != ErrorKind::permanent) {
+        out.assign(ids.size(), first);
+        co_return out;
+    }
+    for (auto id : ids) {
+        std::vector<std::int64_t> single(1, id);
+        auto one = co_await odoo.call_action("sale.order", "action_confirm", std::move(single),
+                                             odoo.write_context());
+        out.push_back(action_outcome(one, "action_confirm"));
+    }
+    co_return out;
+}
+
+/// date_order of one sale order and its state read back: one `web_save` on 17+ (the write and
+/// the read in one call), a write and a read on 16.
+asio::awaitable<Result<OrderState>> date_one(Impl* impl, DateWrite write) {
+    auto& odoo = impl->deps.odoo;
+    int major = 0;
+    {
+        std::lock_guard lock(impl->mu);
+        major = impl->major;  // read by the job before any order is written
+    }
+    std::vector<std::int64_t> ids = one_id(write.id);
+    Struct vals;
+    vals.insert_or_assign("date_order", OValue(write.date_order));
+    if (major >= 17) {
+        std::vector<std::string> fields = state_fields();  // named: g++ 12, co_await
+        auto saved = co_await odoo.web_save("sale.order", ids, std::move(vals), std::move(fields),
+                                            odoo.write_context());
+        if (!saved) co_return saved.error();
+        co_return state_of(*saved, ids[0]);
+    }
+    auto w = co_await odoo.write("sale.order", ids, std::move(vals), odoo.write_context());
+    if (!w) co_return w.error();
+    std::vector<std::string> fields = state_fields();  // named: g++ 12, co_await
+    auto rows = co_await odoo.read("sale.order", ids, std::move(fields));
+    if (!rows) co_return rows.error();
+    co_return state_of(*rows, ids[0]);
+}
+
+/// date_order of many sale orders in one call, and their state and total read back in the same
+/// batch (the proof that action_confirm confirmed them): `load` with the database id column
+/// `.id` updates each row's record with its own value (a write would give all the same value),
+/// then one `read`. The context's tz is UTC because load reads datetimes in the context's time
+/// zone (Odoo stores UTC). One order alone: date_one.
+asio::awaitable<std::vector<Result<OrderState>>> dates_batch(Impl* impl,
+                                                             std::vector<DateWrite> writes) {
+    auto& odoo = impl->deps.odoo;
+    std::vector<Result<OrderState>> out;
+    if (writes.size() == 1) {
+        auto one = co_await date_one(impl, std::move(writes[0]));
+        out.push_back(std::move(one));
+        co_return out;
+    }
+    std::vector<std::int64_t> ids;
+    for (const auto& w : writes) ids.push_back(w.id);
+    std::vector<Array> rows;
+    for (const auto& w : writes) {
+        rows.push_back(Array{OValue(static_cast<long long>(w.id)), OValue(w.date_order)});
+    }
+    Struct ctx = odoo.write_context();
+    ctx.insert_or_assign("tz", OValue("UTC"));
+    std::vector<std::string> fields;  // named: g++ 12 miscompiles temporaries in co_await
+    fields.emplace_back(".id");
+    fields.emplace_back("date_order");
+    auto r = co_await odoo.load("sale.order", std::move(fields), std::move(rows), std::move(ctx));
+    if (!r) {
+        out.assign(writes.size(), r.error());
+        co_return out;
+    }
+    if (!r->ok()) {
+        std::string all;
+        for (const auto& m : r->messages) all += (all.empty() ? "" : "; ") + m;
+        out.assign(writes.size(),
+                   Error{ErrorKind::permanent, "Odoo refused to set the order dates: " + all});
+        co_return out;
+    }
+    std::vector<std::string> read_fields = state_fields();  // named: g++ 12, co_await
+    auto read_back = co_await odoo.read("sale.order", ids, std::move(read_fields));
+    if (!read_back) {
+        out.assign(writes.size(), read_back.error());
+        co_return out;
+    }
+    for (auto id : ids) out.push_back(state_of(*read_back, id));
+    co_return out;
+}
+
+/// amount_total and amount_tax of many sale orders in one read (nullopt: the order is gone).
+asio::awaitable<std::vector<Result<std::optional<Amounts>>>> totals_batch(
+    Impl* impl, std::vector<std::int64_t> ids) {
+    std::vector<std::string> fields;  // named: g++ 12 miscompiles temporaries in co_await
+    fields.emplace_back("id");
+    fields.emplace_back("amount_total");
+    fields.emplace_back("amount_tax");
+    auto rows = co_await impl->deps.odoo.read("sale.order", ids, std::move(fields));
+    std::vector<Result<std::optional<Amounts>>> out;
+    if (!rows) {
+        out.assign(ids.size(), rows.error());
+        co_return out;
+    }
+    std::map<std::int64_t, Amounts> by_id;
+    for (const auto& row : *rows) {
+        if (auto id = row["id"].as_int()) {
+            by_id[*id] = Amounts{row["amount_total"].as_double().value_or(0),
+                                 row["amount_tax"].as_double().value_or(0)};
+        }
+    }
+    for (auto id : ids) {
+        auto it = by_id.find(id);
+        out.emplace_back(it == by_id.end() ? std::optional<Amounts>{}
+                                           : std::optional<Amounts>{it->second});
+    }
+    co_return out;
+}
+
+}  // namespace
+
+constexpr std::size_t kMaxBatch = 20;
+
+void make_coalescers(Impl& impl) {
+    Impl* p = &impl;  // the coalescers live in (and die with) the Impl
+    impl.finds = std::make_unique<Coalescer<std::string, std::optional<ExistingOrder>>>(
+        "finding orders in Odoo",
+        [p](std::vector<std::string> ids) { return find_orders_batch(p, std::move(ids)); },
+        kMaxBatch);
+    impl.confirms = std::make_unique<Coalescer<std::int64_t, bool>>(
+        "confirming orders in Odoo",
+        [p](std::vector<std::int64_t> ids) { return confirm_batch(p, std::move(ids)); }, kMaxBatch);
+    impl.dates = std::make_unique<Coalescer<DateWrite, OrderState>>(
+        "writing order dates to Odoo",
+        [p](std::vector<DateWrite> w) { return dates_batch(p, std::move(w)); }, kMaxBatch);
+    impl.totals = std::make_unique<Coalescer<std::int64_t, std::optional<Amounts>>>(
+        "reading order totals from Odoo",
+        [p](std::vector<std::int64_t> ids) { return totals_batch(p, std::move(ids)); }, kMaxBatch);
+}
+
+}  // namespace clarity::flows::order_import
