@@ -429,6 +429,7 @@ FakeOdoo::State::State(FakeOdooOptions o)
 }
 
 void FakeOdoo::State::touch(const std::string& model, std::int64_t id) {
+    note_change(model, id);
     if (!journaling) return;
     auto& rows = undo[model];
     if (rows.count(id) != 0) return;
@@ -446,6 +447,7 @@ void FakeOdoo::State::roll_back() {
     for (auto& [model, rows] : undo) {
         auto& t = tables[model];
         for (auto& [id, old] : rows) {
+            note_change(model, id);
             if (old) {
                 t[id] = std::move(*old);
             } else {
@@ -454,6 +456,61 @@ void FakeOdoo::State::roll_back() {
         }
     }
     undo.clear();
+}
+
+namespace {
+/// The index key of a stored value: ids (and many2one pairs) and strings; nullopt for the rest.
+std::optional<std::string> index_key(const Value& v) {
+    if (auto id = v.m2o_id()) return "i" + std::to_string(*id);
+    if (auto text = v.as_string()) return "s" + *text;
+    return std::nullopt;
+}
+}  // namespace
+
+void FakeOdoo::State::note_change(const std::string& model, std::int64_t id) const {
+    auto it = indexes_of_model.find(model);
+    if (it == indexes_of_model.end()) return;
+    for (FieldIndex* index : it->second) index->pending.push_back(id);
+}
+
+void FakeOdoo::State::note_journaled_changes() const {
+    for (const auto& [model, rows] : undo) {
+        for (const auto& [id, old] : rows) note_change(model, id);
+    }
+}
+
+std::vector<std::int64_t> FakeOdoo::State::ids_where(const std::string& model,
+                                                     const std::string& field,
+                                                     const Value& key) const {
+    std::vector<std::int64_t> out;
+    const auto wanted = index_key(key);
+    if (!wanted) return out;
+    const Table& rows = table(model);
+    auto [slot, built] = indexes.try_emplace({model, field});
+    FieldIndex& index = slot->second;
+    auto add = [&index, &field](std::int64_t id, const Struct& row) {
+        auto v = row.find(field);
+        if (v == row.end()) return;
+        if (auto k = index_key(v->second)) index.ids_by_key[*k].insert(id);
+    };
+    if (built) {
+        indexes_of_model[model].push_back(&index);
+        for (const auto& [id, row] : rows) add(id, row);
+    } else {
+        for (auto id : index.pending) {
+            if (auto r = rows.find(id); r != rows.end()) add(id, r->second);
+        }
+    }
+    index.pending.clear();
+    auto hit = index.ids_by_key.find(*wanted);
+    if (hit == index.ids_by_key.end()) return out;
+    for (auto id : hit->second) {
+        auto r = rows.find(id);
+        if (r == rows.end()) continue;
+        auto v = r->second.find(field);
+        if (v != r->second.end() && index_key(v->second) == wanted) out.push_back(id);
+    }
+    return out;
 }
 
 void FakeOdoo::State::insert_raw(const std::string& model, std::int64_t id, Struct vals) {

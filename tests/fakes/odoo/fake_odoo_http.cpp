@@ -272,6 +272,7 @@ struct Request {
             Value result = s.execute(model, method, std::move(ids), std::move(named));
             s.journaling = false;
             if (before) verify_journal(*before, model + "." + method);
+            s.note_journaled_changes();  // rows changed after their touch() in this call
             s.undo.clear();
             return result;
         } catch (...) {

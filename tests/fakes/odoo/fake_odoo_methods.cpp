@@ -275,7 +275,8 @@ Value FakeOdoo::State::execute(const std::string& model_name,
     if (method == "check_object_reference") {
         std::string module = arg("module").as_string().value_or("");
         std::string name = arg("xml_id").as_string().value_or("");
-        for (const auto& [xid, x] : tables["ir.model.data"]) {
+        for (auto xid : ids_where("ir.model.data", "name", Value(name))) {
+            const Struct& x = table("ir.model.data").at(xid);
             if (x.at("module") == Value(module) && x.at("name") == Value(name)) {
                 return Array{x.at("model"), x.at("res_id")};
             }
@@ -307,8 +308,8 @@ Value FakeOdoo::State::execute(const std::string& model_name,
             // action_confirm overwrites date_order with now (NOTES.md §4 sale.order).
             so.insert_or_assign("date_order", now());
             std::vector<std::pair<std::int64_t, Struct>> goods;
-            for (const auto& [lid, line] : tables["sale.order.line"]) {
-                if (line.at("order_id").as_int() != id) continue;
+            for (auto lid : ids_where("sale.order.line", "order_id", Value(id))) {
+                const Struct& line = table("sale.order.line").at(lid);
                 auto pid = line.at("product_id").m2o_id();
                 if (!pid || *pid == 0) continue;
                 const Struct& p = tables["product.product"].at(*pid);
@@ -372,10 +373,9 @@ Value FakeOdoo::State::execute(const std::string& model_name,
             row_mut(model_name, id).insert_or_assign("state", "cancel");
             // sale_stock cancels the deliveries that are not done; done ones stay (an order
             // whose goods left can still be cancelled, seen on real 17-19).
-            for (auto& [pid, p] : tables["stock.picking"]) {
-                if (p.at("sale_id").as_int() == id && p.at("state") != Value("done")) {
-                    touch("stock.picking", pid);
-                    p.insert_or_assign("state", "cancel");
+            for (auto pid : ids_where("stock.picking", "sale_id", Value(id))) {
+                if (table("stock.picking").at(pid).at("state") != Value("done")) {
+                    row_mut("stock.picking", pid).insert_or_assign("state", "cancel");
                 }
             }
         }
@@ -455,8 +455,8 @@ Value FakeOdoo::State::execute(const std::string& model_name,
         bool skip_backorder = ctx_true(ctx, "skip_backorder");
         for (auto id : rec) {
             bool partial = false;
-            for (const auto& [mid, mv] : tables["stock.move"]) {
-                if (mv.at("picking_id").as_int() != id) continue;
+            for (auto mid : ids_where("stock.move", "picking_id", Value(id))) {
+                const Struct& mv = table("stock.move").at(mid);
                 if (mv.at(done_field).as_double().value_or(0) <
                     mv.at("product_uom_qty").as_double().value_or(0)) {
                     partial = true;
@@ -476,9 +476,8 @@ Value FakeOdoo::State::execute(const std::string& model_name,
                                 not_to_backorder.end();
             Struct& pick = row_mut(model_name, id);
             std::vector<std::pair<std::int64_t, double>> rest;
-            for (auto& [mid, mv] : tables["stock.move"]) {
-                if (mv.at("picking_id").as_int() != id) continue;
-                touch("stock.move", mid);
+            for (auto mid : ids_where("stock.move", "picking_id", Value(id))) {
+                Struct& mv = row_mut("stock.move", mid);
                 double done = mv.at(done_field).as_double().value_or(0);
                 double demand = mv.at("product_uom_qty").as_double().value_or(0);
                 if (done < demand) rest.emplace_back(mid, demand - done);
@@ -490,10 +489,11 @@ Value FakeOdoo::State::execute(const std::string& model_name,
                     line.insert_or_assign("qty_delivered",
                                           line.at("qty_delivered").as_double().value_or(0) + done);
                 }
-                for (auto& [qid, q] : tables["stock.quant"]) {
-                    if (q.at("product_id") == mv.at("product_id") &&
-                        q.at("location_id") == Value(8)) {
-                        touch("stock.quant", qid);
+                for (auto qid : ids_where("stock.quant", "product_id", mv.at("product_id"))) {
+                    const Struct& candidate = table("stock.quant").at(qid);
+                    if (candidate.at("product_id") == mv.at("product_id") &&
+                        candidate.at("location_id") == Value(8)) {
+                        Struct& q = row_mut("stock.quant", qid);
                         q.insert_or_assign("quantity",
                                            q.at("quantity").as_double().value_or(0) - done);
                         break;
@@ -675,7 +675,8 @@ Value FakeOdoo::State::load(const std::string& model_name, const Array& fields, 
                 name = xmlid.substr(dot + 1);
             }
             if (!xmlid.empty()) {
-                for (const auto& [xid, x] : tables["ir.model.data"]) {
+                for (auto xid : ids_where("ir.model.data", "name", Value(name))) {
+                    const Struct& x = table("ir.model.data").at(xid);
                     if (x.at("module") == Value(module) && x.at("name") == Value(name) &&
                         x.at("model") == Value(model_name) &&
                         exists(model_name, to_id_value(x.at("res_id")))) {

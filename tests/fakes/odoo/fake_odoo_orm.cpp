@@ -222,9 +222,11 @@ std::pair<std::int64_t, std::int64_t> FakeOdoo::State::order_amounts(std::int64_
     // tax included in the price keeps the order's total at the gross prices (the untaxed amount
     // absorbs the rounding).
     std::int64_t subtotal = 0, tax = 0;
+    const auto& lines = table("sale.order.line");
+    const auto line_ids = ids_where("sale.order.line", "order_id", Value(order));
     if (!rounds_globally()) {
-        for (const auto& [lid, line] : table("sale.order.line")) {
-            if (line.at("order_id").as_int() != order) continue;
+        for (auto lid : line_ids) {
+            const Struct& line = lines.at(lid);
             auto [s, t] = line_amounts(line);
             subtotal += s;
             tax += t;
@@ -234,8 +236,8 @@ std::pair<std::int64_t, std::int64_t> FakeOdoo::State::order_amounts(std::int64_
     // Unrounded tax per tax id, in millionths of a cent.
     std::map<std::int64_t, std::int64_t> unrounded;
     std::int64_t gross_total = 0;
-    for (const auto& [lid, line] : table("sale.order.line")) {
-        if (line.at("order_id").as_int() != order) continue;
+    for (auto lid : line_ids) {
+        const Struct& line = lines.at(lid);
         auto num = [&line](const char* k) {
             auto it = line.find(k);
             return it == line.end() ? 0.0 : it->second.as_double().value_or(0);
@@ -287,13 +289,7 @@ Value FakeOdoo::State::get(const std::string& model_name,
     if (f.name == "display_name") return display_name(model_name, id);
     if (f.type == "one2many") {
         Array ids;
-        auto t = tables.find(f.relation);
-        if (t != tables.end()) {
-            for (const auto& [rid, r] : t->second) {
-                auto it = r.find(f.inverse);
-                if (it != r.end() && it->second.as_int() == id) ids.emplace_back(rid);
-            }
-        }
+        for (auto rid : ids_where(f.relation, f.inverse, Value(id))) ids.emplace_back(rid);
         return ids;
     }
     if (f.computed) {
@@ -313,8 +309,8 @@ Value FakeOdoo::State::get(const std::string& model_name,
         }
         if (f.name == "qty_available" || f.name == "virtual_available") {
             double q = 0;
-            for (const auto& [qid, quant] : table("stock.quant")) {
-                if (quant.at("product_id").as_int() != id) continue;
+            for (auto qid : ids_where("stock.quant", "product_id", Value(id))) {
+                const Struct& quant = table("stock.quant").at(qid);
                 auto loc = table("stock.location").find(to_id(quant.at("location_id")));
                 if (loc != table("stock.location").end() &&
                     loc->second.at("usage") == Value("internal")) {
@@ -341,8 +337,8 @@ Value FakeOdoo::State::get(const std::string& model_name,
         }
         if (f.name == "amount_total" && model_name == "account.move") {
             std::int64_t debit = 0;
-            for (const auto& [lid, line] : table("account.move.line")) {
-                if (line.at("move_id").as_int() == id) debit += cents(line.at("debit"));
+            for (auto lid : ids_where("account.move.line", "move_id", Value(id))) {
+                debit += cents(table("account.move.line").at(lid).at("debit"));
             }
             return static_cast<double>(debit) / 100.0;
         }
@@ -504,6 +500,46 @@ struct DomainEval {
 
 }  // namespace
 
+std::optional<std::set<std::int64_t>> FakeOdoo::State::indexed_candidates(
+    const ModelDef& m, const Array& domain) const {
+    // Only a plain conjunction of leaves, one of which is `field = value` or `field in [values]`
+    // on a stored many2one (by id) or char/selection field (by string): the rows it names are a
+    // superset of the answer, which the whole domain then filters.
+    for (const auto& t : domain) {
+        if (t.is_string()) return std::nullopt;  // '|', '!' or '&': scan
+    }
+    for (const auto& t : domain) {
+        const auto* leaf = t.as_array();
+        if (leaf == nullptr || leaf->size() != 3) continue;
+        const auto name = (*leaf)[0].as_string();
+        const auto op = (*leaf)[1].as_string();
+        if (!name || !op || (*op != "=" && *op != "in")) continue;
+        const FieldDef* f = m.find(*name, major);
+        if (f == nullptr || f->computed) continue;
+        const bool by_id = f->type == "many2one";
+        if (!by_id && f->type != "char" && f->type != "selection") continue;
+        Array values;
+        if (*op == "in") {
+            const auto* list = (*leaf)[2].as_array();
+            if (list == nullptr) continue;
+            values = *list;
+        } else {
+            values.push_back((*leaf)[2]);
+        }
+        bool usable = true;
+        for (const auto& v : values) {
+            usable = usable && (by_id ? v.is_int() : v.is_string() && !v.is_empty());
+        }
+        if (!usable) continue;
+        std::set<std::int64_t> out;
+        for (const auto& v : values) {
+            for (auto id : ids_where(m.name, *name, v)) out.insert(id);
+        }
+        return out;
+    }
+    return std::nullopt;
+}
+
 std::vector<std::int64_t> FakeOdoo::State::search(const std::string& model_name,
                                                   const Array& domain,
                                                   std::int64_t offset,
@@ -521,12 +557,18 @@ std::vector<std::int64_t> FakeOdoo::State::search(const std::string& model_name,
         }
     }
     std::vector<const Struct*> rows;
-    for (const auto& [id, row] : tables[model_name]) {
+    auto consider = [&](const Struct& row) {
         if (has_active && active_test && !domain_mentions_active) {
             auto it = row.find("active");
-            if (it != row.end() && it->second == Value(false)) continue;
+            if (it != row.end() && it->second == Value(false)) return;
         }
         if (eval.match(row, domain)) rows.push_back(&row);
+    };
+    if (auto candidates = indexed_candidates(m, domain)) {
+        const Table& t = table(model_name);
+        for (auto id : *candidates) consider(t.at(id));
+    } else {
+        for (const auto& [id, row] : tables[model_name]) consider(row);
     }
     // order: "field [asc|desc], ..." (default id)
     std::vector<std::pair<const FieldDef*, bool>> keys;
@@ -801,7 +843,8 @@ std::int64_t FakeOdoo::State::create(const std::string& model_name, Struct vals)
         }
     }
     if (model_name == "ir.model.data") {
-        for (const auto& [xid, x] : tables["ir.model.data"]) {
+        for (auto xid : ids_where("ir.model.data", "name", row.at("name"))) {
+            const Struct& x = table("ir.model.data").at(xid);
             if (x.at("module") == row.at("module") && x.at("name") == row.at("name")) {
                 raise(kValidationError,
                       "The operation cannot be completed: duplicate key value violates unique "

@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "odoo/fake_odoo.hpp"
@@ -105,6 +106,29 @@ struct FakeOdoo::State {
     }
     /// Restores every journaled row and clears the journal.
     void roll_back();
+
+    /// Equality indexes: the ids of `model` whose stored `field` holds `key` (an id, or a string),
+    /// ascending, without scanning the table. Odoo answers such look-ups from a database index; a
+    /// scan made the fake's cost per call grow with its record count, which benchmarks of
+    /// thousands of orders then charged to the daemon. An index is built on first use and kept by
+    /// note_change(): it holds a superset (an id stays under a key its row left) and every read
+    /// re-checks the row, so a missed removal never gives a wrong answer.
+    std::vector<std::int64_t> ids_where(const std::string& model,
+                                        const std::string& field,
+                                        const Value& key) const;
+    /// The rows a search for `domain` may answer, from an index; nullopt: scan the table.
+    std::optional<std::set<std::int64_t>> indexed_candidates(const ModelDef& m,
+                                                             const Array& domain) const;
+    /// The row `id` of `model` was or is about to be changed: indexes re-read it on their next use.
+    void note_change(const std::string& model, std::int64_t id) const;
+    /// note_change() for every row the journal holds (the end of a call that changed them).
+    void note_journaled_changes() const;
+    struct FieldIndex {
+        std::unordered_map<std::string, std::set<std::int64_t>> ids_by_key;
+        std::vector<std::int64_t> pending;  ///< rows changed since the last read
+    };
+    mutable std::map<std::pair<std::string, std::string>, FieldIndex> indexes;
+    mutable std::map<std::string, std::vector<FieldIndex*>> indexes_of_model;
 
     void insert_raw(const std::string& model, std::int64_t id, Struct vals);
     /// The table of `model`, empty when it has no records yet.
