@@ -36,4 +36,12 @@ Error DeadLetters::odoo_refused(std::string_view odoo_says, const OdooRefusal& r
                                        replay_hint(refusal.job) + ".");
 }
 
+Error DeadLetters::odoo_unchanged(const OdooUnchanged& u) const {
+    const std::string now = u.state.empty() ? std::string("gone") : "in state '" + u.state + "'";
+    return (*this)("odoo_unchanged", u.subject + ": Odoo accepted " + u.action + " on " + u.record +
+                                         " but the " + u.noun + " is " + now + " afterwards, not " +
+                                         u.expected + ". " + u.fix + ", " + replay_hint(u.job) +
+                                         ".");
+}
+
 }  // namespace clarity::flows

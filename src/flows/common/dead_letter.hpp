@@ -26,6 +26,21 @@ struct OdooRefusal {
     std::string fix;      ///< "Fix the data it names"
 };
 
+/// What Odoo accepted but did not do (an action is never taken as done on Odoo's word alone: the
+/// flow reads the record back), worded for the dead letter: "<subject>: Odoo accepted <action> on
+/// <record> but the <noun> is in state '<state>' (or: gone) afterwards, not <expected>. <fix>, then
+/// run `clarity-connect queue replay N`."
+struct OdooUnchanged {
+    const JobContext& job;
+    std::string subject;   ///< "order 028-1234567-1234567"
+    std::string action;    ///< "action_confirm"
+    std::string record;    ///< "sale order 7"
+    std::string noun;      ///< "order"
+    std::string state;     ///< the state read back; empty: the record is gone
+    std::string expected;  ///< "confirmed"
+    std::string fix;       ///< "Confirm it in Odoo (Sales > Orders) to see what stops it, fix that"
+};
+
 /// The dead letters of one flow on one connection.
 class DeadLetters {
   public:
@@ -47,6 +62,9 @@ class DeadLetters {
     Error odoo_refused(const Error& error, const OdooRefusal& refusal) const;
     /// The same for a refusal Odoo reports as data (a `load` answering messages instead of ids).
     Error odoo_refused(std::string_view odoo_says, const OdooRefusal& refusal) const;
+    /// Odoo accepted an action but the record read back is not in its state: a dead letter
+    /// counted under `odoo_unchanged`.
+    Error odoo_unchanged(const OdooUnchanged& unchanged) const;
 
   private:
     core::MetricsRegistry& metrics_;

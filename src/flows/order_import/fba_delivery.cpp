@@ -242,15 +242,11 @@ asio::awaitable<Result<bool>> button_validate(OrderRun* run, std::int64_t open, 
             auto now_state = co_await read_picking_state(run->impl, open);
             if (!now_state) co_return now_state.error();
             if (*now_state != "done") {
-                co_return run->dead_letter(
-                    "odoo_unchanged",
-                    "order " + amazon_id + ": Odoo accepted button_validate on delivery " +
-                        std::to_string(open) + " but the delivery is " +
-                        (now_state->empty() ? std::string("gone")
-                                            : "in state '" + *now_state + "'") +
-                        " afterwards, not done. Validate it in Odoo (Inventory > Transfers) to "
-                        "see what stops it, fix that, " +
-                        replay_hint(*run->ctx) + ".");
+                co_return impl.dead_letter.odoo_unchanged(
+                    {*run->ctx, "order " + amazon_id, "button_validate",
+                     "delivery " + std::to_string(open), "delivery", *now_state, "done",
+                     "Validate it in Odoo (Inventory > Transfers) to see what stops it, fix "
+                     "that"});
             }
             impl.counter("clarity_order_deliveries_validated_total",
                          "Odoo deliveries validated for Amazon-fulfilled shipments.")

@@ -156,13 +156,9 @@ asio::awaitable<Result<void>> confirm_sale_order(OrderRun* run) {
     auto w = co_await write_purchase_date(run);
     if (!w) co_return w.error();
     if (w->state != "sale" && w->state != "done") {
-        co_return run->dead_letter(
-            "odoo_unchanged",
-            run->subject() + ": Odoo accepted action_confirm on " + so + " but the order is " +
-                (w->state.empty() ? std::string("gone") : "in state '" + w->state + "'") +
-                " afterwards, not confirmed. Confirm it in Odoo (Sales > Orders) to see what "
-                "stops it, fix that, " +
-                replay_hint(*run->ctx) + ".");
+        co_return impl.dead_letter.odoo_unchanged(
+            {*run->ctx, run->subject(), "action_confirm", so, "order", w->state, "confirmed",
+             "Confirm it in Odoo (Sales > Orders) to see what stops it, fix that"});
     }
     run->total_after_confirm = w->amount_total;
     run->tax_after_confirm = w->amount_tax;

@@ -39,6 +39,33 @@ TEST(FlowsCommon, OdooRefusalIsADeadLetterWithOdoosWordsTheFixAndTheReplay) {
     EXPECT_EQ(failed.value(), 1);
 }
 
+TEST(FlowsCommon, AnActionOdooAcceptedButDidNotDoIsADeadLetter) {
+    core::MetricsRegistry metrics;
+    DeadLetters dead(metrics, "eu", "clarity_orders_failed_total", "help", "flows.order_import");
+    JobContext ctx;
+    ctx.job.id = 7;
+    OdooUnchanged u{ctx,
+                    "order 1-2-3",
+                    "action_confirm",
+                    "sale order 9",
+                    "order",
+                    "draft",
+                    "confirmed",
+                    "Confirm it in Odoo (Sales > Orders) to see what stops it, fix that"};
+    EXPECT_EQ(dead.odoo_unchanged(u).message,
+              "order 1-2-3: Odoo accepted action_confirm on sale order 9 but the order is in state "
+              "'draft' afterwards, not confirmed. Confirm it in Odoo (Sales > Orders) to see what "
+              "stops it, fix that, then run `clarity-connect queue replay 7`.");
+    u.state.clear();
+    EXPECT_NE(dead.odoo_unchanged(u).message.find("but the order is gone afterwards"),
+              std::string::npos);
+    EXPECT_EQ(metrics
+                  .counter("clarity_orders_failed_total", "help",
+                           {{"connection", "eu"}, {"reason", "odoo_unchanged"}})
+                  .value(),
+              2);
+}
+
 TEST(FlowsCommon, ProductLookupAsksEachCodeOnceWithTheAliasesOfItsItems) {
     const std::map<std::string, std::string> aliases{{"B0ASIN0001", "CODE-A"}, {"SKU-2", "CODE-B"}};
     ProductLookup products(aliases);
