@@ -11,10 +11,16 @@
 //    against the minimum the usage plans allow for the calls the import must make.
 // 4. The same through Orders v0 (`api: v0`, buyer and address data with Restricted Data Tokens),
 //    150 orders at ×20: getOrder + getOrderItems per order (0.5/s, burst 30 each) bound it.
+// 5. A 1,000-order backlog of new customers against a fake Odoo with a cost model (a fixed time
+//    per call plus a time per record, two workers), compared in the same run with a bare client
+//    sending the batched calls a skilled direct integration would make.
 #include <sched.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -31,6 +37,8 @@
 
 #include "clarity/amazon/operations.hpp"
 #include "clarity/core/clock.hpp"
+#include "clarity/net/http_client.hpp"
+#include "clarity/odoo/client.hpp"
 #include "daemon_process.hpp"
 #include "sandbox/daemon_config.hpp"
 #include "sandbox/scenario.hpp"
@@ -133,8 +141,12 @@ struct World {
           bool quota,
           bool sqs,
           double rate_scale,
-          const std::string& order_import_extra = {})
-        : dir(fs::temp_directory_path() / ("clarity-bench-orders-" + std::to_string(::getpid()) +
+          const std::string& order_import_extra = {},
+          std::optional<od::FakeOdooOptions> odoo_opt = {},
+          const std::string& engine_extra = {})
+        : odoo_options(odoo_opt ? *odoo_opt : default_odoo_options()),
+          odoo(odoo_options),
+          dir(fs::temp_directory_path() / ("clarity-bench-orders-" + std::to_string(::getpid()) +
                                            "-" + std::to_string(counter++))),
           amazon(SystemClock::instance(), amazon_options(speed_up, quota)) {
         fs::create_directories(dir);
@@ -147,6 +159,7 @@ struct World {
         dc.log_level = std::getenv("BENCH_LOG_LEVEL") ? std::getenv("BENCH_LOG_LEVEL") : "warn";
         dc.poll_interval = "200ms";
         dc.order_import_extra += order_import_extra;
+        dc.engine_extra = engine_extra;
         config = (dir / "clarity-connect.yaml").string();
         std::ofstream(config) << sb::daemon_config(dc, amazon, odoo.base_url(), odoo_options);
         log = (dir / "daemon.log").string();
@@ -188,14 +201,15 @@ struct World {
         }
     }
 
-    static inline int counter = 0;
-    fs::path dir;
-    od::FakeOdooOptions odoo_options = [] {
+    static od::FakeOdooOptions default_odoo_options() {
         od::FakeOdooOptions o;
         o.verify_journal = false;  // thousands of records: no full copy per call
         return o;
-    }();
-    od::FakeOdooServer odoo{odoo_options};
+    }
+    static inline int counter = 0;
+    od::FakeOdooOptions odoo_options;
+    od::FakeOdooServer odoo;
+    fs::path dir;
     sp::FakeSpApi amazon;
     std::string config, log;
     std::unique_ptr<clarity::e2e::Process> daemon;
@@ -433,6 +447,232 @@ double v0_quota_bound() {
     return median(ratios);
 }
 
+// ---- 5. a backlog against an Odoo whose cost is per call ----------------------------------
+//
+// The fake Odoo with a cost model (each call holds one of two workers for a fixed time plus a
+// time per record it creates, changes or returns; FakeOdooOptions::cost_per_call): the daemon
+// imports a backlog of MFN orders, each of a new customer; then, on a fresh fake with the same
+// cost model, a bare client (the daemon's own OdooClient, no flow) sends what a skilled direct
+// integration would: per 20 orders one look-up, one load of the customers, one of their
+// addresses, one create of the orders, one confirm, one date write and one read of the totals.
+
+const int kBacklogOrders =
+    std::getenv("BENCH_BACKLOG_ORDERS") ? std::atoi(std::getenv("BENCH_BACKLOG_ORDERS")) : 1000;
+constexpr int kDirectBatch = 20;
+
+od::FakeOdooOptions cost_model_odoo() {
+    od::FakeOdooOptions o = World::default_odoo_options();
+    o.cost_per_call = std::chrono::milliseconds(10);
+    o.cost_per_record = std::chrono::microseconds(500);
+    o.workers = 2;
+    return o;
+}
+
+sp::SeedOrder backlog_order(const sb::Scenario& sc, int n) {
+    sp::SeedOrder o;
+    char id[32];
+    std::snprintf(id, sizeof id, "114-%07d-%07d", 4000000 + n, 5000000 + n);
+    o.order_id = id;
+    o.status = "UNSHIPPED";
+    o.buyer_name = o.address_name = "Backlog Buyer " + std::to_string(n);
+    o.buyer_email = "buyer" + std::to_string(n) + "@marketplace.amazon.com";
+    o.address_line1 = std::to_string(10 + n) + " Market St";
+    o.city = "New York";
+    o.state = "NY";
+    o.postal_code = "10001";
+    o.country_code = "US";
+    for (int l = 0; l < 2; ++l) {
+        const auto& p = sc.products[static_cast<std::size_t>((n + l * 7) % 40)];
+        sp::SeedItem it;
+        it.order_item_id = std::to_string(30000000000000LL + n * 10LL + l);
+        it.seller_sku = p.sku;
+        it.asin = p.asin;
+        it.title = p.name;
+        it.quantity = 1 + l;
+        it.unit_price = sb::cents_text(p.list_price_cents);
+        it.item_tax = sb::cents_text((p.list_price_cents * it.quantity * 15 + 50) / 100);
+        o.items.push_back(std::move(it));
+    }
+    return o;
+}
+
+struct Backlog {
+    double seconds = 0, calls_per_order = 0;
+};
+
+Backlog daemon_backlog(const std::string& engine_extra) {
+    World w(100000, /*quota=*/false, /*sqs=*/false, /*rate_scale=*/100000, {}, cost_model_odoo(),
+            engine_extra);
+    const auto sc = settled_scenario(1, 9);  // products, warehouses, Studio fields
+    sb::seed_odoo(sc, w.odoo.odoo());
+    for (int n = 0; n < kBacklogOrders; ++n) {
+        w.amazon.schedule_order(backlog_order(sc, n), SystemClock::instance().now() - 30min, {}, 0);
+    }
+    w.amazon.advance();
+    w.odoo.odoo().clear_calls();
+    const auto t0 = std::chrono::steady_clock::now();
+    w.start();
+    w.wait_until([&] { return confirmed_orders(w, "114-") == kBacklogOrders; }, 900s,
+                 "backlog orders", 200ms);
+    Backlog b;
+    b.seconds = Seconds(std::chrono::steady_clock::now() - t0).count();
+    b.calls_per_order = static_cast<double>(w.odoo.odoo().calls().size()) / kBacklogOrders;
+    return b;
+}
+
+namespace direct {
+
+namespace asio = boost::asio;
+using clarity::odoo::Array;
+using clarity::odoo::Struct;
+using OValue = clarity::odoo::Value;
+
+template <class T>
+T run(asio::io_context& ctx, asio::awaitable<T> aw) {
+    auto fut = asio::co_spawn(ctx, std::move(aw), asio::use_future);
+    ctx.restart();
+    ctx.run();
+    return fut.get();
+}
+
+template <class T>
+T ok(clarity::Result<T> r, const char* what) {
+    if (!r) throw std::runtime_error(std::string(what) + ": " + r.error().describe());
+    return std::move(*r);
+}
+
+/// One batch of orders, as a skilled direct client writes them: seven calls.
+asio::awaitable<void> batch(clarity::odoo::OdooClient* c,
+                            const std::vector<sp::SeedOrder>* orders,
+                            const std::map<std::string, std::int64_t>* products,
+                            int first) {
+    using clarity::odoo::Domain;
+    Array refs;
+    for (const auto& o : *orders) refs.emplace_back(o.order_id);
+    Domain existing;
+    existing.where("client_order_ref", "in", OValue(std::move(refs)));
+    clarity::odoo::SearchOptions so;
+    so.fields = {"id"};
+    ok(co_await c->search_read("sale.order", std::move(existing), std::move(so)), "look-up");
+    std::vector<Array> customers, addresses;
+    for (std::size_t i = 0; i < orders->size(); ++i) {
+        const auto& o = (*orders)[i];
+        const auto n = std::to_string(first + static_cast<int>(i));
+        customers.push_back(
+            Array{OValue("__bench__.buyer_" + n), OValue(o.buyer_name), OValue(o.buyer_email)});
+    }
+    // Arguments named before co_await: g++ 12 rejects braced lists of literals there.
+    std::vector<std::string> customer_fields{"id", "name", "email"};
+    auto cust = ok(co_await c->load("res.partner", std::move(customer_fields), customers), "load");
+    for (std::size_t i = 0; i < orders->size(); ++i) {
+        const auto& o = (*orders)[i];
+        const auto n = std::to_string(first + static_cast<int>(i));
+        addresses.push_back(Array{OValue("__bench__.ship_" + n), OValue(o.address_name),
+                                  OValue("delivery"), OValue(*cust.ids[i]), OValue(o.address_line1),
+                                  OValue(o.city), OValue(o.postal_code),
+                                  OValue(std::int64_t{233})});
+    }
+    std::vector<std::string> address_fields{"id",     "name", "type", "parent_id/.id",
+                                            "street", "city", "zip",  "country_id/.id"};
+    auto ship =
+        ok(co_await c->load("res.partner", std::move(address_fields), addresses), "addresses");
+    std::vector<Struct> vals;
+    for (std::size_t i = 0; i < orders->size(); ++i) {
+        const auto& o = (*orders)[i];
+        Array lines;
+        for (const auto& it : o.items) {
+            lines.emplace_back(
+                Array{OValue(0), OValue(0),
+                      OValue(Struct{{"product_id", OValue(products->at(it.seller_sku))},
+                                    {"product_uom_qty", OValue(static_cast<double>(it.quantity))},
+                                    {"price_unit", OValue(std::stod(it.unit_price))}})});
+        }
+        vals.push_back(Struct{{"partner_id", OValue(*cust.ids[i])},
+                              {"partner_shipping_id", OValue(*ship.ids[i])},
+                              {"client_order_ref", OValue(o.order_id)},
+                              {"order_line", OValue(std::move(lines))}});
+    }
+    auto ids = ok(co_await c->create("sale.order", std::move(vals)), "create");
+    ok(co_await c->call_action("sale.order", "action_confirm", ids), "confirm");
+    std::vector<Array> dates;
+    for (auto id : ids) dates.push_back(Array{OValue(id), OValue("2026-12-01 10:00:00")});
+    std::vector<std::string> date_fields{".id", "date_order"};
+    ok(co_await c->load("sale.order", std::move(date_fields), dates), "dates");
+    std::vector<std::string> total_fields{"state", "amount_total", "amount_tax"};
+    ok(co_await c->read("sale.order", ids, std::move(total_fields)), "totals");
+}
+
+/// Two batches in flight at once (Odoo has two workers here).
+Backlog import(const std::vector<sp::SeedOrder>& orders, const sb::Scenario& sc) {
+    od::FakeOdooServer server(cost_model_odoo());
+    sb::seed_odoo(sc, server.odoo());
+    std::map<std::string, std::int64_t> products;
+    for (const auto& p : sc.products) {
+        for (const auto& row : server.odoo().records("product.product")) {
+            if (row.at("default_code") == od::Value(p.sku)) {
+                products[p.sku] = row.at("id").as_int().value_or(0);
+            }
+        }
+    }
+    asio::io_context ctx;
+    auto http =
+        clarity::net::make_http_client(ctx.get_executor(), clarity::net::HttpClientOptions{});
+    clarity::odoo::OdooOptions o;
+    o.url = server.base_url();
+    o.database = server.odoo().database();
+    o.username = "admin";
+    o.api_key = clarity::Secret(od::FakeOdooOptions{}.admin_api_key);
+    o.protocol = clarity::odoo::Protocol::json_rpc;
+    clarity::odoo::OdooClient client(*http, o);
+    ok(run(ctx, client.authenticate()), "authenticate");
+    server.odoo().clear_calls();
+    const auto t0 = std::chrono::steady_clock::now();
+    std::vector<std::vector<sp::SeedOrder>> batches;
+    for (std::size_t i = 0; i < orders.size(); i += kDirectBatch) {
+        batches.emplace_back(orders.begin() + static_cast<std::ptrdiff_t>(i),
+                             orders.begin() + static_cast<std::ptrdiff_t>(
+                                                  std::min(orders.size(), i + kDirectBatch)));
+    }
+    std::size_t next = 0;
+    auto worker = [&]() -> asio::awaitable<void> {
+        while (next < batches.size()) {
+            const std::size_t b = next++;
+            co_await batch(&client, &batches[b], &products, static_cast<int>(b * kDirectBatch));
+        }
+    };
+    auto first = asio::co_spawn(ctx, worker(), asio::use_future);
+    auto second = asio::co_spawn(ctx, worker(), asio::use_future);
+    ctx.restart();
+    ctx.run();
+    first.get();
+    second.get();
+    Backlog r;
+    r.seconds = Seconds(std::chrono::steady_clock::now() - t0).count();
+    r.calls_per_order =
+        static_cast<double>(server.odoo().calls().size()) / static_cast<double>(orders.size());
+    return r;
+}
+
+}  // namespace direct
+
+void backlog_vs_direct() {
+    const auto sc = settled_scenario(1, 9);
+    std::vector<sp::SeedOrder> orders;
+    for (int n = 0; n < kBacklogOrders; ++n) orders.push_back(backlog_order(sc, n));
+    const auto d = direct::import(orders, sc);
+    const char* extra = std::getenv("BENCH_BACKLOG_ENGINE");  // e.g. "  max_in_flight: 32\n"
+    const auto b = daemon_backlog(extra ? extra : "");
+    std::printf("orders_backlog_time: %.2f s (%d new-customer MFN orders, Odoo cost model)\n",
+                b.seconds, kBacklogOrders);
+    std::printf("orders_batched_direct_time: %.2f s (bare client, batches of %d)\n", d.seconds,
+                kDirectBatch);
+    std::printf("odoo_calls_per_order_backlog: %.2f calls (direct: %.2f)\n", b.calls_per_order,
+                d.calls_per_order);
+    std::printf("ratio orders_backlog_vs_batched_direct: %.3f (target ≥ 0.8)\n",
+                d.seconds / b.seconds);
+    std::fflush(stdout);
+}
+
 }  // namespace
 
 int main() {
@@ -441,6 +681,12 @@ int main() {
         if (const char* only = std::getenv("BENCH_ORDERS_ONLY");
             only && std::string(only) == "v0") {
             std::printf("ratio orders_v0_quota_bound: %.3f (target ≥ 0.8)\n", v0_quota_bound());
+            return 0;
+        }
+        // BENCH_ORDERS_ONLY=backlog: only case 5.
+        if (const char* only = std::getenv("BENCH_ORDERS_ONLY");
+            only && std::string(only) == "backlog") {
+            backlog_vs_direct();
             return 0;
         }
         // BENCH_ORDERS_ONLY=throughput: only case 1 at BENCH_ORDERS (profiling the import).
@@ -487,6 +733,8 @@ int main() {
         std::printf("quota_minimum_import_time: %.2f s\n", median(mins));
 
         const double v0 = v0_quota_bound();
+
+        backlog_vs_direct();
 
         std::printf("ratio orders_cpu_per_order_%d_over_%d: %.3f (target ≥ 0.8)\n",
                     kSmallBacklogOrders, kThroughputOrders, median(small_cpu) / t.cpu_ms_per_order);

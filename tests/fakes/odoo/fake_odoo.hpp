@@ -56,6 +56,14 @@ struct FakeOdooOptions {
     /// database per call: on for tests, off where the fake holds thousands of records — the
     /// sandbox, the end-to-end tests and the benches).
     bool verify_journal = true;
+    /// A cost model for benchmarks: each call occupies one of `workers` Odoo workers for
+    /// `cost_per_call` plus `cost_per_record` for every record it created, changed or returned,
+    /// and is answered when that work is done; calls that find every worker busy queue, as at a
+    /// real Odoo. Odoo's cost is mostly per call, so this is what makes batching measurable.
+    /// Zero (the default): answers at once.
+    std::chrono::microseconds cost_per_call{0};
+    std::chrono::microseconds cost_per_record{0};
+    int workers = 2;
 };
 
 /// One RPC as the fake saw it.
@@ -152,6 +160,8 @@ class FakeOdoo {
     struct State;  ///< implementation detail
 
   private:
+    /// The wait the cost model adds to the call just run (FakeOdooOptions::cost_per_call).
+    static std::chrono::milliseconds cost_model_wait(State& s);
     std::unique_ptr<State> state_;
 };
 

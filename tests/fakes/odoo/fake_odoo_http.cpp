@@ -260,7 +260,12 @@ struct Request {
         if (fault && !fault->exception.empty()) throw OdooRaise{fault->exception, fault->message};
         s.uid = uid;
         s.ctx = std::move(context);
-        if (is_readonly(method)) return s.execute(model, method, std::move(ids), std::move(named));
+        s.last_call_records = 0;
+        if (is_readonly(method)) {
+            Value result = s.execute(model, method, std::move(ids), std::move(named));
+            s.last_call_records = rows_in(result);
+            return result;
+        }
         // The call's transaction: the rows it changes are journaled (State::touch) and restored
         // if it raises. verify_journal also keeps a full copy to prove the journal complete.
         std::optional<decltype(s.tables)> before;
@@ -273,6 +278,10 @@ struct Request {
             s.journaling = false;
             if (before) verify_journal(*before, model + "." + method);
             s.note_journaled_changes();  // rows changed after their touch() in this call
+            s.last_call_records = rows_in(result);
+            for (const auto& [m, rows] : s.undo) {
+                s.last_call_records += static_cast<std::int64_t>(rows.size());
+            }
             s.undo.clear();
             return result;
         } catch (...) {
@@ -284,6 +293,15 @@ struct Request {
             }
             throw;
         }
+    }
+
+    /// Records in a reply: the rows of a read (dicts), or 1.
+    static std::int64_t rows_in(const Value& result) {
+        const auto* rows = result.as_array();
+        if (rows == nullptr) return 0;
+        std::int64_t n = 0;
+        for (const auto& r : *rows) n += r.is_struct() ? 1 : 0;
+        return n;
     }
 
     /// Equal records; a table with no rows equals an absent one (look-ups create empty tables).
@@ -692,8 +710,21 @@ http::Response FakeOdoo::handle(const http::Request& req) {
         }
         if (fault && fault->drop_after_commit) resp.fault = http::Fault::close_before_response;
     }
-    resp.delay = delay;
+    resp.delay = delay + cost_model_wait(s);
     return resp;
+}
+
+std::chrono::milliseconds FakeOdoo::cost_model_wait(State& s) {
+    using namespace std::chrono;
+    const auto cost = s.opt.cost_per_call + s.opt.cost_per_record * s.last_call_records;
+    s.last_call_records = 0;
+    if (cost.count() <= 0) return milliseconds{0};
+    if (s.worker_free.empty()) s.worker_free.assign(std::max(1, s.opt.workers), {});
+    const auto now = steady_clock::now();
+    auto worker = std::min_element(s.worker_free.begin(), s.worker_free.end());
+    const auto done = std::max(now, *worker) + cost;
+    *worker = done;
+    return ceil<milliseconds>(done - now);
 }
 
 FakeOdooServer::FakeOdooServer(FakeOdooOptions options)

@@ -1,5 +1,6 @@
 #pragma once
 // Internal state of the fake Odoo (shared by fake_odoo.cpp, fake_odoo_orm.cpp, fake_odoo_http.cpp).
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -86,6 +87,10 @@ struct FakeOdoo::State {
     std::int64_t requests = 0;
     std::map<std::int64_t, FaultSpec> faults;  ///< by absolute request number
     std::chrono::milliseconds latency{0};
+    /// Records the last call created, changed or returned (the cost model's unit).
+    std::int64_t last_call_records = 0;
+    /// When each worker of the cost model is free again.
+    std::vector<std::chrono::steady_clock::time_point> worker_free;
     std::int64_t uid = 2;  ///< user of the call being executed
     Struct ctx;            ///< context of the call being executed
     std::int64_t sequence = 0;

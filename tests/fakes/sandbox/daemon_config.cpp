@@ -88,7 +88,8 @@ std::string daemon_config(const DaemonConfigOptions& o,
       << "# Check it: clarity-connect config check -c <this file>\n"
       << "store:\n  path: " << q(o.store_path) << "\n"
       << o.store_extra << "engine:\n  poll_interval: " << o.poll_interval << "\n"
-      << "admin:\n  listen: " << o.admin_listen << "\n  token: " << q(o.admin_token) << "\n"
+      << o.engine_extra << "admin:\n  listen: " << o.admin_listen
+      << "\n  token: " << q(o.admin_token) << "\n"
       << "log:\n  level: " << o.log_level << "\n"
       << (o.mapping_dir.empty() ? std::string{}
                                 : "mapping:\n  directory: " + q(o.mapping_dir) + "\n")

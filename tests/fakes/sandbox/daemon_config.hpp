@@ -46,6 +46,8 @@ struct DaemonConfigOptions {
         "        afn_tracking_report: false\n";
     /// YAML appended under `store:` (indented 2 spaces), e.g. a retry section.
     std::string store_extra;
+    /// YAML appended under `engine:` (indented 2 spaces), e.g. max_in_flight.
+    std::string engine_extra;
     /// YAML appended at the top level.
     std::string top_level_extra;
 };
