@@ -119,7 +119,7 @@ struct FakeOptions {
     std::filesystem::path sandbox_reference;
 };
 
-/// Scripted faults, by operation name (the model's operationId, "LWA", "SQS.<Action>", or "*").
+/// Scripted faults, by operation name (the model's operationId, "LWA" or "SQS.<Action>").
 struct Fault {
     /// expire_tokens: every access token issued so far expires just before this call is handled.
     /// The *_body kinds run the operation, then damage its 2xx answer: truncated_body sends the
