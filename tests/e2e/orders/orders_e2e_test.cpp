@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -249,6 +250,7 @@ TEST(OrdersEndToEnd, ABurstOfTruncatedDroppedAnd5xxAnswersLeavesNoOrderBehind) {
     using fakes::sp_api::Fault;
     DefaultRandom random(53);
     int damaged = 0;
+    std::vector<int> cut_calls;  // getOrder call numbers scripted with a cut answer
     const auto script = [&](const std::string& op, int calls) {
         for (int n = 1; n <= calls; ++n) {
             const auto roll = random.uniform(0, 99);
@@ -258,6 +260,7 @@ TEST(OrdersEndToEnd, ABurstOfTruncatedDroppedAnd5xxAnswersLeavesNoOrderBehind) {
                                                         Fault::Kind::reset_mid_body};
                 w.amazon.fail_nth(op, n, Fault{kCuts[random.uniform(0, 2)]});
                 ++damaged;
+                if (op == "getOrder") cut_calls.push_back(n);
             } else if (roll < 20) {
                 w.amazon.fail_nth(op, n, Fault{Fault::Kind::drop_connection});
             } else if (roll < 50) {
@@ -274,7 +277,12 @@ TEST(OrdersEndToEnd, ABurstOfTruncatedDroppedAnd5xxAnswersLeavesNoOrderBehind) {
     };
     auto st = w.wait_for(all_final, 90s);
     ASSERT_TRUE(all_final(st)) << describe(st) << "\n" << read_file(w.log).substr(0, 4000);
-    EXPECT_GE(w.amazon.calls("getOrder"), 150) << "the burst was served in full";
+    // How many getOrder calls the import makes depends on how the orders' changes fall into jobs
+    // (changes of an order that wait merge into one job), so count the cut answers it was served.
+    const int served = w.amazon.calls("getOrder");
+    const auto cuts_served =
+        std::count_if(cut_calls.begin(), cut_calls.end(), [&](int n) { return n <= served; });
+    EXPECT_GE(cuts_served, 5) << served << " getOrder calls served";
     EXPECT_EQ(st.duplicates, 0);
     EXPECT_EQ(st.sale_orders + st.cancelled_absent, st.seeded);
     EXPECT_TRUE(st.mismatches.empty()) << describe(st);
