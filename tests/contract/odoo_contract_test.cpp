@@ -313,6 +313,35 @@ TEST_P(OdooContract, LoadUpsertsACustomerAndItsDeliveryAddressAsTheOrderImportDo
     EXPECT_EQ(again->ids.at(0), ship->ids[0]);
 }
 
+TEST_P(OdooContract, OneLoadCreatesCustomersAndAddressesThatNameTheirParentByExternalId) {
+    // Many orders' partners in one call: each address row names its customer, created by an
+    // earlier row of the same load, by external id (`parent_id/id`); Odoo resolves it row by row.
+    std::string base = s->name("batch");
+    std::replace(base.begin(), base.end(), '-', '_');
+    std::vector<std::string> fields{"id", "name", "type", "parent_id/id"};
+    std::vector<Array> rows;
+    for (const char* n : {"a", "b"}) {
+        const std::string buyer = "clarity_contract." + base + "_" + n;
+        rows.push_back(Array{buyer, s->name(std::string("buyer-") + n), "contact", false});
+        rows.push_back(
+            Array{buyer + "_ship", s->name(std::string("ship-") + n), "delivery", buyer});
+    }
+    auto r = s->run(c().load("res.partner", fields, rows, c().write_context()));
+    ASSERT_TRUE(r) << r.error().describe();
+    for (const auto& id : r->ids) {
+        if (id) s->track("res.partner", *id);
+    }
+    ASSERT_TRUE(r->ok()) << r->messages.at(0);
+    ASSERT_EQ(r->ids.size(), 4u);
+    for (std::size_t i = 0; i < 4; i += 2) {
+        ASSERT_TRUE(r->ids[i] && r->ids[i + 1]);
+        auto address = read1("res.partner", *r->ids[i + 1], {"parent_id", "type"});
+        EXPECT_EQ(address["parent_id"].m2o_id(), *r->ids[i]);
+        EXPECT_EQ(address["type"], Value("delivery"));
+        EXPECT_EQ(read1("res.partner", *r->ids[i], {"parent_id"})["parent_id"], Value(false));
+    }
+}
+
 TEST_P(OdooContract, LoadRefusesABadRowAndKeepsNoneOfTheBatch) {
     std::string good = s->name("good");
     auto r = s->run(c().load("res.partner", {"name", "type"},

@@ -628,6 +628,10 @@ Value FakeOdoo::State::load(const std::string& model_name, const Array& fields, 
                 if (name.size() > 3 && name.substr(name.size() - 3) == "/id") {
                     std::string f = name.substr(0, name.size() - 3);
                     std::string ref = cell.as_string().value_or("");
+                    if (ref.empty()) {  // an empty cell: no record (real 18/19)
+                        vals.insert_or_assign(f, false);
+                        continue;
+                    }
                     auto dot = ref.find('.');
                     Value r = execute(
                         "ir.model.data", "check_object_reference", std::nullopt,
