@@ -48,6 +48,14 @@ std::chrono::nanoseconds QuotaLimiter::reserve(const std::string& seller, Operat
         std::chrono::duration<double>(-b.tokens / b.rate));
 }
 
+void QuotaLimiter::give_back(const std::string& seller, Operation op) {
+    std::lock_guard lock(mutex_);
+    auto& b = bucket(seller, op);
+    refill(b);
+    ++changes_;
+    b.tokens = std::min(b.burst, b.tokens + 1);
+}
+
 void QuotaLimiter::set_rate(const std::string& seller, Operation op, double rate) {
     if (!(rate > 0)) return;
     std::lock_guard lock(mutex_);

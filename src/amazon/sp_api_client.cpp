@@ -228,12 +228,24 @@ asio::awaitable<Result<net::HttpResponse>> SpApiClient::call(SpApiCall c) {
         req.body = c.body;
         req.timeout = options_.timeout;
         req.idempotent = may_resend(info);
+        // A transient failure of this try is tried again below: a circuit breaker in front of
+        // the HTTP client counts the call's failure once, at its last try.
+        req.retried_by_caller = may_resend(info) && retry.may_retry(attempt);
 
         const auto started = clock_.steady_now();
         auto resp = co_await http_.send(std::move(req));
         latency.observe(std::chrono::duration<double>(clock_.steady_now() - started).count());
         if (resp) quota_.on_response(seller, c.op);
 
+        if (!resp && resp.error().kind == ErrorKind::unavailable) {
+            // Amazon's circuit is open: nothing was sent. Return at once (the job waits for
+            // retry_after) instead of spending this call's retries on a refusal.
+            quota_.give_back(seller, c.op);
+            count("circuit_open");
+            auto e = resp.error();
+            e.context = op_name + " " + c.path + " (" + e.context + ")";
+            co_return e;
+        }
         if (!resp) {
             last_error = resp.error();
             last_error->context = op_name + " " + c.path;

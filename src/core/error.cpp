@@ -8,12 +8,13 @@
 namespace clarity {
 
 namespace {
-constexpr std::array<std::pair<ErrorKind, std::string_view>, 5> kNames{{
+constexpr std::array<std::pair<ErrorKind, std::string_view>, 6> kNames{{
     {ErrorKind::transient, "transient"},
     {ErrorKind::rate_limited, "rate_limited"},
     {ErrorKind::auth, "auth"},
     {ErrorKind::permanent, "permanent"},
     {ErrorKind::conflict, "conflict"},
+    {ErrorKind::unavailable, "unavailable"},
 }};
 }  // namespace
 
@@ -33,7 +34,7 @@ std::optional<ErrorKind> parse_error_kind(std::string_view name) noexcept {
 
 bool is_retryable(ErrorKind kind) noexcept {
     return kind == ErrorKind::transient || kind == ErrorKind::rate_limited ||
-           kind == ErrorKind::conflict;
+           kind == ErrorKind::conflict || kind == ErrorKind::unavailable;
 }
 
 std::string Error::describe() const {

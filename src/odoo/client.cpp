@@ -120,7 +120,8 @@ asio::awaitable<Result<net::HttpResponse>> post(std::shared_ptr<Impl> impl,
                                                 std::string body,
                                                 std::string content_type,
                                                 net::Headers extra,
-                                                bool idempotent) {
+                                                bool idempotent,
+                                                bool retried_by_caller) {
     Limiter* limiter = nullptr;
     {
         std::lock_guard lock(impl->mu);
@@ -152,6 +153,7 @@ asio::awaitable<Result<net::HttpResponse>> post(std::shared_ptr<Impl> impl,
     req.body = std::move(body);
     req.timeout = impl->opt.timeout;
     req.idempotent = idempotent;
+    req.retried_by_caller = retried_by_caller;
     impl->calls_sent.fetch_add(1);
     co_return co_await impl->http.send(std::move(req));
 }
@@ -166,12 +168,13 @@ Error with_context(Error e, std::string_view context) {
 asio::awaitable<Result<Value>> common_call(std::shared_ptr<Impl> impl,
                                            Protocol proto,
                                            std::string method,
-                                           Array args) {
+                                           Array args,
+                                           bool retried_by_caller = false) {
     std::string context = "common." + method;
     if (proto == Protocol::xml_rpc) {
         std::string body = encode_xmlrpc_call(method, args);
         auto r = co_await post(impl, "/xmlrpc/2/common", std::move(body), "text/xml",
-                               net::Headers{}, true);
+                               net::Headers{}, true, retried_by_caller);
         if (!r) co_return with_context(r.error(), context);
         if (r->status != 200) co_return classify_http_status(r->status, context);
         auto reply = decode_xmlrpc_response_in_place(r->body);
@@ -191,7 +194,8 @@ asio::awaitable<Result<Value>> common_call(std::shared_ptr<Impl> impl,
     } else {
         body = encode_jsonrpc_call("common", method, args, id);
     }
-    auto r = co_await post(impl, path, std::move(body), "application/json", net::Headers{}, true);
+    auto r = co_await post(impl, path, std::move(body), "application/json", net::Headers{}, true,
+                           retried_by_caller);
     if (!r) co_return with_context(r.error(), context);
     if (r->status != 200) co_return classify_http_status(r->status, context);
     auto reply = decode_jsonrpc_reply(r->body);
@@ -219,7 +223,8 @@ Struct keyword_args(const Call& call) {
 asio::awaitable<Result<Value>> object_call(std::shared_ptr<Impl> impl,
                                            Protocol proto,
                                            std::int64_t uid,
-                                           const Call& call) {
+                                           const Call& call,
+                                           bool retried_by_caller = false) {
     std::string context = call.model + "." + call.method;
     if (proto == Protocol::json2) {
         Struct body = call.kwargs;
@@ -230,7 +235,7 @@ asio::awaitable<Result<Value>> object_call(std::shared_ptr<Impl> impl,
                              {"X-Odoo-Database", impl->opt.database}};
         auto r = co_await post(impl, "/json/2/" + call.model + "/" + call.method,
                                to_json(Value(std::move(body))), "application/json",
-                               std::move(headers), call.idempotent);
+                               std::move(headers), call.idempotent, retried_by_caller);
         if (!r) co_return with_context(r.error(), context);
         if (r->status != 200) co_return classify_json2_response(r->status, r->body, context);
         auto v = reply_from_json(r->body);
@@ -243,7 +248,7 @@ asio::awaitable<Result<Value>> object_call(std::shared_ptr<Impl> impl,
     if (proto == Protocol::xml_rpc) {
         std::string body = encode_xmlrpc_call("execute_kw", params);
         auto r = co_await post(impl, "/xmlrpc/2/object", std::move(body), "text/xml",
-                               net::Headers{}, call.idempotent);
+                               net::Headers{}, call.idempotent, retried_by_caller);
         if (!r) co_return with_context(r.error(), context);
         if (r->status != 200) co_return classify_http_status(r->status, context);
         auto reply = decode_xmlrpc_response_in_place(r->body);
@@ -258,7 +263,7 @@ asio::awaitable<Result<Value>> object_call(std::shared_ptr<Impl> impl,
     std::string body =
         encode_jsonrpc_call("object", "execute_kw", params, impl->next_id.fetch_add(1));
     auto r = co_await post(impl, "/jsonrpc", std::move(body), "application/json", net::Headers{},
-                           call.idempotent);
+                           call.idempotent, retried_by_caller);
     if (!r) co_return with_context(r.error(), context);
     if (r->status != 200) co_return classify_http_status(r->status, context);
     auto reply = decode_jsonrpc_reply(r->body);
@@ -289,7 +294,9 @@ asio::awaitable<Result<ServerVersion>> do_version(std::shared_ptr<Impl> impl) {
         impl->opt.protocol == Protocol::auto_select ? Protocol::json_rpc : impl->opt.protocol;
     Result<Value> r = Error{};
     for (int attempt = 1;; ++attempt) {
-        r = co_await common_call(impl, proto, "version", {});
+        // A failure of a try that is tried again counts once in a circuit breaker, at the last.
+        // (An open circuit answers `unavailable`: not retried here, the caller waits.)
+        r = co_await common_call(impl, proto, "version", {}, impl->read_retry.may_retry(attempt));
         if (r || r.error().kind != ErrorKind::transient || !impl->read_retry.may_retry(attempt)) {
             break;
         }
@@ -412,12 +419,15 @@ asio::awaitable<Result<Value>> do_call(std::shared_ptr<Impl> impl, Call call) {
         uid = *cached;
     }
     for (int attempt = 1;; ++attempt) {
-        auto r = co_await object_call(impl, *proto, uid, call);
+        auto r = co_await object_call(impl, *proto, uid, call,
+                                      call.idempotent && impl->read_retry.may_retry(attempt));
         if (r) co_return r;
         if (r.error().kind == ErrorKind::auth) {
             remember_auth_failure(*impl, r.error());
             co_return r;
         }
+        // Only transient failures are tried again: an open circuit (`unavailable`) returns at
+        // once and the job waits.
         if (r.error().kind != ErrorKind::transient || !call.idempotent ||
             !impl->read_retry.may_retry(attempt)) {
             co_return r;

@@ -45,6 +45,9 @@ class QuotaLimiter {
     /// Takes a token if one is available (returns zero), otherwise reserves the next one and
     /// returns how long the caller must wait before sending.
     std::chrono::nanoseconds reserve(const std::string& seller, Operation op);
+    /// A token reserved by reserve() was not spent: the request was never sent (its service's
+    /// circuit is open). The token goes back to the bucket (at most up to the burst).
+    void give_back(const std::string& seller, Operation op);
     /// Sets the refill rate from a response header (requests per second, > 0).
     void set_rate(const std::string& seller, Operation op, double rate);
     /// After a 429: empties the bucket so the next call waits a full refill period.

@@ -18,6 +18,9 @@ enum class ErrorKind {
     auth,          ///< bad or expired credentials: report, do not retry in a loop
     permanent,     ///< validation error, unknown SKU, other 4xx: dead-letter with a message
     conflict,      ///< concurrent update / duplicate: re-read and decide
+    /// The service is known to be down (its circuit breaker is open): nothing was sent. Retry
+    /// after `retry_after`; a job waits without using up an attempt.
+    unavailable,
 };
 
 /// Stable lower-case name of a kind ("transient", "rate_limited", ...), used in logs and metrics.
@@ -26,7 +29,7 @@ std::string_view to_string(ErrorKind kind) noexcept;
 /// Parses the name produced by to_string(); nullopt for anything else.
 std::optional<ErrorKind> parse_error_kind(std::string_view name) noexcept;
 
-/// True for the kinds a job runner retries (transient, rate_limited, conflict).
+/// True for the kinds a job runner retries (transient, rate_limited, conflict, unavailable).
 bool is_retryable(ErrorKind kind) noexcept;
 
 /// An error value. `message` must be actionable by a person and must never contain a secret.

@@ -40,6 +40,10 @@ struct HttpRequest {
     bool follow_redirects = false;
     /// Decoded response body limit; the client's default when unset.
     std::optional<std::size_t> max_body_bytes;
+    /// The caller sends this request again itself after a transient failure (its own retry
+    /// loop). A circuit breaker (circuit_breaker.hpp) then counts a failure of this try only when
+    /// the breaker is half-open: a call counts once, at its last try.
+    bool retried_by_caller = false;
 };
 
 struct HttpResponse {

@@ -9,16 +9,17 @@ namespace {
 
 TEST(ErrorKind, NamesRoundTrip) {
     for (auto k : {ErrorKind::transient, ErrorKind::rate_limited, ErrorKind::auth,
-                   ErrorKind::permanent, ErrorKind::conflict}) {
+                   ErrorKind::permanent, ErrorKind::conflict, ErrorKind::unavailable}) {
         EXPECT_EQ(parse_error_kind(to_string(k)), k);
     }
     EXPECT_EQ(parse_error_kind("bogus"), std::nullopt);
 }
 
-TEST(ErrorKind, OnlyTransientRateLimitedAndConflictRetry) {
+TEST(ErrorKind, OnlyTransientRateLimitedConflictAndUnavailableRetry) {
     EXPECT_TRUE(is_retryable(ErrorKind::transient));
     EXPECT_TRUE(is_retryable(ErrorKind::rate_limited));
     EXPECT_TRUE(is_retryable(ErrorKind::conflict));
+    EXPECT_TRUE(is_retryable(ErrorKind::unavailable));
     EXPECT_FALSE(is_retryable(ErrorKind::auth));
     EXPECT_FALSE(is_retryable(ErrorKind::permanent));
 }
