@@ -173,7 +173,10 @@ void run_show(const QueueArgs& a, const std::function<core::ConfigNode(const std
               << "idempotency key: " << safe(j.idempotency_key) << "\n"
               << "entity key:      " << safe(j.entity_key) << "\n"
               << "priority:        " << j.priority << "\n"
-              << "attempts:        " << j.attempts << "\n"
+              << "attempts:        " << j.attempts;
+    // Claims refused by an open circuit: they do not count against max_attempts.
+    if (j.waits > 0) std::cout << " (" << j.waits << " of them waited for a service to come back)";
+    std::cout << "\n"
               << "enqueued:        " << iso(j.enqueued_at) << "\n"
               << "updated:         " << iso(j.updated_at) << "\n"
               << "run after:       " << iso(j.run_after) << "\n";

@@ -120,6 +120,7 @@ struct Registration {
     std::size_t in_flight = 0;
     core::Counter* done = nullptr;
     core::Counter* retried = nullptr;
+    core::Counter* waited = nullptr;
     core::Counter* dead = nullptr;
     core::Counter* ack_failed = nullptr;
     core::Histogram* duration = nullptr;
@@ -272,6 +273,24 @@ asio::awaitable<void> settle(ImplPtr self, Registration* reg, JobContext ctx, Re
         self->log->error("{} dead-lettered: {}", fields, error.describe());
         self->alert({"dead_letter", reg->name, ctx.job.connection, ctx.job.entity_key, id,
                      error.describe()});
+        co_return;
+    }
+
+    if (error.kind == ErrorKind::unavailable) {
+        // The service is known to be down (its circuit is open) and nothing was sent: the job
+        // waits for retry_after without using up an attempt, however long the outage lasts.
+        std::function<Result<void>(store::Store&)> wait = [id, attempt, error](store::Store& s) {
+            return s.postpone(id, attempt, error);
+        };
+        auto waited = co_await self->store.call(std::move(wait));
+        if (!waited) {
+            self->log->error("{} could not be postponed: {}", fields, waited.error().describe());
+            co_return;
+        }
+        reg->waited->inc();
+        self->log->debug("{} waits {} s: {}", fields,
+                         error.retry_after.value_or(std::chrono::seconds{}).count(),
+                         error.describe());
         co_return;
     }
 
@@ -429,10 +448,12 @@ void Engine::add_flow(std::shared_ptr<Flow> flow, FlowSettings settings) {
     reg->name = name;
     reg->settings = std::move(settings);
     auto& m = impl_->metrics;
-    const std::string help = "Job runs by outcome (done, retried, dead, ack_failed)";
+    const std::string help = "Job runs by outcome (done, retried, waited, dead, ack_failed)";
     reg->done = &m.counter("clarity_flow_jobs_total", help, {{"flow", name}, {"outcome", "done"}});
     reg->retried =
         &m.counter("clarity_flow_jobs_total", help, {{"flow", name}, {"outcome", "retried"}});
+    reg->waited =
+        &m.counter("clarity_flow_jobs_total", help, {{"flow", name}, {"outcome", "waited"}});
     reg->dead = &m.counter("clarity_flow_jobs_total", help, {{"flow", name}, {"outcome", "dead"}});
     reg->ack_failed =
         &m.counter("clarity_flow_jobs_total", help, {{"flow", name}, {"outcome", "ack_failed"}});

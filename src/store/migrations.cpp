@@ -122,10 +122,18 @@ DROP TABLE quota_levels;
 ALTER TABLE quota_levels_v3 RENAME TO quota_levels;
 )sql";
 
+// Claims that ended because the service the job needs was known to be down (its circuit breaker
+// open, ErrorKind::unavailable): the job waited instead of using up an attempt. max_attempts
+// compares attempts - waits; `attempts` stays the claim token.
+constexpr std::string_view kV4 = R"sql(
+ALTER TABLE jobs ADD COLUMN waits INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema: jobs, ledger, attempts, dead letters, cursors, id map, audit", kV1},
     {2, "SP-API quota levels", kV2},
     {3, "SP-API quota levels per region", kV3},
+    {4, "jobs.waits: claims that waited for a service to come back", kV4},
 };
 
 std::string newer_message(const std::string& path, std::int64_t found) {

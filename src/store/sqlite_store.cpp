@@ -34,7 +34,7 @@ constexpr const char* kInsertJob =
 constexpr const char* kInsertLedger =
     "INSERT INTO ledger (connection, flow, idempotency_key, job_id) VALUES (?1, ?2, ?3, ?4)";
 constexpr const char* kExpiredLeases =
-    "SELECT id, flow, attempts, connection, entity_key FROM jobs "
+    "SELECT id, flow, attempts, connection, entity_key, waits FROM jobs "
     "WHERE state = 1 AND lease_until <= ?1";
 constexpr const char* kLeasesEndNow = "UPDATE jobs SET lease_until = ?1 WHERE state = 1";
 constexpr const char* kSelectReady =
@@ -58,11 +58,14 @@ constexpr const char* kPromoteNext =
     "UPDATE jobs SET state = 0, updated_at = ?3 WHERE state = 2 AND id = (SELECT id FROM jobs "
     "WHERE connection = ?1 AND entity_key = ?2 AND state < 3 ORDER BY id LIMIT 1)";
 constexpr const char* kLeasedJob =
-    "SELECT flow, attempts, connection, entity_key FROM jobs "
+    "SELECT flow, attempts, connection, entity_key, waits FROM jobs "
     "WHERE id = ?1 AND state = 1 AND attempts = ?2";
 constexpr const char* kRequeue =
     "UPDATE jobs SET state = 0, lease_until = NULL, run_after = ?2, updated_at = ?3, "
     "last_error = ?4 WHERE id = ?1";
+constexpr const char* kPostpone =
+    "UPDATE jobs SET state = 0, lease_until = NULL, waits = waits + 1, run_after = ?2, "
+    "updated_at = ?3, last_error = ?4 WHERE id = ?1";
 constexpr const char* kMarkDead =
     "UPDATE jobs SET state = 4, lease_until = NULL, updated_at = ?2, last_error = ?3 WHERE id = ?1";
 constexpr const char* kInsertDead =
@@ -99,8 +102,8 @@ constexpr const char* kFindByOdoo =
 constexpr const char* kDeadJob =
     "SELECT connection, entity_key FROM jobs WHERE id = ?1 AND state = 4";
 constexpr const char* kReplay =
-    "UPDATE jobs SET state = ?2, attempts = 0, run_after = ?3, updated_at = ?3, lease_until = NULL "
-    "WHERE id = ?1";
+    "UPDATE jobs SET state = ?2, attempts = 0, waits = 0, run_after = ?3, updated_at = ?3, "
+    "lease_until = NULL WHERE id = ?1";
 constexpr const char* kDeleteDeadLetter = "DELETE FROM dead_letters WHERE job_id = ?1";
 constexpr const char* kDeadKeys =
     "SELECT connection, flow, idempotency_key FROM jobs WHERE id = ?1 AND state = 4";
@@ -117,7 +120,7 @@ constexpr const char* kPurgeAudit = "DELETE FROM audit WHERE at < ?1";
 constexpr const char* kJobColumns =
     "SELECT j.id, j.connection, j.flow, j.idempotency_key, j.entity_key, j.payload, j.state, "
     "j.priority, j.attempts, j.enqueued_at, j.updated_at, j.run_after, j.lease_until, "
-    "j.last_error, d.error_kind FROM jobs j LEFT JOIN dead_letters d ON d.job_id = j.id";
+    "j.last_error, d.error_kind, j.waits FROM jobs j LEFT JOIN dead_letters d ON d.job_id = j.id";
 
 std::string json_array(const std::vector<std::string>& items) {
     std::string out = "[";
@@ -150,6 +153,7 @@ JobInfo read_job(const Stmt& s) {
     if (!s.is_null(12)) j.lease_until = from_ms(s.int64(12));
     j.last_error = s.text(13);
     if (!s.is_null(14)) j.dead_error_kind = s.text(14);
+    j.waits = s.int32(15);
     return j;
 }
 
@@ -397,14 +401,14 @@ class SqliteStore final : public Store {
             const auto& policy = policy_for(job->flow);
             const std::string kind(to_string(error.kind));
             JobState state = JobState::ready;
-            if (job->attempts >= policy.max_attempts) {
+            if (job->tried() >= policy.max_attempts) {
                 kill_in_tx(id, *job, kind,
-                           error.message + " (gave up after " + std::to_string(job->attempts) +
+                           error.message + " (gave up after " + std::to_string(job->tried()) +
                                " attempts)",
                            now);
                 state = JobState::dead;
             } else {
-                const auto delay = policy.delay(job->attempts, random_, error.retry_after);
+                const auto delay = policy.delay(job->tried(), random_, error.retry_after);
                 record_attempt(id, job->attempts, now, kind, error.message);
                 Use u(writer_->cached(kRequeue));
                 u->bind(1, id).bind(2, now + delay.count()).bind(3, now).bind(4, error.message);
@@ -419,6 +423,30 @@ class SqliteStore final : public Store {
             return state;
         } catch (const SqliteFailure& f) {
             return classify(f, "retry");
+        }
+    }
+
+    Result<void> postpone(JobId id, int attempt, const Error& error) override {
+        std::lock_guard lock(write_mutex_);
+        try {
+            Transaction tx(*writer_, Behavior::immediate);
+            const auto now = now_ms();
+            auto job = leased_job(id, attempt);
+            if (!job) return lost_lease(id, attempt);
+            const std::chrono::milliseconds wait = std::max<std::chrono::milliseconds>(
+                std::chrono::seconds{1}, error.retry_after.value_or(std::chrono::seconds{1}));
+            Use u(writer_->cached(kPostpone));
+            u->bind(1, id).bind(2, now + wait.count()).bind(3, now).bind(4, error.message);
+            u->run();
+            audit_in_tx(now, id, "wait",
+                        "claim " + std::to_string(job->attempts) + " waits " +
+                            std::to_string(wait.count()) + " ms (" +
+                            std::string(to_string(error.kind)) + "): " + error.message);
+            tx.commit();
+            mark_ready();
+            return {};
+        } catch (const SqliteFailure& f) {
+            return classify(f, "postpone");
         }
     }
 
@@ -833,9 +861,12 @@ class SqliteStore final : public Store {
   private:
     struct LeasedJob {
         std::string flow;
-        int attempts = 0;
+        int attempts = 0;  ///< claims so far (the claim token)
         std::string connection;
         std::string entity_key;
+        int waits = 0;  ///< claims that ended in postpone()
+        /// Attempts that count against max_attempts: claims that were not waits.
+        int tried() const noexcept { return attempts - waits; }
     };
 
     std::int64_t now_ms() const { return to_ms(clock_.now()); }
@@ -919,7 +950,7 @@ class SqliteStore final : public Store {
         Use s(writer_->cached(kLeasedJob));
         s->bind(1, id).bind(2, attempt);
         if (!s->step()) return std::nullopt;
-        return LeasedJob{s->text(0), s->int32(1), s->text(2), s->text(3)};
+        return LeasedJob{s->text(0), s->int32(1), s->text(2), s->text(3), s->int32(4)};
     }
 
     void promote_next(const std::string& connection, const std::string& entity, std::int64_t now) {
@@ -976,16 +1007,15 @@ class SqliteStore final : public Store {
             Use s(writer_->cached(kExpiredLeases));
             s->bind(1, now);
             while (s->step()) {
-                expired.emplace_back(s->int64(0),
-                                     LeasedJob{s->text(1), s->int32(2), s->text(3), s->text(4)});
+                expired.emplace_back(s->int64(0), LeasedJob{s->text(1), s->int32(2), s->text(3),
+                                                            s->text(4), s->int32(5)});
             }
         }
         for (const auto& [id, job] : expired) {
-            if (job.attempts >= policy_for(job.flow).max_attempts) {
+            if (job.tried() >= policy_for(job.flow).max_attempts) {
                 kill_in_tx(
                     id, job, "lease_expired",
-                    message + " (gave up after " + std::to_string(job.attempts) + " attempts)",
-                    now);
+                    message + " (gave up after " + std::to_string(job.tried()) + " attempts)", now);
                 continue;
             }
             record_attempt(id, job.attempts, now, "lease_expired", message);

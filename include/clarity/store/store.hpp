@@ -91,6 +91,7 @@ struct JobInfo {
     JobState state = JobState::ready;
     int priority = 0;
     int attempts = 0;
+    int waits = 0;  ///< claims that ended in postpone(): they do not count against max_attempts
     TimePoint enqueued_at;
     TimePoint updated_at;
     TimePoint run_after;
@@ -226,6 +227,10 @@ class Store {
     /// error's retry_after wins when larger), or dead-letters the job when attempts are used up.
     /// Answers the job's new state (ready or dead).
     virtual Result<JobState> retry(JobId id, int attempt, const Error& error) = 0;
+    /// The service the job needs is known to be down (`ErrorKind::unavailable`): the job waits
+    /// for `error.retry_after` (at least a second) without using up an attempt (the claim is
+    /// counted in `waits`, and max_attempts compares attempts - waits). Never dead-letters.
+    virtual Result<void> postpone(JobId id, int attempt, const Error& error) = 0;
     /// Moves the job to the dead letters with the error's kind and message.
     virtual Result<void> fail(JobId id, int attempt, const Error& error) = 0;
 
@@ -235,7 +240,7 @@ class Store {
     virtual Result<std::optional<JobInfo>> show_job(JobId id) = 0;
     virtual Result<std::vector<AuditEntry>> audit(std::size_t limit) = 0;
 
-    /// Dead letters back to the queue (attempts reset, run now). Answer: how many.
+    /// Dead letters back to the queue (attempts and waits reset, run now). Answer: how many.
     virtual Result<std::int64_t> replay_dead(JobId id) = 0;
     virtual Result<std::int64_t> replay_dead_matching(const JobFilter& filter) = 0;
     /// Deletes dead letters (their keys stay in the ledger until the retention ends).

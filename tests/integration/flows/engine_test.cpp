@@ -22,7 +22,8 @@ namespace asio = boost::asio;
 using namespace std::chrono_literals;
 
 // A flow whose behaviour per job is scripted by the payload: "ok", "transient", "permanent",
-// "auth", "slow" (waits far beyond any deadline), "yield" (gives way to other runs first).
+// "auth", "unavailable" (an open circuit), "slow" (waits far beyond any deadline), "yield" (gives
+// way to other runs first).
 class ScriptedFlow final : public Flow {
   public:
     explicit ScriptedFlow(std::string name) : name_(std::move(name)) {}
@@ -46,6 +47,10 @@ class ScriptedFlow final : public Flow {
             result = make_error(ErrorKind::permanent, "unknown SKU 'X-1' in order 111");
         } else if (ctx.job.payload == "auth") {
             result = make_error(ErrorKind::auth, "invalid_grant");
+        } else if (ctx.job.payload == "unavailable") {
+            Error e = make_error(ErrorKind::unavailable, "circuit open: odoo of connection eu");
+            e.retry_after = std::chrono::seconds{30};
+            result = e;
         }
         if (result && ctx.job.payload != "yield") {
             ctx.id_mappings.push_back(
@@ -183,6 +188,30 @@ TEST_F(EngineTest, RetriesTransientDeadLettersPermanentAndAlerts) {
     for (const auto& j : *dead) t_dead |= j.idempotency_key == "t";
     EXPECT_TRUE(t_dead);
     EXPECT_NE(metrics.render().find("outcome=\"retried\""), std::string::npos);
+}
+
+TEST_F(EngineTest, AnOpenCircuitMakesTheJobWaitWithoutUsingUpAttempts) {
+    auto flow = std::make_shared<ScriptedFlow>("import");
+    Engine engine(io.get_executor(), *async_store, metrics, clock);
+    std::vector<Alert> alerts;
+    engine.on_alert([&alerts](const Alert& a) { alerts.push_back(a); });
+    engine.add_flow(flow, {.connections = {"eu"}});
+    enqueue("u", "unavailable", "order-1");
+    // Ten times the attempt limit (3): each run waits retry_after (30 s), none is dead-lettered.
+    for (int i = 0; i < 30; ++i) {
+        EXPECT_EQ(run_until_idle(engine), 1u) << i;
+        clock.advance(29s);
+        EXPECT_EQ(run_until_idle(engine), 0u) << "waits the whole retry_after";
+        clock.advance(1s);
+    }
+    EXPECT_EQ(count(store::JobState::dead), 0);
+    EXPECT_TRUE(alerts.empty());
+    const auto rendered = metrics.render();
+    EXPECT_NE(rendered.find("clarity_flow_jobs_total{flow=\"import\",outcome=\"waited\"} 30"),
+              std::string::npos)
+        << rendered;
+    EXPECT_NE(rendered.find("clarity_flow_jobs_total{flow=\"import\",outcome=\"retried\"} 0"),
+              std::string::npos);
 }
 
 TEST_F(EngineTest, JobOfASwitchedOffConnectionIsDeadLetteredWithAReason) {

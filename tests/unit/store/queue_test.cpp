@@ -301,6 +301,77 @@ TEST_F(Queue, RunningOutOfAttemptsDeadLettersWithHistory) {
     EXPECT_EQ((*next)[0].idempotency_key, "D2");
 }
 
+TEST_F(Queue, PostponedClaimsWaitWithoutUsingUpAttempts) {
+    options.retry_by_flow["order_import"] =
+        core::BackoffPolicy{.base = 1s, .cap = 1s, .max_attempts = 2};
+    open();
+    ASSERT_TRUE(s().enqueue(job("W", "order-7")));
+    ASSERT_TRUE(s().enqueue(job("W2", "order-7")));
+    Error open_circuit = make_error(ErrorKind::unavailable, "circuit open: odoo", "odoo[eu]");
+    open_circuit.retry_after = 12s;
+    JobId id = 0;
+    int claim = 0;
+    // Ten claims refused by an open circuit: far more than max_attempts, never dead.
+    for (int i = 0; i < 10; ++i) {
+        auto c = s().claim(1);
+        ASSERT_EQ(c->size(), 1u) << i;
+        id = (*c)[0].id;
+        claim = (*c)[0].attempt;
+        EXPECT_EQ(claim, i + 1) << "the claim token still counts every claim";
+        ASSERT_TRUE(s().postpone(id, claim, open_circuit));
+        clock.advance(11s);
+        EXPECT_TRUE(s().claim(1)->empty()) << "waits retry_after; the entity's next job too";
+        clock.advance(1s);
+    }
+    auto shown = s().show_job(id).value();
+    EXPECT_EQ(shown->state, JobState::ready);
+    EXPECT_EQ(shown->attempts, 10);
+    EXPECT_EQ(shown->waits, 10);
+    EXPECT_EQ(shown->last_error, "circuit open: odoo");
+    EXPECT_TRUE(shown->history.empty()) << "a wait is not a failed attempt";
+    EXPECT_EQ(s().audit(1)->at(0).action, "wait");
+    // The two real attempts are still there.
+    auto c = s().claim(1);
+    ASSERT_EQ(c->size(), 1u);
+    EXPECT_EQ(*s().retry(id, (*c)[0].attempt, make_error(ErrorKind::transient, "503")),
+              JobState::ready);
+    clock.advance(1s);
+    c = s().claim(1);
+    ASSERT_EQ(c->size(), 1u);
+    EXPECT_EQ(*s().retry(id, (*c)[0].attempt, make_error(ErrorKind::transient, "503")),
+              JobState::dead);
+    shown = s().show_job(id).value();
+    ASSERT_EQ(shown->history.size(), 2u);
+    EXPECT_EQ(shown->history[1].message, "503 (gave up after 2 attempts)");
+    // A stale claim cannot postpone.
+    EXPECT_EQ(s().postpone(id, claim, open_circuit).error().kind, ErrorKind::conflict);
+}
+
+TEST_F(Queue, APostponedJobWaitsAtLeastASecond) {
+    ASSERT_TRUE(s().enqueue(job("W1")));
+    auto c = s().claim(1);
+    ASSERT_TRUE(s().postpone((*c)[0].id, 1, make_error(ErrorKind::unavailable, "probe out")));
+    clock.advance(999ms);
+    EXPECT_TRUE(s().claim(1)->empty());
+    clock.advance(1ms);
+    EXPECT_EQ(s().claim(1)->size(), 1u);
+}
+
+TEST_F(Queue, ReplayResetsWaitsWithAttempts) {
+    ASSERT_TRUE(s().enqueue(job("R")));
+    auto c = s().claim(1);
+    const JobId id = (*c)[0].id;
+    ASSERT_TRUE(s().postpone(id, 1, make_error(ErrorKind::unavailable, "circuit open")));
+    clock.advance(1s);
+    c = s().claim(1);
+    ASSERT_TRUE(s().fail(id, 2, make_error(ErrorKind::permanent, "unknown SKU")));
+    EXPECT_EQ(s().show_job(id).value()->waits, 1);
+    ASSERT_EQ(*s().replay_dead(id), 1);
+    const auto shown = s().show_job(id).value();
+    EXPECT_EQ(shown->attempts, 0);
+    EXPECT_EQ(shown->waits, 0);
+}
+
 TEST_F(Queue, FailDeadLettersImmediately) {
     ASSERT_TRUE(s().enqueue(job("F")));
     auto c = s().claim(1);

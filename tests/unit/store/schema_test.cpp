@@ -11,7 +11,7 @@ using namespace std::chrono_literals;
 using test::job;
 
 /// The schema version this build writes (src/store/migrations.cpp).
-constexpr std::int64_t kLatestVersion = 3;
+constexpr std::int64_t kLatestVersion = 4;
 
 class Schema : public ::testing::Test, public test::StoreFixture {};
 
@@ -102,6 +102,7 @@ TEST_F(Schema, AVersionOneDatabaseGainsTheQuotaTableAndKeepsItsJobs) {
     ASSERT_TRUE(store->enqueue(job("kept")));
     store.reset();
     raw_int("DROP TABLE quota_levels");
+    raw_int("ALTER TABLE jobs DROP COLUMN waits");
     raw_int("PRAGMA user_version = 1");
     open();
     EXPECT_EQ(raw_int("PRAGMA user_version"), kLatestVersion);
@@ -119,12 +120,28 @@ TEST_F(Schema, AVersionTwoDatabaseGetsQuotaLevelsPerRegion) {
         "NOT NULL, rate REAL NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (seller, operation)) "
         "WITHOUT ROWID");
     raw_int("INSERT INTO quota_levels VALUES ('S', 'getOrderV0', 3, 0.5, 0)");
+    raw_int("ALTER TABLE jobs DROP COLUMN waits");
     raw_int("PRAGMA user_version = 2");
     open();
     EXPECT_EQ(raw_int("PRAGMA user_version"), kLatestVersion);
     EXPECT_EQ(raw_int("SELECT count(*) FROM quota_levels"), 0) << "rows without a region dropped";
     EXPECT_TRUE(store->save_quota_levels({{"S", "eu", "getOrderV0", 1, 0.5, clock.now()}}));
     EXPECT_EQ(store->quota_levels("S", "eu").value().size(), 1u);
+}
+
+TEST_F(Schema, AVersionThreeDatabaseGainsJobWaitsAndKeepsItsJobs) {
+    open();
+    ASSERT_TRUE(store->enqueue(job("kept")));
+    store.reset();
+    raw_int("ALTER TABLE jobs DROP COLUMN waits");
+    raw_int("PRAGMA user_version = 3");
+    open();
+    EXPECT_EQ(raw_int("PRAGMA user_version"), kLatestVersion);
+    EXPECT_EQ(raw_int("SELECT waits FROM jobs"), 0);
+    auto c = store->claim(1).value();
+    ASSERT_EQ(c.size(), 1u);
+    ASSERT_TRUE(store->postpone(c[0].id, 1, make_error(ErrorKind::unavailable, "circuit open")));
+    EXPECT_EQ(raw_int("SELECT waits FROM jobs"), 1);
 }
 
 TEST_F(Schema, NotADatabaseGivesAClearMessage) {
