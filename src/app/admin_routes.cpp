@@ -17,11 +17,18 @@ void Readiness::add(std::string name, Check check) {
     checks_.emplace_back(std::move(name), std::move(check));
 }
 
+void Readiness::add_info(std::string name, Info info) {
+    std::lock_guard lock(mutex_);
+    infos_.emplace_back(std::move(name), std::move(info));
+}
+
 Readiness::Report Readiness::evaluate() const {
     std::vector<std::pair<std::string, Check>> checks;
+    std::vector<std::pair<std::string, Info>> infos;
     {
         std::lock_guard lock(mutex_);
         checks = checks_;
+        infos = infos_;
     }
     Report report;
     for (const auto& [name, check] : checks) {
@@ -37,6 +44,15 @@ Readiness::Report Readiness::evaluate() const {
         } else {
             report.text += "ok " + name + "\n";
         }
+    }
+    for (const auto& [name, info] : infos) {
+        std::optional<std::string> text;
+        try {
+            text = info();
+        } catch (const std::exception& e) {
+            text = std::string("unknown: ") + e.what();
+        }
+        if (text) report.text += "info " + name + ": " + *text + "\n";
     }
     return report;
 }

@@ -14,22 +14,29 @@
 
 namespace clarity::app {
 
-/// Named readiness checks; /readyz is 200 when every check passes, 503 otherwise. Thread-safe.
+/// Named readiness checks; /readyz is 200 when every check passes, 503 otherwise. Info lines
+/// tell more (e.g. a circuit breaker's state) without deciding readiness. Thread-safe.
 class Readiness {
   public:
     /// A check returns nullopt when ready, or a short reason when not ("store not open").
     using Check = std::function<std::optional<std::string>()>;
     void add(std::string name, Check check);
+    /// An info line "info NAME: TEXT" after the checks, when `info` returns a text.
+    using Info = std::function<std::optional<std::string>()>;
+    void add_info(std::string name, Info info);
 
     struct Report {
         bool ready = true;
-        std::string text;  ///< one line per check: "ok store" / "fail odoo[eu]: timeout"
+        /// One line per check: "ok store" / "fail odoo[eu]: timeout", then one per info:
+        /// "info circuit odoo[eu]: closed".
+        std::string text;
     };
     Report evaluate() const;
 
   private:
     mutable std::mutex mutex_;
     std::vector<std::pair<std::string, Check>> checks_;
+    std::vector<std::pair<std::string, Info>> infos_;
 };
 
 /// Registers build info, start time, uptime, resident memory, CPU seconds and open fds.

@@ -7,6 +7,7 @@
 #include "clarity/flows/order_triggers.hpp"
 #include "clarity/mapping/options.hpp"
 #include "clarity/mapping/settlement_accounts.hpp"
+#include "clarity/net/circuit_breaker.hpp"
 #include "clarity/net/http_client.hpp"
 #include "clarity/net/http_server.hpp"
 #include "clarity/odoo/client.hpp"
@@ -104,6 +105,11 @@ ConfigSpec root_config_spec() {
     spec.add_section("daemon", "Process-wide run settings.", daemon_config_spec());
     spec.add_section("http", "Outgoing HTTP(S) to Odoo and Amazon: pool, timeouts, TLS, proxy.",
                      net::http_client_config_spec());
+    spec.add_section("circuit_breaker",
+                     "One circuit breaker per connection and service (amazon, odoo, sqs): "
+                     "while a service is down its calls are refused at once and jobs wait "
+                     "without using up attempts (docs/network.md).",
+                     net::circuit_breaker_config_spec());
     spec.add_section_list("connections",
                           "Integration pairs: one Odoo database and one Amazon seller account "
                           "each.",

@@ -58,6 +58,7 @@ Settings read_settings(const core::ConfigNode& root) {
     // `config check` reports their errors without connecting anywhere.
     s.connections = root.sections("connections");
     s.http = net::http_client_options_from_config(root.section("http"));
+    s.circuit_breaker = net::circuit_breaker_options_from_config(root.section("circuit_breaker"));
     for (const auto& connection : s.connections) {
         // Read (and so validate) each connector's options offline, for `config check`.
         ConnectionSettings c;

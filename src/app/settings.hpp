@@ -17,6 +17,7 @@
 #include "clarity/flows/registry.hpp"
 #include "clarity/mapping/options.hpp"
 #include "clarity/mapping/settlement_accounts.hpp"
+#include "clarity/net/circuit_breaker.hpp"
 #include "clarity/net/http_client.hpp"
 #include "clarity/net/http_server.hpp"
 #include "clarity/odoo/client.hpp"
@@ -56,6 +57,7 @@ struct Settings {
     std::vector<core::ConfigNode> connections;
     std::vector<ConnectionSettings> connection_settings;  ///< the same entries, read
     net::HttpClientOptions http;
+    net::CircuitBreakerOptions circuit_breaker;
     /// Directory of the configuration file (relative mapping paths resolve against it).
     std::filesystem::path base_dir = ".";
     /// Installed template directories searched after base_dir's when `mapping.directory` is not

@@ -16,6 +16,7 @@
 #include "clarity/core/log.hpp"
 #include "clarity/flows/quota_levels.hpp"
 #include "clarity/mapping/schema.hpp"
+#include "clarity/net/circuit_breaker.hpp"
 #include "clarity/net/http_client.hpp"
 #include "commands.hpp"
 
@@ -44,6 +45,11 @@ struct QuotaAccount {
 struct ConnectionRuntime {
     const ConnectionSettings* settings = nullptr;
     std::shared_ptr<net::HttpClient> odoo_http, amazon_http;
+    // One circuit breaker per service. SQS has its own guarded client over the Amazon HTTP
+    // client, so an SQS outage does not stop SP-API calls (nor the other way round). Login with
+    // Amazon goes unguarded: it is called rarely and reports its own failures (alert, /readyz).
+    std::unique_ptr<net::CircuitBreaker> amazon_breaker, odoo_breaker, sqs_breaker;
+    std::shared_ptr<net::HttpClient> amazon_guarded, odoo_guarded, sqs_guarded;
     QuotaAccount* quota = nullptr;
     std::unique_ptr<amazon::LwaTokenSource> lwa;
     std::unique_ptr<amazon::SpApiClient> amazon;
@@ -417,6 +423,14 @@ Wiring::Wiring(Deps deps) : state_(std::make_shared<State>(std::move(deps))) {
         http_options.name = "odoo";
         if (cs.odoo.allow_insecure_http) http_options.allow_insecure_http = true;
         c->odoo_http = net::make_http_client(d.io.get_executor(), http_options, &d.metrics);
+        const auto breaker = [&d, &cs](const char* service) {
+            return std::make_unique<net::CircuitBreaker>(d.clock, d.settings.circuit_breaker,
+                                                         cs.name, service, &d.metrics);
+        };
+        c->amazon_breaker = breaker("amazon");
+        c->odoo_breaker = breaker("odoo");
+        c->amazon_guarded = net::make_guarded_client(c->amazon_http, *c->amazon_breaker);
+        c->odoo_guarded = net::make_guarded_client(c->odoo_http, *c->odoo_breaker);
         c->quota = &quota_account(s, cs);
         amazon::LwaOptions lwa;
         lwa.token_url = cs.amazon.lwa_token_url();
@@ -430,9 +444,10 @@ Wiring::Wiring(Deps deps) : state_(std::make_shared<State>(std::move(deps))) {
             raw->raise_alert("auth", "", name, "Login with Amazon: " + e.describe(),
                              /*count=*/true);
         });
-        c->amazon = std::make_unique<amazon::SpApiClient>(
-            *c->amazon_http, *c->lwa, *c->quota->limiter, d.clock, d.random, d.metrics, cs.amazon);
-        c->odoo = std::make_unique<odoo::OdooClient>(*c->odoo_http, cs.odoo, d.clock);
+        c->amazon =
+            std::make_unique<amazon::SpApiClient>(*c->amazon_guarded, *c->lwa, *c->quota->limiter,
+                                                  d.clock, d.random, d.metrics, cs.amazon);
+        c->odoo = std::make_unique<odoo::OdooClient>(*c->odoo_guarded, cs.odoo, d.clock);
         for (const auto& flow : cs.enabled_flows) {
             const auto* entry = d.registry.find(flow);
             if (entry == nullptr || !entry->make) {
@@ -452,8 +467,10 @@ Wiring::Wiring(Deps deps) : state_(std::make_shared<State>(std::move(deps))) {
         if (cs.order_triggers_on()) {
             const auto& o = cs.order_triggers;
             if (o.notifications && !cs.amazon.sqs.queue_url.empty()) {
+                c->sqs_breaker = breaker("sqs");
+                c->sqs_guarded = net::make_guarded_client(c->amazon_http, *c->sqs_breaker);
                 c->sqs = std::make_unique<amazon::SqsClient>(
-                    *c->amazon_http, d.clock, amazon::SqsEndpoint::from_options(cs.amazon));
+                    *c->sqs_guarded, d.clock, amazon::SqsEndpoint::from_options(cs.amazon));
                 c->notifications = std::make_unique<flows::OrderNotificationTrigger>(
                     cs.name, d.store, d.metrics, wake);
                 c->notifications->on_alert(on_dead_letter);
@@ -488,6 +505,16 @@ void Wiring::add_readiness(Readiness& readiness) {
             if (raw->lwa->is_healthy()) return std::nullopt;
             return "Login with Amazon rejected the credentials (see the log)";
         });
+        // An open circuit does not make the daemon unready: it is running as designed (jobs
+        // wait, nothing is lost) and restarting it would not bring the service back.
+        for (const auto* breaker :
+             {c->amazon_breaker.get(), c->odoo_breaker.get(), c->sqs_breaker.get()}) {
+            if (breaker == nullptr) continue;
+            if (breaker == c->odoo_breaker.get() && c->flows.empty()) continue;
+            readiness.add_info(
+                "circuit " + breaker->name(),
+                [breaker]() -> std::optional<std::string> { return breaker->describe(); });
+        }
         if (c->flows.empty()) continue;
         readiness.add("odoo[" + c->settings->name + "]", [raw]() -> std::optional<std::string> {
             std::lock_guard lock(raw->mutex);

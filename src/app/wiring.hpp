@@ -52,7 +52,8 @@ class Wiring {
     /// Called once when start-up cannot succeed without a person (a mapped Odoo field is missing,
     /// wrong credentials): exit code and one-line message. Set before start().
     void on_fatal(std::function<void(int, std::string)> hook);
-    /// Adds /readyz checks: Odoo connected (when flows need it), LWA credentials healthy.
+    /// Adds /readyz checks: Odoo connected (when flows need it), LWA credentials healthy; and an
+    /// info line per circuit breaker with its state (an open circuit alone is not unready).
     void add_readiness(Readiness& readiness);
 
     /// Daemon mode: starts the triggers at once, connects Odoo (retrying transient failures),

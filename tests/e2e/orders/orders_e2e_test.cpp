@@ -67,6 +67,8 @@ struct World {
         // Fast retries so outages are ridden out within the test; generous attempts so a
         // transient outage never dead-letters a job.
         dc.store_extra = "  retry:\n    base: 100ms\n    cap: 2s\n    max_attempts: 60\n";
+        // An open circuit probes again after 2 s (30 s in production), for the same reason.
+        dc.top_level_extra = "circuit_breaker:\n  failure_threshold: 5\n  open_for: 2s\n";
         dc.europe = europe.get();
         if (tune_daemon) tune_daemon(dc);
         config = (dir / "clarity-connect.yaml").string();
@@ -199,7 +201,8 @@ TEST(OrdersEndToEnd, TwentySigkillsDuringTheImportLoseNothingAndDoubleNothing) {
     EXPECT_EQ(daemon->wait(30s), 0);
 }
 
-// Odoo answers 503 for a long stretch while SP-API throttles getOrder with 429s: everything
+// Odoo answers 503 for a long stretch while SP-API throttles getOrder with 429s: Odoo's circuit
+// opens, jobs wait through failed probes, the circuit closes once Odoo is back; everything
 // arrives, nothing is dead-lettered except the unknown SKU.
 TEST(OrdersEndToEnd, OdooOutageAndAmazonThrottlingDelayButLoseNothing) {
     World w(37);
@@ -208,15 +211,29 @@ TEST(OrdersEndToEnd, OdooOutageAndAmazonThrottlingDelayButLoseNothing) {
                           fakes::sp_api::Fault{fakes::sp_api::Fault::Kind::status, 429});
     }
     auto daemon = w.start();
-    // Once the import is under way, Odoo goes down (503 from its proxy) for the next 400 calls.
+    // Once the import is under way, Odoo goes down (503 from its proxy) until its circuit has
+    // opened and two probes found it still down (at least 4 s; bounded), then comes back.
     auto started = w.wait_for([](const sb::Status& s) { return s.in_odoo >= 50; }, 60s);
     ASSERT_GE(started.in_odoo, 50) << describe(started);
-    for (int n = 1; n <= 400; ++n) {
-        fakes::odoo::FaultSpec f;
-        f.http_status = 503;
-        f.body = "<html><body><h1>503 Service Unavailable</h1></body></html>";
-        w.odoo.odoo().fail_call(n, f);
+    fakes::odoo::FaultSpec down;
+    down.http_status = 503;
+    down.body = "<html><body><h1>503 Service Unavailable</h1></body></html>";
+    w.odoo.odoo().set_outage(down);
+    const auto count = [](const std::string& text, const std::string& what) {
+        std::size_t n = 0;
+        for (auto pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + 1))
+            ++n;
+        return n;
+    };
+    const auto outage_until = std::chrono::steady_clock::now() + 60s;
+    // Polling the daemon's log: it is another process, there is nothing to join.
+    while (count(read_file(w.log), "open: the probe call failed") < 2 &&
+           std::chrono::steady_clock::now() < outage_until) {
+        std::this_thread::sleep_for(100ms);
     }
+    w.odoo.odoo().set_outage(std::nullopt);
+    const auto during = read_file(w.log);
+    EXPECT_GE(count(during, "circuit odoo[sandbox] open: "), 3u) << "opened, then two probes";
     auto st = w.wait_for(all_but_unknown_final, 150s);
     EXPECT_TRUE(all_but_unknown_final(st)) << describe(st);
     EXPECT_EQ(st.duplicates, 0);
@@ -235,6 +252,11 @@ TEST(OrdersEndToEnd, OdooOutageAndAmazonThrottlingDelayButLoseNothing) {
     EXPECT_EQ(rows, 1u) << dead;
     daemon->signal(SIGTERM);
     EXPECT_EQ(daemon->wait(30s), 0);
+    const auto log = read_file(w.log);
+    EXPECT_NE(log.find("circuit odoo[sandbox] closed: the probe call succeeded"),
+              std::string::npos);
+    EXPECT_LT(w.odoo.odoo().outage_requests(), 200u)
+        << "while the circuit was open, only probes reached Odoo";
 }
 
 // Issue #18 item 3: while the import runs, SP-API answers a burst of damaged responses — 10 %

@@ -145,6 +145,11 @@ class FakeOdoo {
 
     /// Fault injection by count: the `nth` RPC request from now (1 = the next one) gets `fault`.
     void fail_call(int nth, FaultSpec fault);
+    /// An outage: until cleared (nullopt), every request gets `fault` (e.g. a 503 from the proxy,
+    /// or drop_before), before any fault injected by count. Such requests are counted, not logged.
+    void set_outage(std::optional<FaultSpec> fault);
+    /// Requests answered by the outage so far.
+    std::size_t outage_requests() const;
     /// Latency added to every request.
     void set_latency(std::chrono::milliseconds latency);
 

@@ -178,6 +178,16 @@ void FakeOdoo::fail_call(int nth, FaultSpec fault) {
     state_->faults.insert_or_assign(state_->requests + nth, std::move(fault));
 }
 
+void FakeOdoo::set_outage(std::optional<FaultSpec> fault) {
+    std::lock_guard lock(state_->mu);
+    state_->outage = std::move(fault);
+}
+
+std::size_t FakeOdoo::outage_requests() const {
+    std::lock_guard lock(state_->mu);
+    return state_->outage_requests;
+}
+
 void FakeOdoo::set_latency(std::chrono::milliseconds latency) {
     std::lock_guard lock(state_->mu);
     state_->latency = latency;
@@ -658,7 +668,10 @@ http::Response FakeOdoo::handle(const http::Request& req) {
     State& s = *state_;
     ++s.requests;
     std::optional<FaultSpec> fault;
-    if (auto it = s.faults.find(s.requests); it != s.faults.end()) {
+    if (s.outage) {
+        fault = s.outage;
+        ++s.outage_requests;
+    } else if (auto it = s.faults.find(s.requests); it != s.faults.end()) {
         fault = it->second;
         s.faults.erase(it);
     }

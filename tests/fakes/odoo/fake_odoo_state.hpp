@@ -86,6 +86,8 @@ struct FakeOdoo::State {
     std::vector<CallRecord> log;
     std::int64_t requests = 0;
     std::map<std::int64_t, FaultSpec> faults;  ///< by absolute request number
+    std::optional<FaultSpec> outage;           ///< every request while set
+    std::size_t outage_requests = 0;
     std::chrono::milliseconds latency{0};
     /// Records the last call created, changed or returned (the cost model's unit).
     std::int64_t last_call_records = 0;

@@ -273,6 +273,16 @@ TEST_F(AdminServer, MetricsPassPromtoolAndReadinessReportsChecks) {
     auto ready = http_get(port(), "/readyz");
     EXPECT_EQ(ready.status, 200);
     EXPECT_EQ(ready.body, "ok store\n");
+    // Info lines tell, they do not decide readiness.
+    std::atomic<bool> circuit_open = false;
+    readiness.add_info("circuit odoo[eu]", [&circuit_open]() -> std::optional<std::string> {
+        return circuit_open ? "open (next probe in 12 s)" : "closed";
+    });
+    readiness.add_info("nothing to say", []() -> std::optional<std::string> { return {}; });
+    circuit_open = true;
+    ready = http_get(port(), "/readyz");
+    EXPECT_EQ(ready.status, 200);
+    EXPECT_EQ(ready.body, "ok store\ninfo circuit odoo[eu]: open (next probe in 12 s)\n");
 
     EXPECT_EQ(http_get(port(), "/metrics").status, 401);
     auto metrics = http_get(port(), "/metrics", "Authorization: Bearer t\r\n");

@@ -15,6 +15,7 @@
 
 #include "clarity/flows/engine.hpp"
 #include "clarity/flows/order_jobs.hpp"
+#include "clarity/net/circuit_breaker.hpp"
 #include "clarity/net/http_client.hpp"
 #include "clarity/store/options.hpp"
 #include "odoo/fake_odoo.hpp"
@@ -103,7 +104,11 @@ class World {
         o.api_key = Secret(f.admin_api_key);
         o.retry_delay = 1ms;
         o.protocol = protocol;
-        odoo_client = std::make_unique<odoo::OdooClient>(*http, o);
+        // Odoo behind its circuit breaker, as the daemon wires it (src/app/wiring.cpp).
+        odoo_breaker = std::make_unique<net::CircuitBreaker>(clock, net::CircuitBreakerOptions{},
+                                                             kConnection, "odoo", &metrics);
+        odoo_http = net::make_guarded_client(http, *odoo_breaker);
+        odoo_client = std::make_unique<odoo::OdooClient>(*odoo_http, o);
         auto schema = run(odoo_client->connect());
         EXPECT_TRUE(schema) << schema.error().describe();
 
@@ -244,6 +249,8 @@ class World {
     std::optional<amazon::LwaTokenSource> lwa;
     std::optional<amazon::SpApiClient> sp;
     FakeOdooServer odoo_server;
+    std::unique_ptr<net::CircuitBreaker> odoo_breaker;
+    std::shared_ptr<net::HttpClient> odoo_http;
     std::unique_ptr<odoo::OdooClient> odoo_client;
     std::unique_ptr<store::Store> store;
     std::unique_ptr<store::AsyncStore> async_store;
@@ -1717,6 +1724,78 @@ TEST(EuropeanOrders, UkRegionsMatchOdoosCountiesOrAreLeftEmpty) {
     EXPECT_EQ(state_of(london.order_id), 1001);
     EXPECT_EQ(state_of(manchester.order_id), 0);
     EXPECT_EQ(w.metric("clarity_order_unmatched_state_total{connection=\"us\"}"), 1);
+}
+
+// Issue #17 point 3: Odoo answers every call with 503 for a minute (its proxy, while Odoo
+// restarts). The circuit opens after five failed calls; from then on the jobs wait without using
+// up attempts (five per job here, which a minute of retries would otherwise exhaust), the probe
+// calls every 30 s find Odoo still down, and once it is back the probe closes the circuit and
+// every order arrives exactly once. No job is dead-lettered.
+TEST(OrderImport, OdooDownForAMinuteOpensTheCircuitJobsWaitAndEveryOrderArrives) {
+    World w;
+    SeedOrder first = three_lines("111-0000090-0000090");
+    w.amazon_fake.add_order(first);
+    w.enqueue(first.order_id, "2026-11-01T10:05:00Z");
+    ASSERT_EQ(w.drain(), 1u);  // caches warm
+
+    std::vector<std::string> ids;
+    std::vector<store::JobId> jobs;
+    for (int i = 0; i < 8; ++i) {
+        SeedOrder o =
+            three_lines("111-00001" + std::to_string(10 + i) + "-00001" + std::to_string(10 + i));
+        w.amazon_fake.add_order(o);
+        jobs.push_back(w.enqueue(o.order_id, "2026-11-01T10:05:00Z"));
+        ids.push_back(o.order_id);
+    }
+    const std::string state = "clarity_circuit_breaker_state{connection=\"us\",service=\"odoo\"}";
+    const std::string opened =
+        "clarity_circuit_breaker_opened_total{connection=\"us\",service=\"odoo\"}";
+    const std::string waited = "clarity_flow_jobs_total{flow=\"order_import\",outcome=\"waited\"}";
+
+    w.odoo().set_outage(FaultSpec{.http_status = 503, .body = "Service Unavailable"});
+    const auto down_until = w.clock.now() + 60s;
+    bool seen_open = false;
+    while (w.clock.now() < down_until) {
+        w.drain();
+        if (w.metric(state) == 2) {
+            seen_open = true;
+            EXPECT_NE(w.odoo_breaker->describe().find("open (next probe in "), std::string::npos)
+                << w.odoo_breaker->describe();
+        }
+        EXPECT_EQ(w.state_count(store::JobState::dead), 0) << "while Odoo is down";
+        w.clock.advance(5s);
+    }
+    EXPECT_TRUE(seen_open);
+    EXPECT_EQ(w.metric(opened), 1) << "one outage, however many probes failed";
+    EXPECT_GE(w.metric(waited), 8) << "the jobs waited";
+    for (auto id : jobs) {
+        const auto job = w.store->show_job(id).value().value();
+        EXPECT_GE(job.waits, 1) << id;
+        EXPECT_LE(job.attempts - job.waits, 2) << id << ": attempts used up while Odoo was down";
+    }
+    // While the circuit was open, only the probes reached Odoo: five failed calls of three
+    // tries each (plus the tries of calls in flight when it opened), then one probe per 30 s.
+    // Without the breaker: 8 jobs x 5 attempts x 3 tries, and every job dead-lettered.
+    EXPECT_LE(w.odoo().outage_requests(), 25u);
+    for (const auto& id : ids) EXPECT_TRUE(w.orders_for(id).empty()) << id;
+
+    w.odoo().set_outage(std::nullopt);
+    for (int step = 0; step < 40 && w.state_count(store::JobState::ready) +
+                                            w.state_count(store::JobState::waiting) +
+                                            w.state_count(store::JobState::leased) >
+                                        0;
+         ++step) {
+        w.drain();
+        w.clock.advance(5s);
+    }
+    EXPECT_EQ(w.metric(state), 0) << "the probe closed the circuit";
+    EXPECT_EQ(w.odoo_breaker->describe(), "closed");
+    EXPECT_EQ(w.state_count(store::JobState::dead), 0);
+    for (const auto& id : ids) {
+        auto orders = w.orders_for(id);
+        ASSERT_EQ(orders.size(), 1u) << id;
+        EXPECT_EQ(orders[0]["state"], Value("sale")) << id;
+    }
 }
 
 TEST(OrderImportConfig, DefaultsAndContradictions) {

@@ -473,20 +473,20 @@ TEST(RootConfig, OrderImportTaxesAndPricelistsAreReadAndChecked) {
     EXPECT_EQ(o.pricelists.at("A13V1IB3VIYZZH"), "Amazon EUR");
 
     EXPECT_EQ(order_import_error("        taxes: {AMAZONDE: \"DE VAT\"}\n"),
-              "c.yaml:72:17: connections[0].flows.order_import.taxes.AMAZONDE: 'AMAZONDE' is not "
+              "c.yaml:79:17: connections[0].flows.order_import.taxes.AMAZONDE: 'AMAZONDE' is not "
               "an Amazon "
               "marketplace id (e.g. A1PA6795UKMFR9 for amazon.de) nor `default`");
     EXPECT_EQ(order_import_error("        taxes: {DE: {France: \"FR VAT\"}}\n"),
-              "c.yaml:72:22: connections[0].flows.order_import.taxes.DE.France: 'France' is not a "
+              "c.yaml:79:22: connections[0].flows.order_import.taxes.DE.France: 'France' is not a "
               "ship-to "
               "country code (two letters, e.g. FR) nor `default`");
     EXPECT_EQ(
         order_import_error("        pricelists: {default: \"EUR\"}\n"),
-        "c.yaml:72:22: connections[0].flows.order_import.pricelists.default: 'default' is not "
+        "c.yaml:79:22: connections[0].flows.order_import.pricelists.default: 'default' is not "
         "an Amazon "
         "marketplace id (e.g. A1PA6795UKMFR9 for amazon.de)");
     EXPECT_EQ(order_import_error("        taxes: {DE: \"\"}\n"),
-              "c.yaml:72:17: connections[0].flows.order_import.taxes.DE: the tax name is empty");
+              "c.yaml:79:17: connections[0].flows.order_import.taxes.DE: the tax name is empty");
 }
 
 TEST(RootConfig, RequiresAConnection) {
