@@ -4,6 +4,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "clarity/net/circuit_breaker.hpp"
 #include "harness.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_env.hpp"
@@ -126,6 +127,49 @@ TEST(SpApiCallPath, TransientErrorsAndDroppedConnectionsAreRetried) {
     auto got = run(h.io, h.client->get_order("444-0000001-0000001", {}));
     ASSERT_TRUE(got) << got.error().describe();
     EXPECT_EQ(h.fake.calls("getOrder"), 3);
+}
+
+// Issue #17 point 3: behind its circuit breaker a call counts once, after its own retries, and
+// while the circuit is open a call answers `unavailable` at once: nothing sent, no retries, its
+// rate-limit token given back.
+TEST(SpApiCallPath, AnOpenCircuitAnswersAtOnceWithoutRetriesAndKeepsTheQuota) {
+    using namespace std::chrono_literals;
+    Harness h(clarity::test::fast(), 2);
+    net::CircuitBreaker breaker(h.clock, {.failure_threshold = 2, .open_for = 30s}, "us", "amazon",
+                                &h.metrics);
+    auto guarded = net::make_guarded_client(h.http_ptr, breaker);
+    SpApiClient client(*guarded, *h.lwa, h.quota, h.clock, h.random, h.metrics, h.options);
+    h.fake.add_order(seed_order("444-0000009-0000001", "2026-11-02T10:00:00Z"));
+    for (int n = 1; n <= 4; ++n) h.fake.fail_nth("getOrder", n, Fault{Fault::Kind::status, 503});
+
+    auto first = run(h.io, client.get_order("444-0000009-0000001", {}));
+    ASSERT_FALSE(first);
+    EXPECT_EQ(first.error().kind, ErrorKind::transient);
+    EXPECT_EQ(breaker.state(), net::BreakerState::closed) << "two failed tries, one failed call";
+    auto second = run(h.io, client.get_order("444-0000009-0000001", {}));
+    ASSERT_FALSE(second);
+    EXPECT_EQ(breaker.state(), net::BreakerState::open);
+    EXPECT_EQ(h.fake.calls("getOrder"), 4);
+
+    const auto before = h.quota.tokens(h.options.seller_id, Operation::get_order);
+    auto refused = run(h.io, client.get_order("444-0000009-0000001", {}));
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().kind, ErrorKind::unavailable);
+    EXPECT_EQ(refused.error().retry_after, std::optional<std::chrono::seconds>(30s));
+    EXPECT_NE(refused.error().context.find("getOrder"), std::string::npos)
+        << refused.error().context;
+    EXPECT_EQ(h.fake.calls("getOrder"), 4) << "nothing sent while open";
+    EXPECT_GE(h.quota.tokens(h.options.seller_id, Operation::get_order), before)
+        << "the token reserved for the refused call was given back";
+    EXPECT_NE(
+        h.metrics.render().find(
+            "clarity_amazon_requests_total{operation=\"getOrder\",outcome=\"circuit_open\"} 1"),
+        std::string::npos);
+
+    h.clock.advance(30s);
+    auto probe = run(h.io, client.get_order("444-0000009-0000001", {}));
+    ASSERT_TRUE(probe) << probe.error().describe();
+    EXPECT_EQ(breaker.state(), net::BreakerState::closed);
 }
 
 // Issue #18 item 3: a 2xx answer cut short is not Amazon saying the request is wrong. Every way

@@ -7,6 +7,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 
+#include "clarity/net/circuit_breaker.hpp"
 #include "clarity/net/http_client.hpp"
 #include "clarity/odoo/client.hpp"
 #include "odoo/fake_odoo.hpp"
@@ -221,6 +222,47 @@ TEST(OdooOverLoopbackLimits, ATimeoutIsTransient) {
     auto r = env.run(env.client->search_count("res.country", Domain{}));
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().kind, ErrorKind::transient);
+}
+
+// Issue #17 point 3: behind its circuit breaker a read counts once, after its retries, and while
+// the circuit is open a call answers `unavailable` at once, without the read retries.
+TEST(OdooOverLoopbackLimits, AnOpenCircuitAnswersAtOnceWithoutTheReadRetries) {
+    using namespace std::chrono_literals;
+    Env env({Protocol::json_rpc, 18});
+    ManualClock clock;
+    net::CircuitBreaker breaker(clock, {.failure_threshold = 2, .open_for = 30s}, "us", "odoo");
+    auto guarded = net::make_guarded_client(env.http, breaker);
+    FakeOdooOptions f;
+    OdooOptions o;
+    o.url = env.server.base_url();
+    o.database = f.database;
+    o.username = f.admin_login;
+    o.api_key = Secret(f.admin_api_key);
+    o.protocol = Protocol::json_rpc;
+    o.retry_delay = 5ms;
+    OdooClient client(*guarded, o, clock);
+    ASSERT_TRUE(env.run(client.authenticate()));
+
+    env.server.odoo().set_outage(FaultSpec{.http_status = 503});
+    auto first = env.run(client.search_count("res.country", Domain{}));
+    ASSERT_FALSE(first);
+    EXPECT_EQ(first.error().kind, ErrorKind::transient);
+    EXPECT_EQ(env.server.odoo().outage_requests(), 3u) << "1 + read_retries tries";
+    EXPECT_EQ(breaker.state(), net::BreakerState::closed) << "three failed tries, one failed call";
+    ASSERT_FALSE(env.run(client.search_count("res.country", Domain{})));
+    EXPECT_EQ(breaker.state(), net::BreakerState::open);
+
+    auto refused = env.run(client.search_count("res.country", Domain{}));
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().kind, ErrorKind::unavailable);
+    EXPECT_EQ(refused.error().retry_after, std::optional<std::chrono::seconds>(30s));
+    EXPECT_EQ(env.server.odoo().outage_requests(), 6u) << "nothing sent while open";
+
+    env.server.odoo().set_outage(std::nullopt);
+    clock.advance(30s);
+    auto back = env.run(client.search_count("res.country", Domain{}));
+    ASSERT_TRUE(back) << back.error().describe();
+    EXPECT_EQ(breaker.state(), net::BreakerState::closed);
 }
 
 TEST(OdooOverLoopbackLimits, Json2On18IsAClearError) {
