@@ -10,6 +10,7 @@
 #include <functional>
 #include <set>
 
+#include "admin_routes.hpp"
 #include "clarity/core/random.hpp"
 #include "clarity/flows/order_jobs.hpp"
 #include "clarity/store/options.hpp"
@@ -122,6 +123,21 @@ TEST_F(WiringTest, NotificationAndSweptOrderReachTheEnabledFlow) {
     EXPECT_EQ(template_target, "sale.order");
     EXPECT_EQ(connection, "eu");
     EXPECT_TRUE(run_until([&] { return amazon.queue_total() == 0; }));
+    // One circuit breaker per service of the connection: /readyz info lines and metrics.
+    Readiness readiness;
+    wiring->add_readiness(readiness);
+    const auto report = readiness.evaluate();
+    EXPECT_TRUE(report.ready) << report.text;
+    for (const char* service : {"amazon", "odoo", "sqs"}) {
+        EXPECT_NE(report.text.find("info circuit " + std::string(service) + "[eu]: closed\n"),
+                  std::string::npos)
+            << report.text;
+        EXPECT_NE(
+            metrics.render().find("clarity_circuit_breaker_state{connection=\"eu\",service=\"" +
+                                  std::string(service) + "\"} 0"),
+            std::string::npos)
+            << service;
+    }
     stop();
     EXPECT_TRUE(store->cursor("eu", std::string(flows::kOrderSweepCursor)).value());
     store::JobFilter done;
