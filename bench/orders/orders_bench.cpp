@@ -282,20 +282,28 @@ Throughput throughput(int orders) {
 
 // ---- 2. Odoo calls per warm 3-line order of a known customer --------------------------------
 
-sp::SeedOrder three_line_order(const sb::Scenario& sc, int n) {
+/// An unshipped MFN order of `lines` lines to New York: id "<prefix>-<2000000+n>-<3000000+n>",
+/// quantities 1, 2, 3…, Amazon's 15 % tax per line.
+sp::SeedOrder mfn_order(const sb::Scenario& sc,
+                        int n,
+                        const char* prefix,
+                        int lines,
+                        const std::string& buyer,
+                        const std::string& email,
+                        const std::string& street) {
     sp::SeedOrder o;
     char id[32];
-    std::snprintf(id, sizeof id, "113-%07d-%07d", 2000000 + n, 3000000 + n);
+    std::snprintf(id, sizeof id, "%s-%07d-%07d", prefix, 2000000 + n, 3000000 + n);
     o.order_id = id;
     o.status = "UNSHIPPED";
-    o.buyer_name = o.address_name = "Grace Hopper";
-    o.buyer_email = "grace@marketplace.amazon.com";
-    o.address_line1 = "12 Market St";
+    o.buyer_name = o.address_name = buyer;
+    o.buyer_email = email;
+    o.address_line1 = street;
     o.city = "New York";
     o.state = "NY";
     o.postal_code = "10001";
     o.country_code = "US";
-    for (int l = 0; l < 3; ++l) {
+    for (int l = 0; l < lines; ++l) {
         const auto& p = sc.products[static_cast<std::size_t>((n + l * 7) % 40)];
         sp::SeedItem it;
         it.order_item_id = std::to_string(20000000000000LL + n * 10LL + l);
@@ -308,6 +316,12 @@ sp::SeedOrder three_line_order(const sb::Scenario& sc, int n) {
         o.items.push_back(std::move(it));
     }
     return o;
+}
+
+/// A 3-line order of one known customer.
+sp::SeedOrder three_line_order(const sb::Scenario& sc, int n) {
+    return mfn_order(sc, n, "113", 3, "Grace Hopper", "grace@marketplace.amazon.com",
+                     "12 Market St");
 }
 
 int confirmed_orders(World& w, const std::string& prefix) {
@@ -468,32 +482,11 @@ od::FakeOdooOptions cost_model_odoo() {
     return o;
 }
 
+/// A 2-line order of a new customer.
 sp::SeedOrder backlog_order(const sb::Scenario& sc, int n) {
-    sp::SeedOrder o;
-    char id[32];
-    std::snprintf(id, sizeof id, "114-%07d-%07d", 4000000 + n, 5000000 + n);
-    o.order_id = id;
-    o.status = "UNSHIPPED";
-    o.buyer_name = o.address_name = "Backlog Buyer " + std::to_string(n);
-    o.buyer_email = "buyer" + std::to_string(n) + "@marketplace.amazon.com";
-    o.address_line1 = std::to_string(10 + n) + " Market St";
-    o.city = "New York";
-    o.state = "NY";
-    o.postal_code = "10001";
-    o.country_code = "US";
-    for (int l = 0; l < 2; ++l) {
-        const auto& p = sc.products[static_cast<std::size_t>((n + l * 7) % 40)];
-        sp::SeedItem it;
-        it.order_item_id = std::to_string(30000000000000LL + n * 10LL + l);
-        it.seller_sku = p.sku;
-        it.asin = p.asin;
-        it.title = p.name;
-        it.quantity = 1 + l;
-        it.unit_price = sb::cents_text(p.list_price_cents);
-        it.item_tax = sb::cents_text((p.list_price_cents * it.quantity * 15 + 50) / 100);
-        o.items.push_back(std::move(it));
-    }
-    return o;
+    const auto k = std::to_string(n);
+    return mfn_order(sc, n, "114", 2, "Backlog Buyer " + k, "buyer" + k + "@marketplace.amazon.com",
+                     k + " Market St");
 }
 
 struct Backlog {
