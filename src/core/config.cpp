@@ -9,17 +9,28 @@ namespace clarity::core {
 
 std::string_view to_string(ConfigType type) noexcept {
     switch (type) {
-        case ConfigType::string: return "string";
-        case ConfigType::integer: return "integer";
-        case ConfigType::boolean: return "boolean";
-        case ConfigType::duration: return "duration";
-        case ConfigType::decimal: return "decimal";
-        case ConfigType::secret: return "secret";
-        case ConfigType::string_list: return "list of strings";
-        case ConfigType::string_map: return "map of strings";
-        case ConfigType::string_tree: return "map of strings or of maps of strings";
-        case ConfigType::section: return "section";
-        case ConfigType::section_list: return "list of sections";
+        case ConfigType::string:
+            return "string";
+        case ConfigType::integer:
+            return "integer";
+        case ConfigType::boolean:
+            return "boolean";
+        case ConfigType::duration:
+            return "duration";
+        case ConfigType::decimal:
+            return "decimal";
+        case ConfigType::secret:
+            return "secret";
+        case ConfigType::string_list:
+            return "list of strings";
+        case ConfigType::string_map:
+            return "map of strings";
+        case ConfigType::string_tree:
+            return "map of strings or of maps of strings";
+        case ConfigType::section:
+            return "section";
+        case ConfigType::section_list:
+            return "list of sections";
     }
     return "unknown";
 }
@@ -32,8 +43,10 @@ ConfigSpec& ConfigSpec::add(ConfigKey key) {
     return *this;
 }
 
-ConfigSpec& ConfigSpec::add_section(std::string name, std::string description,
-                                    const ConfigSpec& children, bool required) {
+ConfigSpec& ConfigSpec::add_section(std::string name,
+                                    std::string description,
+                                    const ConfigSpec& children,
+                                    bool required) {
     return add({.name = std::move(name),
                 .type = ConfigType::section,
                 .description = std::move(description),
@@ -41,8 +54,10 @@ ConfigSpec& ConfigSpec::add_section(std::string name, std::string description,
                 .children = children.keys()});
 }
 
-ConfigSpec& ConfigSpec::add_section_list(std::string name, std::string description,
-                                         const ConfigSpec& children, bool required) {
+ConfigSpec& ConfigSpec::add_section_list(std::string name,
+                                         std::string description,
+                                         const ConfigSpec& children,
+                                         bool required) {
     return add({.name = std::move(name),
                 .type = ConfigType::section_list,
                 .description = std::move(description),
@@ -51,7 +66,8 @@ ConfigSpec& ConfigSpec::add_section_list(std::string name, std::string descripti
 }
 
 const ConfigKey* ConfigSpec::find(std::string_view name) const noexcept {
-    auto it = std::find_if(keys_.begin(), keys_.end(), [&](const ConfigKey& k) { return k.name == name; });
+    auto it = std::find_if(keys_.begin(), keys_.end(),
+                           [&](const ConfigKey& k) { return k.name == name; });
     return it == keys_.end() ? nullptr : &*it;
 }
 
@@ -60,16 +76,27 @@ std::chrono::milliseconds parse_duration(std::string_view text) {
     std::int64_t n = 0;
     auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
     if (ec != std::errc{} || n < 0) {
-        throw ConfigError("'" + std::string(text) + "' is not a duration (e.g. 250ms, 30s, 10m, 2h, 1d)");
+        throw ConfigError("'" + std::string(text) +
+                          "' is not a duration (e.g. 250ms, 30s, 10m, 2h, 1d)");
     }
     std::string_view unit(ptr, text.data() + text.size() - ptr);
-    using namespace std::chrono;
-    if (unit.empty() || unit == "s") return duration_cast<milliseconds>(seconds{n});
-    if (unit == "ms") return milliseconds{n};
-    if (unit == "m" || unit == "min") return duration_cast<milliseconds>(minutes{n});
-    if (unit == "h") return duration_cast<milliseconds>(hours{n});
-    if (unit == "d") return duration_cast<milliseconds>(hours{24 * n});
-    throw ConfigError("'" + std::string(text) + "' is not a duration (e.g. 250ms, 30s, 10m, 2h, 1d)");
+    std::int64_t ms_per_unit = 0;
+    if (unit.empty() || unit == "s") ms_per_unit = 1000;
+    if (unit == "ms") ms_per_unit = 1;
+    if (unit == "m" || unit == "min") ms_per_unit = 60'000;
+    if (unit == "h") ms_per_unit = 3'600'000;
+    if (unit == "d") ms_per_unit = 86'400'000;
+    if (ms_per_unit == 0) {
+        throw ConfigError("'" + std::string(text) +
+                          "' is not a duration (e.g. 250ms, 30s, 10m, 2h, 1d)");
+    }
+    // At most 100 years: every use of a duration (deadlines, sums, backoff growth) stays far from
+    // overflowing, and no setting needs more. A huge number is refused, never wrapped.
+    constexpr std::int64_t kMaxMs = 36'500LL * 86'400'000;
+    if (n > kMaxMs / ms_per_unit) {
+        throw ConfigError("'" + std::string(text) + "' is too long a duration (at most 36500d)");
+    }
+    return std::chrono::milliseconds{n * ms_per_unit};
 }
 
 bool parse_bool(std::string_view text) {

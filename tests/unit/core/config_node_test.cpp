@@ -1,6 +1,6 @@
-#include "clarity/core/config.hpp"
-
 #include <gtest/gtest.h>
+
+#include "clarity/core/config.hpp"
 
 namespace clarity::core {
 namespace {
@@ -16,6 +16,22 @@ TEST(ParseDuration, AcceptsUnits) {
     EXPECT_THROW(parse_duration("ten minutes"), ConfigError);
     EXPECT_THROW(parse_duration("5 w"), ConfigError);
     EXPECT_THROW(parse_duration(""), ConfigError);
+}
+
+TEST(ParseDuration, RefusesWhatWouldOverflowInsteadOfWrapping) {
+    // Found by fuzz_config (store.lease: 1024819115206086200m): minutes → milliseconds overflowed.
+    using namespace std::chrono_literals;
+    EXPECT_EQ(parse_duration("36500d"), std::chrono::hours(24 * 36500));
+    for (const char* text : {"1024819115206086200m", "36501d", "9223372036854775807ms",
+                             "9223372036854775807s", "153722867280912931m", "2562047788015216h"}) {
+        try {
+            parse_duration(text);
+            ADD_FAILURE() << text << " was accepted";
+        } catch (const ConfigError& e) {
+            EXPECT_NE(std::string(e.what()).find("too long a duration"), std::string::npos)
+                << e.what();
+        }
+    }
 }
 
 TEST(ParseBool, AcceptsYamlSpellings) {
