@@ -1,5 +1,6 @@
 #include "common/partners.hpp"
 
+#include "common/coalescer.hpp"
 #include "common/odoo_values.hpp"
 
 namespace clarity::flows {
@@ -93,18 +94,104 @@ Array address_row(const std::string& xmlid,
 }
 
 /// The id `load` gave the one row it was sent, or Odoo's reason for giving none.
-Result<std::int64_t> loaded_id(const odoo::LoadResult& r) {
+LoadedRow loaded_id(const odoo::LoadResult& r) {
     if (!r.ok() || r.ids.empty() || !r.ids[0]) {
-        return Error{ErrorKind::permanent,
-                     r.messages.empty() ? "no id returned" : r.messages.front()};
+        return LoadedRow{0, r.messages.empty() ? "no id returned" : r.messages.front()};
     }
-    return *r.ids[0];
+    return LoadedRow{*r.ids[0], {}};
 }
+
+const std::vector<std::string>& customer_fields() {
+    static const std::vector<std::string> f{"id", "name", "email"};
+    return f;
+}
+
+const std::vector<std::string>& address_fields() {
+    static const std::vector<std::string> f{"id",     "parent_id/.id",  "type",        "name",
+                                            "street", "street2",        "city",        "zip",
+                                            "phone",  "country_id/.id", "state_id/.id"};
+    return f;
+}
+
+/// One `load` of many res.partner rows (column 0: the external id), each row's id in order. Two
+/// rows of one external id (two orders of one buyer) go as one row, the last one's content. Odoo
+/// refuses the whole call when it refuses a row (nothing kept; messages, or a permanent error):
+/// then each row goes alone, so that only the refused one fails, with Odoo's message.
+asio::awaitable<std::vector<Result<LoadedRow>>> load_rows(odoo::OdooClient* odoo,
+                                                          const std::vector<std::string>* fields,
+                                                          std::vector<Array> rows) {
+    std::vector<Array> unique;
+    std::vector<std::size_t> slot(rows.size());
+    std::map<std::string, std::size_t> by_xmlid;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        auto [it, added] = by_xmlid.emplace(
+            rows[i].empty() ? "" : rows[i][0].as_string().value_or(""), unique.size());
+        if (added) {
+            unique.push_back(std::move(rows[i]));
+        } else {
+            unique[it->second] = std::move(rows[i]);
+        }
+        slot[i] = it->second;
+    }
+    const auto ctx = odoo->write_context();
+    std::vector<Result<LoadedRow>> each;
+    {
+        std::vector<std::string> names = *fields;  // named: g++ 12, temporaries in co_await
+        std::vector<Array> all = unique;
+        auto r = co_await odoo->load("res.partner", std::move(names), std::move(all), ctx);
+        if (!r) {
+            // A permanent error of a batch may be one row's: each row alone (below).
+            if (r.error().kind != ErrorKind::permanent || unique.size() == 1) {
+                each.assign(unique.size(), r.error());
+            }
+        } else if (r->ok() && r->ids.size() == unique.size()) {
+            for (const auto& id : r->ids) {
+                each.emplace_back(id ? LoadedRow{*id, {}} : LoadedRow{0, "no id returned"});
+            }
+        } else if (unique.size() == 1) {
+            each.push_back(loaded_id(*r));
+        }
+    }
+    if (each.empty()) {  // a refused batch: each row alone
+        for (auto& row : unique) {
+            std::vector<std::string> names = *fields;
+            std::vector<Array> one(1, std::move(row));
+            auto r = co_await odoo->load("res.partner", std::move(names), std::move(one), ctx);
+            if (!r) {
+                each.push_back(r.error());
+            } else {
+                each.push_back(loaded_id(*r));
+            }
+        }
+    }
+    std::vector<Result<LoadedRow>> out;
+    out.reserve(slot.size());
+    for (auto s : slot) out.push_back(each[s]);
+    co_return out;
+}
+
+constexpr std::size_t kMaxRows = 20;  ///< rows per `load` at most
 
 }  // namespace
 
-asio::awaitable<Result<PartnerIds>> PartnerUpsert::upsert(odoo::OdooClient* odoo,
-                                                          Customer customer,
+PartnerUpsert::PartnerUpsert(odoo::OdooClient& odoo,
+                             std::string xmlid_module,
+                             std::size_t cache_size)
+    : odoo_(odoo), module_(std::move(xmlid_module)), cache_size_(cache_size) {
+    odoo::OdooClient* o = &odoo_;
+    customers_ = std::make_unique<Coalescer<Array, LoadedRow>>(
+        "upserting customers in Odoo",
+        [o](std::vector<Array> rows) { return load_rows(o, &customer_fields(), std::move(rows)); },
+        kMaxRows);
+    addresses_ = std::make_unique<Coalescer<Array, LoadedRow>>(
+        "upserting delivery addresses in Odoo",
+        [o](std::vector<Array> rows) { return load_rows(o, &address_fields(), std::move(rows)); },
+        kMaxRows);
+}
+
+PartnerUpsert::~PartnerUpsert() = default;
+
+asio::awaitable<Result<PartnerIds>> PartnerUpsert::upsert(Customer customer,
                                                           std::optional<model::Address> ship_to,
                                                           AddressPlace place,
                                                           Refusals refusals) {
@@ -117,43 +204,36 @@ asio::awaitable<Result<PartnerIds>> PartnerUpsert::upsert(odoo::OdooClient* odoo
         std::lock_guard lock(mu_);
         if (auto it = cache_.find(cache_key); it != cache_.end()) co_return it->second;
     }
-    auto ctx_w = odoo->write_context();
     PartnerIds ids;
     {
         const std::string xmlid = module_ + ".amazon_buyer_" + stable_hash(customer.key);
-        std::vector<std::string> fields{"id", "name", "email"};
         Array row{OValue(xmlid), OValue(customer.name),
                   customer.email.empty() ? OValue(false) : OValue(customer.email)};
-        std::vector<Array> rows{std::move(row)};
-        auto r = co_await odoo->load("res.partner", std::move(fields), std::move(rows), ctx_w);
-        if (!r) co_return r.error();
-        auto id = loaded_id(*r);
-        if (!id) {
+        auto load = customers_->submit(std::move(row));  // named: g++ 12, co_await
+        auto id = co_await std::move(load);
+        if (!id) co_return id.error();
+        if (!id->refused.empty()) {
             co_return refusals.dead->odoo_refused(
-                id.error().message,
+                id->refused,
                 {*refusals.job, refusals.subject, "the customer '" + customer.name + "'",
                  "Fix the data or the Odoo rule"});
         }
-        ids.customer = *id;
+        ids.customer = id->id;
     }
     ids.shipping = ids.customer;
     if (ship_to) {
         const std::string xmlid =
             module_ + ".amazon_ship_" + stable_hash(customer.key + "\x1f" + ship_key);
-        std::vector<std::string> fields{"id",     "parent_id/.id",  "type",        "name",
-                                        "street", "street2",        "city",        "zip",
-                                        "phone",  "country_id/.id", "state_id/.id"};
-        std::vector<Array> rows;
-        rows.push_back(address_row(xmlid, ids.customer, customer.name, *ship_to, place));
-        auto r = co_await odoo->load("res.partner", std::move(fields), std::move(rows), ctx_w);
-        if (!r) co_return r.error();
-        auto id = loaded_id(*r);
-        if (!id) {
+        auto load = addresses_->submit(  // named: g++ 12, co_await
+            address_row(xmlid, ids.customer, customer.name, *ship_to, place));
+        auto id = co_await std::move(load);
+        if (!id) co_return id.error();
+        if (!id->refused.empty()) {
             co_return refusals.dead->odoo_refused(
-                id.error().message, {*refusals.job, refusals.subject, "the delivery address",
-                                     "Fix the address data or the Odoo rule"});
+                id->refused, {*refusals.job, refusals.subject, "the delivery address",
+                              "Fix the address data or the Odoo rule"});
         }
-        ids.shipping = *id;
+        ids.shipping = id->id;
     }
     if (cache_size_ > 0) {
         std::lock_guard lock(mu_);

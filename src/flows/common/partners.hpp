@@ -6,6 +6,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -48,12 +49,25 @@ Customer amazon_customer(const model::Party& buyer,
                          const std::optional<model::Address>& ship_to,
                          const std::string& amazon_order_id);
 
+template <class Req, class Res>
+class Coalescer;  // common/coalescer.hpp
+
+/// What `load` did with one row: its record's id, or Odoo's reason for refusing it.
+struct LoadedRow {
+    std::int64_t id = 0;
+    std::string refused;  ///< Odoo's message; empty when loaded
+};
+
 /// Upserts customers and their delivery addresses (one `load` each), skipping both when this
 /// process wrote the same content before (a cache of `cache_size` entries; 0 = always upsert).
+/// The loads of the jobs running at once go out together (common/coalescer.hpp): one `load` of
+/// many customers, then one of their addresses. Odoo's `load` is one transaction: when it
+/// refuses a row nothing is kept, so a refused batch is sent again one row per call and only the
+/// job whose row Odoo refuses fails, with Odoo's message.
 class PartnerUpsert {
   public:
-    PartnerUpsert(std::string xmlid_module, std::size_t cache_size)
-        : module_(std::move(xmlid_module)), cache_size_(cache_size) {}
+    PartnerUpsert(odoo::OdooClient& odoo, std::string xmlid_module, std::size_t cache_size);
+    ~PartnerUpsert();
 
     /// What Odoo refuses becomes a dead letter of `job` ("<subject>: Odoo refused the customer
     /// 'X': ...").
@@ -62,17 +76,19 @@ class PartnerUpsert {
         const JobContext* job;
         std::string subject;
     };
-    boost::asio::awaitable<Result<PartnerIds>> upsert(odoo::OdooClient* odoo,
-                                                      Customer customer,
+    boost::asio::awaitable<Result<PartnerIds>> upsert(Customer customer,
                                                       std::optional<model::Address> ship_to,
                                                       AddressPlace place,
                                                       Refusals refusals);
 
   private:
+    odoo::OdooClient& odoo_;
     std::string module_;
     std::size_t cache_size_;
     std::mutex mu_;
     std::map<std::string, PartnerIds> cache_;  ///< by content key
+    /// One `load` row (column 0: the external id) → the record's id; customers, addresses.
+    std::unique_ptr<Coalescer<odoo::Array, LoadedRow>> customers_, addresses_;
 };
 
 }  // namespace clarity::flows

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "common/coalescer.hpp"
 #include "common/odoo_values.hpp"
 #include "order_import/steps.hpp"
@@ -204,6 +206,112 @@ asio::awaitable<std::vector<Result<std::optional<Amounts>>>> totals_batch(
     co_return out;
 }
 
+/// One sale.order created alone: on 17+ with check_totals `web_save`, which answers its amounts
+/// (and each line's tax for the tax check) in the same call; else `create`.
+asio::awaitable<Result<CreatedOrder>> create_one(Impl* impl, NewOrder req) {
+    auto& odoo = impl->deps.odoo;
+    if (!req.web_save) {
+        auto plain = co_await odoo.create("sale.order", std::vector<Struct>(1, std::move(req.vals)),
+                                          odoo.write_context());
+        if (!plain) co_return plain.error();
+        if (plain->size() != 1) co_return Error{ErrorKind::permanent, "create returned no id"};
+        co_return CreatedOrder{plain->at(0), {}, {}, {}};
+    }
+    std::vector<std::string> fields;  // named: g++ 12 and temporaries in co_await
+    fields.emplace_back("amount_total");
+    fields.emplace_back("amount_tax");
+    if (req.line_taxes) fields.emplace_back(req.lines_field + "/price_tax");
+    std::vector<std::int64_t> no_ids;
+    auto save = odoo.web_save("sale.order", std::move(no_ids), std::move(req.vals),
+                              std::move(fields), odoo.write_context());
+    auto saved = co_await std::move(save);
+    if (!saved) co_return saved.error();
+    if (saved->empty() || !(*saved)[0]["id"].as_int()) {
+        co_return Error{ErrorKind::permanent, "web_save returned no record"};
+    }
+    const OValue& row = (*saved)[0];
+    CreatedOrder out{
+        *row["id"].as_int(), row["amount_total"].as_double(), row["amount_tax"].as_double(), {}};
+    if (const auto* read_lines = row[req.lines_field.c_str()].as_array();
+        read_lines && req.line_taxes) {
+        std::vector<double> taxes;
+        for (const auto& l : *read_lines) taxes.push_back(l["price_tax"].as_double().value_or(0));
+        out.line_taxes = std::move(taxes);
+    }
+    co_return out;
+}
+
+/// Each line's price_tax of many sale orders (sale.order.line search_read), by order, in line
+/// order; empty when the read fails (the tax check then reads them itself).
+asio::awaitable<std::map<std::int64_t, std::vector<double>>> line_taxes_of(
+    Impl* impl, const std::vector<std::int64_t>& ids) {
+    Array refs;
+    for (auto id : ids) refs.emplace_back(static_cast<long long>(id));
+    Domain d;
+    d.where("order_id", "in", OValue(std::move(refs)));
+    SearchOptions so;
+    so.fields = {"order_id", "price_tax"};
+    so.order = "id asc";
+    auto rows =
+        co_await impl->deps.odoo.search_read("sale.order.line", std::move(d), std::move(so));
+    std::map<std::int64_t, std::vector<double>> out;
+    if (!rows) co_return out;
+    for (auto id : ids) out[id];  // an order without lines has none
+    for (const auto& r : *rows) {
+        if (auto order = r["order_id"].m2o_id()) {
+            out[*order].push_back(r["price_tax"].as_double().value_or(0));
+        }
+    }
+    co_return out;
+}
+
+/// Many sale orders in one `create` (one transaction, ids in order), then each line's tax in one
+/// read when the tax check needs it (the amounts come back with the confirmation, or through
+/// `totals`). Create is not retried: a transient failure fails every order of the batch, and each
+/// job's retry looks its order up before creating it. A batch Odoo refuses created nothing: each
+/// order is then created alone, so that the refusal names its order. One order alone: create_one.
+asio::awaitable<std::vector<Result<CreatedOrder>>> creates_batch(Impl* impl,
+                                                                 std::vector<NewOrder> reqs) {
+    auto& odoo = impl->deps.odoo;
+    std::vector<Result<CreatedOrder>> out;
+    if (reqs.size() == 1) {
+        auto one = co_await create_one(impl, std::move(reqs[0]));
+        out.push_back(std::move(one));
+        co_return out;
+    }
+    std::vector<Struct> vals;
+    for (const auto& r : reqs) vals.push_back(r.vals);
+    auto created = co_await odoo.create("sale.order", std::move(vals), odoo.write_context());
+    if (!created && created.error().kind == ErrorKind::permanent) {
+        for (auto& r : reqs) {
+            auto one = co_await create_one(impl, std::move(r));
+            out.push_back(std::move(one));
+        }
+        co_return out;
+    }
+    if (created && created->size() != reqs.size()) {
+        created =
+            Error{ErrorKind::transient, "create answered " + std::to_string(created->size()) +
+                                            " ids for " + std::to_string(reqs.size()) + " orders"};
+    }
+    if (!created) {
+        out.assign(reqs.size(), created.error());
+        co_return out;
+    }
+    std::map<std::int64_t, std::vector<double>> taxes;
+    if (std::any_of(reqs.begin(), reqs.end(), [](const NewOrder& r) { return r.line_taxes; })) {
+        taxes = co_await line_taxes_of(impl, *created);
+    }
+    for (std::size_t i = 0; i < reqs.size(); ++i) {
+        CreatedOrder c{(*created)[i], {}, {}, {}};
+        if (auto it = taxes.find(c.id); it != taxes.end() && reqs[i].line_taxes) {
+            c.line_taxes = it->second;
+        }
+        out.emplace_back(std::move(c));
+    }
+    co_return out;
+}
+
 }  // namespace
 
 constexpr std::size_t kMaxBatch = 20;
@@ -223,6 +331,9 @@ void make_coalescers(Impl& impl) {
     impl.totals = std::make_unique<Coalescer<std::int64_t, std::optional<Amounts>>>(
         "reading order totals from Odoo",
         [p](std::vector<std::int64_t> ids) { return totals_batch(p, std::move(ids)); }, kMaxBatch);
+    impl.creates = std::make_unique<Coalescer<NewOrder, CreatedOrder>>(
+        "creating orders in Odoo",
+        [p](std::vector<NewOrder> reqs) { return creates_batch(p, std::move(reqs)); }, kMaxBatch);
 }
 
 }  // namespace clarity::flows::order_import

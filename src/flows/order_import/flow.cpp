@@ -24,7 +24,7 @@ OrderImportFlow::Impl::Impl(OrderImportDeps d, OrderImportOptions o)
                   "clarity_orders_failed_total",
                   "Orders dead-lettered by the import, by reason (a person must act).",
                   "flows.order_import"),
-      partners(opt.xmlid_module, opt.partner_cache_size) {}
+      partners(deps.odoo, opt.xmlid_module, opt.partner_cache_size) {}
 
 OrderImportFlow::Impl::~Impl() = default;
 

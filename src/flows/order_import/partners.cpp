@@ -33,8 +33,8 @@ asio::awaitable<Result<void>> upsert_customer_and_address(OrderRun* run) {
     // The order's id (as Amazon gave it) names the order in the refusals.
     const std::string subject = "order " + o.amazon_order_id;
     auto upsert = impl.partners.upsert(  // named: g++ 12, temporaries in co_await
-        &impl.deps.odoo, amazon_customer(o.buyer, o.ship_to, o.amazon_order_id), o.ship_to,
-        std::move(place), PartnerUpsert::Refusals{&impl.dead_letter, run->ctx, subject});
+        amazon_customer(o.buyer, o.ship_to, o.amazon_order_id), o.ship_to, std::move(place),
+        PartnerUpsert::Refusals{&impl.dead_letter, run->ctx, subject});
     auto ids = co_await std::move(upsert);
     if (!ids) co_return ids.error();
     run->partners = *ids;

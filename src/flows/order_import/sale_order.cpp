@@ -61,56 +61,25 @@ asio::awaitable<Result<void>> find_sale_order(OrderRun* run) {
 
 namespace {
 
-/// 17+ with check_totals: web_save creates the order and answers its totals (and each line's
-/// tax when the taxes are checked) in the same call.
-asio::awaitable<Result<std::int64_t>> web_save_new_order(OrderRun* run) {
-    auto& odoo = run->impl->deps.odoo;
-    std::vector<std::string> fields;  // named: g++ 12 and temporaries in co_await
-    fields.emplace_back("amount_total");
-    fields.emplace_back("amount_tax");
-    if (run->check_tax) fields.emplace_back(run->lines_field + "/price_tax");
-    std::vector<std::int64_t> no_ids;
-    auto save = odoo.web_save("sale.order", std::move(no_ids), run->vals, std::move(fields),
-                              odoo.write_context());
-    auto saved = co_await std::move(save);
-    if (!saved) co_return saved.error();
-    if (saved->empty() || !(*saved)[0]["id"].as_int()) {
-        co_return Error{ErrorKind::permanent, "web_save returned no record"};
-    }
-    const OValue& row = (*saved)[0];
-    run->total_from_create = row["amount_total"].as_double();
-    run->tax_from_create = row["amount_tax"].as_double();
-    if (const auto* read_lines = row[run->lines_field].as_array(); read_lines && run->check_tax) {
-        std::vector<double> taxes;
-        for (const auto& l : *read_lines) taxes.push_back(l["price_tax"].as_double().value_or(0));
-        run->line_taxes = std::move(taxes);
-    }
-    co_return *row["id"].as_int();
-}
-
-/// sale.order web_save or create; the id map remembers it at once.
+/// sale.order web_save or create (batched across jobs); the id map remembers it at once.
 asio::awaitable<Result<void>> create_sale_order(OrderRun* run) {
     Impl& impl = *run->impl;
-    auto& odoo = impl.deps.odoo;
-    Result<std::int64_t> created = std::int64_t{0};
-    if (run->major >= 17 && impl.opt.check_totals) {
-        auto saved = co_await web_save_new_order(run);
-        created = std::move(saved);
-    } else {
-        auto plain = co_await odoo.create("sale.order", std::vector<Struct>(1, run->vals),
-                                          odoo.write_context());
-        if (!plain) {
-            created = plain.error();
-        } else {
-            created = plain->at(0);
-        }
-    }
+    NewOrder req;
+    req.vals = run->vals;
+    req.web_save = run->major >= 17 && impl.opt.check_totals;
+    req.line_taxes = run->check_tax;
+    req.lines_field = run->lines_field;
+    auto create = impl.creates->submit(std::move(req));  // named: g++ 12, co_await
+    auto created = co_await std::move(create);
     if (!created) {
         co_return impl.dead_letter.odoo_refused(
             created.error(), {*run->ctx, run->subject(), "the sale order",
                               "Fix the mapping template or the Odoo data it names"});
     }
-    run->sale_id = *created;
+    run->sale_id = created->id;
+    run->total_from_create = created->amount_total;
+    run->tax_from_create = created->amount_tax;
+    run->line_taxes = std::move(created->line_taxes);
     run->state = "draft";
     run->wrote = true;
     store::IdMapping mapping{run->ctx->job.connection, kOrderKind, run->id, "sale.order",

@@ -64,6 +64,22 @@ struct DateWrite {
     std::string date_order;
 };
 
+/// A sale.order to create: one job's values.
+struct NewOrder {
+    odoo::Struct vals;
+    bool web_save = false;    ///< 17+ with check_totals: alone, web_save answers the amounts
+    bool line_taxes = false;  ///< read each line's price_tax back (the tax check)
+    std::string lines_field;  ///< sale.order's lines field
+};
+
+/// A sale.order created, with what Odoo answered about it.
+struct CreatedOrder {
+    std::int64_t id = 0;
+    std::optional<double> amount_total;  ///< web_save only
+    std::optional<double> amount_tax;
+    std::optional<std::vector<double>> line_taxes;  ///< each line's price_tax, by line id
+};
+
 /// A sale order as Odoo answers it after a change: what the flow checks its actions against.
 struct OrderState {
     std::string state;  ///< empty: the order is gone
@@ -108,11 +124,13 @@ struct OrderImportFlow::Impl {
     std::string afn_report_id;
     std::optional<Clock::time_point> afn_report_checked;
     // The Odoo calls every order makes, batched across the jobs running at once (batches.cpp):
-    // finding orders by Amazon id, confirming, writing Amazon's date back, reading the totals.
+    // finding orders by Amazon id, confirming, writing Amazon's date back, reading the totals,
+    // creating orders.
     std::unique_ptr<Coalescer<std::string, std::optional<order_import::ExistingOrder>>> finds;
     std::unique_ptr<Coalescer<std::int64_t, bool>> confirms;
     std::unique_ptr<Coalescer<order_import::DateWrite, order_import::OrderState>> dates;
     std::unique_ptr<Coalescer<std::int64_t, std::optional<order_import::Amounts>>> totals;
+    std::unique_ptr<Coalescer<order_import::NewOrder, order_import::CreatedOrder>> creates;
     /// When this store began importing orders (cursor orders.new_since): orders bought after it
     /// that the store has no mapping for were never created by anyone but this store.
     std::optional<model::Timestamp> new_since;
@@ -226,7 +244,8 @@ boost::asio::awaitable<Result<void>> upsert_customer_and_address(OrderRun* run);
 boost::asio::awaitable<Result<void>> build_sale_order_values(OrderRun* run);
 /// No call: the shipping, gift-wrap and promotion lines.
 boost::asio::awaitable<Result<void>> add_service_lines(OrderRun* run);
-/// Odoo: sale.order web_save (17+) or create, and the id map; or, for a quotation,
+/// Odoo: sale.order web_save (17+) or create (batched across jobs: one create of many, and a
+/// sale.order.line search_read of their taxes), and the id map; or, for a quotation,
 /// sale.order.line search_read and a sale.order write when it changed.
 boost::asio::awaitable<Result<void>> create_or_update_sale_order(OrderRun* run);
 /// Odoo: sale.order action_confirm and the date_order write-back with a read of the state (both
