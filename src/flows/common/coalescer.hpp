@@ -1,8 +1,9 @@
 #pragma once
 // Natural batching ("group commit") of one kind of Odoo call across the jobs running at once.
 //
-// A request goes out at once when no request of its kind is in flight; requests that arrive while
-// one is in flight wait and then go out together, as one call, led by the first of them. Idle,
+// A request goes out at once when no request of its kind is in flight (after one turn of the
+// io_context, so that requests of the same turn join it); requests that arrive while one is in
+// flight wait and then go out together, as one call, led by the first of them. Idle,
 // nothing changes (one request, one call, no added latency); under load, N jobs that need the
 // same kind of call share one round trip (issue #8: Odoo calls per order; Odoo has few workers).
 //
@@ -14,6 +15,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/cancellation_state.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -54,6 +56,10 @@ class Coalescer {
         if (!busy_) {
             busy_ = true;
             slot->lead = true;
+            // One turn of the io_context before the call: jobs that a batch of another kind
+            // just released run up to here and join (otherwise the first of them would go out
+            // alone and the rest together). Idle, this costs one post, no wait.
+            co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
         } else {
             co_await slot->timer.async_wait(asio::as_tuple(asio::use_awaitable));
         }

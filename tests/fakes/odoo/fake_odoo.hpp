@@ -150,6 +150,9 @@ class FakeOdoo {
     void set_outage(std::optional<FaultSpec> fault);
     /// Requests answered by the outage so far.
     std::size_t outage_requests() const;
+    /// Fault injection by content: the next object call that `matches` (its CallRecord as the log
+    /// will hold it) gets `fault` (an exception, or drop_after_commit).
+    void fail_next_call(std::function<bool(const CallRecord&)> matches, FaultSpec fault);
     /// Latency added to every request.
     void set_latency(std::chrono::milliseconds latency);
 

@@ -188,6 +188,11 @@ std::size_t FakeOdoo::outage_requests() const {
     return state_->outage_requests;
 }
 
+void FakeOdoo::fail_next_call(std::function<bool(const CallRecord&)> matches, FaultSpec fault) {
+    std::lock_guard lock(state_->mu);
+    state_->call_faults.emplace_back(std::move(matches), std::move(fault));
+}
+
 void FakeOdoo::set_latency(std::chrono::milliseconds latency) {
     std::lock_guard lock(state_->mu);
     state_->latency = latency;
@@ -266,6 +271,14 @@ struct Request {
         if (!context.empty()) rec.kwargs.insert_or_assign("context", context);
         rec.ids = ids;
         rec.uid = uid;
+        if (!fault) {
+            auto hit = std::find_if(s.call_faults.begin(), s.call_faults.end(),
+                                    [&rec](const auto& f) { return f.first(rec); });
+            if (hit != s.call_faults.end()) {
+                fault = hit->second;
+                s.call_faults.erase(hit);
+            }
+        }
         s.log.push_back(std::move(rec));
         if (fault && !fault->exception.empty()) throw OdooRaise{fault->exception, fault->message};
         s.uid = uid;
@@ -721,7 +734,7 @@ http::Response FakeOdoo::handle(const http::Request& req) {
             resp.headers.emplace_back("Content-Type", "text/html");
             resp.body = "<html><body>404 Not Found</body></html>";
         }
-        if (fault && fault->drop_after_commit) resp.fault = http::Fault::close_before_response;
+        if (r.fault && r.fault->drop_after_commit) resp.fault = http::Fault::close_before_response;
     }
     resp.delay = delay + cost_model_wait(s);
     return resp;

@@ -1,6 +1,7 @@
 #pragma once
 // Internal state of the fake Odoo (shared by fake_odoo.cpp, fake_odoo_orm.cpp, fake_odoo_http.cpp).
 #include <chrono>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -88,6 +89,8 @@ struct FakeOdoo::State {
     std::map<std::int64_t, FaultSpec> faults;  ///< by absolute request number
     std::optional<FaultSpec> outage;           ///< every request while set
     std::size_t outage_requests = 0;
+    /// By call content (fail_next_call), in the order given; each used once.
+    std::vector<std::pair<std::function<bool(const CallRecord&)>, FaultSpec>> call_faults;
     std::chrono::milliseconds latency{0};
     /// Records the last call created, changed or returned (the cost model's unit).
     std::int64_t last_call_records = 0;

@@ -7,11 +7,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 #include <cstdio>
+#include <map>
 #include <optional>
+#include <set>
 
 #include "clarity/flows/engine.hpp"
 #include "clarity/flows/order_jobs.hpp"
@@ -144,6 +147,14 @@ class World {
         amz_warehouse =
             odoo().create("stock.warehouse",
                           Struct{{"name", "Amazon FBA"}, {"code", "AMZ"}, {"lot_stock_id", 8}});
+    }
+
+    /// Runs up to `n` order jobs at once (a backlog's batches form from the jobs running at once).
+    void set_concurrency(std::size_t n) {
+        EngineOptions eo;
+        eo.max_in_flight = n;
+        engine = std::make_unique<Engine>(io.get_executor(), *async_store, metrics, clock, eo);
+        engine->add_flow(flow, {.concurrency = n, .connections = {kConnection}});
     }
 
     static OrderImportOptions default_options() { return OrderImportOptions{}; }
@@ -1241,6 +1252,221 @@ TEST(OrderImport, ConcurrentOrdersShareTheirOdooCalls) {
         EXPECT_EQ(orders[0]["date_order"], Value("2026-11-01 10:00:00")) << id;
         EXPECT_EQ(w.lines_of(orders[0]["id"].as_int().value()).size(), 3u) << id;
     }
+    EXPECT_EQ(w.state_count(store::JobState::dead), 0);
+}
+
+// A backlog of new customers: the jobs running at once share their customer loads, address
+// loads and sale.order creation (one call of many rows or values each); the first job's calls go
+// out at once, alone (natural batching), the others wait for it and go together.
+namespace backlog {
+
+/// Rows of a `load` or values of a `create` (JSON-RPC: positional; JSON-2: named).
+std::size_t rows_of(const fakes::odoo::CallRecord& c, const char* named) {
+    const Value* list = nullptr;
+    if (c.method == "load" && c.args.size() >= 2) list = &c.args[1];
+    if (c.method == "create" && !c.args.empty()) list = &c.args[0];
+    if (list == nullptr) {
+        auto it = c.kwargs.find(named);
+        if (it != c.kwargs.end()) list = &it->second;
+    }
+    const auto* a = list != nullptr ? list->as_array() : nullptr;
+    if (a != nullptr) return a->size();
+    return list != nullptr && list->as_struct() != nullptr ? 1 : 0;
+}
+
+bool is_address_load(const fakes::odoo::CallRecord& c) {
+    if (c.method != "load" || c.model != "res.partner") return false;
+    const Value* fields = !c.args.empty() ? &c.args[0] : nullptr;
+    if (fields == nullptr) {
+        auto it = c.kwargs.find("fields");
+        if (it != c.kwargs.end()) fields = &it->second;
+    }
+    const auto* a = fields != nullptr ? fields->as_array() : nullptr;
+    return a != nullptr && std::find(a->begin(), a->end(), Value("parent_id/.id")) != a->end();
+}
+
+SeedOrder new_customer(int i) {
+    char id[32];
+    std::snprintf(id, sizeof id, "111-00007%02d-00007%02d", i, i);
+    SeedOrder o = three_lines(id);
+    o.buyer_name = "Buyer " + std::to_string(i);
+    o.buyer_email = "buyer" + std::to_string(i) + "@marketplace.amazon.com";
+    o.address_name = o.buyer_name;
+    o.address_line1 = std::to_string(i) + " Main St";
+    return o;
+}
+
+struct Counts {
+    int customer_loads = 0, address_loads = 0, creates = 0;
+    std::size_t most_customers = 0, most_addresses = 0, most_orders = 0;
+};
+
+Counts count(const std::vector<fakes::odoo::CallRecord>& calls) {
+    Counts n;
+    for (const auto& c : calls) {
+        if (c.model == "res.partner" && c.method == "load") {
+            if (is_address_load(c)) {
+                ++n.address_loads;
+                n.most_addresses = std::max(n.most_addresses, rows_of(c, "data"));
+            } else {
+                ++n.customer_loads;
+                n.most_customers = std::max(n.most_customers, rows_of(c, "data"));
+            }
+        }
+        const bool new_record = !c.ids || c.ids->empty();  // web_save without ids creates
+        if (c.model == "sale.order" && (c.method == "create" || c.method == "web_save") &&
+            new_record) {
+            ++n.creates;
+            n.most_orders = std::max(n.most_orders, rows_of(c, "vals_list"));
+        }
+    }
+    return n;
+}
+
+}  // namespace backlog
+
+TEST(OrderImport, BacklogOfNewCustomersIsLoadedAndCreatedInBatches) {
+    World w;
+    w.set_concurrency(8);
+    w.odoo().set_latency(20ms);  // the first jobs' calls take long enough for the others to wait
+    constexpr int kOrders = 8;
+    for (int i = 0; i < kOrders; ++i) {
+        auto o = backlog::new_customer(i);
+        w.amazon_fake.add_order(o);
+        w.enqueue(o.order_id, "2026-11-01T10:05:00Z");
+    }
+    w.odoo().clear_calls();
+    ASSERT_EQ(w.drain(), static_cast<std::size_t>(kOrders));
+    const auto n = backlog::count(w.odoo().calls());
+    std::cout << kOrders << " new customers at concurrency 8: " << n.customer_loads
+              << " customer loads (up to " << n.most_customers << " rows), " << n.address_loads
+              << " address loads (up to " << n.most_addresses << "), " << n.creates
+              << " sale.order creations (up to " << n.most_orders << " orders)\n";
+    // At most two calls of each: the first jobs' (those that reached it in the same turn), then
+    // the others, which waited for it, together.
+    EXPECT_LE(n.customer_loads, 2);
+    EXPECT_LE(n.address_loads, 2);
+    EXPECT_LE(n.creates, 2);
+    EXPECT_GE(n.most_customers, static_cast<std::size_t>(kOrders / 2));
+    EXPECT_GE(n.most_addresses, static_cast<std::size_t>(kOrders / 2));
+    EXPECT_GE(n.most_orders, static_cast<std::size_t>(kOrders / 2));
+    std::set<std::int64_t> customers;
+    for (int i = 0; i < kOrders; ++i) {
+        auto orders = w.orders_for(backlog::new_customer(i).order_id);
+        ASSERT_EQ(orders.size(), 1u) << i;
+        EXPECT_EQ(orders[0]["state"], Value("sale")) << i;
+        EXPECT_EQ(orders[0]["date_order"], Value("2026-11-01 10:00:00")) << i;
+        EXPECT_EQ(w.lines_of(orders[0]["id"].as_int().value()).size(), 3u) << i;
+        auto customer = w.odoo().record("res.partner", orders[0]["partner_id"].m2o_id().value());
+        ASSERT_TRUE(customer);
+        EXPECT_EQ((*customer)["email"], Value(backlog::new_customer(i).buyer_email)) << i;
+        auto shipping =
+            w.odoo().record("res.partner", orders[0]["partner_shipping_id"].m2o_id().value());
+        ASSERT_TRUE(shipping);
+        EXPECT_EQ((*shipping)["street"], Value(backlog::new_customer(i).address_line1)) << i;
+        EXPECT_EQ((*shipping)["parent_id"].m2o_id(), orders[0]["partner_id"].m2o_id()) << i;
+        customers.insert(orders[0]["partner_id"].m2o_id().value());
+        auto mapped = w.store->find_by_external(kConnection, "amazon_order",
+                                                backlog::new_customer(i).order_id);
+        ASSERT_TRUE(mapped && mapped->has_value()) << i;
+        EXPECT_EQ((*mapped)->odoo_id, orders[0]["id"].as_int().value()) << i;
+    }
+    EXPECT_EQ(customers.size(), static_cast<std::size_t>(kOrders));
+    EXPECT_EQ(w.state_count(store::JobState::dead), 0);
+}
+
+// Odoo refuses one address of a batch: `load` keeps nothing of the batch, so each row goes again
+// alone; the others are imported and only the refused order is dead-lettered, with Odoo's message.
+TEST(OrderImport, OneRefusedAddressInABatchDeadLettersOnlyItsOrder) {
+    OrderImportOptions opt;
+    opt.partner_cache_size = 0;  // every order loads its partners
+    World w(18, opt);
+    // Buyer 3's delivery address becomes its customer's parent: writing the address under the
+    // customer again is a recursive hierarchy, which Odoo refuses.
+    auto bad = backlog::new_customer(3);
+    bad.order_id = "111-0000799-0000799";
+    w.amazon_fake.add_order(bad);
+    w.enqueue(bad.order_id, "2026-11-01T10:05:00Z");
+    ASSERT_EQ(w.drain(), 1u);
+    auto first = w.orders_for(bad.order_id).at(0);
+    const auto customer = first["partner_id"].m2o_id().value();
+    const auto address = first["partner_shipping_id"].m2o_id().value();
+    w.odoo().write("res.partner", address, Struct{{"parent_id", false}});
+    w.odoo().write("res.partner", customer, Struct{{"parent_id", address}});
+
+    w.set_concurrency(8);
+    w.odoo().set_latency(5ms);
+    constexpr int kOrders = 6;
+    std::map<int, store::JobId> jobs;
+    for (int i = 0; i < kOrders; ++i) {
+        auto o = backlog::new_customer(i);
+        w.amazon_fake.add_order(o);
+        jobs[i] = w.enqueue(o.order_id, "2026-11-01T10:05:00Z");
+    }
+    w.odoo().clear_calls();
+    ASSERT_EQ(w.drain(), static_cast<std::size_t>(kOrders));
+    const auto n = backlog::count(w.odoo().calls());
+    EXPECT_GE(n.most_addresses, 2u) << "the refused address went in a batch";
+    for (int i = 0; i < kOrders; ++i) {
+        auto orders = w.orders_for(backlog::new_customer(i).order_id);
+        if (i == 3) {
+            EXPECT_TRUE(orders.empty());
+            const std::string message = w.last_error(jobs[i]);
+            EXPECT_NE(message.find("order " + backlog::new_customer(i).order_id +
+                                   ": Odoo refused the delivery address"),
+                      std::string::npos)
+                << message;
+            EXPECT_NE(message.find("recursive"), std::string::npos) << message;
+            continue;
+        }
+        ASSERT_EQ(orders.size(), 1u) << i;
+        EXPECT_EQ(orders[0]["state"], Value("sale")) << i;
+    }
+    EXPECT_EQ(w.state_count(store::JobState::dead), 1);
+    EXPECT_EQ(w.metric("clarity_orders_failed_total{connection=\"us\",reason=\"odoo_refused\"}"),
+              1);
+}
+
+// A batched create whose answer is lost (Odoo committed every order of it): each job of the batch
+// fails with a transient error, and its retry looks the order up before creating it: no order
+// twice.
+TEST(OrderImport, LostAnswerOfABatchedCreateDoublesNoOrder) {
+    World w;
+    w.set_concurrency(8);
+    w.odoo().set_latency(5ms);
+    w.odoo().fail_next_call(
+        [](const fakes::odoo::CallRecord& c) {
+            return c.model == "sale.order" && c.method == "create" &&
+                   backlog::rows_of(c, "vals_list") > 1;
+        },
+        FaultSpec{.drop_after_commit = true});
+    constexpr int kOrders = 8;
+    for (int i = 0; i < kOrders; ++i) {
+        auto o = backlog::new_customer(i);
+        w.amazon_fake.add_order(o);
+        w.enqueue(o.order_id, "2026-11-01T10:05:00Z");
+    }
+    w.odoo().clear_calls();
+    w.drain();
+    int rounds = 0;
+    while (w.state_count(store::JobState::done) < kOrders && ++rounds < 10) {
+        w.clock.advance(2min);
+        w.drain();
+    }
+    std::size_t batched = 0;
+    for (const auto& c : w.odoo().calls()) {
+        if (c.model == "sale.order" && c.method == "create") {
+            batched = std::max(batched, backlog::rows_of(c, "vals_list"));
+        }
+    }
+    EXPECT_GE(batched, 2u) << "a batched create was made (and its answer lost)";
+    for (int i = 0; i < kOrders; ++i) {
+        auto orders = w.orders_for(backlog::new_customer(i).order_id);
+        ASSERT_EQ(orders.size(), 1u) << i;
+        EXPECT_EQ(orders[0]["state"], Value("sale")) << i;
+        EXPECT_EQ(w.lines_of(orders[0]["id"].as_int().value()).size(), 3u) << i;
+    }
+    EXPECT_EQ(w.state_count(store::JobState::done), kOrders);
     EXPECT_EQ(w.state_count(store::JobState::dead), 0);
 }
 

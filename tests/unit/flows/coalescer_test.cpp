@@ -79,6 +79,21 @@ TEST_F(Batching, AloneARequestGoesOutAtOnceAsItsOwnCall) {
     EXPECT_EQ(c.batches(), 1u);
 }
 
+// Jobs released together by a batch of another kind reach the next coalescer in the same turn of
+// the io_context: the first of them waits that turn, so they go out as one call, not 1 + the rest.
+TEST_F(Batching, RequestsOfTheSameTurnGoOutTogether) {
+    submit(1);
+    submit(2);
+    submit(3);
+    settle();
+    ASSERT_EQ(backend.batches.size(), 1u);
+    EXPECT_EQ(backend.batches[0], (std::vector<int>{1, 2, 3}));
+    backend.release();
+    settle();
+    ASSERT_EQ(results.size(), 3u);
+    EXPECT_EQ(results.at(3).value(), 30);
+}
+
 TEST_F(Batching, RequestsArrivingWhileOneIsInFlightGoOutTogetherUpToTheMaximum) {
     submit(1);
     settle();
