@@ -46,11 +46,18 @@ inline std::optional<std::string> opt_str(const json& j, std::string_view key) {
     return str(j, key);
 }
 
+/// A JSON number that is not an integer (nlohmann keeps 1.5, and integers beyond 64 bits, as
+/// double) as an int64, truncated; nullopt when it does not fit (casting it would be undefined).
+inline std::optional<std::int64_t> whole_number(double d) {
+    if (!(d > -9.2e18 && d < 9.2e18)) return std::nullopt;  // NaN, infinities, out of range
+    return static_cast<std::int64_t>(d);
+}
+
 inline std::int64_t integer(const json& j, std::string_view key, std::int64_t fallback = 0) {
     auto* m = member(j, key);
     if (m == nullptr) return fallback;
     if (m->is_number_integer()) return m->get<std::int64_t>();
-    if (m->is_number()) return static_cast<std::int64_t>(m->get<double>());
+    if (m->is_number()) return whole_number(m->get<double>()).value_or(fallback);
     if (m->is_string()) {
         try {
             return std::stoll(m->get<std::string>());

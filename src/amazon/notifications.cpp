@@ -43,7 +43,7 @@ std::int64_t n(const json& j, std::string_view key) {
     auto* m = ci(j, key);
     if (m == nullptr) return 0;
     if (m->is_number_integer()) return m->get<std::int64_t>();
-    if (m->is_number()) return static_cast<std::int64_t>(m->get<double>());
+    if (m->is_number()) return detail::whole_number(m->get<double>()).value_or(0);
     if (m->is_string()) {
         try {
             return std::stoll(m->get<std::string>());

@@ -81,4 +81,17 @@ TEST(DeepInput, NestingUpToTheLimitIsStillDecoded) {
 }
 
 }  // namespace
+// Found by fuzz_spapi_json: a quantity beyond 64 bits (nlohmann keeps it as double, 1e21) was
+// cast to int64, which is undefined. Such a number now reads as absent (0), like a non-number.
+TEST(HugeNumbers, AQuantityBeyondSixtyFourBitsReadsAsAbsentNotAsAnUndefinedCast) {
+    auto items = decode_get_order_items_v0(
+        R"({"payload":{"AmazonOrderId":"113-1234567-1234567","OrderItems":[{"ASIN":"B000000001",)"
+        R"("OrderItemId":"1","SellerSKU":"S","QuantityOrdered":999999999999999999992,)"
+        R"("QuantityShipped":-1e300}]}})");
+    ASSERT_TRUE(items) << items.error().message;
+    ASSERT_EQ(items->items.size(), 1u);
+    EXPECT_EQ(items->items[0].quantity_ordered, 0);
+    EXPECT_EQ(items->items[0].quantity_shipped, 0);
+}
+
 }  // namespace clarity::amazon
