@@ -8,6 +8,7 @@
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/concurrent_channel.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -78,6 +79,13 @@ struct OdooClient::Impl {
         std::vector<Value> rows;
     };
     std::map<std::string, CacheEntry> cache;
+    /// A stable-data look-up on its way to Odoo: the callers asking for the same rows meanwhile
+    /// wait for its answer instead of sending the same call (many jobs starting at once).
+    struct Flight {
+        std::optional<Result<std::vector<Value>>> result;
+        std::vector<std::shared_ptr<asio::steady_timer>> waiters;
+    };
+    std::map<std::string, std::shared_ptr<Flight>> flights;
     struct ProductEntry {
         Clock::time_point expires;
         Value record;
@@ -651,17 +659,13 @@ asio::awaitable<Result<void>> OdooClient::write(std::string model,
     co_return Result<void>{};
 }
 
-asio::awaitable<Result<std::vector<Value>>> OdooClient::web_save(std::string model,
-                                                                 std::vector<std::int64_t> ids,
-                                                                 Struct vals,
-                                                                 std::vector<std::string> fields,
-                                                                 Struct context) {
-    const bool creating = ids.empty();
-    Call c{.model = std::move(model), .method = "web_save", .ids = std::move(ids)};
-    c.idempotent = !creating;
+namespace {
+
+/// web_read's specification of `fields`: "order_line/price_tax" reads the x2many's records as
+/// dicts with those fields ({"order_line": {"fields": {"price_tax": {}}}}).
+Struct web_specification(std::vector<std::string> fields) {
     Struct spec;
     for (auto& f : fields) {
-        // "order_line/price_tax": the x2many's records as dicts with those fields.
         const auto slash = f.find('/');
         if (slash == std::string::npos) {
             spec.insert_or_assign(std::move(f), Struct{});
@@ -671,11 +675,13 @@ asio::awaitable<Result<std::vector<Value>>> OdooClient::web_save(std::string mod
         Value& inner = sub.as_struct()->try_emplace("fields", Struct{}).first->second;
         inner.as_struct()->insert_or_assign(f.substr(slash + 1), Struct{});
     }
-    c.params.emplace_back("vals", std::move(vals));
-    c.params.emplace_back("specification", std::move(spec));
-    c.context = std::move(context);
-    std::string what = c.model + ".web_save";
-    auto r = co_await do_call(impl_, std::move(c));
+    return spec;
+}
+
+/// A call whose answer is a list of records (web_save, web_read).
+asio::awaitable<Result<std::vector<Value>>> call_for_records(std::shared_ptr<Impl> impl, Call c) {
+    std::string what = c.model + "." + c.method;
+    auto r = co_await do_call(impl, std::move(c));
     if (!r) co_return r.error();
     const auto* records = r->as_array();
     if (records == nullptr) {
@@ -683,6 +689,33 @@ asio::awaitable<Result<std::vector<Value>>> OdooClient::web_save(std::string mod
                              error_context(what));
     }
     co_return std::vector<Value>(records->begin(), records->end());
+}
+
+}  // namespace
+
+asio::awaitable<Result<std::vector<Value>>> OdooClient::web_save(std::string model,
+                                                                 std::vector<std::int64_t> ids,
+                                                                 Struct vals,
+                                                                 std::vector<std::string> fields,
+                                                                 Struct context) {
+    const bool creating = ids.empty();
+    Call c{.model = std::move(model), .method = "web_save", .ids = std::move(ids)};
+    c.idempotent = !creating;
+    c.params.emplace_back("vals", std::move(vals));
+    c.params.emplace_back("specification", web_specification(std::move(fields)));
+    c.context = std::move(context);
+    co_return co_await call_for_records(impl_, std::move(c));
+}
+
+asio::awaitable<Result<std::vector<Value>>> OdooClient::web_read(std::string model,
+                                                                 std::vector<std::int64_t> ids,
+                                                                 std::vector<std::string> fields,
+                                                                 Struct context) {
+    Call c{.model = std::move(model), .method = "web_read", .ids = std::move(ids)};
+    c.idempotent = true;
+    c.params.emplace_back("specification", web_specification(std::move(fields)));
+    c.context = std::move(context);
+    co_return co_await call_for_records(impl_, std::move(c));
 }
 
 asio::awaitable<Result<LoadResult>> OdooClient::load(std::string model,
@@ -758,6 +791,9 @@ asio::awaitable<Result<std::vector<Value>>> OdooClient::search_read_cached(std::
     std::string key = model + '\x1f' + to_json(domain.to_value()) + '\x1f' +
                       to_json(Value(string_array(options.fields))) + '\x1f' +
                       std::to_string(options.limit) + '\x1f' + options.order;
+    const auto executor = co_await asio::this_coro::executor;
+    std::shared_ptr<Impl::Flight> flight;
+    std::shared_ptr<asio::steady_timer> wake;
     {
         std::lock_guard lock(impl_->mu);
         auto it = impl_->cache.find(key);
@@ -765,13 +801,45 @@ asio::awaitable<Result<std::vector<Value>>> OdooClient::search_read_cached(std::
             impl_->cache_hits.fetch_add(1);
             co_return it->second.rows;
         }
+        auto& slot = impl_->flights[key];
+        if (slot) {
+            // The same rows are being read: wait for that answer (woken by expiry set to the
+            // past, so that a wake posted before this wait starts is not lost).
+            flight = slot;
+            wake = std::make_shared<asio::steady_timer>(executor,
+                                                        asio::steady_timer::time_point::max());
+            flight->waiters.push_back(wake);
+        } else {
+            slot = flight = std::make_shared<Impl::Flight>();
+        }
+    }
+    if (wake) {
+        co_await wake->async_wait(asio::as_tuple(asio::use_awaitable));
+        std::lock_guard lock(impl_->mu);
+        if (!flight->result) {
+            co_return make_error(ErrorKind::transient, "cancelled while waiting for the same read",
+                                 "search_read " + model);
+        }
+        impl_->cache_hits.fetch_add(1);
+        co_return *flight->result;
     }
     auto rows = co_await search_read(std::move(model), std::move(domain), std::move(options));
-    if (!rows) co_return rows.error();
-    std::lock_guard lock(impl_->mu);
-    impl_->cache.insert_or_assign(
-        key, Impl::CacheEntry{impl_->clock.now() + impl_->opt.cache_ttl, *rows});
-    co_return std::move(*rows);
+    std::vector<std::shared_ptr<asio::steady_timer>> waiters;
+    {
+        std::lock_guard lock(impl_->mu);
+        if (rows) {
+            impl_->cache.insert_or_assign(
+                key, Impl::CacheEntry{impl_->clock.now() + impl_->opt.cache_ttl, *rows});
+        }
+        flight->result = rows;
+        waiters.swap(flight->waiters);
+        impl_->flights.erase(key);
+    }
+    for (auto& t : waiters) {
+        asio::post(t->get_executor(),
+                   [t] { t->expires_at(asio::steady_timer::time_point::min()); });
+    }
+    co_return rows;
 }
 
 asio::awaitable<Result<std::map<std::string, Value>>> OdooClient::products_by(

@@ -199,6 +199,14 @@ class OdooClient {
                                                                 Struct vals,
                                                                 std::vector<std::string> fields,
                                                                 Struct context = {});
+    /// Odoo 17+ `web_read`: `fields` of `ids`, with "x2many/field" as in web_save (the records
+    /// and some fields of their lines in one call). Missing records are left out as `read` does,
+    /// except that with an "x2many/field" a missing record next to existing ones fails the call
+    /// (MissingError). Retried on transient errors.
+    boost::asio::awaitable<Result<std::vector<Value>>> web_read(std::string model,
+                                                                std::vector<std::int64_t> ids,
+                                                                std::vector<std::string> fields,
+                                                                Struct context = {});
     boost::asio::awaitable<Result<ModelFields>> fields_get(std::string model);
     /// An action method on records; see ActionResult.
     boost::asio::awaitable<Result<ActionResult>> call_action(std::string model,

@@ -33,6 +33,7 @@ const Signature* signature(const std::string& model, const std::string& method) 
         {"create", {false, {"vals_list"}, {"vals_list"}}},
         {"write", {true, {"vals"}, {"vals"}}},
         {"web_save", {true, {"vals", "specification", "next_id"}, {"vals", "specification"}}},
+        {"web_read", {true, {"specification"}, {"specification"}}},
         {"unlink", {true, {}, {}}},
         {"fields_get", {false, {"allfields", "attributes"}, {}}},
         {"load", {false, {"fields", "data"}, {"fields", "data"}}},
@@ -178,17 +179,47 @@ Value FakeOdoo::State::execute(const std::string& model_name,
         write(model_name, rec, arg("vals").as_struct() ? *arg("vals").as_struct() : Struct{});
         return true;
     }
-    if (method == "web_save") {
-        // 17+ (odoo/addons/web/models/models.py): create or write, then web_read(specification).
+    if (method == "web_save" || method == "web_read") {
+        // 17+ (odoo/addons/web/models/models.py): web_save creates or writes, then both read the
+        // records by the specification.
         if (major < 17) {
             raise(kAttributeError, "The method '" + model_name + "." + method + "' does not exist");
         }
-        Struct vals = arg("vals").as_struct() ? *arg("vals").as_struct() : Struct{};
         std::vector<std::int64_t> target = rec;
-        if (target.empty()) {
-            target.push_back(create(model_name, std::move(vals)));
+        if (method == "web_save") {
+            Struct vals = arg("vals").as_struct() ? *arg("vals").as_struct() : Struct{};
+            if (target.empty()) {
+                target.push_back(create(model_name, std::move(vals)));
+            } else {
+                write(model_name, target, std::move(vals));
+            }
         } else {
-            write(model_name, target, std::move(vals));
+            // web_read drops missing records as read does, except that an x2many in the
+            // specification makes a missing record next to existing ones a MissingError (seen
+            // on 18 and 19: its prefetch reads the whole recordset).
+            std::vector<std::int64_t> present;
+            std::optional<std::int64_t> missing;
+            for (auto id : target) {
+                if (exists(model_name, id)) {
+                    present.push_back(id);
+                } else if (!missing) {
+                    missing = id;
+                }
+            }
+            bool x2many = false;
+            if (const auto* spec = arg("specification").as_struct()) {
+                for (const auto& [f, sub] : *spec) {
+                    if (const auto* sub_spec = sub.as_struct();
+                        sub_spec && sub_spec->count("fields"))
+                        x2many = true;
+                }
+            }
+            if (missing && x2many && !present.empty()) {
+                raise(kMissingError,
+                      "Record does not exist or has been deleted.\n(Record: " + model_name + "(" +
+                          std::to_string(*missing) + ",), User: 2)");
+            }
+            target = std::move(present);
         }
         std::vector<std::string> fields{"id"};
         std::map<std::string, std::vector<std::string>> nested;  // x2many field → its fields

@@ -5,6 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_future.hpp>
+#include <future>
+
 #include "odoo/fake_odoo.hpp"
 #include "odoo/in_process_client.hpp"
 #include "run_awaitable.hpp"
@@ -509,6 +513,31 @@ TEST(OdooClient, StableDataIsCachedUntilExpiry) {
     env.clock.advance(std::chrono::hours{2});
     ASSERT_TRUE(q());
     EXPECT_EQ(env.odoo.call_count("search_read", "res.country"), 2u);
+}
+
+TEST(OdooClient, StableDataAskedByManyAtOnceIsReadOnce) {
+    // Many jobs starting together (a backlog) ask for the same country: one call, one answer
+    // for all of them, not one call each.
+    Env env({Protocol::json_rpc, 18});
+    ASSERT_TRUE(env.run(env.client->authenticate()));
+    std::vector<std::future<Result<std::vector<Value>>>> answers;
+    for (int i = 0; i < 8; ++i) {
+        answers.push_back(boost::asio::co_spawn(
+            env.ctx,
+            env.client->search_read_cached("res.country", Domain{}.where("code", "=", "US"),
+                                           {.fields = {"id"}}),
+            boost::asio::use_future));
+    }
+    env.ctx.restart();
+    env.ctx.run();
+    for (auto& a : answers) {
+        auto rows = a.get();
+        ASSERT_TRUE(rows) << rows.error().describe();
+        ASSERT_EQ(rows->size(), 1u);
+        EXPECT_EQ((*rows)[0]["id"].as_int(), 233);
+    }
+    EXPECT_EQ(env.odoo.call_count("search_read", "res.country"), 1u);
+    EXPECT_EQ(env.client->stats().cache_hits, 7u);
 }
 
 TEST(OdooClient, ProductsBySkuInOneCallThenFromCache) {
