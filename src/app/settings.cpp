@@ -43,6 +43,7 @@ Settings read_settings(const core::ConfigNode& root) {
         engine.fail(key + "." + flow, "no flow named '" + flow + "' (flows: " + names + ")");
     };
     for (const auto& [flow, n] : s.engine.flow_concurrency) known_flow("flow_concurrency", flow);
+    for (const auto& [flow, n] : s.engine.flow_cohort) known_flow("flow_cohort", flow);
     for (const auto& [flow, d] : s.engine.flow_deadline) {
         known_flow("flow_deadline", flow);
         if (d >= s.store.lease) {

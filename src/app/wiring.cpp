@@ -236,6 +236,11 @@ void register_flows(Wiring::State* s) {
         if (cf->empty()) continue;
         flows::FlowSettings fs;
         const auto& engine = s->deps.settings.engine;
+        fs.cohort = cf->default_cohort();
+        if (auto it = engine.flow_cohort.find(name); it != engine.flow_cohort.end())
+            fs.cohort = it->second;
+        // A flow in cohorts runs two at once: one's Odoo calls overlap the other's Amazon calls.
+        if (fs.cohort > 1) fs.concurrency = 2 * fs.cohort;
         if (auto it = engine.flow_concurrency.find(name); it != engine.flow_concurrency.end())
             fs.concurrency = it->second;
         if (auto it = engine.flow_deadline.find(name); it != engine.flow_deadline.end())

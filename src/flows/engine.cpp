@@ -32,13 +32,19 @@ asio::awaitable<Result<std::vector<std::string>>> Flow::check_odoo() {
     co_return std::vector<std::string>{};
 }
 
+std::size_t Flow::default_cohort() const { return 1; }
+
+asio::awaitable<void> step_together(JobContext& context) {
+    if (context.cohort) co_await context.cohort->step();
+}
+
 core::ConfigSpec engine_config_spec() {
     using core::ConfigType;
     core::ConfigSpec spec;
     spec.add({.name = "max_in_flight",
               .type = ConfigType::integer,
               .description = "Job runs at once, all flows together.",
-              .default_value = "8"});
+              .default_value = "64"});
     spec.add({.name = "claim_batch",
               .type = ConfigType::integer,
               .description = "Jobs claimed from the store per round trip at most.",
@@ -61,6 +67,13 @@ core::ConfigSpec engine_config_spec() {
               .type = ConfigType::string_map,
               .description = "Runs of one flow at once, by flow name (default 4 each), e.g. "
                              "`{order_import: 2}` for an Odoo with few workers."});
+    spec.add({.name = "flow_cohort",
+              .type = ConfigType::string_map,
+              .description = "Jobs of one flow claimed together and run step by step together, "
+                             "so that each step's Odoo calls go out as one batched call, by flow "
+                             "name (default: order_import 20, others 1), e.g. `{order_import: 1}` "
+                             "to run each order alone. Such a flow runs two cohorts at once unless "
+                             "flow_concurrency says otherwise."});
     spec.add({.name = "flow_deadline",
               .type = ConfigType::string_map,
               .description = "How long one run of a flow may take before it is cancelled and "
@@ -84,17 +97,23 @@ EngineOptions engine_options_from_config(const core::ConfigNode& node) {
     const auto map_of = [&node](const char* key) {
         return node.has(key) ? node.get_string_map(key) : std::map<std::string, std::string>{};
     };
-    for (const auto& [flow, text] : map_of("flow_concurrency")) {
-        const std::string where = node.where("flow_concurrency." + flow);
-        std::int64_t v = 0;
-        try {
-            v = core::parse_int(text);
-        } catch (const core::ConfigError& e) {
-            throw core::ConfigError(where + ": " + e.what());
+    const auto counts_of = [&](const char* key) {
+        std::map<std::string, std::size_t> out;
+        for (const auto& [flow, text] : map_of(key)) {
+            const std::string where = node.where(std::string(key) + "." + flow);
+            std::int64_t v = 0;
+            try {
+                v = core::parse_int(text);
+            } catch (const core::ConfigError& e) {
+                throw core::ConfigError(where + ": " + e.what());
+            }
+            if (v < 1) throw core::ConfigError(where + ": must be at least 1");
+            out[flow] = static_cast<std::size_t>(v);
         }
-        if (v < 1) throw core::ConfigError(where + ": must be at least 1");
-        o.flow_concurrency[flow] = static_cast<std::size_t>(v);
-    }
+        return out;
+    };
+    o.flow_concurrency = counts_of("flow_concurrency");
+    o.flow_cohort = counts_of("flow_cohort");
     for (const auto& [flow, text] : map_of("flow_deadline")) {
         const std::string where = node.where("flow_deadline." + flow);
         std::chrono::milliseconds d{};
@@ -319,9 +338,13 @@ asio::awaitable<void> settle(ImplPtr self, Registration* reg, JobContext ctx, Re
     }
 }
 
-asio::awaitable<void> run_job(ImplPtr self, Registration* reg, store::ClaimedJob job) {
+asio::awaitable<void> run_job(ImplPtr self,
+                              Registration* reg,
+                              store::ClaimedJob job,
+                              std::shared_ptr<Cohort> cohort) {
     JobContext ctx;
     ctx.job = std::move(job);
+    ctx.cohort = cohort;
     const auto started = self->clock.steady_now();
     Result<void> result;
     if (!reg->settings.connections.contains(ctx.job.connection)) {
@@ -332,6 +355,8 @@ asio::awaitable<void> run_job(ImplPtr self, Registration* reg, store::ClaimedJob
     } else {
         result = co_await run_with_deadline(self, reg, &ctx);
     }
+    if (cohort) cohort->leave();  // before settling: the others go on without this run
+    ctx.cohort.reset();
     reg->duration->observe(
         std::chrono::duration<double>(self->clock.steady_now() - started).count());
     try {
@@ -347,7 +372,9 @@ asio::awaitable<void> run_job(ImplPtr self, Registration* reg, store::ClaimedJob
 }
 
 // Claims what the free slots allow and starts the runs. Answers how many started.
-asio::awaitable<std::size_t> claim_and_spawn(ImplPtr self) {
+// A cohort flow with runs in flight claims only whole cohorts (the jobs that wait meanwhile make
+// the next cohort), unless `partial` (the poll interval passed: a few jobs wait at most that long).
+asio::awaitable<std::size_t> claim_and_spawn(ImplPtr self, bool partial) {
     std::size_t started = 0;
     for (auto& reg_ptr : self->flows) {
         Registration* reg = reg_ptr.get();
@@ -356,11 +383,17 @@ asio::awaitable<std::size_t> claim_and_spawn(ImplPtr self) {
         const std::size_t flow_free = reg->settings.concurrency > reg->in_flight
                                           ? reg->settings.concurrency - reg->in_flight
                                           : 0;
-        const std::size_t n = std::min({total_free, flow_free, self->options.claim_batch});
+        const std::size_t cohort = reg->settings.cohort;
+        const std::size_t n =
+            std::min({total_free, flow_free, cohort > 1 ? cohort : self->options.claim_batch});
         if (n == 0) continue;
+        // A cohort flow claims whole cohorts: a few free slots wait for the rest of the cohort
+        // in flight to end (nothing in flight: whatever fits).
+        if (cohort > 1 && n < cohort && reg->in_flight > 0) continue;
+        const std::size_t at_least = cohort > 1 && reg->in_flight > 0 && !partial ? cohort : 1;
         std::function<Result<std::vector<store::ClaimedJob>>(store::Store&)> claim =
-            [n, name = reg->name](store::Store& s) {
-                return s.claim(n, std::vector<std::string>{name});
+            [n, at_least, name = reg->name](store::Store& s) {
+                return s.claim(n, std::vector<std::string>{name}, std::nullopt, at_least);
             };
         auto jobs = co_await self->store.call(std::move(claim));
         if (!jobs) {
@@ -368,12 +401,14 @@ asio::awaitable<std::size_t> claim_and_spawn(ImplPtr self) {
                             jobs.error().describe());
             continue;
         }
+        std::shared_ptr<Cohort> together;
+        if (cohort > 1 && jobs->size() > 1) together = std::make_shared<Cohort>(jobs->size());
         for (auto& job : *jobs) {
             ++reg->in_flight;
             ++self->total_in_flight;
             ++started;
             reg->in_flight_gauge->set(static_cast<double>(reg->in_flight));
-            asio::co_spawn(self->executor, run_job(self, reg, std::move(job)),
+            asio::co_spawn(self->executor, run_job(self, reg, std::move(job), together),
                            [self, name = reg->name](std::exception_ptr ep) {
                                if (!ep) return;
                                try {
@@ -388,24 +423,30 @@ asio::awaitable<std::size_t> claim_and_spawn(ImplPtr self) {
     co_return started;
 }
 
-asio::awaitable<void> wait_for_wake(ImplPtr self, std::chrono::milliseconds at_most) {
+// Answers true when woken by the time running out, false by notify().
+asio::awaitable<bool> wait_for_wake(ImplPtr self, std::chrono::milliseconds at_most) {
     if (self->wake_pending) {
         self->wake_pending = false;
-        co_return;
+        co_return false;
     }
     self->wake_timer.expires_after(at_most);
-    co_await self->wake_timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    auto [ec] = co_await self->wake_timer.async_wait(asio::as_tuple(asio::use_awaitable));
     self->wake_pending = false;
+    co_return !ec;
 }
 
 asio::awaitable<std::size_t> work_loop(ImplPtr self, bool until_idle) {
     const std::size_t finished_before = self->finished;
+    bool polled = false;
     while (!self->stopping) {
         self->wake_pending = false;
-        const std::size_t started = co_await claim_and_spawn(self);
+        const std::size_t started = co_await claim_and_spawn(self, polled);
+        polled = false;
         if (started > 0) continue;
+        // A run ended (or a job came) while claiming: look again (a cohort flow may claim now).
+        if (self->wake_pending) continue;
         if (until_idle && self->total_in_flight == 0) break;
-        co_await wait_for_wake(self, self->options.poll_interval);
+        polled = co_await wait_for_wake(self, self->options.poll_interval);
     }
     co_return self->finished - finished_before;
 }
@@ -443,6 +484,7 @@ void Engine::add_flow(std::shared_ptr<Flow> flow, FlowSettings settings) {
         if (r->name == name) throw std::logic_error("flow '" + name + "' registered twice");
     }
     if (settings.concurrency == 0) throw std::logic_error("flow '" + name + "': concurrency 0");
+    if (settings.cohort == 0) throw std::logic_error("flow '" + name + "': cohort 0");
     auto reg = std::make_unique<Registration>();
     reg->flow = std::move(flow);
     reg->name = name;

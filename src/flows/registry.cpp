@@ -1,5 +1,6 @@
 #include "clarity/flows/registry.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace clarity::flows {
@@ -34,6 +35,12 @@ const FlowEntry* FlowRegistry::find(std::string_view name) const {
 
 void ConnectionFlows::add(const std::string& connection, std::shared_ptr<Flow> flow) {
     by_connection_[connection] = std::move(flow);
+}
+
+std::size_t ConnectionFlows::default_cohort() const {
+    std::size_t n = 1;
+    for (const auto& [connection, flow] : by_connection_) n = std::max(n, flow->default_cohort());
+    return n;
 }
 
 boost::asio::awaitable<Result<void>> ConnectionFlows::run(JobContext& context) {

@@ -310,7 +310,8 @@ class SqliteStore final : public Store {
 
     Result<std::vector<ClaimedJob>> claim(std::size_t max,
                                           const std::vector<std::string>& flows,
-                                          std::optional<milliseconds> lease) override {
+                                          std::optional<milliseconds> lease,
+                                          std::size_t at_least) override {
         const auto started = clock_.steady_now();
         std::lock_guard lock(write_mutex_);
         try {
@@ -339,6 +340,7 @@ class SqliteStore final : public Store {
                     out.push_back(std::move(j));
                 }
             }
+            if (out.size() < at_least) out.clear();  // not a whole cohort: none
             {
                 Stmt& upd = writer_->cached(kLeaseJob);
                 for (const auto& j : out) {

@@ -26,7 +26,7 @@
 namespace clarity::flows {
 
 struct EngineOptions {
-    std::size_t max_in_flight = 8;                  ///< job runs at once, all flows together
+    std::size_t max_in_flight = 64;                 ///< job runs at once, all flows together
     std::size_t claim_batch = 16;                   ///< jobs claimed per store round trip at most
     std::chrono::milliseconds poll_interval{1000};  ///< idle wait before looking again
     /// Minimum delay before an `auth` failure is retried (credentials need a person).
@@ -36,6 +36,8 @@ struct EngineOptions {
     /// Per-flow overrides of FlowSettings::concurrency and ::deadline, by flow name.
     std::map<std::string, std::size_t> flow_concurrency;
     std::map<std::string, std::chrono::milliseconds> flow_deadline;
+    /// Per-flow overrides of Flow::default_cohort(), by flow name.
+    std::map<std::string, std::size_t> flow_cohort;
 };
 
 /// The `engine` config section.
@@ -49,6 +51,11 @@ struct FlowSettings {
     /// Connections the flow is switched on for. A job of another connection is dead-lettered with
     /// a message saying so (it can be replayed after the flow is switched on).
     std::set<std::string> connections;
+    /// Jobs claimed together and run step by step together (Cohort), so that each step's Odoo
+    /// calls go out batched. Claims of such a flow wait until this many of its slots are free
+    /// (or none of its runs is in flight), and while some of its runs are in flight claim only
+    /// as many ready jobs as a cohort (fewer after the poll interval). 1: each job alone.
+    std::size_t cohort = 1;
 };
 
 /// Something a person must look at: a dead letter, an auth failure.

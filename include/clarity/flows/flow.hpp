@@ -7,11 +7,13 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "clarity/core/result.hpp"
+#include "clarity/flows/cohort.hpp"
 #include "clarity/store/store.hpp"
 
 namespace clarity::flows {
@@ -25,6 +27,9 @@ struct JobContext {
     std::vector<std::pair<std::string, std::string>> cursors;
     /// When the triggering event happened (for the lag metric); defaults to the enqueue time.
     std::optional<Clock::time_point> event_time;
+    /// The jobs claimed with this one that run step by step with it (FlowSettings::cohort);
+    /// none when the job runs alone.
+    std::shared_ptr<Cohort> cohort;
 
     /// "job=12 flow=order_import connection=eu entity=403-…": the fields every log line of a job
     /// carries.
@@ -52,6 +57,14 @@ class Flow {
     /// should know about (the daemon logs each as a start-up warning). An error is returned only
     /// when Odoo could not be asked (transient: the daemon connects again). Default: none.
     virtual boost::asio::awaitable<Result<std::vector<std::string>>> check_odoo();
+    /// How many of its jobs the flow runs step by step together by default (FlowSettings::cohort;
+    /// the engine's `flow_cohort` overrides it). 1: each job alone. A flow above 1 calls
+    /// step_together() between its steps.
+    virtual std::size_t default_cohort() const;
 };
+
+/// Waits for the other jobs of the context's cohort to reach the same point (at once when the
+/// job runs alone): a flow's steps then send their Odoo calls together, batched.
+boost::asio::awaitable<void> step_together(JobContext& context);
 
 }  // namespace clarity::flows

@@ -78,6 +78,10 @@ class ConnectionFlows final : public Flow {
     std::string_view name() const override { return name_; }
     /// Runs the job's connection's flow; `permanent` when the connection has none.
     boost::asio::awaitable<Result<void>> run(JobContext& context) override;
+    /// The largest of its connections' flows (the same kind of flow: the same default). The
+    /// jobs of a cohort may belong to different connections; each connection's calls are
+    /// batched apart.
+    std::size_t default_cohort() const override;
 
   private:
     std::string name_;

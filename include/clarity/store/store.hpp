@@ -208,11 +208,13 @@ class Store {
 
     /// Claims up to `max` ready jobs (optionally only of `flows`), leasing them for `lease` (the
     /// configured lease duration when nullopt). Expired leases are returned to the queue first,
-    /// each counted as a failed attempt (dead-lettered when attempts run out).
+    /// each counted as a failed attempt (dead-lettered when attempts run out). Claims none when
+    /// fewer than `at_least` are ready (a whole cohort or nothing).
     virtual Result<std::vector<ClaimedJob>> claim(
         std::size_t max,
         const std::vector<std::string>& flows = {},
-        std::optional<std::chrono::milliseconds> lease = std::nullopt) = 0;
+        std::optional<std::chrono::milliseconds> lease = std::nullopt,
+        std::size_t at_least = 1) = 0;
     /// Pushes the lease of a claimed job to now + `lease`; `conflict` when the claim is stale.
     virtual Result<TimePoint> extend_lease(JobId id,
                                            int attempt,

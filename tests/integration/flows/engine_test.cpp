@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -212,6 +213,49 @@ TEST_F(EngineTest, AnOpenCircuitMakesTheJobWaitWithoutUsingUpAttempts) {
         << rendered;
     EXPECT_NE(rendered.find("clarity_flow_jobs_total{flow=\"import\",outcome=\"retried\"} 0"),
               std::string::npos);
+}
+
+// A flow in cohorts of 2 with 4 runs at once: the jobs claimed together run their two steps
+// together (the first step of each member lasts as many turns as its payload says, so members
+// drift apart without the cohort), and claims take whole cohorts: 5 jobs run as 2 + 2 + 1.
+class CohortFlow final : public Flow {
+  public:
+    std::string_view name() const override { return "import"; }
+    std::size_t default_cohort() const override { return 2; }
+    asio::awaitable<Result<void>> run(JobContext& ctx) override {
+        auto ex = co_await asio::this_coro::executor;
+        sizes.push_back(ctx.cohort ? ctx.cohort->members() : 1);
+        const int turns = std::stoi(ctx.job.payload);
+        for (int i = 0; i < turns; ++i) co_await asio::post(ex, asio::use_awaitable);
+        log.push_back(ctx.job.idempotency_key + ":1");
+        co_await step_together(ctx);
+        log.push_back(ctx.job.idempotency_key + ":2");
+        co_return Result<void>{};
+    }
+    std::vector<std::size_t> sizes;
+    std::vector<std::string> log;
+};
+
+TEST_F(EngineTest, AFlowInCohortsRunsItsStepsTogetherAndClaimsWholeCohorts) {
+    auto flow = std::make_shared<CohortFlow>();
+    Engine engine(io.get_executor(), *async_store, metrics, clock);
+    engine.add_flow(flow, {.concurrency = 4, .connections = {"eu"}, .cohort = 2});
+    enqueue("a", "0");
+    enqueue("b", "5");
+    enqueue("c", "3");
+    enqueue("d", "0");
+    enqueue("e", "1");
+    EXPECT_EQ(run_until_idle(engine), 5u);
+    std::vector<std::size_t> sizes = flow->sizes;
+    std::sort(sizes.begin(), sizes.end());
+    EXPECT_EQ(sizes, (std::vector<std::size_t>{1, 2, 2, 2, 2}));
+    auto at = [&](const std::string& entry) {
+        return std::find(flow->log.begin(), flow->log.end(), entry) - flow->log.begin();
+    };
+    // a (no wait) and b (5 turns) were claimed together: a's second step waits for b's first.
+    EXPECT_LT(at("b:1"), at("a:2"));
+    EXPECT_LT(at("c:1"), at("d:2"));
+    EXPECT_EQ(count(store::JobState::done), 5);
 }
 
 TEST_F(EngineTest, JobOfASwitchedOffConnectionIsDeadLetteredWithAReason) {

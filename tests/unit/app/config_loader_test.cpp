@@ -381,6 +381,7 @@ std::string engine_error(const std::string& engine_lines, Settings* out = nullpt
             continue;
         }
         if (line.rfind("  flow_deadline:", 0) == 0) continue;
+        if (line.rfind("  flow_cohort:", 0) == 0) continue;
         text += line + "\n";
     }
     try {
@@ -415,6 +416,13 @@ TEST(RootConfig, PerFlowConcurrencyAndDeadline) {
               "c.yaml:27:19: engine.flow_deadline.order_import: must be below store.lease (300s): "
               "a run "
               "outliving its lease could be claimed twice");
+    ASSERT_EQ(engine_error("  flow_cohort: {order_import: 1}\n", &s), "");
+    EXPECT_EQ(s.engine.flow_cohort.at("order_import"), 1u);
+    EXPECT_EQ(engine_error("  flow_cohort: {order_import: 0}\n"),
+              "c.yaml:27:17: engine.flow_cohort.order_import: must be at least 1");
+    EXPECT_NE(engine_error("  flow_cohort: {orders: 20}\n")
+                  .find("engine.flow_cohort.orders: no flow named 'orders'"),
+              std::string::npos);
     EXPECT_NE(engine_error("  flow_deadline: {order_import: soon}\n")
                   .find("engine.flow_deadline.order_import: "),
               std::string::npos);
@@ -473,20 +481,20 @@ TEST(RootConfig, OrderImportTaxesAndPricelistsAreReadAndChecked) {
     EXPECT_EQ(o.pricelists.at("A13V1IB3VIYZZH"), "Amazon EUR");
 
     EXPECT_EQ(order_import_error("        taxes: {AMAZONDE: \"DE VAT\"}\n"),
-              "c.yaml:79:17: connections[0].flows.order_import.taxes.AMAZONDE: 'AMAZONDE' is not "
+              "c.yaml:80:17: connections[0].flows.order_import.taxes.AMAZONDE: 'AMAZONDE' is not "
               "an Amazon "
               "marketplace id (e.g. A1PA6795UKMFR9 for amazon.de) nor `default`");
     EXPECT_EQ(order_import_error("        taxes: {DE: {France: \"FR VAT\"}}\n"),
-              "c.yaml:79:22: connections[0].flows.order_import.taxes.DE.France: 'France' is not a "
+              "c.yaml:80:22: connections[0].flows.order_import.taxes.DE.France: 'France' is not a "
               "ship-to "
               "country code (two letters, e.g. FR) nor `default`");
     EXPECT_EQ(
         order_import_error("        pricelists: {default: \"EUR\"}\n"),
-        "c.yaml:79:22: connections[0].flows.order_import.pricelists.default: 'default' is not "
+        "c.yaml:80:22: connections[0].flows.order_import.pricelists.default: 'default' is not "
         "an Amazon "
         "marketplace id (e.g. A1PA6795UKMFR9 for amazon.de)");
     EXPECT_EQ(order_import_error("        taxes: {DE: \"\"}\n"),
-              "c.yaml:79:17: connections[0].flows.order_import.taxes.DE: the tax name is empty");
+              "c.yaml:80:17: connections[0].flows.order_import.taxes.DE: the tax name is empty");
 }
 
 TEST(RootConfig, RequiresAConnection) {

@@ -114,6 +114,19 @@ TEST_F(Queue, ClaimLeasesUpToNAndSkipsFutureJobs) {
     EXPECT_EQ((*due)[0].idempotency_key, "C4");
 }
 
+TEST_F(Queue, ClaimOfAWholeCohortTakesNoneWhenFewerAreReady) {
+    for (auto k : {"K1", "K2"}) ASSERT_TRUE(s().enqueue(job(k)));
+    auto none = s().claim(3, {}, std::nullopt, 3);
+    ASSERT_TRUE(none);
+    EXPECT_TRUE(none->empty());
+    ASSERT_TRUE(s().enqueue(job("K3")));
+    auto all = s().claim(3, {}, std::nullopt, 3);  // the two left ready, and the third
+    ASSERT_TRUE(all);
+    ASSERT_EQ(all->size(), 3u);
+    EXPECT_EQ((*all)[0].idempotency_key, "K1");
+    EXPECT_EQ((*all)[0].attempt, 1);
+}
+
 TEST_F(Queue, HigherPriorityRunsFirstAndFlowsFilter) {
     ASSERT_TRUE(s().enqueue(job("low")));
     auto high = job("high");
