@@ -510,6 +510,13 @@ Backlog daemon_backlog(const std::string& engine_extra) {
     Backlog b;
     b.seconds = Seconds(std::chrono::steady_clock::now() - t0).count();
     b.calls_per_order = static_cast<double>(w.odoo.odoo().calls().size()) / kBacklogOrders;
+    if (std::getenv("BENCH_ORDERS_CALLS")) {  // which Odoo calls, per order (profiling)
+        std::map<std::string, int> by;
+        for (const auto& c : w.odoo.odoo().calls()) ++by[c.model + "." + c.method];
+        for (const auto& [k, v] : by) {
+            std::printf("  %s: %.3f\n", k.c_str(), double(v) / kBacklogOrders);
+        }
+    }
     return b;
 }
 

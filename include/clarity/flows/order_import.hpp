@@ -157,6 +157,8 @@ class OrderImportFlow final : public Flow {
     /// for adjustment lines, or when a marketplace with VAT-inclusive prices has no tax mapping
     /// (its lines carry no VAT in Odoo).
     boost::asio::awaitable<Result<std::vector<std::string>>> check_odoo() override;
+    /// 20 (the batch size of its Odoo calls): a backlog goes to Odoo in batches of 20 orders.
+    std::size_t default_cohort() const override;
 
     struct Impl;  ///< shared with the run coroutines (order_import.cpp)
 

@@ -2,7 +2,61 @@
 
 #include <algorithm>
 
+#include "common/coalescer.hpp"
+
 namespace clarity::flows {
+
+namespace {
+
+using Ids = std::map<std::string, std::int64_t>;
+constexpr std::size_t kMaxJobs = 20;  ///< jobs' requests per read at most
+
+/// One read for the codes of many requests; each request gets the ids of its own codes.
+boost::asio::awaitable<std::vector<Result<Ids>>> read_products(
+    odoo::OdooClient* odoo, std::vector<std::vector<std::string>> requests) {
+    std::vector<std::string> all;
+    for (const auto& r : requests) {
+        for (const auto& c : r) {
+            if (std::find(all.begin(), all.end(), c) == all.end()) all.push_back(c);
+        }
+    }
+    std::vector<std::string> fields{"id", "default_code"};
+    std::string key_field = "default_code";
+    auto found =
+        co_await odoo->products_by(std::move(key_field), std::move(all), std::move(fields));
+    std::vector<Result<Ids>> out;
+    if (!found) {
+        out.assign(requests.size(), found.error());
+        co_return out;
+    }
+    for (const auto& r : requests) {
+        Ids ids;
+        for (const auto& c : r) {
+            auto it = found->find(c);
+            if (it == found->end()) continue;
+            if (auto id = it->second["id"].as_int()) ids.emplace(c, *id);
+        }
+        out.emplace_back(std::move(ids));
+    }
+    co_return out;
+}
+
+}  // namespace
+
+ProductReads::ProductReads(odoo::OdooClient& odoo) {
+    odoo::OdooClient* o = &odoo;
+    reads_ = std::make_unique<Coalescer<std::vector<std::string>, Ids>>(
+        "reading products from Odoo",
+        [o](std::vector<std::vector<std::string>> r) { return read_products(o, std::move(r)); },
+        kMaxJobs);
+}
+
+ProductReads::~ProductReads() = default;
+
+boost::asio::awaitable<Result<Ids>> ProductReads::ids(std::vector<std::string> codes) {
+    auto call = reads_->submit(std::move(codes));  // named: g++ 12, co_await
+    co_return co_await std::move(call);
+}
 
 void ProductLookup::item(const std::string& sku, const std::vector<std::string>& identifiers) {
     auto& cands = alias_codes_[sku];
@@ -23,14 +77,11 @@ void ProductLookup::want(const std::string& code) {
         codes_.push_back(code);
 }
 
-boost::asio::awaitable<Result<void>> ProductLookup::load(odoo::OdooClient& odoo) {
+boost::asio::awaitable<Result<void>> ProductLookup::load(ProductReads& reads) {
     if (codes_.empty()) co_return Result<void>{};
-    std::vector<std::string> fields{"id", "default_code"};
-    auto found = co_await odoo.products_by("default_code", codes_, std::move(fields));
+    auto found = co_await reads.ids(codes_);
     if (!found) co_return found.error();
-    for (const auto& [code, rec] : *found) {
-        if (auto id = rec["id"].as_int()) by_code_.emplace(code, *id);
-    }
+    for (const auto& [code, id] : *found) by_code_.emplace(code, id);
     co_return Result<void>{};
 }
 

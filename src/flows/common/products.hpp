@@ -6,6 +6,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -15,6 +16,25 @@
 #include "clarity/odoo/client.hpp"
 
 namespace clarity::flows {
+
+template <class Req, class Res>
+class Coalescer;  // common/coalescer.hpp
+
+/// product.product by Internal Reference (default_code) for the jobs running at once: the codes
+/// asked for while a read is on its way go out together in the next read (a cohort of jobs
+/// asks Odoo once, not once per job), answered from the client's product cache where possible.
+class ProductReads {
+  public:
+    explicit ProductReads(odoo::OdooClient& odoo);
+    ~ProductReads();
+    /// The product id of each code Odoo has (absent: no such product).
+    boost::asio::awaitable<Result<std::map<std::string, std::int64_t>>> ids(
+        std::vector<std::string> codes);
+
+  private:
+    std::unique_ptr<Coalescer<std::vector<std::string>, std::map<std::string, std::int64_t>>>
+        reads_;
+};
 
 class ProductLookup {
   public:
@@ -32,8 +52,9 @@ class ProductLookup {
     /// The Internal References asked for, in first-asked order.
     const std::vector<std::string>& codes() const { return codes_; }
 
-    /// product.product by default_code for every code asked for, in one call.
-    boost::asio::awaitable<Result<void>> load(odoo::OdooClient& odoo);
+    /// product.product by default_code for every code asked for, in one call (shared with the
+    /// jobs that ask at the same time).
+    boost::asio::awaitable<Result<void>> load(ProductReads& reads);
     /// The product id of `code` (an Internal Reference or an SKU with an alias); nullopt when
     /// Odoo has none (after load()).
     std::optional<std::int64_t> id(const std::string& code) const;

@@ -17,22 +17,31 @@ using odoo::SearchOptions;
 using odoo::Struct;
 using OValue = odoo::Value;
 
-std::vector<std::string> state_fields() {
+std::vector<std::string> state_fields(const std::string& lines_field) {
     std::vector<std::string> f;
     f.emplace_back("id");
     f.emplace_back("state");
     f.emplace_back("amount_total");
     f.emplace_back("amount_tax");
+    if (!lines_field.empty()) f.push_back(lines_field + "/price_tax");
     return f;
 }
 
-OrderState state_of(const std::vector<OValue>& rows, std::int64_t id) {
+OrderState state_of(const std::vector<OValue>& rows,
+                    std::int64_t id,
+                    const std::string& lines_field) {
     OrderState s;
     for (const auto& row : rows) {
         if (row["id"].as_int() != id) continue;
         s.state = row["state"].as_string().value_or("");
         s.amount_total = row["amount_total"].as_double();
         s.amount_tax = row["amount_tax"].as_double();
+        const auto* lines = lines_field.empty() ? nullptr : row[lines_field.c_str()].as_array();
+        if (lines != nullptr) {
+            std::vector<double> taxes;
+            for (const auto& l : *lines) taxes.push_back(l["price_tax"].as_double().value_or(0));
+            s.line_taxes = std::move(taxes);
+        }
     }
     return s;
 }
@@ -82,6 +91,12 @@ asio::awaitable<std::vector<Result<std::optional<ExistingOrder>>>> find_orders_b
     co_return out;
 }
 
+/// Odoo's major version (read by the job before any order is written).
+int impl_major(Impl* impl) {
+    std::lock_guard lock(impl->mu);
+    return impl->major;
+}
+
 /// action_confirm on many quotations in one call. The call is one transaction: when Odoo refuses
 /// it (or answers with a wizard), nothing was confirmed, and each is tried alone so that the
 /// refusal names its order.
@@ -108,20 +123,17 @@ asio::awaitable<std::vector<Result<bool>>> confirm_batch(Impl* impl,
 /// the read in one call), a write and a read on 16.
 asio::awaitable<Result<OrderState>> date_one(Impl* impl, DateWrite write) {
     auto& odoo = impl->deps.odoo;
-    int major = 0;
-    {
-        std::lock_guard lock(impl->mu);
-        major = impl->major;  // read by the job before any order is written
-    }
+    const int major = impl_major(impl);
     std::vector<std::int64_t> ids = one_id(write.id);
     Struct vals;
     vals.insert_or_assign("date_order", OValue(write.date_order));
     if (major >= 17) {
-        std::vector<std::string> fields = state_fields();  // named: g++ 12, co_await
+        const std::string lines = write.line_taxes ? write.lines_field : std::string{};
+        std::vector<std::string> fields = state_fields(lines);  // named: g++ 12, co_await
         auto saved = co_await odoo.web_save("sale.order", ids, std::move(vals), std::move(fields),
                                             odoo.write_context());
         if (!saved) co_return saved.error();
-        co_return state_of(*saved, ids[0]);
+        co_return state_of(*saved, ids[0], lines);
     }
     auto w = co_await odoo.write("sale.order", ids, std::move(vals), odoo.write_context());
     if (!w) co_return w.error();
@@ -134,8 +146,9 @@ asio::awaitable<Result<OrderState>> date_one(Impl* impl, DateWrite write) {
 /// date_order of many sale orders in one call, and their state and total read back in the same
 /// batch (the proof that action_confirm confirmed them): `load` with the database id column
 /// `.id` updates each row's record with its own value (a write would give all the same value),
-/// then one `read`. The context's tz is UTC because load reads datetimes in the context's time
-/// zone (Odoo stores UTC). One order alone: date_one.
+/// then one `read` (17+ with the tax check: one `web_read`, which brings each line's tax too). The
+/// context's tz is UTC because load reads datetimes in the context's time zone (Odoo stores UTC).
+/// One order alone: date_one.
 asio::awaitable<std::vector<Result<OrderState>>> dates_batch(Impl* impl,
                                                              std::vector<DateWrite> writes) {
     auto& odoo = impl->deps.odoo;
@@ -168,13 +181,30 @@ asio::awaitable<std::vector<Result<OrderState>>> dates_batch(Impl* impl,
                    Error{ErrorKind::permanent, "Odoo refused to set the order dates: " + all});
         co_return out;
     }
-    std::vector<std::string> read_fields = state_fields();  // named: g++ 12, co_await
-    auto read_back = co_await odoo.read("sale.order", ids, std::move(read_fields));
+    // 17+: web_read brings each line's tax with the state when the tax check wants it.
+    std::string lines;
+    for (const auto& w : writes) {
+        if (w.line_taxes && impl_major(impl) >= 17) lines = w.lines_field;
+    }
+    std::vector<std::string> read_fields = state_fields(lines);
+    // Named, one co_await per statement: g++ 12 miscompiles co_await in a conditional.
+    auto read = lines.empty() ? odoo.read("sale.order", ids, std::move(read_fields))
+                              : odoo.web_read("sale.order", ids, std::move(read_fields));
+    auto read_back = co_await std::move(read);
+    if (!read_back && !lines.empty() && read_back.error().kind == ErrorKind::permanent) {
+        // An order of the batch is gone (web_read refuses a missing record next to others when
+        // it reads lines): read as read does, without the lines (the tax check reads them).
+        lines.clear();
+        auto again = odoo.read("sale.order", ids, state_fields());  // named: g++ 12, co_await
+        read_back = co_await std::move(again);
+    }
     if (!read_back) {
         out.assign(writes.size(), read_back.error());
         co_return out;
     }
-    for (auto id : ids) out.push_back(state_of(*read_back, id));
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        out.push_back(state_of(*read_back, ids[i], writes[i].line_taxes ? lines : std::string{}));
+    }
     co_return out;
 }
 
@@ -266,10 +296,11 @@ asio::awaitable<std::map<std::int64_t, std::vector<double>>> line_taxes_of(
 }
 
 /// Many sale orders in one `create` (one transaction, ids in order), then each line's tax in one
-/// read when the tax check needs it (the amounts come back with the confirmation, or through
-/// `totals`). Create is not retried: a transient failure fails every order of the batch, and each
-/// job's retry looks its order up before creating it. A batch Odoo refuses created nothing: each
-/// order is then created alone, so that the refusal names its order. One order alone: create_one.
+/// read when the tax check needs it and the confirmation does not bring it (the amounts come
+/// back with the confirmation, or through `totals`). Create is not retried: a transient failure
+/// fails every order of the batch, and each job's retry looks its order up before creating it. A
+/// batch Odoo refuses created nothing: each order is then created alone, so that the refusal names
+/// its order. One order alone: create_one.
 asio::awaitable<std::vector<Result<CreatedOrder>>> creates_batch(Impl* impl,
                                                                  std::vector<NewOrder> reqs) {
     auto& odoo = impl->deps.odoo;
@@ -299,12 +330,13 @@ asio::awaitable<std::vector<Result<CreatedOrder>>> creates_batch(Impl* impl,
         co_return out;
     }
     std::map<std::int64_t, std::vector<double>> taxes;
-    if (std::any_of(reqs.begin(), reqs.end(), [](const NewOrder& r) { return r.line_taxes; })) {
+    auto read_now = [](const NewOrder& r) { return r.line_taxes && !r.taxes_at_confirm; };
+    if (std::any_of(reqs.begin(), reqs.end(), read_now)) {
         taxes = co_await line_taxes_of(impl, *created);
     }
     for (std::size_t i = 0; i < reqs.size(); ++i) {
         CreatedOrder c{(*created)[i], {}, {}, {}};
-        if (auto it = taxes.find(c.id); it != taxes.end() && reqs[i].line_taxes) {
+        if (auto it = taxes.find(c.id); it != taxes.end() && read_now(reqs[i])) {
             c.line_taxes = it->second;
         }
         out.emplace_back(std::move(c));
@@ -313,8 +345,6 @@ asio::awaitable<std::vector<Result<CreatedOrder>>> creates_batch(Impl* impl,
 }
 
 }  // namespace
-
-constexpr std::size_t kMaxBatch = 20;
 
 void make_coalescers(Impl& impl) {
     Impl* p = &impl;  // the coalescers live in (and die with) the Impl

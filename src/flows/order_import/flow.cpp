@@ -24,7 +24,8 @@ OrderImportFlow::Impl::Impl(OrderImportDeps d, OrderImportOptions o)
                   "clarity_orders_failed_total",
                   "Orders dead-lettered by the import, by reason (a person must act).",
                   "flows.order_import"),
-      partners(deps.odoo, opt.xmlid_module, opt.partner_cache_size) {}
+      partners(deps.odoo, opt.xmlid_module, opt.partner_cache_size),
+      product_reads(deps.odoo) {}
 
 OrderImportFlow::Impl::~Impl() = default;
 
@@ -56,6 +57,8 @@ std::string_view OrderImportFlow::name() const { return kOrderImportFlow; }
 asio::awaitable<Result<void>> OrderImportFlow::run(JobContext& context) {
     return order_import::run_job(impl_, &context);
 }
+
+std::size_t OrderImportFlow::default_cohort() const { return order_import::kMaxBatch; }
 
 asio::awaitable<Result<void>> OrderImportFlow::prepare() {
     return order_import::prepare_flow(impl_);

@@ -53,7 +53,7 @@ asio::awaitable<Result<void>> find_products_by_sku(OrderRun* run) {
     }
     for (const auto& code : impl.services.charges()) products.want(code);
     if (impl.opt.add_adjustment_line) products.want(impl.services.adjustment_code());
-    co_return co_await products.load(impl.deps.odoo);
+    co_return co_await products.load(impl.product_reads);
 }
 
 asio::awaitable<Result<void>> resolve_template_lookups(OrderRun* run) {

@@ -68,6 +68,7 @@ asio::awaitable<Result<void>> create_sale_order(OrderRun* run) {
     req.vals = run->vals;
     req.web_save = run->major >= 17 && impl.opt.check_totals;
     req.line_taxes = run->check_tax;
+    req.taxes_at_confirm = run->major >= 17 && run->action == "confirm";
     req.lines_field = run->lines_field;
     auto create = impl.creates->submit(std::move(req));  // named: g++ 12, co_await
     auto created = co_await std::move(create);

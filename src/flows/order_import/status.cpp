@@ -135,7 +135,8 @@ namespace {
 
 /// Amazon's purchase date as date_order, with the state read back in the same batch.
 asio::awaitable<Result<OrderState>> write_purchase_date(OrderRun* run) {
-    DateWrite dw{run->sale_id, model::format_odoo_datetime(run->order.purchase_date)};
+    DateWrite dw{run->sale_id, model::format_odoo_datetime(run->order.purchase_date),
+                 run->check_tax && !run->line_taxes, run->lines_field};
     // Named: g++ 12 double-frees temporaries with destructors inside co_await.
     auto write_date = run->impl->dates->submit(std::move(dw));
     co_return co_await std::move(write_date);
@@ -162,6 +163,7 @@ asio::awaitable<Result<void>> confirm_sale_order(OrderRun* run) {
     }
     run->total_after_confirm = w->amount_total;
     run->tax_after_confirm = w->amount_tax;
+    if (w->line_taxes) run->line_taxes = std::move(w->line_taxes);
     run->state = "sale";
     run->wrote = true;
     impl.counter("clarity_orders_confirmed_total", "Odoo sale orders confirmed for Amazon orders.")

@@ -8,7 +8,7 @@
 //   status.cpp        cancel_existing_sale_order, confirm_or_cancel_sale_order
 //   products.cpp      find_products_by_sku, resolve_template_lookups
 //   taxes.cpp         choose_pricelist, choose_tax, and prepare() (pricelists and taxes at start)
-//   partners.cpp      upsert_customer_and_address
+//   partners.cpp      find_ship_to_country_and_state, upsert_customer_and_address
 //   values.cpp        build_sale_order_values, add_service_lines
 //   totals.cpp        check_taxes_against_amazon, check_total_against_amazon
 //   fba_delivery.cpp  validate_fba_delivery
@@ -47,6 +47,8 @@ namespace order_import {
 inline constexpr std::string_view kOrderRefField = "client_order_ref";
 inline constexpr const char* kOrderKind = "amazon_order";  ///< id map kind of Amazon orders
 inline constexpr const char* kNewSinceCursor = "orders.new_since";
+/// Orders per batched Odoo call at most, and the jobs run step by step together (the cohort).
+inline constexpr std::size_t kMaxBatch = 20;
 
 /// A sale.order found by its Amazon order id.
 struct ExistingOrder {
@@ -62,6 +64,10 @@ struct ExistingOrder {
 struct DateWrite {
     std::int64_t id = 0;
     std::string date_order;
+    /// Also read each line's price_tax back (the tax check), through `lines_field` (17+: in the
+    /// same call as the state).
+    bool line_taxes = false;
+    std::string lines_field;
 };
 
 /// A sale.order to create: one job's values.
@@ -69,6 +75,9 @@ struct NewOrder {
     odoo::Struct vals;
     bool web_save = false;    ///< 17+ with check_totals: alone, web_save answers the amounts
     bool line_taxes = false;  ///< read each line's price_tax back (the tax check)
+    /// The order is confirmed next on 17+: the confirmation's read brings the line taxes, so a
+    /// batched create does not read them.
+    bool taxes_at_confirm = false;
     std::string lines_field;  ///< sale.order's lines field
 };
 
@@ -85,6 +94,7 @@ struct OrderState {
     std::string state;  ///< empty: the order is gone
     std::optional<double> amount_total;
     std::optional<double> amount_tax;
+    std::optional<std::vector<double>> line_taxes;  ///< when asked for (DateWrite::line_taxes)
 };
 
 /// A sale order's amounts as Odoo computed them.
@@ -117,6 +127,7 @@ struct OrderImportFlow::Impl {
     /// Dead letters, counted in clarity_orders_failed_total{connection,reason}.
     DeadLetters dead_letter;
     PartnerUpsert partners;
+    ProductReads product_reads;
     std::mutex mu;  ///< guards what follows
     int major = 0;  ///< Odoo major version, read once
     /// FBA tracking from the shipments report: order id → "CARRIER NUMBER, ...".
@@ -183,7 +194,8 @@ struct OrderRun {
     bool needs_tax = false;  ///< a line or charge carries tax
     std::optional<TaxInfo> tax;
     std::string tax_field;  ///< sale.order.line's taxes field in this Odoo version
-    // upsert_customer_and_address
+    // find_ship_to_country_and_state, upsert_customer_and_address
+    AddressPlace place;
     PartnerIds partners;
     // build_sale_order_values, add_service_lines
     odoo::Struct vals;
@@ -239,6 +251,7 @@ boost::asio::awaitable<Result<void>> choose_pricelist(OrderRun* run);
 boost::asio::awaitable<Result<void>> choose_tax(OrderRun* run);
 /// Odoo: res.country and res.country.state (cached search_read); res.partner load for the
 /// customer and for the delivery address.
+boost::asio::awaitable<Result<void>> find_ship_to_country_and_state(OrderRun* run);
 boost::asio::awaitable<Result<void>> upsert_customer_and_address(OrderRun* run);
 /// No call: the sale.order values and the item lines with their taxes.
 boost::asio::awaitable<Result<void>> build_sale_order_values(OrderRun* run);
@@ -285,8 +298,12 @@ bool charged(const OrderRun& run, const std::optional<model::Decimal>& amazon_ta
 /// The amount of an optional Money.
 std::optional<model::Decimal> figure(const std::optional<model::Money>& m);
 /// id, state, amount_total, amount_tax; and the OrderState of `id` among rows read back.
-std::vector<std::string> state_fields();
-OrderState state_of(const std::vector<odoo::Value>& rows, std::int64_t id);
+/// sale.order's state and amounts (and each line's price_tax through `lines_field`, when not
+/// empty: web_save / web_read, 17+).
+std::vector<std::string> state_fields(const std::string& lines_field = {});
+OrderState state_of(const std::vector<odoo::Value>& rows,
+                    std::int64_t id,
+                    const std::string& lines_field = {});
 
 }  // namespace order_import
 }  // namespace clarity::flows

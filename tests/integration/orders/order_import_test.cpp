@@ -149,12 +149,13 @@ class World {
                           Struct{{"name", "Amazon FBA"}, {"code", "AMZ"}, {"lot_stock_id", 8}});
     }
 
-    /// Runs up to `n` order jobs at once (a backlog's batches form from the jobs running at once).
-    void set_concurrency(std::size_t n) {
+    /// Runs up to `n` order jobs at once (a backlog's batches form from the jobs running at once),
+    /// in cohorts of `cohort` (1: each alone, as jobs that drift apart would).
+    void set_concurrency(std::size_t n, std::size_t cohort = 1) {
         EngineOptions eo;
         eo.max_in_flight = n;
         engine = std::make_unique<Engine>(io.get_executor(), *async_store, metrics, clock, eo);
-        engine->add_flow(flow, {.concurrency = n, .connections = {kConnection}});
+        engine->add_flow(flow, {.concurrency = n, .connections = {kConnection}, .cohort = cohort});
     }
 
     static OrderImportOptions default_options() { return OrderImportOptions{}; }
@@ -1373,6 +1374,94 @@ TEST(OrderImport, BacklogOfNewCustomersIsLoadedAndCreatedInBatches) {
     }
     EXPECT_EQ(customers.size(), static_cast<std::size_t>(kOrders));
     EXPECT_EQ(w.state_count(store::JobState::dead), 0);
+}
+
+// A backlog in cohorts (the daemon's default for order_import): the jobs claimed together go
+// through their steps together, so each step is one Odoo call for the whole cohort, whatever the
+// order in which Amazon answered: products, the look-up, customers, addresses, creation,
+// confirmation, dates.
+/// A new customer's order whose items carry Amazon's 15 % tax (the tax check reads each line's
+/// tax back).
+SeedOrder taxed_new_customer(int i) {
+    SeedOrder o = backlog::new_customer(i);
+    for (auto& item : o.items) {
+        item.item_tax = text_of_cents((cents_of(item.unit_price) * item.quantity * 15 + 50) / 100);
+    }
+    return o;
+}
+
+OrderImportOptions taxed_us() {
+    OrderImportOptions opt;
+    opt.taxes = {{"ATVPDKIKX0DER", {"15%"}}};
+    return opt;
+}
+
+TEST(OrderImport, BacklogInACohortMakesOneCallPerStep) {
+    World w(18, taxed_us());
+    constexpr int kOrders = 8;
+    w.set_concurrency(kOrders, kOrders);
+    w.odoo().set_latency(2ms);
+    for (int i = 0; i < kOrders; ++i) {
+        auto o = taxed_new_customer(i);
+        if (i % 2 == 1) o.items.erase(o.items.begin());  // not every order has the same SKUs
+        w.amazon_fake.add_order(o);
+        w.enqueue(o.order_id, "2026-11-01T10:05:00Z");
+    }
+    w.odoo().clear_calls();
+    ASSERT_EQ(w.drain(), static_cast<std::size_t>(kOrders));
+    const auto n = backlog::count(w.odoo().calls());
+    EXPECT_EQ(n.customer_loads, 1);
+    EXPECT_EQ(n.address_loads, 1);
+    EXPECT_EQ(n.creates, 1);
+    EXPECT_EQ(n.most_orders, static_cast<std::size_t>(kOrders));
+    EXPECT_EQ(w.odoo().call_count("search_read", "product.product"), 1u);
+    EXPECT_EQ(w.odoo().call_count("action_confirm", "sale.order"), 1u);
+    EXPECT_EQ(w.odoo().call_count("load", "sale.order"), 1u);  // the dates
+    // The states with each line's tax (the tax check): one web_read, no other read.
+    EXPECT_EQ(w.odoo().call_count("web_read", "sale.order"), 1u);
+    EXPECT_EQ(w.odoo().call_count("read", "sale.order"), 0u);
+    EXPECT_EQ(w.odoo().call_count("search_read", "sale.order.line"), 0u);
+    EXPECT_EQ(w.metric("clarity_order_tax_mismatch_total{connection=\"us\"}"), 0);
+    for (int i = 0; i < kOrders; ++i) {
+        auto orders = w.orders_for(backlog::new_customer(i).order_id);
+        ASSERT_EQ(orders.size(), 1u) << i;
+        EXPECT_EQ(orders[0]["state"], Value("sale")) << i;
+        EXPECT_EQ(w.lines_of(orders[0]["id"].as_int().value()).size(), i % 2 == 1 ? 2u : 3u) << i;
+    }
+    EXPECT_EQ(w.state_count(store::JobState::dead), 0);
+}
+
+// The cohort's confirmation read (web_read of the orders with their lines' tax) refused because
+// an order of the batch is gone meanwhile (MissingError): the batch reads the states as `read`
+// does instead, and the tax check reads the lines of each order: nothing is dead-lettered.
+TEST(OrderImport, ARefusedConfirmationReadFallsBackToAPlainRead) {
+    World w(18, taxed_us());
+    constexpr int kOrders = 4;
+    w.set_concurrency(kOrders, kOrders);
+    w.odoo().fail_next_call(
+        [](const fakes::odoo::CallRecord& c) {
+            return c.model == "sale.order" && c.method == "web_read";
+        },
+        FaultSpec{.exception = "odoo.exceptions.MissingError",
+                  .message = "Record does not exist or has been deleted."});
+    for (int i = 0; i < kOrders; ++i) {
+        auto o = taxed_new_customer(i);
+        w.amazon_fake.add_order(o);
+        w.enqueue(o.order_id, "2026-11-01T10:05:00Z");
+    }
+    w.odoo().clear_calls();
+    ASSERT_EQ(w.drain(), static_cast<std::size_t>(kOrders));
+    EXPECT_EQ(w.odoo().call_count("read", "sale.order"), 1u);
+    EXPECT_EQ(w.odoo().call_count("search_read", "sale.order.line"),
+              static_cast<std::size_t>(kOrders));
+    for (int i = 0; i < kOrders; ++i) {
+        auto orders = w.orders_for(backlog::new_customer(i).order_id);
+        ASSERT_EQ(orders.size(), 1u) << i;
+        EXPECT_EQ(orders[0]["state"], Value("sale")) << i;
+        EXPECT_EQ(orders[0]["date_order"], Value("2026-11-01 10:00:00")) << i;
+    }
+    EXPECT_EQ(w.state_count(store::JobState::dead), 0);
+    EXPECT_EQ(w.metric("clarity_order_tax_mismatch_total{connection=\"us\"}"), 0);
 }
 
 // Odoo refuses one address of a batch: `load` keeps nothing of the batch, so each row goes again
