@@ -346,8 +346,24 @@ asio::awaitable<std::vector<Result<CreatedOrder>>> creates_batch(Impl* impl,
 
 }  // namespace
 
-void make_coalescers(Impl& impl) {
+void make_coalescers(const std::shared_ptr<Impl>& owner) {
+    Impl& impl = *owner;
     Impl* p = &impl;  // the coalescers live in (and die with) the Impl
+    std::weak_ptr<Impl> weak = owner;
+    impl.prepares = std::make_unique<Coalescer<int, bool>>(
+        "preparing the order import (companies, pricelists, taxes)",
+        [weak](std::vector<int> waiting) -> asio::awaitable<std::vector<Result<bool>>> {
+            std::vector<Result<bool>> out;
+            auto impl = weak.lock();
+            if (!impl) {
+                out.assign(waiting.size(), Error{ErrorKind::transient, "the flow is stopping"});
+                co_return out;
+            }
+            auto done = co_await read_for_prepare(impl);
+            out.assign(waiting.size(), done ? Result<bool>(true) : Result<bool>(done.error()));
+            co_return out;
+        },
+        1000);
     impl.finds = std::make_unique<Coalescer<std::string, std::optional<ExistingOrder>>>(
         "finding orders in Odoo",
         [p](std::vector<std::string> ids) { return find_orders_batch(p, std::move(ids)); },

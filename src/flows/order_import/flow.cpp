@@ -47,7 +47,7 @@ OrderImportFlow::OrderImportFlow(OrderImportDeps deps, OrderImportOptions option
     if (!deps.order_template)
         throw std::invalid_argument("OrderImportFlow needs an order template");
     impl_ = std::make_shared<Impl>(std::move(deps), std::move(options));
-    order_import::make_coalescers(*impl_);
+    order_import::make_coalescers(impl_);
 }
 
 OrderImportFlow::~OrderImportFlow() = default;

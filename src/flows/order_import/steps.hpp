@@ -142,6 +142,8 @@ struct OrderImportFlow::Impl {
     std::unique_ptr<Coalescer<order_import::DateWrite, order_import::OrderState>> dates;
     std::unique_ptr<Coalescer<std::int64_t, std::optional<order_import::Amounts>>> totals;
     std::unique_ptr<Coalescer<order_import::NewOrder, order_import::CreatedOrder>> creates;
+    /// prepare() once for the jobs that find it not done at the same time.
+    std::unique_ptr<Coalescer<int, bool>> prepares;
     /// When this store began importing orders (cursor orders.new_since): orders bought after it
     /// that the store has no mapping for were never created by anyone but this store.
     std::optional<model::Timestamp> new_since;
@@ -281,13 +283,16 @@ boost::asio::awaitable<Result<void>> run_job(std::shared_ptr<Impl> impl, JobCont
 /// The Odoo major version (field spellings); read once (flow.cpp).
 boost::asio::awaitable<Result<int>> odoo_major(std::shared_ptr<Impl> impl);
 /// The coalescers of `impl` (batches.cpp).
-void make_coalescers(Impl& impl);
+/// The coalescers of `impl` (which they must not keep alive: they hold a weak pointer to it).
+void make_coalescers(const std::shared_ptr<Impl>& impl);
 /// Cancels sale order `sale_id` and proves it (status.cpp).
 boost::asio::awaitable<Result<void>> cancel_sale_order(std::shared_ptr<Impl> impl,
                                                        std::string amazon_id,
                                                        std::int64_t sale_id);
 /// prepare(): pricelists per marketplace and the mapped taxes, checked (taxes.cpp).
 boost::asio::awaitable<Result<void>> prepare_flow(std::shared_ptr<Impl> impl);
+/// prepare_flow's reads and checks, run once for all the jobs waiting for them.
+boost::asio::awaitable<Result<void>> read_for_prepare(std::shared_ptr<Impl> impl);
 /// "flows.order_import.taxes.A1PA6795UKMFR9.FR": where a tax name is configured.
 std::string tax_setting(const std::string& key, const std::string& country);
 /// Whether a line carries the mapped tax (taxes.cpp). Prices that include VAT

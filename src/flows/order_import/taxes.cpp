@@ -2,6 +2,7 @@
 
 #include "clarity/amazon/marketplace_pricing.hpp"
 #include "clarity/odoo/schema.hpp"
+#include "common/coalescer.hpp"
 #include "common/odoo_values.hpp"
 #include "order_import/steps.hpp"
 
@@ -227,8 +228,21 @@ asio::awaitable<Result<std::map<std::string, TaxInfo>>> read_mapped_taxes(
 }  // namespace
 
 /// prepare(): companies (currency, tax rounding), pricelists per marketplace and currency, and
-/// every mapped tax, checked against the marketplaces' pricing. All problems in one message.
+/// every mapped tax, checked against the marketplaces' pricing (read_for_prepare). All problems
+/// in one message.
 asio::awaitable<Result<void>> prepare_flow(std::shared_ptr<Impl> impl) {
+    {
+        std::lock_guard lock(impl->mu);
+        if (impl->prepared) co_return Result<void>{};
+    }
+    // Once for all the jobs that find it not done at the same time (a cohort at start-up).
+    auto once = impl->prepares->submit(0);  // named: g++ 12, co_await
+    auto done = co_await std::move(once);
+    if (!done) co_return done.error();
+    co_return Result<void>{};
+}
+
+asio::awaitable<Result<void>> read_for_prepare(std::shared_ptr<Impl> impl) {
     {
         std::lock_guard lock(impl->mu);
         if (impl->prepared) co_return Result<void>{};
