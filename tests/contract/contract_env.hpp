@@ -69,6 +69,8 @@ class Session {
     Protocol protocol() const { return target_.protocol; }
     bool live() const { return target_.live; }
     odoo::OdooClient& client() { return *client_; }
+    /// The io_context the client runs on (run() drives it): other components of a test share it.
+    boost::asio::io_context& io() { return ctx_; }
     /// The fake (null against a live server).
     fakes::odoo::FakeOdoo* fake() { return server_ ? &server_->odoo() : nullptr; }
 

@@ -1,0 +1,216 @@
+// The order import against this Odoo: the fake under ctest, a real server with `make test-odoo`
+// (docs/odoo.md "Contract suite"). A backlog of new customers' orders, then as many orders of
+// the same customers, each batch claimed as one cohort (the daemon's default for a backlog): every
+// order is confirmed with Amazon's date, and the Odoo calls per order are counted (issue #17: at
+// most 4 for new customers, 3 for known ones). Amazon is the fake SP-API on loopback; the store
+// is a real SQLite file.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <optional>
+
+#include "clarity/amazon/sp_api_client.hpp"
+#include "clarity/flows/engine.hpp"
+#include "clarity/flows/order_import.hpp"
+#include "clarity/flows/order_jobs.hpp"
+#include "clarity/mapping/template.hpp"
+#include "clarity/net/http_client.hpp"
+#include "clarity/store/options.hpp"
+#include "contract_env.hpp"
+#include "sp_api/fake_sp_api.hpp"
+#include "support/temp_dir.hpp"
+#include "support/test_env.hpp"
+
+namespace clarity::contract {
+namespace {
+
+using namespace std::chrono_literals;
+using fakes::sp_api::SeedItem;
+using fakes::sp_api::SeedOrder;
+
+constexpr const char* kConnection = "us";
+constexpr int kOrders = 20;  ///< one cohort
+
+class OrderImportContract : public ::testing::TestWithParam<Target> {
+  protected:
+    void SetUp() override {
+        static int tests = 0;
+        test_number = ++tests;
+        s = std::make_unique<Session>(GetParam());
+        fakes::sp_api::FakeOptions fo;
+        fo.speed_up = 1000;
+        amazon_fake.emplace(clock, fo);
+        http = net::make_http_client(s->io().get_executor(), net::HttpClientOptions{});
+        amazon::AmazonOptions a;
+        a.region = amazon::Region::na;
+        a.seller_id = amazon_fake->options().seller_id;
+        a.marketplace_ids = {"ATVPDKIKX0DER"};
+        a.lwa_client_id = amazon_fake->options().client_id;
+        a.lwa_client_secret = Secret(amazon_fake->options().client_secret);
+        a.refresh_token = Secret(amazon_fake->options().refresh_token);
+        a.endpoint = amazon_fake->base_url();
+        a.lwa_endpoint = amazon_fake->lwa_url();
+        a.timeout = 5s;
+        lwa.emplace(*http, clock,
+                    amazon::LwaOptions{a.lwa_token_url(), a.lwa_client_id, a.lwa_client_secret, 60s,
+                                       5000ms},
+                    &metrics);
+        sp.emplace(*http, *lwa, quota, clock, random, metrics, a);
+
+        store::StoreOptions so;
+        so.path = (dir / "store.db").string();
+        store = store::open_store(so, {clock, random, &metrics});
+        async_store = std::make_unique<store::AsyncStore>(*store);
+
+        // The default template without its Studio fields (a live database need not have them).
+        const auto tpl_path = dir / "order_import.yaml";
+        std::ofstream(tpl_path)
+            << "extends: " << (test::source_dir() / "config/mapping/order_import.yaml").string()
+            << "\nfields:\n  x_studio_amazon_order_type: ~\n"
+               "lines:\n  fields:\n    x_studio_gift_message: ~\n"
+               "    x_studio_personalization: ~\n";
+        auto tpl = std::make_shared<const mapping::MappingTemplate>(
+            mapping::MappingTemplate::load_file(tpl_path));
+        flows::OrderImportOptions options;
+        options.connection = kConnection;
+        flow = std::make_shared<flows::OrderImportFlow>(
+            flows::OrderImportDeps{*sp, s->client(), tpl, metrics, clock, async_store.get()},
+            options);
+        engine =
+            std::make_unique<flows::Engine>(s->io().get_executor(), *async_store, metrics, clock);
+        engine->add_flow(
+            flow, {.concurrency = 2 * kOrders, .connections = {kConnection}, .cohort = kOrders});
+        ASSERT_TRUE(s->run(s->client().connect()));
+        for (const char* sku : {"SKU-A", "SKU-B"}) {
+            skus.push_back(s->name(sku));
+            s->product(sku, 12.5);
+        }
+    }
+
+    void TearDown() override {
+        for (const auto& ref : refs) {
+            auto found = s->run(s->client().search_read(
+                "sale.order", odoo::Domain{}.where("client_order_ref", "=", ref),
+                {.fields = {"id"}}));
+            if (!found) continue;
+            for (const auto& r : *found) s->track("sale.order", r["id"].as_int().value_or(0));
+        }
+        auto left = s->cleanup();
+        for (const auto& l : left) std::cerr << "  left in Odoo: " << l << "\n";
+    }
+
+    /// Order `n` of buyer `buyer` (names with the run prefix: the sweep finds the partners).
+    SeedOrder order(int n, int buyer) {
+        char id[32];
+        // Unique per run and test (the targets of one live server share its database).
+        std::snprintf(id, sizeof id, "113-%07d-%07d", (::getpid() % 100000) * 100 + test_number, n);
+        SeedOrder o;
+        o.order_id = id;
+        o.buyer_name = o.address_name = s->name("buyer-" + std::to_string(buyer));
+        o.buyer_email = "buyer" + std::to_string(buyer) + "@marketplace.amazon.com";
+        o.address_line1 = std::to_string(buyer) + " Main St";
+        o.city = "San Francisco";
+        o.state = "CA";
+        o.postal_code = "94105";
+        for (std::size_t k = 0; k < skus.size(); ++k) {
+            SeedItem i;
+            i.order_item_id = o.order_id + "-" + std::to_string(k);
+            i.seller_sku = skus[k];
+            i.asin = "B0CCT" + std::to_string(k);
+            i.title = "Contract item";
+            i.quantity = static_cast<std::int64_t>(k) + 1;
+            i.unit_price = "12.50";
+            o.items.push_back(i);
+        }
+        return o;
+    }
+
+    /// Imports orders [first, first + kOrders) of buyers 0..kOrders-1; answers Odoo calls per
+    /// order.
+    double import(int first) {
+        for (int i = 0; i < kOrders; ++i) {
+            auto o = order(first + i, i);
+            refs.push_back(o.order_id);
+            amazon_fake->add_order(o);
+            flows::OrderJob j;
+            j.amazon_order_id = o.order_id;
+            j.marketplace_id = "ATVPDKIKX0DER";
+            j.change_time = "2026-11-01T10:05:00Z";
+            j.source = "sweep";
+            auto job = flows::make_order_job(kConnection, j);
+            EXPECT_TRUE(job && store->enqueue(*job));
+        }
+        const auto before = s->client().stats().calls_sent;
+        if (s->fake() != nullptr) s->fake()->clear_calls();
+        const auto ran = s->run(engine->run_until_idle());
+        if (s->fake() != nullptr && std::getenv("CONTRACT_CALLS") != nullptr) {
+            for (const auto& c : s->fake()->calls())
+                std::cout << "  " << c.model << "." << c.method << "\n";
+        }
+        EXPECT_EQ(ran, static_cast<std::size_t>(kOrders));
+        return static_cast<double>(s->client().stats().calls_sent - before) / kOrders;
+    }
+
+    std::unique_ptr<Session> s;
+    test::TempDir dir;
+    core::MetricsRegistry metrics;
+    ManualClock clock;
+    DefaultRandom random{13};
+    std::optional<fakes::sp_api::FakeSpApi> amazon_fake;
+    amazon::QuotaLimiter quota{SystemClock::instance(), 1000};
+    std::shared_ptr<net::HttpClient> http;
+    std::optional<amazon::LwaTokenSource> lwa;
+    std::optional<amazon::SpApiClient> sp;
+    std::unique_ptr<store::Store> store;
+    std::unique_ptr<store::AsyncStore> async_store;
+    std::shared_ptr<flows::OrderImportFlow> flow;
+    std::unique_ptr<flows::Engine> engine;
+    std::vector<std::string> skus;
+    std::vector<std::string> refs;
+    int test_number = 0;
+};
+
+TEST_P(OrderImportContract, ABacklogOfNewThenKnownCustomersIsImportedInBatches) {
+    const double new_customers = import(0);
+    const double known_customers = import(kOrders);
+    std::cout << target_name(GetParam()) << ": Odoo calls per order, " << kOrders
+              << " new customers: " << new_customers << ", " << kOrders
+              << " known customers: " << known_customers << "\n";
+    EXPECT_LE(new_customers, 4.0);
+    EXPECT_LE(known_customers, 3.0);
+    for (const auto& ref : refs) {
+        auto rows = s->run(s->client().search_read(
+            "sale.order", odoo::Domain{}.where("client_order_ref", "=", ref),
+            {.fields = {"state", "date_order", "partner_id"}}));
+        ASSERT_TRUE(rows) << rows.error().describe();
+        ASSERT_EQ(rows->size(), 1u) << ref;
+        EXPECT_EQ((*rows)[0]["state"], odoo::Value("sale")) << ref;
+        EXPECT_EQ((*rows)[0]["date_order"], odoo::Value("2026-11-01 10:00:00")) << ref;
+    }
+    // The second order of each buyer went to the customer of the first.
+    for (int i = 0; i < kOrders; ++i) {
+        std::vector<odoo::Value> partners;
+        for (const auto& ref : {refs[i], refs[kOrders + i]}) {
+            auto rows = s->run(s->client().search_read(
+                "sale.order", odoo::Domain{}.where("client_order_ref", "=", ref),
+                {.fields = {"partner_id"}}));
+            ASSERT_TRUE(rows && rows->size() == 1u);
+            partners.push_back((*rows)[0]["partner_id"]);
+        }
+        EXPECT_EQ(partners[0], partners[1]) << i;
+    }
+    EXPECT_EQ(store->stats()->by_flow_state.size(), 1u);  // every job done, none waiting or dead
+}
+
+INSTANTIATE_TEST_SUITE_P(Odoo,
+                         OrderImportContract,
+                         ::testing::ValuesIn(targets()),
+                         [](const ::testing::TestParamInfo<Target>& info) {
+                             return target_name(info.param);
+                         });
+
+}  // namespace
+}  // namespace clarity::contract
