@@ -44,20 +44,8 @@ class OrderImportContract : public ::testing::TestWithParam<Target> {
         fo.speed_up = 1000;
         amazon_fake.emplace(clock, fo);
         http = net::make_http_client(s->io().get_executor(), net::HttpClientOptions{});
-        amazon::AmazonOptions a;
-        a.region = amazon::Region::na;
-        a.seller_id = amazon_fake->options().seller_id;
-        a.marketplace_ids = {"ATVPDKIKX0DER"};
-        a.lwa_client_id = amazon_fake->options().client_id;
-        a.lwa_client_secret = Secret(amazon_fake->options().client_secret);
-        a.refresh_token = Secret(amazon_fake->options().refresh_token);
-        a.endpoint = amazon_fake->base_url();
-        a.lwa_endpoint = amazon_fake->lwa_url();
-        a.timeout = 5s;
-        lwa.emplace(*http, clock,
-                    amazon::LwaOptions{a.lwa_token_url(), a.lwa_client_id, a.lwa_client_secret, 60s,
-                                       5000ms},
-                    &metrics);
+        amazon::AmazonOptions a = amazon_fake->client_options({"ATVPDKIKX0DER"});
+        lwa.emplace(*http, clock, fakes::sp_api::FakeSpApi::lwa_options(a), &metrics);
         sp.emplace(*http, *lwa, quota, clock, random, metrics, a);
 
         store::StoreOptions so;

@@ -1323,6 +1323,26 @@ FakeSpApi::~FakeSpApi() { server_.reset(); }
 
 std::string FakeSpApi::base_url() const { return server_->base_url(); }
 std::string FakeSpApi::lwa_url() const { return server_->base_url() + "/auth/o2/token"; }
+
+amazon::AmazonOptions FakeSpApi::client_options(std::vector<std::string> marketplaces) const {
+    amazon::AmazonOptions a;
+    a.region = amazon::Region::na;
+    a.seller_id = options_.seller_id;
+    a.marketplace_ids = std::move(marketplaces);
+    a.lwa_client_id = options_.client_id;
+    a.lwa_client_secret = Secret(options_.client_secret);
+    a.refresh_token = Secret(options_.refresh_token);
+    a.endpoint = base_url();
+    a.lwa_endpoint = lwa_url();
+    a.timeout = std::chrono::seconds{5};
+    return a;
+}
+
+amazon::LwaOptions FakeSpApi::lwa_options(const amazon::AmazonOptions& client) {
+    return amazon::LwaOptions{client.lwa_token_url(), client.lwa_client_id,
+                              client.lwa_client_secret, std::chrono::seconds{60},
+                              std::chrono::milliseconds{5000}};
+}
 std::string FakeSpApi::sqs_url() const { return server_->base_url(); }
 std::string FakeSpApi::queue_url() const {
     return server_->base_url() + "/000000000000/sp-notifications";

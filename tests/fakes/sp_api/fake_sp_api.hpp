@@ -24,6 +24,8 @@
 #include <utility>
 #include <vector>
 
+#include "clarity/amazon/config.hpp"
+#include "clarity/amazon/lwa.hpp"
 #include "clarity/core/clock.hpp"
 #include "http/fake_http_server.hpp"
 
@@ -147,8 +149,14 @@ class FakeSpApi {
     FakeSpApi(const FakeSpApi&) = delete;
     FakeSpApi& operator=(const FakeSpApi&) = delete;
 
-    std::string base_url() const;   ///< SP-API base (no trailing slash)
-    std::string lwa_url() const;    ///< .../auth/o2/token
+    std::string base_url() const;  ///< SP-API base (no trailing slash)
+    std::string lwa_url() const;   ///< .../auth/o2/token
+    /// A client of this fake's seller (region na) in `marketplaces`: its credentials and
+    /// endpoints, a 5 s timeout.
+    amazon::AmazonOptions client_options(std::vector<std::string> marketplaces = {
+                                             "ATVPDKIKX0DER"}) const;
+    /// Login with Amazon for `client` (this fake's token endpoint).
+    static amazon::LwaOptions lwa_options(const amazon::AmazonOptions& client);
     std::string sqs_url() const;    ///< SQS endpoint (POST /)
     std::string queue_url() const;  ///< the QueueUrl to send
     const FakeOptions& options() const { return options_; }
