@@ -1,6 +1,10 @@
 // Reports API 2021-06-30 codecs: see clarity/amazon/reports_api.hpp.
 #include "clarity/amazon/reports_api.hpp"
 
+#include <fstream>
+#include <vector>
+
+#include "clarity/core/gzip.hpp"
 #include "json_util.hpp"
 #include "query.hpp"
 
@@ -59,6 +63,81 @@ std::string encode_reports_query(const ReportsRequest& r) {
     q.add_opt("createdSince", r.created_since);
     q.add_opt("createdUntil", r.created_until);
     return q.str();
+}
+
+namespace {
+
+/// Inflates the gzip file `from` into `to`, in pieces. Damaged or truncated data is permanent:
+/// Amazon's stored document is what it is, the HTTP layer has already retried broken transfers.
+Result<void> inflate_file(const std::filesystem::path& from, const std::filesystem::path& to) {
+    std::ifstream in(from, std::ios::binary);
+    std::ofstream out(to, std::ios::binary | std::ios::trunc);
+    if (!in || !out) {
+        return make_error(ErrorKind::transient,
+                          "cannot open " + (in ? to : from).string() + " (permissions, disk full?)",
+                          "downloadDocument");
+    }
+    core::GzipInflater inflater;
+    std::vector<char> buf(256 * 1024);
+    const auto write = [&out](std::string_view piece) {
+        out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+        return static_cast<bool>(out);
+    };
+    while (in) {
+        in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+        const auto got = static_cast<std::size_t>(in.gcount());
+        if (got == 0) break;
+        const auto st = inflater.feed(std::string_view(buf.data(), got), write);
+        if (st == core::GzipInflater::Status::stopped) {
+            return make_error(ErrorKind::transient, "cannot write " + to.string() + " (disk full?)",
+                              "downloadDocument");
+        }
+        if (st == core::GzipInflater::Status::corrupt) {
+            return make_error(ErrorKind::permanent,
+                              "the document flagged GZIP is damaged gzip data (" +
+                                  inflater.error() + "); request the report again",
+                              "downloadDocument");
+        }
+    }
+    if (!inflater.complete()) {
+        return make_error(ErrorKind::permanent,
+                          "the document flagged GZIP ends early after " +
+                              std::to_string(inflater.bytes_out()) +
+                              " decompressed bytes; request the report again",
+                          "downloadDocument");
+    }
+    out.flush();
+    if (!out) {
+        return make_error(ErrorKind::transient, "cannot write " + to.string() + " (disk full?)",
+                          "downloadDocument");
+    }
+    return {};
+}
+
+}  // namespace
+
+Result<std::uintmax_t> finish_document(const DownloadedDocument& document,
+                                       const std::filesystem::path& to) {
+    std::error_code ec;
+    if (document.gzip) {
+        auto inflated = inflate_file(document.file, to);
+        std::filesystem::remove(document.file, ec);
+        if (!inflated) return inflated.error();
+    } else if (document.file != to) {
+        std::filesystem::rename(document.file, to, ec);
+        if (ec) {
+            return make_error(ErrorKind::transient,
+                              "cannot move " + document.file.string() + " to " + to.string() +
+                                  ": " + ec.message(),
+                              "downloadDocument");
+        }
+    }
+    const auto size = std::filesystem::file_size(to, ec);
+    if (ec) {
+        return make_error(ErrorKind::transient, "cannot read " + to.string() + ": " + ec.message(),
+                          "downloadDocument");
+    }
+    return size;
 }
 
 }  // namespace clarity::amazon

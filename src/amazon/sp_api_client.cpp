@@ -27,53 +27,6 @@ namespace {
 /// A feed processing report is held in memory to decode it; real ones are a few kilobytes.
 constexpr std::uint64_t kMaxFeedReportBytes = 64ull << 20;
 
-/// Inflates the gzip file `from` into `to`, in pieces. Damaged or truncated data is permanent:
-/// Amazon's stored document is what it is, the HTTP layer has already retried broken transfers.
-Result<void> inflate_file(const std::filesystem::path& from, const std::filesystem::path& to) {
-    std::ifstream in(from, std::ios::binary);
-    std::ofstream out(to, std::ios::binary | std::ios::trunc);
-    if (!in || !out) {
-        return make_error(ErrorKind::transient,
-                          "cannot open " + (in ? to : from).string() + " (permissions, disk full?)",
-                          "downloadDocument");
-    }
-    core::GzipInflater inflater;
-    std::vector<char> buf(256 * 1024);
-    const auto write = [&out](std::string_view piece) {
-        out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
-        return static_cast<bool>(out);
-    };
-    while (in) {
-        in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-        const auto got = static_cast<std::size_t>(in.gcount());
-        if (got == 0) break;
-        const auto st = inflater.feed(std::string_view(buf.data(), got), write);
-        if (st == core::GzipInflater::Status::stopped) {
-            return make_error(ErrorKind::transient, "cannot write " + to.string() + " (disk full?)",
-                              "downloadDocument");
-        }
-        if (st == core::GzipInflater::Status::corrupt) {
-            return make_error(ErrorKind::permanent,
-                              "the document flagged GZIP is damaged gzip data (" +
-                                  inflater.error() + "); request the report again",
-                              "downloadDocument");
-        }
-    }
-    if (!inflater.complete()) {
-        return make_error(ErrorKind::permanent,
-                          "the document flagged GZIP ends early after " +
-                              std::to_string(inflater.bytes_out()) +
-                              " decompressed bytes; request the report again",
-                          "downloadDocument");
-    }
-    out.flush();
-    if (!out) {
-        return make_error(ErrorKind::transient, "cannot write " + to.string() + " (disk full?)",
-                          "downloadDocument");
-    }
-    return {};
-}
-
 constexpr std::string_view kNotificationsScope = "sellingpartnerapi::notifications";
 // Retries of one call after a transient failure (amazon.max_attempts tries in all): full jitter,
 // the first retry within 0.5 s, the ceiling doubling up to 30 s.
@@ -667,34 +620,29 @@ asio::awaitable<Result<DocumentLocation>> SpApiClient::get_report_document(std::
     co_return decode_document_location(resp->body, "reportDocumentId");
 }
 
-asio::awaitable<Result<std::uintmax_t>> SpApiClient::download_document(
+asio::awaitable<Result<DownloadedDocument>> SpApiClient::download_document(
     DocumentLocation location, std::filesystem::path destination) {
     net::HttpRequest req;
     req.method = "GET";
     req.url = location.url;
     req.timeout = options_.timeout;
-    const bool gz = location.compression_algorithm == "GZIP";
-    auto raw = destination;
-    if (gz) raw += ".gz.part";
-    req.body_file = raw;
+    DownloadedDocument out;
+    out.gzip = location.compression_algorithm == "GZIP";
+    out.file = destination;
+    if (out.gzip) out.file += ".gz";
+    req.body_file = out.file;
     auto resp = co_await http_.send(std::move(req));
     if (!resp) co_return resp.error();
     if (resp->status != 200) {
         co_return classify_sp_api_response(*resp, "downloadDocument").error;
     }
     std::error_code ec;
-    if (!std::filesystem::exists(raw, ec)) {
+    if (!std::filesystem::exists(out.file, ec)) {
         // The client kept the body in memory (no streaming support): write it ourselves.
-        std::ofstream out(raw, std::ios::binary);
-        out.write(resp->body.data(), static_cast<std::streamsize>(resp->body.size()));
+        std::ofstream file(out.file, std::ios::binary);
+        file.write(resp->body.data(), static_cast<std::streamsize>(resp->body.size()));
     }
-    if (gz) {
-        // Inflate file to file in pieces: a report may be far larger than the daemon's memory.
-        auto inflated = inflate_file(raw, destination);
-        std::filesystem::remove(raw, ec);
-        if (!inflated) co_return inflated.error();
-    }
-    co_return std::filesystem::file_size(destination, ec);
+    co_return out;
 }
 
 // ---- Finances

@@ -4,6 +4,7 @@
 /// document location that feed result documents share. No payload wrapper.
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,6 +41,21 @@ struct ReportsPage {
 };
 
 Result<DocumentLocation> decode_document_location(std::string_view body, std::string_view id_field);
+
+/// A document as SpApiClient::download_document stored it: `file` holds Amazon's bytes, gzip data
+/// when `gzip` (the location said GZIP).
+struct DownloadedDocument {
+    std::filesystem::path file;
+    bool gzip = false;
+};
+
+/// The document's text in `to`: a GZIP download is inflated into `to` in pieces (a report may be
+/// far larger than memory) and its gzip file removed; a plain one is `to` already. Answers the
+/// text's size. Blocking file work: run it off the I/O thread (a flow: on the store's worker).
+/// Damaged or truncated gzip data is permanent (request the report again); a file that cannot be
+/// written is transient.
+Result<std::uintmax_t> finish_document(const DownloadedDocument& document,
+                                       const std::filesystem::path& to);
 Result<ReportsPage> decode_reports(std::string_view body);
 Result<Report> decode_report(std::string_view body);
 std::string encode_reports_query(const ReportsRequest& request);

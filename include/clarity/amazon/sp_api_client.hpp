@@ -126,8 +126,10 @@ class SpApiClient {
     boost::asio::awaitable<Result<ReportsPage>> get_reports(ReportsRequest request);
     boost::asio::awaitable<Result<Report>> get_report(std::string report_id);
     boost::asio::awaitable<Result<DocumentLocation>> get_report_document(std::string document_id);
-    /// Downloads a document to `destination` (no auth headers; gunzipped when flagged).
-    boost::asio::awaitable<Result<std::uintmax_t>> download_document(
+    /// Downloads a document as Amazon stores it (no auth headers), streamed to `destination`
+    /// (`destination` + ".gz" when flagged GZIP). finish_document() (reports_api.hpp) makes the
+    /// text of it, off the I/O thread.
+    boost::asio::awaitable<Result<DownloadedDocument>> download_document(
         DocumentLocation location, std::filesystem::path destination);
 
     // Finances

@@ -67,26 +67,41 @@ asio::awaitable<std::optional<Tracking>> read_shipments_report(std::shared_ptr<I
                                     ? std::filesystem::temp_directory_path(ec)
                                     : std::filesystem::path(impl->opt.report_dir);
     const auto file = dir / ("clarity-shipments-" + report_id + ".tsv");
-    auto size = co_await impl->deps.amazon.download_document(*location, file);
-    if (!size) {
-        impl->log.warn("downloading report {} failed: {}", report_id, size.error().message);
+    auto downloaded = co_await impl->deps.amazon.download_document(*location, file);
+    if (!downloaded) {
+        impl->log.warn("downloading report {} failed: {}", report_id, downloaded.error().message);
         std::filesystem::remove(file, ec);
+        std::filesystem::remove(file.string() + ".gz", ec);
         co_return std::nullopt;
     }
-    // Reading and parsing the file is blocking work: it runs on the store's worker thread, not on
-    // the I/O thread that every connection's calls share.
-    auto read_and_parse = [file] {
+    // Inflating, reading and parsing the file is blocking work: it runs on the store's worker
+    // thread, not on the I/O thread that every connection's calls share.
+    auto read_and_parse = [file, document = *downloaded]() -> Result<Tracking> {
+        std::error_code ignored;
+        auto text = amazon::finish_document(document, file);
+        if (!text) {
+            std::filesystem::remove(document.file, ignored);
+            return text.error();
+        }
         std::ifstream in(file, std::ios::binary);
         std::ostringstream buf;
         buf << in.rdbuf();
         auto parsed = amazon::parse_fulfilled_shipments(buf.str());
-        std::error_code ignored;
         std::filesystem::remove(file, ignored);
         return parsed;
     };
-    if (impl->deps.store == nullptr) co_return read_and_parse();
-    co_return co_await impl->deps.store->call(std::function<Tracking(store::Store&)>(
-        [&read_and_parse](store::Store&) { return read_and_parse(); }));
+    Result<Tracking> parsed = Tracking{};
+    if (impl->deps.store == nullptr) {
+        parsed = read_and_parse();
+    } else {
+        parsed = co_await impl->deps.store->call(std::function<Result<Tracking>(store::Store&)>(
+            [&read_and_parse](store::Store&) { return read_and_parse(); }));
+    }
+    if (!parsed) {
+        impl->log.warn("reading report {} failed: {}", report_id, parsed.error().message);
+        co_return std::nullopt;
+    }
+    co_return std::move(*parsed);
 }
 
 /// FBA tracking of `order_id` from the newest shipments report, read again when the one in memory

@@ -456,10 +456,33 @@ TEST(SpApiReports, SettlementReportListedAndDownloadedGunzipped) {
     EXPECT_EQ(loc->compression_algorithm, "GZIP");
     test::TempDir dir;
     auto path = dir.path() / "settlement.tsv";
-    auto size = run(h.io, h.client->download_document(*loc, path));
+    auto downloaded = run(h.io, h.client->download_document(*loc, path));
+    ASSERT_TRUE(downloaded) << downloaded.error().describe();
+    EXPECT_TRUE(downloaded->gzip);
+    EXPECT_NE(downloaded->file, path);  // Amazon's gzip bytes, inflated by finish_document
+    auto size = finish_document(*downloaded, path);
     ASSERT_TRUE(size) << size.error().describe();
     EXPECT_EQ(*size, tsv.size());
     EXPECT_EQ(test::read_file(path), tsv);
+    EXPECT_FALSE(std::filesystem::exists(downloaded->file));
+}
+
+TEST(SpApiReports, AFinishedDocumentIsItsTextAndDamagedGzipIsPermanent) {
+    test::TempDir dir;
+    const auto plain = dir.path() / "plain.tsv";
+    std::ofstream(plain) << "a\tb\n";
+    auto same = finish_document(DownloadedDocument{plain, false}, plain);
+    ASSERT_TRUE(same) << same.error().describe();
+    EXPECT_EQ(*same, 4u);
+
+    const auto damaged = dir.path() / "report.tsv.gz";
+    std::ofstream(damaged, std::ios::binary) << std::string("\x1f\x8b\x08\x00garbage", 12);
+    auto r = finish_document(DownloadedDocument{damaged, true}, dir.path() / "report.tsv");
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().kind, ErrorKind::permanent);
+    EXPECT_NE(r.error().message.find("request the report again"), std::string::npos)
+        << r.error().message;
+    EXPECT_FALSE(std::filesystem::exists(damaged));  // nothing left behind
 }
 
 TEST(SpApiFinances, GroupsAndEventsPages) {
