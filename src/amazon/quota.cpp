@@ -107,8 +107,10 @@ void QuotaLimiter::restore(const std::vector<QuotaBucketLevel>& levels) {
         const double away =
             std::max(0.0, std::chrono::duration<double>(now - l.at).count() - kRestoreMargin);
         // Negative tokens were reserved by calls that waited and died with the process: Amazon's
-        // bucket was empty then, not in debt.
-        b.tokens = std::min(b.burst, std::max(0.0, l.tokens) + away * b.rate);
+        // bucket was empty then, not in debt. One token less than saved: the saved level may be
+        // Amazon's plus a sliver (clocks, rounding), and a restart meets the bucket with every
+        // job of a backlog at once (a cohort), so the sliver would be spent at once.
+        b.tokens = std::min(b.burst, std::max(0.0, l.tokens - 1.0) + away * b.rate);
         b.last = clock_->steady_now();
         // As at a fresh start, refill counts from the operation's first response (on_response):
         // the client then trails Amazon's bucket by one round trip instead of matching it.
