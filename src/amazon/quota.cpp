@@ -42,10 +42,19 @@ std::chrono::nanoseconds QuotaLimiter::reserve(const std::string& seller, Operat
     auto& b = bucket(seller, op);
     refill(b);
     ++changes_;
+    // A full bucket earns nothing until a request takes it below full, on Amazon's side when the
+    // request arrives, later than here: from full, refill counts again from the next response
+    // (as at a fresh start), not from now.
+    if (b.tokens >= b.burst - 1e-9) b.anchored = false;
     b.tokens -= 1;
-    if (b.tokens >= 0) return std::chrono::nanoseconds{0};
+    if (b.tokens >= -1e-9) return std::chrono::nanoseconds{0};  // a rounding sliver is no wait
+    double wait = -b.tokens / b.rate;
+    // Before that response, the burst's requests may reach Amazon later than they were reserved
+    // (a whole cohort starts at once) while the next ones go out on time: they would arrive a
+    // sliver early. One interval more for the waiters reserved meanwhile.
+    if (!b.anchored) wait += 1.0 / b.rate;
     return std::chrono::duration_cast<std::chrono::nanoseconds>(
-        std::chrono::duration<double>(-b.tokens / b.rate));
+        std::chrono::duration<double>(wait));
 }
 
 void QuotaLimiter::give_back(const std::string& seller, Operation op) {

@@ -236,14 +236,39 @@ TEST(QuotaLimiter, ReservationsBeforeTheFirstResponseEarnNoRefill) {
     clock.advance(300ms);  // a second job reserves before the first request was answered
     EXPECT_EQ(q.reserve("S", Operation::get_order).count(), 0);
     clock.advance(300ms);
-    // 600 ms at 0.5/s would have earned 0.3 tokens; before any response nothing counts.
+    // 600 ms at 0.5/s would have earned 0.3 tokens; before any response nothing counts, and a
+    // waiter reserved before it waits one interval more (the burst may reach Amazon late):
+    // 2 s for the token, 2 s of margin.
     EXPECT_EQ(
         std::chrono::duration_cast<std::chrono::milliseconds>(q.reserve("S", Operation::get_order))
             .count(),
-        2000);
+        4000);
     q.on_response("S", Operation::get_order);
     clock.advance(1s);
     EXPECT_NEAR(q.tokens("S", Operation::get_order), -0.5, 1e-9);
+}
+
+TEST(QuotaLimiter, ABurstFromAFullBucketWaitsOneIntervalMoreUntilItsFirstResponse) {
+    ManualClock clock;
+    QuotaLimiter q(clock);  // getOrder: 0.5/s, burst 30
+    q.reserve("S", Operation::get_order);
+    q.on_response("S", Operation::get_order);
+    clock.advance(10s);  // full again
+    EXPECT_NEAR(q.tokens("S", Operation::get_order), 30.0, 1e-9);
+    // A cohort at once: 30 go now; the next waits 2 s for its token and 2 s more, because
+    // Amazon's bucket earns again only when the first of the burst reaches it.
+    for (int i = 0; i < 30; ++i) EXPECT_EQ(q.reserve("S", Operation::get_order).count(), 0);
+    EXPECT_EQ(
+        std::chrono::duration_cast<std::chrono::milliseconds>(q.reserve("S", Operation::get_order))
+            .count(),
+        4000);
+    // Once answered, the refill counts from the answer and waits carry no margin.
+    clock.advance(100ms);
+    q.on_response("S", Operation::get_order);
+    EXPECT_EQ(
+        std::chrono::duration_cast<std::chrono::milliseconds>(q.reserve("S", Operation::get_order))
+            .count(),
+        4000);  // two tokens owed at 0.5/s
 }
 
 TEST(QuotaLimiter, RateScaleSpeedsUpSeededRates) {
@@ -279,7 +304,7 @@ TEST(QuotaLimiter, ResumesSavedLevelsPlusTheRefillEarnedWhileAway) {
     EXPECT_EQ(std::chrono::duration_cast<std::chrono::milliseconds>(
                   second.reserve("S", Operation::get_order_v0))
                   .count(),
-              200);
+              400);  // 200 ms for the token, 200 ms of margin before the first response
     // Buckets nobody saved start full.
     EXPECT_NEAR(second.tokens("S", Operation::get_order), 30.0, 1e-9);
 }
