@@ -10,6 +10,7 @@
 #include <set>
 
 #include "clarity/amazon/lwa.hpp"
+#include "clarity/amazon/operations.hpp"
 #include "clarity/amazon/quota.hpp"
 #include "clarity/amazon/sqs_consumer.hpp"
 #include "clarity/core/backoff.hpp"
@@ -245,9 +246,18 @@ void register_flows(Wiring::State* s) {
             fs.concurrency = it->second;
         if (auto it = engine.flow_deadline.find(name); it != engine.flow_deadline.end())
             fs.deadline = it->second;
+        double slowest = 0;  // the connections' getOrder pace (both Orders APIs: 0.5/s)
         for (const auto& c : s->connections) {
-            if (std::find(c->flows.begin(), c->flows.end(), name) != c->flows.end())
-                fs.connections.insert(c->settings->name);
+            if (std::find(c->flows.begin(), c->flows.end(), name) == c->flows.end()) continue;
+            fs.connections.insert(c->settings->name);
+            const double rate = amazon::operation_info(amazon::Operation::get_order).rate *
+                                (c->quota ? c->quota->limiter->rate_scale() : 1.0);
+            if (slowest == 0 || rate < slowest) slowest = rate;
+        }
+        if (fs.cohort > 1) {
+            if (auto w = flows::amazon_wait_warning(name, fs, slowest); !w.empty()) {
+                s->log.warn("{}", w);
+            }
         }
         s->engine->add_flow(cf, fs);
     }

@@ -8,6 +8,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <cstdio>
 #include <stdexcept>
 #include <vector>
 
@@ -33,6 +34,26 @@ asio::awaitable<Result<std::vector<std::string>>> Flow::check_odoo() {
 }
 
 std::size_t Flow::default_cohort() const { return 1; }
+
+std::string amazon_wait_warning(std::string_view flow,
+                                const FlowSettings& settings,
+                                double calls_per_second) {
+    if (!(calls_per_second > 0)) return {};
+    const double wait = static_cast<double>(settings.concurrency) / calls_per_second;
+    const double deadline = std::chrono::duration<double>(settings.deadline).count();
+    if (wait <= 0.8 * deadline) return {};
+    const std::string name(flow);
+    char rate[32];
+    std::snprintf(rate, sizeof rate, "%g", calls_per_second);
+    return "flow " + name + " runs " + std::to_string(settings.concurrency) +
+           " jobs at once (cohorts of " + std::to_string(settings.cohort) +
+           "); in a backlog the last of them may wait about " +
+           std::to_string(static_cast<long long>(wait)) + " s for its Amazon call (" + rate +
+           "/s), close to or past its deadline of " +
+           std::to_string(static_cast<long long>(deadline)) + " s: lower engine.flow_cohort." +
+           name + " or engine.flow_concurrency." + name + ", or raise engine.flow_deadline." +
+           name + " (below store.lease)";
+}
 
 asio::awaitable<void> step_together(JobContext& context) {
     if (context.cohort) co_await context.cohort->step();

@@ -58,6 +58,15 @@ struct FlowSettings {
     std::size_t cohort = 1;
 };
 
+/// A start-up warning when a flow's runs may wait for Amazon longer than their deadline allows:
+/// `concurrency` runs that each need one call of an operation allowing `calls_per_second` (its
+/// bucket empty, as in a backlog) wait up to concurrency / calls_per_second for it, and cohort
+/// members wait for each other. Above 80 % of the deadline the last runs risk `run exceeded its
+/// deadline`; the warning names the settings to change. Empty when it fits.
+std::string amazon_wait_warning(std::string_view flow,
+                                const FlowSettings& settings,
+                                double calls_per_second);
+
 /// Something a person must look at: a dead letter, an auth failure.
 struct Alert {
     std::string kind;  ///< "dead_letter" or "auth"

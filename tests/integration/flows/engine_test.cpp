@@ -301,6 +301,21 @@ TEST_F(EngineTest, StopLetsInFlightRunsFinishThenReturns) {
     EXPECT_EQ(count(store::JobState::done), static_cast<std::int64_t>(flow->runs.size()));
 }
 
+TEST(EngineConfig, WarnsWhenCohortsMayWaitForAmazonPastTheirDeadline) {
+    // The defaults: two cohorts of 20 at getOrder's 0.5/s wait up to 80 s, within 2 minutes.
+    FlowSettings fs{.concurrency = 40, .deadline = std::chrono::minutes(2), .cohort = 20};
+    EXPECT_EQ(amazon_wait_warning("order_import", fs, 0.5), "");
+    fs.cohort = 40;
+    fs.concurrency = 80;  // 160 s
+    EXPECT_EQ(amazon_wait_warning("order_import", fs, 0.5),
+              "flow order_import runs 80 jobs at once (cohorts of 40); in a backlog the last of "
+              "them may wait about 160 s for its Amazon call (0.5/s), close to or past its "
+              "deadline of 120 s: lower engine.flow_cohort.order_import or "
+              "engine.flow_concurrency.order_import, or raise engine.flow_deadline.order_import "
+              "(below store.lease)");
+    EXPECT_EQ(amazon_wait_warning("order_import", fs, 10), "");  // a sandbox at x20
+}
+
 TEST(EngineConfig, ReadsTheEngineSection) {
     core::ConfigNode node("engine");
     node.set("max_in_flight", "4").set("claim_batch", "8").set("poll_interval", "250ms");
