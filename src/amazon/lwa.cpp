@@ -239,7 +239,10 @@ asio::awaitable<Result<Secret>> LwaTokenSource::token_for(std::string key, std::
         for (auto& w : waiters) {
             asio::post(w->get_executor(), [w] { w->cancel(); });
         }
-        if (!outcome) {
+        if (!outcome && outcome.error().kind == ErrorKind::unavailable) {
+            // The amazon circuit is open: nothing was sent (network.md, circuit breakers).
+            state->log->debug("LWA token exchange not sent: {}", outcome.error().describe());
+        } else if (!outcome) {
             state->log->error("LWA token exchange failed: {}", outcome.error().describe());
             if (hook) hook(outcome.error());
         }

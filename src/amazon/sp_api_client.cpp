@@ -160,7 +160,7 @@ asio::awaitable<Result<net::HttpResponse>> SpApiClient::call(SpApiCall c) {
         } else {
             auto t = co_await access_token(info);
             if (!t) {
-                count("auth_error");
+                count(t.error().kind == ErrorKind::unavailable ? "circuit_open" : "auth_error");
                 auto e = t.error();
                 e.context = op_name + ": " + e.context;
                 co_return e;

@@ -452,8 +452,10 @@ Wiring::Wiring(Deps deps) : state_(std::make_shared<State>(std::move(deps))) {
         lwa.client_id = cs.amazon.lwa_client_id;
         lwa.client_secret = cs.amazon.lwa_client_secret;
         lwa.timeout = std::min<std::chrono::milliseconds>(cs.amazon.timeout, 15s);
+        // Login with Amazon behind the amazon circuit too: when it is down, jobs wait instead of
+        // using up their attempts on token exchanges that cannot succeed.
         c->lwa =
-            std::make_unique<amazon::LwaTokenSource>(*c->amazon_http, d.clock, lwa, &d.metrics);
+            std::make_unique<amazon::LwaTokenSource>(*c->amazon_guarded, d.clock, lwa, &d.metrics);
         const std::string name = cs.name;
         c->lwa->on_auth_failure([raw, name](const Error& e) {
             raw->raise_alert("auth", "", name, "Login with Amazon: " + e.describe(),

@@ -152,6 +152,22 @@ TEST_F(WiringTest, NotificationAndSweptOrderReachTheEnabledFlow) {
     EXPECT_EQ(fs->connections, (std::set<std::string>{"eu"}));
 }
 
+// Login with Amazon down: its failures count on the connection's amazon circuit, which opens, so
+// that jobs wait instead of using up their attempts on token exchanges.
+TEST_F(WiringTest, LoginWithAmazonDownOpensTheAmazonCircuit) {
+    fakes::sp_api::Fault down;
+    down.kind = fakes::sp_api::Fault::Kind::status;
+    down.status = 503;
+    for (int n = 1; n <= 3; ++n) amazon.fail_nth("LWA", n, down);
+    start({.flow_enabled = true}, [](Settings& s) { s.circuit_breaker.failure_threshold = 1; });
+    const std::string open =
+        "clarity_circuit_breaker_state{connection=\"eu\",service=\"amazon\"} 2";
+    EXPECT_TRUE(run_until([&] { return metrics.render().find(open) != std::string::npos; }))
+        << metrics.render();
+    EXPECT_GE(amazon.calls("LWA"), 1);
+    stop();
+}
+
 TEST_F(WiringTest, EngineFlowConcurrencyAndDeadlineReachTheFlow) {
     start({.flow_enabled = true}, [](Settings& s) {
         s.engine.flow_concurrency["order_import"] = 2;
