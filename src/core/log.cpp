@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "clarity/core/json_text.hpp"
+#include "clarity/core/terminal_text.hpp"
 
 namespace clarity::core {
 
@@ -105,7 +106,8 @@ std::string format_json(const spdlog::details::log_msg& msg, const LogFields* fi
         });
     }
     out += '}';
-    return out;
+    // DEL and C1 controls (which a JSON writer may leave as they are) as \u escapes too.
+    return terminal_safe(out, TerminalText::json);
 }
 
 std::string format_text(const spdlog::details::log_msg& msg, const LogFields* fields, bool colour) {
@@ -123,12 +125,16 @@ std::string format_text(const spdlog::details::log_msg& msg, const LogFields* fi
     out += " [";
     out.append(msg.logger_name.data(), msg.logger_name.size());
     out += "] ";
-    for (char c : std::string_view(msg.payload.data(), msg.payload.size())) {
-        out += (c == '\n' || c == '\r') ? ' ' : c;  // one event, one line
+    std::string payload(msg.payload.data(), msg.payload.size());
+    for (char& c : payload) {
+        if (c == '\n' || c == '\r') c = ' ';  // one event, one line
     }
+    // Messages and fields carry outside data (Odoo's and Amazon's messages, order ids): every
+    // other byte a terminal would act on is written as a visible escape.
+    out += terminal_safe(payload, TerminalText::field);
     if (fields != nullptr) {
         for_each_field(*fields, [&](std::string_view k, std::string_view v) {
-            out += fmt::format(" {}={}", k, v);
+            out += fmt::format(" {}={}", k, terminal_safe(v, TerminalText::field));
         });
     }
     return out;

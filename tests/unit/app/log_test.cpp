@@ -73,6 +73,18 @@ TEST_F(CapturedLog, TextLineIsOneLineWithFields) {
         << lines[0];
 }
 
+TEST_F(CapturedLog, TextLineEscapesTerminalControlsFromOutsideData) {
+    use("text");
+    // An Odoo message or an order id from outside could move the cursor, recolour or retitle the
+    // operator's terminal; in the log they are visible escapes.
+    Log("odoo").with({.entity_key = "111-\x1b]0;pwned\x07"}).error("refused: \x1b[2J\x1b[31mred");
+    ASSERT_EQ(lines.size(), 1u);
+    EXPECT_EQ(lines[0].find('\x1b'), std::string::npos) << lines[0];
+    EXPECT_EQ(lines[0].find('\x07'), std::string::npos) << lines[0];
+    EXPECT_NE(lines[0].find("refused: \\x1b[2J\\x1b[31mred"), std::string::npos) << lines[0];
+    EXPECT_NE(lines[0].find("entity_key=111-\\x1b]0;pwned\\x07"), std::string::npos) << lines[0];
+}
+
 TEST_F(CapturedLog, LevelFiltersLines) {
     use("text", "warn");
     Log log("x");
@@ -117,8 +129,7 @@ TEST_P(SecretRedaction, SecretNeverAppearsInAnyLine) {
         value +
         "}\n"
         "    amazon: {region: eu, seller_id: S, lwa_client_id: c, lwa_client_secret: " +
-        value + ",\n             refresh_token: " + value +
-        ", marketplaces: [A1PA6795UKMFR9]}\n";
+        value + ",\n             refresh_token: " + value + ", marketplaces: [A1PA6795UKMFR9]}\n";
     const auto node = app::load_config_text(yaml, "c.yaml", spec);
     const Secret secret = node.section("admin").get_secret("token");
     ASSERT_EQ(secret.reveal(), value);
