@@ -195,6 +195,12 @@ class World {
         return id ? id->id : 0;
     }
 
+    /// Amazon has `o`, and its order job is queued as an ORDER_CHANGE of 10:05 would queue it.
+    store::JobId add_and_enqueue(const SeedOrder& o) {
+        amazon_fake.add_order(o);
+        return enqueue(o.order_id, "2026-11-01T10:05:00Z");
+    }
+
     std::size_t drain() { return run(engine->run_until_idle()); }
 
     std::vector<Struct> orders_for(const std::string& amazon_id) {
@@ -268,8 +274,7 @@ TEST_P(OrderImportVersions, MerchantOrderIsCreatedConfirmedWithAmazonsDateAndCus
     SeedOrder o = three_lines("111-0000001-0000001");
     o.items[0].gift_message = "Happy birthday!";
     o.items[0].gift_wrap_level = "Classic";
-    w.amazon_fake.add_order(o);
-    w.enqueue(o.order_id, "2026-11-01T10:05:00Z");
+    w.add_and_enqueue(o);
 
     EXPECT_EQ(w.drain(), 1u);
     EXPECT_EQ(w.state_count(store::JobState::done), 1);
@@ -305,8 +310,7 @@ TEST_P(OrderImportVersions, AmazonFulfilledShipmentValidatesTheDeliveryWithTrack
     World w(GetParam());
     SeedOrder o = three_lines("111-0000002-0000002");
     o.fulfilled_by = "AMAZON";
-    w.amazon_fake.add_order(o);
-    w.enqueue(o.order_id, "2026-11-01T10:05:00Z");
+    w.add_and_enqueue(o);
     ASSERT_EQ(w.drain(), 1u);
     auto so = w.orders_for(o.order_id).at(0);
     EXPECT_EQ(so["warehouse_id"].m2o_id(), w.amz_warehouse) << "AFN goes to the FBA warehouse";
@@ -347,8 +351,7 @@ TEST(OrderImport, PartialShipmentLeavesABackorderThenTheRestShips) {
     World w;
     SeedOrder o = three_lines("111-0000003-0000003");
     o.fulfilled_by = "AMAZON";
-    w.amazon_fake.add_order(o);
-    w.enqueue(o.order_id, "2026-11-01T10:05:00Z");
+    w.add_and_enqueue(o);
     ASSERT_EQ(w.drain(), 1u);
     const auto sale_id = w.orders_for(o.order_id).at(0)["id"].as_int().value();
 
@@ -393,8 +396,7 @@ TEST(OrderImport, PartialShipmentWithoutBackorderClosesTheDelivery) {
     o.items[0].quantity_shipped = 1;
     o.items[1].quantity_shipped = 0;
     o.items[2].quantity_shipped = 3;
-    w.amazon_fake.add_order(o);
-    w.enqueue(o.order_id, "2026-11-01T10:05:00Z");
+    w.add_and_enqueue(o);
     ASSERT_EQ(w.drain(), 1u);
     const auto sale_id = w.orders_for(o.order_id).at(0)["id"].as_int().value();
     auto pickings = w.pickings_of(sale_id);
@@ -407,8 +409,7 @@ TEST(OrderImport, FbaTrackingComesFromTheFulfilledShipmentsReportEvenAfterValida
     World w;
     SeedOrder o = three_lines("111-0000021-0000021");
     o.fulfilled_by = "AMAZON";
-    w.amazon_fake.add_order(o);
-    w.enqueue(o.order_id, "2026-11-01T10:05:00Z");
+    w.add_and_enqueue(o);
     ASSERT_EQ(w.drain(), 1u);
     const auto sale_id = w.orders_for(o.order_id).at(0)["id"].as_int().value();
 
@@ -442,8 +443,7 @@ TEST(OrderImport, FbaTrackingComesFromTheFulfilledShipmentsReportEvenAfterValida
 TEST(OrderImport, PendingIsAQuotationUpdatedWhenItChangesThenConfirmed) {
     World w;
     SeedOrder o = three_lines("111-0000005-0000005", "PENDING");
-    w.amazon_fake.add_order(o);
-    w.enqueue(o.order_id, "2026-11-01T10:05:00Z");
+    w.add_and_enqueue(o);
     ASSERT_EQ(w.drain(), 1u);
     auto orders = w.orders_for(o.order_id);
     ASSERT_EQ(orders.size(), 1u);
@@ -476,8 +476,7 @@ TEST(OrderImport, PendingIsSkippedWhenConfiguredSo) {
     opt.import_pending = false;
     World w(18, opt);
     SeedOrder o = three_lines("111-0000006-0000006", "PENDING");
-    w.amazon_fake.add_order(o);
-    w.enqueue(o.order_id, "2026-11-01T10:05:00Z");
+    w.add_and_enqueue(o);
     ASSERT_EQ(w.drain(), 1u);
     EXPECT_TRUE(w.orders_for(o.order_id).empty());
     EXPECT_EQ(w.state_count(store::JobState::done), 1);
@@ -486,8 +485,7 @@ TEST(OrderImport, PendingIsSkippedWhenConfiguredSo) {
 TEST(OrderImport, CanceledOrderCancelsTheSaleOrder) {
     World w;
     SeedOrder o = three_lines("111-0000007-0000007");
-    w.amazon_fake.add_order(o);
-    w.enqueue(o.order_id, "2026-11-01T10:05:00Z");
+    w.add_and_enqueue(o);
     ASSERT_EQ(w.drain(), 1u);
     w.amazon_fake.set_order_status(o.order_id, "CANCELLED", "2026-11-01T12:00:00Z");
     w.enqueue(o.order_id, "2026-11-01T12:00:00Z");
@@ -575,8 +573,7 @@ TEST_P(OrderImportCancel, TheCustomerIsEmailedOnlyWhenConfigured) {
         opt.cancel_email = email;
         World w(major, opt);
         SeedOrder o = three_lines("111-0000077-0000077");
-        w.amazon_fake.add_order(o);
-        w.enqueue(o.order_id, "2026-11-01T10:05:00Z");
+        w.add_and_enqueue(o);
         ASSERT_EQ(w.drain(), 1u);
         w.amazon_fake.set_order_status(o.order_id, "CANCELLED", "2026-11-01T12:00:00Z");
         w.enqueue(o.order_id, "2026-11-01T12:00:00Z");
@@ -637,8 +634,7 @@ TEST(OrderImport, AnActionAnsweredByAWizardOrLeavingTheRecordUnchangedIsADeadLet
         World w(17, World::default_options(), f);
         SeedOrder o =
             three_lines(std::string("111-000007") + (kind[0] == 'w' ? "4" : "5") + "-0000074");
-        w.amazon_fake.add_order(o);
-        w.enqueue(o.order_id, "2026-11-01T10:05:00Z");
+        w.add_and_enqueue(o);
         ASSERT_EQ(w.drain(), 1u);
         w.amazon_fake.set_order_status(o.order_id, "CANCELLED", "2026-11-01T12:00:00Z");
         auto job = w.enqueue(o.order_id, "2026-11-01T12:00:00Z");
@@ -658,8 +654,7 @@ TEST(OrderImport, AnActionAnsweredByAWizardOrLeavingTheRecordUnchangedIsADeadLet
         World w(18, World::default_options(), f);
         SeedOrder o = three_lines("111-0000076-0000076");
         o.fulfilled_by = "AMAZON";
-        w.amazon_fake.add_order(o);
-        w.enqueue(o.order_id, "2026-11-01T10:05:00Z");
+        w.add_and_enqueue(o);
         ASSERT_EQ(w.drain(), 1u);
         w.amazon_fake.update_order(o.order_id, [](SeedOrder& s) {
             s.status = "SHIPPED";
@@ -694,8 +689,7 @@ TEST(OrderImport, PromotionsAndTaxesBecomeLinesAndTaxesAndMismatchesAreCounted) 
     World w(18, taxed_options());
     // Amazon's tax; Odoo's 15 % of 25.00 is 3.75.
     SeedOrder o = taxed_with_promotion("111-0000009-0000009", "3.80");
-    w.amazon_fake.add_order(o);
-    w.enqueue(o.order_id, "2026-11-01T10:05:00Z");
+    w.add_and_enqueue(o);
     ASSERT_EQ(w.drain(), 1u);
     auto so = w.orders_for(o.order_id).at(0);
     auto lines = w.lines_of(so["id"].as_int().value());
@@ -738,8 +732,7 @@ TEST(OrderImport, ServiceLinesCarryTheTaxOnlyWhenAmazonTaxedThem) {
     SeedOrder o = taxed_with_promotion("111-0000010-0000010", "3.75");
     o.items[0].shipping_price = "4.99";
     o.items[0].shipping_tax = "0.75";  // shipping taxed by Amazon
-    w.amazon_fake.add_order(o);
-    w.enqueue(o.order_id, "2026-11-01T10:05:00Z");
+    w.add_and_enqueue(o);
     ASSERT_EQ(w.drain(), 1u);
     auto so = w.orders_for(o.order_id).at(0);
     auto lines = w.lines_of(so["id"].as_int().value());
@@ -872,8 +865,7 @@ TEST_P(OrderImportRounding, EveryOrderTotalsAmazonsGrandTotalToTheCent) {
                        taxed_item("d2", "SKU-B", 2, "6.66", "5.49", "2.99", "1.11"),
                        taxed_item("d3", "SKU-C", 1, "3.99", "5.49", "2.99", "1.11")};
     for (const auto& o : orders) {
-        w.amazon_fake.add_order(o);
-        w.enqueue(o.order_id, "2026-11-01T10:05:00Z");
+        w.add_and_enqueue(o);
     }
     ASSERT_EQ(w.drain(), orders.size());
     EXPECT_EQ(w.state_count(store::JobState::dead), 0);
@@ -1009,13 +1001,11 @@ TEST(OrderImport, ArchivedProductAndAliasesAreResolvedOrNamed) {
 TEST(OrderImport, Odoo503OnTheCreateIsRetriedAndCreatesExactlyOneOrder) {
     World w;
     SeedOrder first = three_lines("111-0000013-0000013");
-    w.amazon_fake.add_order(first);
-    w.enqueue(first.order_id, "2026-11-01T10:05:00Z");
+    w.add_and_enqueue(first);
     ASSERT_EQ(w.drain(), 1u);  // caches warm: products, warehouse, country, state, customer
 
     SeedOrder o = three_lines("111-0000014-0000014");
-    w.amazon_fake.add_order(o);
-    w.enqueue(o.order_id, "2026-11-01T10:05:00Z");
+    w.add_and_enqueue(o);
     // Warm run: search (1), create (2), ... — the create answers 503 once.
     w.odoo().fail_call(2, FaultSpec{.http_status = 503, .body = "Service Unavailable"});
     ASSERT_EQ(w.drain(), 1u);
@@ -1030,14 +1020,12 @@ TEST(OrderImport, Odoo503OnTheCreateIsRetriedAndCreatesExactlyOneOrder) {
 TEST(OrderImport, ACrashAfterTheCreateBeforeTheAckNeverDoublesTheOrder) {
     World w;
     SeedOrder first = three_lines("111-0000015-0000015");
-    w.amazon_fake.add_order(first);
-    w.enqueue(first.order_id, "2026-11-01T10:05:00Z");
+    w.add_and_enqueue(first);
     ASSERT_EQ(w.drain(), 1u);
 
     // The create commits in Odoo, then the connection drops: the client cannot know.
     SeedOrder o = three_lines("111-0000016-0000016");
-    w.amazon_fake.add_order(o);
-    w.enqueue(o.order_id, "2026-11-01T10:05:00Z");
+    w.add_and_enqueue(o);
     w.odoo().fail_call(2, FaultSpec{.drop_after_commit = true});
     ASSERT_EQ(w.drain(), 1u);
     EXPECT_EQ(w.orders_for(o.order_id).size(), 1u);
@@ -1068,8 +1056,7 @@ TEST(OrderImport, ACrashAfterTheCreateBeforeTheAckNeverDoublesTheOrder) {
 TEST(OrderImport, OdooRefusingTheValuesIsADeadLetterWithOdoosMessage) {
     World w;
     SeedOrder first = three_lines("111-0000022-0000022");
-    w.amazon_fake.add_order(first);
-    w.enqueue(first.order_id, "2026-11-01T10:05:00Z");
+    w.add_and_enqueue(first);
     ASSERT_EQ(w.drain(), 1u);
 
     SeedOrder o = three_lines("111-0000023-0000023");
@@ -1095,8 +1082,7 @@ TEST(OrderImport, OrdersV0WithRestrictedDataTokenImportTheSameWay) {
     opt.api = "v0";
     World w(18, opt);
     SeedOrder o = three_lines("111-0000024-0000024");
-    w.amazon_fake.add_order(o);
-    w.enqueue(o.order_id, "2026-11-01T10:05:00Z");
+    w.add_and_enqueue(o);
     ASSERT_EQ(w.drain(), 1u);
     auto orders = w.orders_for(o.order_id);
     ASSERT_EQ(orders.size(), 1u);
@@ -1118,8 +1104,7 @@ TEST(OrderImport, OrdersV0WithRestrictedDataTokenImportTheSameWay) {
 TEST(OrderImport, OdooCallsPerOrderWithAKnownCustomerAndWarmCaches) {
     World w;
     SeedOrder first = three_lines("111-0000017-0000017");
-    w.amazon_fake.add_order(first);
-    w.enqueue(first.order_id, "2026-11-01T10:05:00Z");
+    w.add_and_enqueue(first);
     ASSERT_EQ(w.drain(), 1u);
 
     SeedOrder pending = three_lines("111-0000018-0000018", "PENDING");
@@ -1181,8 +1166,7 @@ TEST(OrderImport, OdooCallsPerOrderWithAKnownCustomerAndWarmCaches) {
 TEST(OrderImport, ANewOrderWhoseCreateAnswerWasLostIsFoundNotDoubled) {
     World w;
     SeedOrder first = three_lines("111-0000037-0000037");
-    w.amazon_fake.add_order(first);
-    w.enqueue(first.order_id, "2026-11-01T10:05:00Z");
+    w.add_and_enqueue(first);
     ASSERT_EQ(w.drain(), 1u);
     SeedOrder fresh = three_lines("111-0000038-0000038");
     fresh.created_time = "2027-01-20T10:00:00Z";
@@ -1206,8 +1190,7 @@ TEST(OrderImport, ANewOrderWhoseCreateAnswerWasLostIsFoundNotDoubled) {
 TEST(OrderImport, ConcurrentOrdersShareTheirOdooCalls) {
     World w;
     SeedOrder first = three_lines("111-0000030-0000030");
-    w.amazon_fake.add_order(first);
-    w.enqueue(first.order_id, "2026-11-01T10:05:00Z");
+    w.add_and_enqueue(first);
     ASSERT_EQ(w.drain(), 1u);  // warm caches
 
     constexpr int kOrders = 8;
@@ -1321,8 +1304,7 @@ TEST(OrderImport, BacklogOfNewCustomersIsLoadedAndCreatedInBatches) {
     constexpr int kOrders = 8;
     for (int i = 0; i < kOrders; ++i) {
         auto o = backlog::new_customer(i);
-        w.amazon_fake.add_order(o);
-        w.enqueue(o.order_id, "2026-11-01T10:05:00Z");
+        w.add_and_enqueue(o);
     }
     w.odoo().clear_calls();
     ASSERT_EQ(w.drain(), static_cast<std::size_t>(kOrders));
@@ -1392,8 +1374,7 @@ TEST(OrderImport, BacklogInACohortMakesOneCallPerStep) {
     for (int i = 0; i < kOrders; ++i) {
         auto o = taxed_new_customer(i);
         if (i % 2 == 1) o.items.erase(o.items.begin());  // not every order has the same SKUs
-        w.amazon_fake.add_order(o);
-        w.enqueue(o.order_id, "2026-11-01T10:05:00Z");
+        w.add_and_enqueue(o);
     }
     w.odoo().clear_calls();
     ASSERT_EQ(w.drain(), static_cast<std::size_t>(kOrders));
@@ -1434,8 +1415,7 @@ TEST(OrderImport, ARefusedConfirmationReadFallsBackToAPlainRead) {
                   .message = "Record does not exist or has been deleted."});
     for (int i = 0; i < kOrders; ++i) {
         auto o = taxed_new_customer(i);
-        w.amazon_fake.add_order(o);
-        w.enqueue(o.order_id, "2026-11-01T10:05:00Z");
+        w.add_and_enqueue(o);
     }
     w.odoo().clear_calls();
     ASSERT_EQ(w.drain(), static_cast<std::size_t>(kOrders));
@@ -1462,8 +1442,7 @@ TEST(OrderImport, OneRefusedAddressInABatchDeadLettersOnlyItsOrder) {
     // customer again is a recursive hierarchy, which Odoo refuses.
     auto bad = backlog::new_customer(3);
     bad.order_id = "111-0000799-0000799";
-    w.amazon_fake.add_order(bad);
-    w.enqueue(bad.order_id, "2026-11-01T10:05:00Z");
+    w.add_and_enqueue(bad);
     ASSERT_EQ(w.drain(), 1u);
     auto first = w.orders_for(bad.order_id).at(0);
     const auto customer = first["partner_id"].m2o_id().value();
@@ -1477,8 +1456,7 @@ TEST(OrderImport, OneRefusedAddressInABatchDeadLettersOnlyItsOrder) {
     std::map<int, store::JobId> jobs;
     for (int i = 0; i < kOrders; ++i) {
         auto o = backlog::new_customer(i);
-        w.amazon_fake.add_order(o);
-        jobs[i] = w.enqueue(o.order_id, "2026-11-01T10:05:00Z");
+        jobs[i] = w.add_and_enqueue(o);
     }
     w.odoo().clear_calls();
     ASSERT_EQ(w.drain(), static_cast<std::size_t>(kOrders));
@@ -1520,8 +1498,7 @@ TEST(OrderImport, LostAnswerOfABatchedCreateDoublesNoOrder) {
     constexpr int kOrders = 8;
     for (int i = 0; i < kOrders; ++i) {
         auto o = backlog::new_customer(i);
-        w.amazon_fake.add_order(o);
-        w.enqueue(o.order_id, "2026-11-01T10:05:00Z");
+        w.add_and_enqueue(o);
     }
     w.odoo().clear_calls();
     w.drain();
@@ -1552,8 +1529,7 @@ TEST(OrderImport, LostAnswerOfABatchedCreateDoublesNoOrder) {
 TEST(OrderImport, ConfirmedOrderWithTheWrongDateGetsAmazonsDateBack) {
     World w;
     SeedOrder o = three_lines("111-0000031-0000031");
-    w.amazon_fake.add_order(o);
-    w.enqueue(o.order_id, "2026-11-01T10:05:00Z");
+    w.add_and_enqueue(o);
     ASSERT_EQ(w.drain(), 1u);
     auto orders = w.orders_for(o.order_id);
     ASSERT_EQ(orders.size(), 1u);
@@ -1834,8 +1810,7 @@ TEST(EuropeanOrders, UntaxedLinesGetAnExplicitEmptyTaxSetNotTheProductDefault) {
         seed_eu(w, major);
         SeedOrder o = three_lines("111-0000040-000004" + std::to_string(major % 10));
         o.items.pop_back();  // SKU-A and SKU-B, untaxed by Amazon
-        w.amazon_fake.add_order(o);
-        w.enqueue(o.order_id, "2026-11-01T10:05:00Z");
+        w.add_and_enqueue(o);
         ASSERT_EQ(w.drain(), 1u);
         auto so = w.orders_for(o.order_id).at(0);
         const std::string tax_field = major >= 19 ? "tax_ids" : "tax_id";
@@ -2037,8 +2012,7 @@ TEST(EuropeanOrders, UkRegionsMatchOdoosCountiesOrAreLeftEmpty) {
 TEST(OrderImport, OdooDownForAMinuteOpensTheCircuitJobsWaitAndEveryOrderArrives) {
     World w;
     SeedOrder first = three_lines("111-0000090-0000090");
-    w.amazon_fake.add_order(first);
-    w.enqueue(first.order_id, "2026-11-01T10:05:00Z");
+    w.add_and_enqueue(first);
     ASSERT_EQ(w.drain(), 1u);  // caches warm
 
     std::vector<std::string> ids;
