@@ -26,6 +26,9 @@ TimePoint from_ms(std::int64_t ms) {
 // faster than UPDATE ... RETURNING on SQLite 3.40); ack marks done and maintenance purges later.
 constexpr const char* kLedgerProbe =
     "SELECT job_id FROM ledger WHERE connection = ?1 AND flow = ?2 AND idempotency_key = ?3";
+constexpr const char* kHurryEntity =
+    "UPDATE jobs SET run_after = ?3, updated_at = ?3 WHERE connection = ?1 AND entity_key = ?2 "
+    "AND state = 0 AND run_after > ?3";
 constexpr const char* kEntityActive =
     "SELECT 1 FROM jobs WHERE connection = ?1 AND entity_key = ?2 AND state < 3 LIMIT 1";
 constexpr const char* kInsertJob =
@@ -273,8 +276,9 @@ class SqliteStore final : public Store {
         if (auto bad = validate(job)) return *bad;
         std::lock_guard lock(write_mutex_);
         try {
-            // A known key costs one indexed read: no write transaction, hence no fsync.
-            {
+            // A known key costs one indexed read: no write transaction, hence no fsync (unless
+            // it hurries its entity's jobs: enqueue_in_tx does that).
+            if (!job.hurry_entity) {
                 Use probe(writer_->cached(kLedgerProbe));
                 probe->bind(1, job.connection).bind(2, job.flow).bind(3, job.idempotency_key);
                 if (probe->step()) return EnqueueResult{EnqueueOutcome::duplicate, probe->int64(0)};
@@ -733,12 +737,25 @@ class SqliteStore final : public Store {
 
     // ---- used by SqliteWriteTx (writer lock held, transaction open) ---------------------------
 
+    // NewJob::hurry_entity: the entity's queued jobs that are not due become due now.
+    void hurry_entity(const NewJob& job, std::int64_t now) {
+        if (job.entity_key.empty()) return;
+        Use hurry(writer_->cached(kHurryEntity));
+        hurry->bind(1, job.connection).bind(2, job.entity_key).bind(3, now);
+        hurry->run();
+    }
+
     EnqueueResult enqueue_in_tx(const NewJob& job, std::int64_t now) {
         {
             Use probe(writer_->cached(kLedgerProbe));
             probe->bind(1, job.connection).bind(2, job.flow).bind(3, job.idempotency_key);
-            if (probe->step()) return {EnqueueOutcome::duplicate, probe->int64(0)};
+            if (probe->step()) {
+                const JobId existing = probe->int64(0);
+                if (job.hurry_entity) hurry_entity(job, now);
+                return {EnqueueOutcome::duplicate, existing};
+            }
         }
+        if (job.hurry_entity) hurry_entity(job, now);
         int state = kReady;
         if (!job.entity_key.empty()) {
             Use active(writer_->cached(kEntityActive));

@@ -48,6 +48,11 @@ struct NewJob {
     std::string payload;          ///< opaque text (JSON by convention)
     std::optional<TimePoint> run_after;  ///< earliest start; default now
     int priority = 0;                    ///< higher runs first
+    /// Make the jobs of the same entity that are queued but not due (waiting out a postpone or a
+    /// backoff; not running) due now, whether this job is new or a duplicate: a trigger saying
+    /// "this record changed" ends the wait of a job that waits for the change (a delivery
+    /// waiting for its tracking number).
+    bool hurry_entity = false;
 };
 
 enum class EnqueueOutcome { enqueued, duplicate };

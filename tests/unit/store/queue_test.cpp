@@ -370,6 +370,45 @@ TEST_F(Queue, APostponedJobWaitsAtLeastASecond) {
     EXPECT_EQ(s().claim(1)->size(), 1u);
 }
 
+TEST_F(Queue, AJobOfTheEntityMarkedHurryMakesItsWaitingJobDueNow) {
+    // A delivery waiting for its tracking number (postponed 10 minutes); the change that adds
+    // the number comes as a new job of the same entity, or as the same change again.
+    ASSERT_TRUE(s().enqueue(job("pick-7@10:00", "stock.picking:7")));
+    auto c = s().claim(1);
+    ASSERT_EQ(c->size(), 1u);
+    Error wait = make_error(ErrorKind::unavailable, "waiting for the tracking number");
+    wait.retry_after = 600s;
+    ASSERT_TRUE(s().postpone((*c)[0].id, 1, wait));
+    EXPECT_TRUE(s().claim(1)->empty());
+
+    auto other = job("pick-9@10:00", "stock.picking:9");
+    other.hurry_entity = true;
+    ASSERT_TRUE(s().enqueue(other));
+    auto only_other = s().claim(5);
+    ASSERT_EQ(only_other->size(), 1u) << "another entity's hurry wakes nothing";
+    EXPECT_EQ((*only_other)[0].idempotency_key, "pick-9@10:00");
+
+    auto again = job("pick-7@10:00", "stock.picking:7");
+    again.hurry_entity = true;
+    auto dup = s().enqueue(again);
+    ASSERT_TRUE(dup);
+    EXPECT_EQ(dup->outcome, EnqueueOutcome::duplicate);
+    auto woken = s().claim(5);
+    ASSERT_EQ(woken->size(), 1u) << "the waiting job is due at once";
+    EXPECT_EQ((*woken)[0].idempotency_key, "pick-7@10:00");
+    ASSERT_TRUE(s().postpone((*woken)[0].id, 2, wait));
+
+    auto later = job("pick-7@10:05", "stock.picking:7");
+    ASSERT_TRUE(s().enqueue(later));
+    EXPECT_TRUE(s().claim(5)->empty()) << "without hurry, the new change waits behind it";
+    later.idempotency_key = "pick-7@10:06";
+    later.hurry_entity = true;
+    ASSERT_TRUE(s().enqueue(later));
+    woken = s().claim(5);
+    ASSERT_EQ(woken->size(), 1u);
+    EXPECT_EQ((*woken)[0].idempotency_key, "pick-7@10:00") << "entity order is kept";
+}
+
 TEST_F(Queue, ReplayResetsWaitsWithAttempts) {
     ASSERT_TRUE(s().enqueue(job("R")));
     auto c = s().claim(1);
