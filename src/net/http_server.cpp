@@ -35,9 +35,10 @@ core::ConfigSpec http_server_config_spec() {
               .default_value = "127.0.0.1:8080"});
     spec.add({.name = "token",
               .type = ConfigType::secret,
-              .description = "Bearer token required for every endpoint except /healthz and "
-                             "/readyz (`Authorization: Bearer <token>`). When unset, /metrics is "
-                             "open and administrative endpoints are refused (403)."});
+              .description = "Bearer token required for every endpoint except /healthz, "
+                             "/readyz and the Odoo webhooks, which carry their own secret "
+                             "(`Authorization: Bearer <token>`). When unset, /metrics is open and "
+                             "administrative endpoints are refused (403)."});
     spec.add({.name = "max_header_bytes",
               .type = ConfigType::integer,
               .description = "Largest accepted request header block; larger requests get 413.",
@@ -601,5 +602,9 @@ boost::asio::awaitable<void> HttpServer::shutdown(std::chrono::milliseconds dead
 }
 
 std::size_t HttpServer::connection_count() const { return impl_->connection_count.load(); }
+
+bool secrets_equal(std::string_view sent, std::string_view expected) noexcept {
+    return equal_secret(sent, expected);
+}
 
 }  // namespace clarity::net

@@ -112,4 +112,8 @@ class HttpServer {
     std::shared_ptr<Impl> impl_;
 };
 
+/// Compares a secret sent by a client with the configured one in constant time (the time does
+/// not tell how many leading bytes matched): the admin token, webhook secrets.
+bool secrets_equal(std::string_view sent, std::string_view expected) noexcept;
+
 }  // namespace clarity::net
