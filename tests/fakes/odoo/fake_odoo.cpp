@@ -299,7 +299,25 @@ std::map<std::string, ModelDef> build_defs() {
                F("date_done", "datetime", "Date of Transfer"),
                M2O("backorder_id", "stock.picking", "Back Order of"),
                M2O("location_id", "stock.location", "Source Location"),
-               M2O("location_dest_id", "stock.location", "Destination Location")});
+               M2O("location_dest_id", "stock.location", "Destination Location"),
+               // stock_delivery (delivery on 16), installed with carrier_tracking_ref.
+               M2O("carrier_id", "delivery.carrier", "Carrier"),
+               O2M("move_line_ids", "stock.move.line", "picking_id", "Operations"),
+               computed(F("has_packages", "boolean", "Has Packages"))});
+    add_model(d, "delivery.carrier", "Shipping Methods",
+              {with(F("name", "char", "Delivery Method"), Value{}, true),
+               // Required in Odoo (the delivery product); the flows only read the name.
+               M2O("product_id", "product.product", "Delivery Product"),
+               with(F("active", "boolean", "Active"), true)});
+    // stock.package on 19; the flows only read move lines' result_package_id.
+    add_model(d, "stock.quant.package", "Packages", {F("name", "char", "Package Reference")});
+    add_model(d, "stock.move.line", "Product Moves (Stock Move Line)",
+              {M2O("picking_id", "stock.picking", "Transfer"),
+               M2O("move_id", "stock.move", "Stock Operation"),
+               with(M2O("product_id", "product.product", "Product"), Value{}, true),
+               only(with(F("qty_done", "float", "Quantity Done"), 0.0), 16, 16),
+               only(with(F("quantity", "float", "Quantity"), 0.0), 17, 99),
+               M2O("result_package_id", "stock.quant.package", "Destination Package")});
     add_model(d, "stock.move", "Stock Move",
               {M2O("picking_id", "stock.picking", "Transfer"),
                with(M2O("product_id", "product.product", "Product"), Value{}, true),

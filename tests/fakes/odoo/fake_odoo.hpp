@@ -112,6 +112,13 @@ class FakeOdoo {
     std::int64_t create(const std::string& model, Struct vals);
     /// Changes one record as a person in Odoo's UI would (same checks as RPC `write`).
     void write(const std::string& model, std::int64_t id, Struct vals);
+    /// Runs an action method on records (button_validate, action_confirm, ...) as a click in
+    /// Odoo's UI would, with `context`; returns what RPC answers (True, or a wizard's action).
+    /// Throws std::runtime_error with Odoo's message.
+    Value call(const std::string& model,
+               const std::string& method,
+               const std::vector<std::int64_t>& ids,
+               Struct context = {});
     /// Stored values of every record of `model` (id included), ordered by id.
     std::vector<Struct> records(const std::string& model) const;
     std::optional<Struct> record(const std::string& model, std::int64_t id) const;

@@ -114,6 +114,23 @@ void FakeOdoo::write(const std::string& model, std::int64_t id, Struct vals) {
     }
 }
 
+Value FakeOdoo::call(const std::string& model,
+                     const std::string& method,
+                     const std::vector<std::int64_t>& ids,
+                     Struct context) {
+    std::lock_guard lock(state_->mu);
+    state_->uid = 2;
+    state_->ctx = std::move(context);
+    try {
+        Value r = state_->execute(model, method, ids, Struct{});
+        state_->ctx = {};
+        return r;
+    } catch (const OdooRaise& e) {
+        state_->ctx = {};
+        throw std::runtime_error(e.name + ": " + e.message);
+    }
+}
+
 Array FakeOdoo::read(const std::string& model,
                      const std::vector<std::int64_t>& ids,
                      const std::vector<std::string>& fields) const {

@@ -533,6 +533,7 @@ Value FakeOdoo::State::execute(const std::string& model_name,
             }
             pick.insert_or_assign("state", "done");
             pick.insert_or_assign("date_done", now());
+            pick.insert_or_assign("write_date", now());
             if (!rest.empty() && !no_backorder) {
                 Struct b = pick;
                 b.erase("id");

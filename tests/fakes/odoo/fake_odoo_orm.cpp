@@ -303,6 +303,14 @@ Value FakeOdoo::State::get(const std::string& model_name,
             }
             return cur;
         }
+        if (f.name == "has_packages") {
+            for (auto lid : ids_where("stock.move.line", "picking_id", Value(id))) {
+                const Struct& line = table("stock.move.line").at(lid);
+                auto pkg = line.find("result_package_id");
+                if (pkg != line.end() && to_id(pkg->second) != 0) return true;
+            }
+            return false;
+        }
         if (f.name == "available_quantity") {
             return row.at("quantity").as_double().value_or(0) -
                    row.at("reserved_quantity").as_double().value_or(0);
@@ -859,6 +867,11 @@ std::int64_t FakeOdoo::State::create(const std::string& model_name, Struct vals)
     if (model_name == "sale.order") {
         char buf[40];
         std::snprintf(buf, sizeof buf, "S%05lld", static_cast<long long>(id));
+        row.insert_or_assign("name", std::string(buf));
+    }
+    if (model_name == "stock.quant.package" && row.count("name") == 0) {
+        char buf[48];
+        std::snprintf(buf, sizeof buf, "PACK%07lld", static_cast<long long>(id));
         row.insert_or_assign("name", std::string(buf));
     }
     if (model_name == "stock.picking" && row.count("name") == 0) {

@@ -172,6 +172,7 @@ struct FakeSpApi::State {
     std::vector<json> destinations;
     std::map<std::string, json> subscriptions;
     std::vector<std::string> shipment_confirmations;
+    std::vector<Clock::time_point> shipment_confirmation_times;  // the Clock's now at receipt
     std::deque<SqsEntry> queue;
     std::size_t deleted = 0;
     std::map<std::string, Bucket> buckets;
@@ -934,8 +935,59 @@ FakeSpApi::FakeSpApi(const Clock& clock, FakeOptions options)
                 }
                 if (o->fulfilled_by != "MERCHANT")
                     return bad("confirmShipment applies to merchant-fulfilled orders only");
+                const auto ref = pd["packageReferenceId"].is_string()
+                                     ? pd["packageReferenceId"].get<std::string>()
+                                     : std::string();
+                if (ref.empty() || ref[0] == '0' ||
+                    !std::all_of(ref.begin(), ref.end(), ::isdigit)) {
+                    return bad("PackageReferenceId: is invalid, must be a positive numeric value.");
+                }
+                // Amazon keeps the packages it was told about; a package reference used again,
+                // or items already shipped in full, is refused (what a rerun after a lost answer
+                // meets).
+                const char* kFulfilled =
+                    "Failed to create package due to not finding a matching package or order "
+                    "already fulfilled.";
+                for (const auto& p : o->packages) {
+                    if (p.package_reference_id == ref) return bad(kFulfilled);
+                }
+                SeedPackage pkg{ref, pd.value("carrierCode", ""), pd.value("trackingNumber", ""),
+                                pd.value("shipDate", iso(now))};
+                for (const auto& it : pd["orderItems"]) {
+                    const std::string item_id = it.value("orderItemId", "");
+                    const std::int64_t qty = it.value("quantity", std::int64_t{0});
+                    auto item =
+                        std::find_if(o->items.begin(), o->items.end(),
+                                     [&](const SeedItem& i) { return i.order_item_id == item_id; });
+                    if (item == o->items.end()) {
+                        return bad("OrderItemId " + item_id +
+                                   " is invalid, please obtain the value through the "
+                                   "getOrderItems API or Manage Orders page");
+                    }
+                    const std::int64_t shipped = item->quantity_shipped >= 0
+                                                     ? item->quantity_shipped
+                                                 : o->status == "SHIPPED" ? item->quantity
+                                                                          : 0;
+                    if (qty < 1) return bad("quantity must be a positive number");
+                    if (shipped + qty > item->quantity) return bad(kFulfilled);
+                    pkg.items.emplace_back(item_id, qty);
+                }
+                for (const auto& [item_id, qty] : pkg.items) {
+                    for (auto& i : o->items) {
+                        if (i.order_item_id != item_id) continue;
+                        const std::int64_t shipped = i.quantity_shipped >= 0  ? i.quantity_shipped
+                                                     : o->status == "SHIPPED" ? i.quantity
+                                                                              : 0;
+                        i.quantity_shipped = shipped + qty;
+                    }
+                }
+                bool all = true;
+                for (const auto& i : o->items)
+                    all = all && (i.cancelled || i.quantity_shipped >= i.quantity);
+                o->packages.push_back(std::move(pkg));
                 s.shipment_confirmations.push_back(req.body);
-                o->status = "SHIPPED";
+                s.shipment_confirmation_times.push_back(now);
+                o->status = all ? "SHIPPED" : "PARTIALLY_SHIPPED";
                 o->last_updated_time = iso(now);
                 auto r = ok(204, json());
                 r.body.clear();
@@ -1444,6 +1496,11 @@ int FakeSpApi::throttled(const std::string& op) const {
 std::vector<std::string> FakeSpApi::shipment_confirmations() const {
     std::lock_guard lock(state_->mutex);
     return state_->shipment_confirmations;
+}
+
+std::vector<Clock::time_point> FakeSpApi::shipment_confirmation_times() const {
+    std::lock_guard lock(state_->mutex);
+    return state_->shipment_confirmation_times;
 }
 
 std::string FakeSpApi::last_user_agent() const {

@@ -211,6 +211,8 @@ class FakeSpApi {
     int calls(const std::string& operation) const;
     int throttled(const std::string& operation) const;
     std::vector<std::string> shipment_confirmations() const;  ///< bodies received
+    /// When each of shipment_confirmations() was received (the Clock's now), in the same order.
+    std::vector<Clock::time_point> shipment_confirmation_times() const;
     std::string last_user_agent() const;
     std::optional<std::int64_t> listing_quantity(const std::string& sku) const;
     std::string uploaded_feed_content(const std::string& document_id) const;
