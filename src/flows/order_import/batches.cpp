@@ -29,7 +29,8 @@ std::vector<std::string> state_fields(const std::string& lines_field) {
 
 OrderState state_of(const std::vector<OValue>& rows,
                     std::int64_t id,
-                    const std::string& lines_field) {
+                    const std::string& lines_field,
+                    bool with_taxes) {
     OrderState s;
     for (const auto& row : rows) {
         if (row["id"].as_int() != id) continue;
@@ -37,11 +38,18 @@ OrderState state_of(const std::vector<OValue>& rows,
         s.amount_total = row["amount_total"].as_double();
         s.amount_tax = row["amount_tax"].as_double();
         const auto* lines = lines_field.empty() ? nullptr : row[lines_field.c_str()].as_array();
-        if (lines != nullptr) {
-            std::vector<double> taxes;
-            for (const auto& l : *lines) taxes.push_back(l["price_tax"].as_double().value_or(0));
-            s.line_taxes = std::move(taxes);
+        if (lines == nullptr) continue;
+        // read answers the lines' ids; web_read/web_save their records (id, price_tax).
+        std::vector<double> taxes;
+        for (const auto& l : *lines) {
+            if (auto line_id = l.as_int()) {
+                s.line_ids.push_back(*line_id);
+                continue;
+            }
+            s.line_ids.push_back(l["id"].as_int().value_or(0));
+            taxes.push_back(l["price_tax"].as_double().value_or(0));
         }
+        if (with_taxes) s.line_taxes = std::move(taxes);
     }
     return s;
 }
@@ -128,19 +136,21 @@ asio::awaitable<Result<OrderState>> date_one(Impl* impl, DateWrite write) {
     Struct vals;
     vals.insert_or_assign("date_order", OValue(write.date_order));
     if (major >= 17) {
-        const std::string lines = write.line_taxes ? write.lines_field : std::string{};
+        // The lines come back too: their ids (the order item links) and taxes.
+        const std::string lines = write.lines_field;
         std::vector<std::string> fields = state_fields(lines);  // named: g++ 12, co_await
         auto saved = co_await odoo.web_save("sale.order", ids, std::move(vals), std::move(fields),
                                             odoo.write_context());
         if (!saved) co_return saved.error();
-        co_return state_of(*saved, ids[0], lines);
+        co_return state_of(*saved, ids[0], lines, write.line_taxes);
     }
     auto w = co_await odoo.write("sale.order", ids, std::move(vals), odoo.write_context());
     if (!w) co_return w.error();
     std::vector<std::string> fields = state_fields();  // named: g++ 12, co_await
+    if (!write.lines_field.empty()) fields.push_back(write.lines_field);
     auto rows = co_await odoo.read("sale.order", ids, std::move(fields));
     if (!rows) co_return rows.error();
-    co_return state_of(*rows, ids[0]);
+    co_return state_of(*rows, ids[0], write.lines_field, false);
 }
 
 /// date_order of many sale orders in one call, and their state and total read back in the same
@@ -187,6 +197,10 @@ asio::awaitable<std::vector<Result<OrderState>>> dates_batch(Impl* impl,
         if (w.line_taxes && impl_major(impl) >= 17) lines = w.lines_field;
     }
     std::vector<std::string> read_fields = state_fields(lines);
+    // A plain read brings the lines' ids (the order item links, links.cpp); web_read brings
+    // them with the taxes.
+    const std::string ids_field = writes.front().lines_field;
+    if (lines.empty() && !ids_field.empty()) read_fields.push_back(ids_field);
     // Named, one co_await per statement: g++ 12 miscompiles co_await in a conditional.
     auto read = lines.empty() ? odoo.read("sale.order", ids, std::move(read_fields))
                               : odoo.web_read("sale.order", ids, std::move(read_fields));
@@ -195,7 +209,9 @@ asio::awaitable<std::vector<Result<OrderState>>> dates_batch(Impl* impl,
         // An order of the batch is gone (web_read refuses a missing record next to others when
         // it reads lines): read as read does, without the lines (the tax check reads them).
         lines.clear();
-        auto again = odoo.read("sale.order", ids, state_fields());  // named: g++ 12, co_await
+        std::vector<std::string> plain = state_fields();
+        if (!ids_field.empty()) plain.push_back(ids_field);
+        auto again = odoo.read("sale.order", ids, std::move(plain));  // named: g++ 12, co_await
         read_back = co_await std::move(again);
     }
     if (!read_back) {
@@ -203,7 +219,8 @@ asio::awaitable<std::vector<Result<OrderState>>> dates_batch(Impl* impl,
         co_return out;
     }
     for (std::size_t i = 0; i < ids.size(); ++i) {
-        out.push_back(state_of(*read_back, ids[i], writes[i].line_taxes ? lines : std::string{}));
+        out.push_back(state_of(*read_back, ids[i], lines.empty() ? ids_field : lines,
+                               writes[i].line_taxes && !lines.empty()));
     }
     co_return out;
 }

@@ -27,6 +27,7 @@ constexpr Step kSteps[] = {
     confirm_or_cancel_sale_order,    // action_confirm + date_order (batched), or action_cancel
     check_taxes_against_amazon,      // Odoo's tax against Amazon's (warning)
     check_total_against_amazon,      // Odoo's total against Amazon's; an adjustment line
+    link_order_items,                // MFN: each line's Amazon order item, for shipments
     validate_fba_delivery,           // FBA shipped: tracking report, the delivery validated
 };
 

@@ -164,6 +164,7 @@ asio::awaitable<Result<void>> confirm_sale_order(OrderRun* run) {
     run->total_after_confirm = w->amount_total;
     run->tax_after_confirm = w->amount_tax;
     if (w->line_taxes) run->line_taxes = std::move(w->line_taxes);
+    run->line_ids = std::move(w->line_ids);
     run->state = "sale";
     run->wrote = true;
     impl.counter("clarity_orders_confirmed_total", "Odoo sale orders confirmed for Amazon orders.")

@@ -11,6 +11,7 @@
 //   partners.cpp      find_ship_to_country_and_state, upsert_customer_and_address
 //   values.cpp        build_sale_order_values, add_service_lines
 //   totals.cpp        check_taxes_against_amazon, check_total_against_amazon
+//   links.cpp         link_order_items
 //   fba_delivery.cpp  validate_fba_delivery
 //   batches.cpp       the Odoo calls batched across jobs (coalescers)
 //   flow.cpp          the Flow interface (run, prepare, check_odoo); config.cpp its settings
@@ -95,6 +96,7 @@ struct OrderState {
     std::optional<double> amount_total;
     std::optional<double> amount_tax;
     std::optional<std::vector<double>> line_taxes;  ///< when asked for (DateWrite::line_taxes)
+    std::vector<std::int64_t> line_ids;             ///< the lines, when read
 };
 
 /// A sale order's amounts as Odoo computed them.
@@ -216,6 +218,7 @@ struct OrderRun {
     // confirm_or_cancel_sale_order
     std::optional<double> total_after_confirm;  ///< read back with the date
     std::optional<double> tax_after_confirm;
+    std::vector<std::int64_t> line_ids;  ///< the lines, as the confirmation's read gave them
     // check_taxes_against_amazon
     std::optional<Amounts> amounts_read;  ///< read there when no reply carried them
 
@@ -272,6 +275,10 @@ boost::asio::awaitable<Result<void>> check_taxes_against_amazon(OrderRun* run);
 /// Odoo: sale.order read of amount_total (batched) when no reply carried it; an adjustment line
 /// (web_save or write + read) when it differs from Amazon's.
 boost::asio::awaitable<Result<void>> check_total_against_amazon(OrderRun* run);
+/// Store (merchant-fulfilled orders): each item line's link to its Amazon order item
+/// (common/order_links.hpp), from the confirmation's read; Odoo: sale.order.line search_read only
+/// for an order confirmed before its links were recorded.
+boost::asio::awaitable<Result<void>> link_order_items(OrderRun* run);
 /// Amazon-fulfilled and shipped: Amazon getReports + getReportDocument (FBA tracking, at most
 /// once per afn_tracking_report_max_age); Odoo stock.picking and stock.move search_read,
 /// stock.picking write and button_validate, and a read that proves it.
@@ -306,9 +313,11 @@ std::optional<model::Decimal> figure(const std::optional<model::Money>& m);
 /// sale.order's state and amounts (and each line's price_tax through `lines_field`, when not
 /// empty: web_save / web_read, 17+).
 std::vector<std::string> state_fields(const std::string& lines_field = {});
+/// `lines_field`: the lines' ids (read) or records (web_read: ids and, `with_taxes`, price_tax).
 OrderState state_of(const std::vector<odoo::Value>& rows,
                     std::int64_t id,
-                    const std::string& lines_field = {});
+                    const std::string& lines_field = {},
+                    bool with_taxes = true);
 
 }  // namespace order_import
 }  // namespace clarity::flows
