@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "clarity/core/log.hpp"
+#include "clarity/flows/odoo_watch.hpp"
 
 namespace clarity::flows {
 
@@ -34,6 +35,8 @@ asio::awaitable<Result<std::vector<std::string>>> Flow::check_odoo() {
 }
 
 std::size_t Flow::default_cohort() const { return 1; }
+
+std::vector<OdooWatch> Flow::odoo_watches() const { return {}; }
 
 std::string amazon_wait_warning(std::string_view flow,
                                 const FlowSettings& settings,

@@ -18,6 +18,8 @@
 
 namespace clarity::flows {
 
+struct OdooWatch;  // odoo_watch.hpp
+
 /// What a job run sees, and what it asks the engine to commit together with the ack.
 struct JobContext {
     store::ClaimedJob job;
@@ -61,6 +63,9 @@ class Flow {
     /// the engine's `flow_cohort` overrides it). 1: each job alone. A flow above 1 calls
     /// step_together() between its steps.
     virtual std::size_t default_cohort() const;
+    /// What the flow watches in Odoo (odoo_watch.hpp): the watcher polls these models and the
+    /// webhook accepts them. Default: nothing.
+    virtual std::vector<OdooWatch> odoo_watches() const;
 };
 
 /// Waits for the other jobs of the context's cohort to reach the same point (at once when the
