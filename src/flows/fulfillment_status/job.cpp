@@ -1,0 +1,71 @@
+#include <nlohmann/json.hpp>
+
+#include "fulfillment_status/steps.hpp"
+
+// One delivery job, as docs/shipments.md "What one job does" describes it: the steps in order,
+// each named after the Odoo or Amazon calls it makes (steps.hpp lists them with their calls).
+
+namespace clarity::flows::fulfillment_status {
+
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr Step kSteps[] = {
+    skip_confirmed_delivery,  // store: every shipment of the delivery already confirmed
+    read_delivery_from_odoo,  // stock.picking read: a done delivery of a sale order?
+    read_shipped_lines,       // stock.move read; each sale line's Amazon order item (store)
+    wait_for_tracking,        // no tracking number yet (require_tracking): wait
+    split_into_shipments,     // stock.move.line search_read when packed: one per package?
+    map_carrier,              // shipment_confirm template: carrier code, method, items
+    confirm_on_amazon,        // confirmShipment each shipment not yet confirmed; recorded
+};
+
+/// The picking id of a payload written by shipment_job_payload().
+Result<std::int64_t> parse_payload(const std::string& payload) {
+    auto j = nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);
+    if (j.is_object()) {
+        auto it = j.find("picking");
+        if (it != j.end() && it->is_number_integer() && it->get<std::int64_t>() > 0)
+            return it->get<std::int64_t>();
+    }
+    return make_error(ErrorKind::permanent,
+                      "the job's payload names no delivery (expected {\"picking\": <id>}); it "
+                      "was not written by this daemon: purge it",
+                      "flows.fulfillment_status");
+}
+
+}  // namespace
+
+ShipmentRun::ShipmentRun(std::shared_ptr<Impl> i, JobContext* c, std::int64_t p)
+    : impl(std::move(i)),
+      ctx(c),
+      picking(p),
+      log(impl->log.with(
+          {std::to_string(c->job.id), c->job.flow, c->job.connection, c->job.entity_key, {}})) {}
+
+std::string ShipmentRun::subject() const {
+    std::string s = "delivery " + (name.empty() ? std::to_string(picking) : name);
+    if (!order_id.empty()) s += " of order " + order_id;
+    return s;
+}
+
+asio::awaitable<Result<void>> run_job(std::shared_ptr<Impl> impl, JobContext* ctx) {
+    auto picking = parse_payload(ctx->job.payload);
+    if (!picking) co_return picking.error();
+    auto prepared = co_await prepare_flow(impl);
+    if (!prepared) co_return prepared.error();
+    ShipmentRun run(std::move(impl), ctx, *picking);
+    bool first = true;
+    for (Step step : kSteps) {
+        // With the jobs claimed together (a burst of validations): each step's Odoo reads go
+        // out batched.
+        if (!first) co_await step_together(*ctx);
+        first = false;
+        auto done = co_await step(&run);
+        if (!done || run.done) co_return done;
+    }
+    co_return Result<void>{};
+}
+
+}  // namespace clarity::flows::fulfillment_status
