@@ -1,5 +1,6 @@
 #include "builtin_flows.hpp"
 
+#include "clarity/flows/fulfillment_status.hpp"
 #include "clarity/flows/order_import.hpp"
 
 namespace clarity::app {
@@ -23,7 +24,19 @@ flows::FlowRegistry make_registry() {
                    std::move(options));
            }});
     r.add({.name = "fulfillment_status",
-           .description = "Odoo deliveries back to Amazon as shipments."});
+           .description = "Odoo deliveries of merchant-fulfilled Amazon orders confirmed on "
+                          "Amazon as shipments (docs/shipments.md).",
+           .spec = flows::fulfillment_status_config_spec(),
+           .templates = {"shipment_confirm"},
+           .make = [](flows::ConnectionServices& s) -> std::shared_ptr<flows::Flow> {
+               auto options = flows::fulfillment_status_options_from_config(s.flow_config);
+               options.connection = s.connection;
+               return std::make_shared<flows::FulfillmentStatusFlow>(
+                   flows::FulfillmentStatusDeps{s.amazon, s.odoo, s.store,
+                                                s.template_for("shipment_confirm"), s.metrics,
+                                                s.clock},
+                   std::move(options));
+           }});
     r.add({.name = "inventory",
            .description = "Odoo stock levels to Amazon (merchant-fulfilled offers)."});
     r.add({.name = "settlement", .description = "Amazon settlement reports into Odoo accounting."});

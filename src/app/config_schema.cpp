@@ -4,6 +4,7 @@
 #include "clarity/amazon/config.hpp"
 #include "clarity/core/log.hpp"
 #include "clarity/flows/engine.hpp"
+#include "clarity/flows/odoo_watch.hpp"
 #include "clarity/flows/order_triggers.hpp"
 #include "clarity/mapping/options.hpp"
 #include "clarity/mapping/settlement_accounts.hpp"
@@ -51,6 +52,11 @@ ConfigSpec triggers_config_spec() {
                      "What enqueues order_import jobs: ORDER_CHANGE notifications from SQS and "
                      "the polling sweep (docs/triggers.md).",
                      flows::order_triggers_config_spec());
+    spec.add_section("odoo",
+                     "What tells the daemon that Odoo changed, for the flows that act on Odoo "
+                     "records (fulfillment_status: deliveries): the watcher and the webhook "
+                     "(docs/triggers.md, \"Odoo changes\").",
+                     flows::odoo_watch_config_spec());
     return spec;
 }
 }  // namespace

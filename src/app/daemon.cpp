@@ -28,6 +28,7 @@
 #include "clarity/store/async_store.hpp"
 #include "clarity/store/options.hpp"
 #include "commands.hpp"
+#include "odoo_hooks.hpp"
 #include "settings.hpp"
 #include "wiring.hpp"
 
@@ -243,6 +244,7 @@ int run_daemon(const Settings& settings) {
         asio::co_spawn(d.io, shut_down(&d), LogFailure{d.log});
     });
     add_health_routes(d.admin, d.readiness, d.metrics);
+    add_odoo_hook_routes(d.admin, *d.wiring, settings, d.metrics);
 
     try {
         d.admin.listen();

@@ -9,6 +9,7 @@
 #include "builtin_flows.hpp"
 #include "clarity/amazon/config.hpp"
 #include "clarity/amazon/endpoints.hpp"
+#include "clarity/flows/fulfillment_status.hpp"
 #include "clarity/flows/order_import.hpp"
 #include "clarity/mapping/template.hpp"
 #include "clarity/net/http_client.hpp"
@@ -90,6 +91,8 @@ Settings read_settings(const core::ConfigNode& root) {
             s.mapping, mapping::mapping_options_from_config(connection.section("mapping")));
         c.order_triggers = flows::order_trigger_options_from_config(
             connection.section("triggers").section("orders"));
+        c.odoo_watch =
+            flows::odoo_watch_options_from_config(connection.section("triggers").section("odoo"));
         const auto flows = connection.section("flows");
         for (const auto& entry : builtin_flows().entries()) {
             if (flows.has(entry.name) && flows.section(entry.name).get_bool("enabled")) {
@@ -100,6 +103,10 @@ Settings read_settings(const core::ConfigNode& root) {
         if (c.flow_enabled(flows::kOrderImportFlow)) {
             (void)flows::order_import_options_from_config(
                 flows.section(std::string(flows::kOrderImportFlow)));
+        }
+        if (c.flow_enabled(flows::kFulfillmentStatusFlow)) {
+            (void)flows::fulfillment_status_options_from_config(
+                flows.section(std::string(flows::kFulfillmentStatusFlow)));
         }
         s.connection_settings.push_back(std::move(c));
         for (const auto& flow : flows.keys()) {

@@ -12,6 +12,7 @@
 #include "clarity/core/config.hpp"
 #include "clarity/core/log.hpp"
 #include "clarity/flows/engine.hpp"
+#include "clarity/flows/odoo_watch.hpp"
 #include "clarity/flows/order_jobs.hpp"
 #include "clarity/flows/order_triggers.hpp"
 #include "clarity/flows/registry.hpp"
@@ -39,6 +40,7 @@ struct ConnectionSettings {
     mapping::MappingOptions mapping;         ///< root defaults merged with the connection's
     std::vector<std::string> enabled_flows;  ///< flows.<name>.enabled, in registry order
     flows::OrderTriggerOptions order_triggers;
+    flows::OdooWatchOptions odoo_watch;  ///< triggers.odoo
 
     bool flow_enabled(std::string_view flow) const;
     /// triggers.orders.enabled, or (unset) whether order_import is enabled.

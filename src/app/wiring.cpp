@@ -15,6 +15,7 @@
 #include "clarity/amazon/sqs_consumer.hpp"
 #include "clarity/core/backoff.hpp"
 #include "clarity/core/log.hpp"
+#include "clarity/flows/odoo_watch.hpp"
 #include "clarity/flows/quota_levels.hpp"
 #include "clarity/mapping/schema.hpp"
 #include "clarity/net/circuit_breaker.hpp"
@@ -59,10 +60,13 @@ struct ConnectionRuntime {
     std::unique_ptr<flows::OrderNotificationTrigger> notifications;
     std::unique_ptr<amazon::SqsConsumer> consumer;
     std::unique_ptr<flows::OrderSweep> sweep;
+    /// What the connection's flows watch in Odoo (after connect), its watcher and the hook's.
+    std::vector<flows::OdooWatch> watches;
+    std::unique_ptr<flows::OdooWatcher> watcher;
     std::unique_ptr<flows::ConnectionServices> services;
     std::vector<std::string> flows;  ///< enabled and implemented
     std::map<std::string, std::shared_ptr<const mapping::MappingTemplate>, std::less<>> templates;
-    std::unique_ptr<asio::steady_timer> sweep_timer, sqs_timer, connect_timer;
+    std::unique_ptr<asio::steady_timer> sweep_timer, sqs_timer, connect_timer, watch_timer;
 
     mutable std::mutex mutex;
     bool odoo_connected = false;
@@ -193,6 +197,7 @@ asio::awaitable<Result<void>> connect_odoo(StatePtr s, ConnectionRuntime* c) {
                                   .flow_config = {},
                                   .connection_config = c->settings->node,
                                   .templates = c->templates});
+    c->watches.clear();
     for (const auto& name : c->flows) {
         const auto* entry = d.registry.find(name);
         c->services->flow_config = c->settings->node.section("flows").section(name);
@@ -214,6 +219,7 @@ asio::awaitable<Result<void>> connect_odoo(StatePtr s, ConnectionRuntime* c) {
         for (const auto& f : *findings) {
             s->log.with({.flow = name, .connection = c->settings->name}).warn("{}", f);
         }
+        for (auto& w : flow->odoo_watches()) c->watches.push_back(std::move(w));
         auto& slot = s->flows_by_name[name];
         if (!slot) slot = std::make_shared<flows::ConnectionFlows>(name);
         slot->add(c->settings->name, std::move(flow));
@@ -276,6 +282,32 @@ void connection_ready(const StatePtr& s) {
     s->log.info("engine started with {} flows", s->flows_by_name.size());
 }
 
+// Polls what the connection's flows watch in Odoo, every interval, until stop().
+asio::awaitable<void> run_watcher(StatePtr s, ConnectionRuntime* c) {
+    auto log = s->log.with({.connection = c->settings->name});
+    while (!s->stopping) {
+        auto report = co_await c->watcher->poll_once();
+        if (report.enqueued > 0) s->engine->wake();
+        if (report.error) log.warn("Odoo watcher: {}", report.error->describe());
+        if (!co_await pause(s.get(), c->watch_timer.get(), c->watcher->options().interval)) break;
+    }
+}
+
+// Starts the Odoo watcher of a connected connection whose flows watch something.
+void start_watcher(const StatePtr& s, ConnectionRuntime* c) {
+    const auto& o = c->settings->odoo_watch;
+    if (!o.enabled || c->watches.empty() || c->watcher) return;
+    const auto& d = s->deps;
+    c->watcher = std::make_unique<flows::OdooWatcher>(c->settings->name, *c->odoo, d.store,
+                                                      d.metrics, d.clock, o, c->watches);
+    if (c->watcher->watches().empty()) return;
+    std::string models;
+    for (const auto& w : c->watcher->watches()) models += (models.empty() ? "" : ", ") + w.model;
+    s->log.with({.connection = c->settings->name})
+        .info("Odoo watcher: {} every {} ms", models, o.interval.count());
+    spawn(s, "watch[" + c->settings->name + "]", run_watcher(s, c));
+}
+
 asio::awaitable<void> keep_connecting(StatePtr s, ConnectionRuntime* c) {
     auto log = s->log.with({.connection = c->settings->name});
     if (c->flows.empty()) {
@@ -286,6 +318,7 @@ asio::awaitable<void> keep_connecting(StatePtr s, ConnectionRuntime* c) {
     while (!s->stopping) {
         auto r = co_await connect_odoo(s, c);
         if (r) {
+            start_watcher(s, c);
             connection_ready(s);
             co_return;
         }
@@ -505,6 +538,7 @@ Wiring::Wiring(Deps deps) : state_(std::make_shared<State>(std::move(deps))) {
         c->sweep_timer = std::make_unique<asio::steady_timer>(d.io);
         c->sqs_timer = std::make_unique<asio::steady_timer>(d.io);
         c->connect_timer = std::make_unique<asio::steady_timer>(d.io);
+        c->watch_timer = std::make_unique<asio::steady_timer>(d.io);
         s.connections.push_back(std::move(c));
     }
 }
@@ -582,6 +616,7 @@ asio::awaitable<void> Wiring::stop(std::chrono::milliseconds deadline) {
         c->sweep_timer->cancel();
         c->sqs_timer->cancel();
         c->connect_timer->cancel();
+        c->watch_timer->cancel();
     }
     for (const auto& q : s->quotas) q->timer->cancel();
     s->engine->stop();
@@ -609,6 +644,34 @@ asio::awaitable<Result<void>> Wiring::prepare_flows() {
     }
     register_flows(s.get());
     co_return Result<void>{};
+}
+
+asio::awaitable<Result<bool>> Wiring::enqueue_odoo_hook(std::string connection, std::string body) {
+    auto s = state_;
+    ConnectionRuntime* c = nullptr;
+    for (const auto& rt : s->connections) {
+        if (rt->settings->name == connection) c = rt.get();
+    }
+    if (c == nullptr) co_return make_error(ErrorKind::permanent, "no connection " + connection);
+    bool connected = false;
+    {
+        std::lock_guard lock(c->mutex);
+        connected = c->odoo_connected;
+    }
+    if (!connected) {
+        co_return make_error(ErrorKind::unavailable,
+                             "the connection's flows are not running yet (connecting to Odoo); "
+                             "the watcher picks the change up");
+    }
+    auto job = flows::job_from_odoo_hook(c->watches, connection, body);
+    if (!job) co_return job.error();
+    std::function<Result<store::EnqueueResult>(store::Store&)> fn =
+        [j = std::move(*job)](store::Store& st) { return st.enqueue(j); };
+    auto r = co_await s->deps.store.call(std::move(fn));
+    if (!r) co_return r.error();
+    const bool fresh = r->outcome == store::EnqueueOutcome::enqueued;
+    if (fresh) s->engine->wake();
+    co_return fresh;
 }
 
 flows::Engine& Wiring::engine() { return *state_->engine; }

@@ -66,6 +66,12 @@ class Wiring {
     /// the first error is returned).
     boost::asio::awaitable<Result<void>> prepare_flows();
 
+    /// The job of an Odoo webhook body for `connection` (POST /hooks/odoo/<connection>):
+    /// enqueued (true) or a duplicate of a job already made (false); `permanent` for a body that
+    /// names no watched record, `unavailable` while the connection's flows are not built yet.
+    boost::asio::awaitable<Result<bool>> enqueue_odoo_hook(std::string connection,
+                                                           std::string body);
+
     flows::Engine& engine();
     amazon::SpApiClient* amazon(const std::string& connection);
     /// Names of enabled flows that this build cannot run (warned about at start-up).
