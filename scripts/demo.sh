@@ -93,14 +93,17 @@ while :; do
     final=$(field final_state "$status")
     dup=$(field duplicates "$status")
     dl_expected=$(field dead_letter_expected "$status")
+    mfn_to_ship=$(field mfn_to_ship "$status")
+    mfn_shipped=$(field mfn_shipped "$status")
+    mfn_confirmed=$(field shipment_confirmations "$status")
     dead=$(metric_sum clarity_store_dead_letters)
     waits=$(( $(metric_sum clarity_ratelimit_throttled_waits_total) + $(metric_sum clarity_amazon_throttled_total) ))
     jobs_done=$(metric_sum clarity_flow_jobs_total 'outcome="done"')
     retried=$(metric_sum clarity_flow_jobs_total 'outcome="retried"')
     elapsed=$(( $(date +%s) - start ))
-    printf '[%4ss] amazon %s/%s orders | odoo %s imported, %s confirmed, %s cancelled, %s FBA shipped | final %s/%s | dead letters %s | quota waits %s | jobs %s done, %s retried%s\n' \
+    printf '[%4ss] amazon %s/%s orders | odoo %s imported, %s confirmed, %s cancelled, %s FBA shipped | MFN %s/%s confirmed on Amazon | final %s/%s | dead letters %s | quota waits %s | jobs %s done, %s retried%s\n' \
         "$elapsed" "${created:-?}" "${seeded:-?}" "${in_odoo:-?}" "${confirmed:-?}" "${cancelled:-?}" \
-        "${shipped:-?}" "${final:-?}" "${seeded:-?}" "$dead" "$waits" "$jobs_done" "$retried" \
+        "${shipped:-?}" "${mfn_confirmed:-?}" "${mfn_to_ship:-?}" "${final:-?}" "${seeded:-?}" "$dead" "$waits" "$jobs_done" "$retried" \
         "$([ "${dup:-0}" != 0 ] && echo " | DUPLICATES $dup")"
     if ! kill -0 "$daemon_pid" 2>/dev/null; then
         tail -20 "$work/daemon.log" >&2
@@ -109,12 +112,13 @@ while :; do
     fi
     if [ "$exit_when_idle" = 1 ] && [ -n "$seeded" ]; then
         counted_dead=$(( dead < dl_expected ? dead : dl_expected ))
-        if [ $(( final + counted_dead )) -ge "$seeded" ]; then
+        if [ $(( final + counted_dead )) -ge "$seeded" ] && [ "${mfn_confirmed:-0}" -ge "${mfn_to_ship:-0}" ]; then
             echo
             echo "== summary"
             echo "every seeded order is in its final state after ${elapsed}s:"
             echo "  $seeded orders seeded on the fake SP-API, $in_odoo sale orders in the fake Odoo ($dup duplicates)"
             echo "  $confirmed confirmed, $cancelled cancelled, $shipped FBA orders delivered with tracking"
+            echo "  $mfn_confirmed MFN shipments confirmed on Amazon, with tracking ($mfn_shipped merchant deliveries validated in Odoo by the sandbox's warehouse)"
             echo "  $(field european "$status") of them from amazon.de: in EUR (pricelist \"Amazon EUR\"), VAT included, totals equal to Amazon's"
             echo "  $dead dead-lettered (the unknown SKU $(sed -n 's/.*"unknown_sku":"\([^"]*\)".*/\1/p' <<<"$status")); fix: create the product, then clarity-connect queue replay"
             echo "  quota waits: $waits; jobs done: $jobs_done, retried: $retried"

@@ -40,7 +40,8 @@ struct Flags {
     int odoo_version = 18;
     bool quota = true;
     bool notifications = true;
-    double delay = 2;                              // seconds before the first order appears
+    bool ship = true;  // validate some MFN deliveries in the fake Odoo (the warehouse)
+    double delay = 2;  // seconds before the first order appears
     int uk_every = 0, fr_every = 0, de_every = 0;  // European orders (scenario.hpp)
 };
 
@@ -86,6 +87,9 @@ int main(int argc, char** argv) {
     app.add_option("--uk-every", f.uk_every, "every Nth order comes from amazon.co.uk (0: none)")
         ->check(CLI::Range(0, 100000));
     app.add_flag("!--no-quota", f.quota, "do not enforce the published SP-API rate limits");
+    app.add_flag("!--no-shipping", f.ship,
+                 "do not validate merchant-fulfilled deliveries in the fake Odoo (and do not "
+                 "enable the daemon's fulfillment_status flow)");
     app.add_flag("!--no-notifications", f.notifications,
                  "no ORDER_CHANGE messages on the fake SQS queue (the sweep must find orders)");
     CLI11_PARSE(app, argc, argv);
@@ -136,6 +140,8 @@ int main(int argc, char** argv) {
                          return a.throttled("getOrder") + a.throttled("searchOrders");
                      })},
                     {"queue_waiting", sum([](auto& a) { return a.queue_total(); })},
+                    {"shipment_confirmations",
+                     sum([](auto& a) { return a.shipment_confirmations().size(); })},
                     {"changes_to_come", sum([](auto& a) { return a.pending_changes(); })}};
                 j["unknown_sku"] = scenario.unknown_product.sku;
                 return Response::json(200, j.dump());
@@ -172,6 +178,12 @@ int main(int argc, char** argv) {
         dc.admin_token = f.admin_token;
         dc.rate_scale = f.quota ? f.speed : 1000.0;
         dc.europe = europe.get();
+        if (f.ship) {
+            // Deliveries the warehouse validates are confirmed on Amazon (docs/shipments.md).
+            dc.flows_extra =
+                "      fulfillment_status:\n        enabled: true\n        tracking_recheck: 5s\n";
+            dc.triggers_extra = "      odoo:\n        interval: 1s\n        overlap: 1m\n";
+        }
         write_file(f.config_out, sb::daemon_config(dc, amazon, odoo.base_url(), oo));
         if (!f.port_file.empty()) {
             write_file(f.port_file,
@@ -198,9 +210,19 @@ int main(int argc, char** argv) {
         std::signal(SIGTERM, on_signal);
         // The fakes apply due changes on every request; this keeps the queue filling while the
         // daemon is not asking.
+        // The warehouse: merchant-fulfilled orders it ships (scenario.hpp ships_from_odoo) get
+        // their deliveries validated in the fake Odoo, for the daemon to confirm on Amazon.
+        int ticks = 0;
         while (!g_stop.load()) {
             amazon.advance();
             if (europe) europe->advance();
+            if (f.ship && ++ticks % 5 == 0) {
+                try {
+                    sb::ship_merchant_orders(scenario, odoo.odoo(), clock.now());
+                } catch (const std::exception& e) {
+                    std::cerr << "clarity-sandbox: shipping: " << e.what() << "\n";
+                }
+            }
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
         }
         std::cout << "clarity-sandbox: stopping" << std::endl;

@@ -44,6 +44,10 @@ struct DaemonConfigOptions {
         "        shipping_product: SHIP\n"
         "        discount_product: PROMO\n"
         "        afn_tracking_report: false\n";
+    /// YAML appended under each connection's `flows:` (indented 6 spaces), e.g. the
+    /// fulfillment_status flow, and under its `triggers:` (indented 6 spaces), e.g. `odoo:`.
+    std::string flows_extra;
+    std::string triggers_extra;
     /// YAML appended under `store:` (indented 2 spaces), e.g. a retry section.
     std::string store_extra;
     /// YAML appended under `engine:` (indented 2 spaces), e.g. max_in_flight.

@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <set>
 #include <stdexcept>
 
@@ -485,6 +486,62 @@ void add_unknown_product(const Scenario& scenario, odoo::FakeOdoo& odoo) {
         if (it != p.end() && it->second == odoo::Value(scenario.unknown_product.sku)) return;
     }
     create_product(odoo, scenario.unknown_product);
+}
+
+bool ships_from_odoo(const Scenario& scenario, const ExpectedOrder& order) {
+    if (order.afn || order.unknown_sku || order.amazon_final_status != "UNSHIPPED") return false;
+    int n = 0;
+    for (const auto& e : scenario.expected) {
+        if (e.afn || e.unknown_sku || e.amazon_final_status != "UNSHIPPED") continue;
+        if (&e == &order) return n % 2 == 0;
+        ++n;
+    }
+    return false;
+}
+
+int ship_merchant_orders(const Scenario& scenario, odoo::FakeOdoo& odoo, Clock::time_point now) {
+    std::map<std::string, const ExpectedOrder*> to_ship;
+    for (const auto& e : scenario.expected) {
+        if (e.final_at <= now && ships_from_odoo(scenario, e)) to_ship[e.order_id] = &e;
+    }
+    std::map<std::int64_t, bool> confirmed_orders;
+    for (const auto& so : odoo.records("sale.order")) {
+        auto ref = so.find("client_order_ref");
+        if (ref == so.end() || !to_ship.count(ref->second.as_string().value_or(""))) continue;
+        if (so.at("state") == odoo::Value("sale"))
+            confirmed_orders[so.at("id").as_int().value_or(0)] = true;
+    }
+    if (confirmed_orders.empty()) return 0;
+    std::int64_t ups = 0;
+    for (const auto& c : odoo.records("delivery.carrier")) {
+        if (c.at("name") == odoo::Value("UPS")) ups = c.at("id").as_int().value_or(0);
+    }
+    if (ups == 0) ups = odoo.create("delivery.carrier", odoo::Struct{{"name", "UPS"}});
+    int shipped = 0;
+    const bool v17 = odoo.version() >= 17;
+    for (const auto& p : odoo.records("stock.picking")) {
+        auto sale = p.find("sale_id");
+        if (sale == p.end() || !confirmed_orders.count(sale->second.m2o_id().value_or(0)) ||
+            p.at("state") != odoo::Value("assigned")) {
+            continue;
+        }
+        const auto id = p.at("id").as_int().value_or(0);
+        for (const auto& m : odoo.records("stock.move")) {
+            auto pick = m.find("picking_id");
+            if (pick == m.end() || pick->second.m2o_id() != id) continue;
+            const auto qty = m.at("product_uom_qty");
+            odoo.write("stock.move", m.at("id").as_int().value_or(0),
+                       v17 ? odoo::Struct{{"quantity", qty}, {"picked", true}}
+                           : odoo::Struct{{"quantity_done", qty}});
+        }
+        odoo.write("stock.picking", id,
+                   odoo::Struct{{"carrier_id", ups},
+                                {"carrier_tracking_ref", "1ZSBX" + std::to_string(100000 + id)}});
+        odoo.call("stock.picking", "button_validate", {id},
+                  odoo::Struct{{"skip_sms", true}, {"skip_immediate", true}});
+        ++shipped;
+    }
+    return shipped;
 }
 
 }  // namespace clarity::fakes::sandbox

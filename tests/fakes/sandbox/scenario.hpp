@@ -125,6 +125,17 @@ void seed_amazon(const Scenario& scenario,
 /// Idempotent.
 void seed_odoo(const Scenario& scenario, odoo::FakeOdoo& odoo);
 
+/// The merchant-fulfilled orders the sandbox's warehouse ships from Odoo (every other MFN order
+/// that stays Unshipped on Amazon, from the first): their deliveries are validated in the fake
+/// Odoo with carrier "UPS" and a tracking number once the order's last Amazon change has passed,
+/// and the daemon's fulfillment_status flow confirms them on Amazon.
+bool ships_from_odoo(const Scenario& scenario, const ExpectedOrder& order);
+/// Validates, as a warehouse clerk would, the open deliveries of the orders ships_from_odoo()
+/// names whose sale order is confirmed and whose last Amazon change is before `now`: the
+/// carrier "UPS" (created when missing), tracking number "1ZSBX<delivery id>", every quantity.
+/// Returns how many it validated.
+int ship_merchant_orders(const Scenario& scenario, odoo::FakeOdoo& odoo, Clock::time_point now);
+
 /// Creates the unknown product in the fake Odoo (what the operator does before `queue replay`).
 void add_unknown_product(const Scenario& scenario, odoo::FakeOdoo& odoo);
 
@@ -144,6 +155,8 @@ struct Status {
     int cancelled_absent = 0;      ///< settled cancelled orders without a sale.order (final)
     int european = 0;         ///< European orders (VAT-inclusive, EUR/GBP) in their final state
     int awaiting_amazon = 0;  ///< orders whose last Amazon change is still to come
+    int mfn_to_ship = 0;      ///< MFN orders the sandbox's warehouse ships (ships_from_odoo)
+    int mfn_shipped = 0;      ///< of them, with their deliveries done in the fake Odoo
     std::vector<std::string> mismatches;  ///< "order id: what differs" (final-status orders)
 };
 

@@ -99,6 +99,7 @@ Status check(const Scenario& scenario,
     for (std::size_t i = 0; i < scenario.expected.size(); ++i) {
         const auto& ex = scenario.expected[i];
         const auto& sched = scenario.orders[i];
+        if (ships_from_odoo(scenario, ex)) ++st.mfn_to_ship;
         if (sched.created_at <= now) ++st.created_on_amazon;
         const bool settled = ex.final_at <= now;
         if (!settled) ++st.awaiting_amazon;
@@ -114,6 +115,14 @@ Status check(const Scenario& scenario,
             continue;
         }
         ++st.in_odoo;
+        if (ships_from_odoo(scenario, ex)) {
+            for (const auto& p : pickings_by_order[id_of(found->second.front().at("id"))]) {
+                if (text_of(p, "state") == "done") {
+                    ++st.mfn_shipped;
+                    break;
+                }
+            }
+        }
         st.sale_orders += static_cast<int>(found->second.size());
         st.duplicates += static_cast<int>(found->second.size()) - 1;
         const Struct& so = found->second.front();
@@ -308,6 +317,8 @@ std::string to_json(const Status& s) {
                      {"cancelled_absent", s.cancelled_absent},
                      {"european", s.european},
                      {"awaiting_amazon", s.awaiting_amazon},
+                     {"mfn_to_ship", s.mfn_to_ship},
+                     {"mfn_shipped", s.mfn_shipped},
                      {"mismatches", s.mismatches}};
     return j.dump();
 }
