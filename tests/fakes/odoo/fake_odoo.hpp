@@ -119,6 +119,17 @@ class FakeOdoo {
                const std::string& method,
                const std::vector<std::int64_t>& ids,
                Struct context = {});
+    /// An automation rule "Send Webhook Notification" (Odoo 17+) on `model`, trigger "On save"
+    /// without a filter: after every call that changes records of `model` (RPC, write(), call()),
+    /// the fake POSTs for each changed record, as Odoo does, `{"_action": "Send Webhook
+    /// Notification(#N)", "_id": id, "_model": model, "id": id, <fields read with load=None>}`
+    /// (keys sorted, a many2one as a bare id) to `url` (http only), 1 s timeout, before the call
+    /// answers; a failure is only counted (webhook_failures()), never retried.
+    void add_webhook(const std::string& model,
+                     const std::string& url,
+                     std::vector<std::string> fields = {"state", "write_date"});
+    /// Webhook POSTs that got no 2xx answer (refused, timed out, another status).
+    std::size_t webhook_failures() const;
     /// Stored values of every record of `model` (id included), ordered by id.
     std::vector<Struct> records(const std::string& model) const;
     std::optional<Struct> record(const std::string& model, std::int64_t id) const;
@@ -175,6 +186,10 @@ class FakeOdoo {
     struct State;  ///< implementation detail
 
   private:
+    /// handle() under the state's lock; the webhooks a call queued are sent after it.
+    http::Response handle_locked(const http::Request& request);
+    /// Sends the webhook POSTs queued by the calls (outside the state's lock).
+    void send_webhooks();
     /// The wait the cost model adds to the call just run (FakeOdooOptions::cost_per_call).
     static std::chrono::milliseconds cost_model_wait(State& s);
     std::unique_ptr<State> state_;

@@ -104,31 +104,40 @@ std::int64_t FakeOdoo::create(const std::string& model, Struct vals) {
 }
 
 void FakeOdoo::write(const std::string& model, std::int64_t id, Struct vals) {
-    std::lock_guard lock(state_->mu);
-    state_->uid = 2;
-    state_->ctx = {};
-    try {
-        state_->write(model, {id}, std::move(vals));
-    } catch (const OdooRaise& e) {
-        throw std::runtime_error(e.name + ": " + e.message);
+    {
+        std::lock_guard lock(state_->mu);
+        state_->uid = 2;
+        state_->ctx = {};
+        try {
+            state_->write(model, {id}, std::move(vals));
+        } catch (const OdooRaise& e) {
+            throw std::runtime_error(e.name + ": " + e.message);
+        }
+        state_->queue_webhooks(model, {id});
     }
+    send_webhooks();
 }
 
 Value FakeOdoo::call(const std::string& model,
                      const std::string& method,
                      const std::vector<std::int64_t>& ids,
                      Struct context) {
-    std::lock_guard lock(state_->mu);
-    state_->uid = 2;
-    state_->ctx = std::move(context);
-    try {
-        Value r = state_->execute(model, method, ids, Struct{});
-        state_->ctx = {};
-        return r;
-    } catch (const OdooRaise& e) {
-        state_->ctx = {};
-        throw std::runtime_error(e.name + ": " + e.message);
+    Value r;
+    {
+        std::lock_guard lock(state_->mu);
+        state_->uid = 2;
+        state_->ctx = std::move(context);
+        try {
+            r = state_->execute(model, method, ids, Struct{});
+            state_->ctx = {};
+        } catch (const OdooRaise& e) {
+            state_->ctx = {};
+            throw std::runtime_error(e.name + ": " + e.message);
+        }
+        state_->queue_webhooks(model, ids);
     }
+    send_webhooks();
+    return r;
 }
 
 Array FakeOdoo::read(const std::string& model,
@@ -321,6 +330,9 @@ struct Request {
             s.last_call_records = rows_in(result);
             for (const auto& [m, rows] : s.undo) {
                 s.last_call_records += static_cast<std::int64_t>(rows.size());
+                std::vector<std::int64_t> changed;
+                for (const auto& [id, old] : rows) changed.push_back(id);
+                s.queue_webhooks(m, changed);
             }
             s.undo.clear();
             return result;
@@ -696,6 +708,12 @@ struct Request {
 }  // namespace
 
 http::Response FakeOdoo::handle(const http::Request& req) {
+    http::Response resp = handle_locked(req);
+    send_webhooks();  // as Odoo: before the caller gets its answer
+    return resp;
+}
+
+http::Response FakeOdoo::handle_locked(const http::Request& req) {
     std::lock_guard lock(state_->mu);
     State& s = *state_;
     ++s.requests;

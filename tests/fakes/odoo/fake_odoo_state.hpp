@@ -76,6 +76,18 @@ std::int64_t to_id_value(const Value& v);
 struct FakeOdoo::State {
     explicit State(FakeOdooOptions o);
 
+    /// add_webhook's rules, the POSTs due once the current call answers, and failures.
+    struct Webhook {
+        std::string model, url;
+        std::vector<std::string> fields;
+        int action_id = 0;
+    };
+    std::vector<Webhook> webhooks;
+    std::vector<std::pair<std::string, std::string>> webhook_outbox;  ///< url, body
+    std::size_t webhook_failures = 0;
+    /// Queues the webhook POSTs of the rules on `model` for records `ids` (those that exist).
+    void queue_webhooks(const std::string& model, const std::vector<std::int64_t>& ids);
+
     FakeOdooOptions opt;
     int major;
     std::map<std::string, ModelDef> defs;
