@@ -63,8 +63,10 @@ OdooWatchOptions odoo_watch_options_from_config(const core::ConfigNode& node) {
 
 std::string odoo_change_key(const OdooChange& c) {
     std::string key = c.model + ":" + std::to_string(c.id);
-    if (!c.write_date.empty()) return key + "@" + c.write_date;
-    return key + "#" + c.source + ":" + c.reference;
+    if (c.write_date.empty()) return key + "#" + c.source + ":" + c.reference;
+    key += "@" + c.write_date;
+    if (!c.key_values.empty()) key += "/" + c.key_values;
+    return key;
 }
 
 OdooWatcher::OdooWatcher(std::string connection,
@@ -92,6 +94,15 @@ OdooWatcher::OdooWatcher(std::string connection,
 namespace {
 
 std::string cursor_name(const std::string& model) { return "odoo.watch." + model; }
+
+/// A key field's value as text: a string, a number, true/false, a many2one's id.
+std::string key_text(const odoo::Value& v) {
+    if (auto s = v.as_string()) return *s;
+    if (auto i = v.as_int()) return std::to_string(*i);
+    if (auto b = v.as_bool()) return *b ? "true" : "false";
+    if (auto id = v.m2o_id()) return std::to_string(*id);
+    return {};
+}
 
 /// "YYYY-MM-DD HH:MM:SS" minus `d` (the same text when it does not parse).
 std::string minus(const std::string& odoo_time, std::chrono::milliseconds d) {
@@ -126,6 +137,7 @@ asio::awaitable<Result<std::size_t>> OdooWatcher::poll_model(const OdooWatch& wa
         d.where("write_date", settled ? ">" : ">=", from);
         odoo::SearchOptions so;
         so.fields = {"id", "write_date"};
+        for (const auto& f : watch.key_fields) so.fields.push_back(f);
         so.order = "write_date asc, id asc";
         so.limit = options_.page + 1;  // one more: whether another page follows
         so.offset = offset;
@@ -134,9 +146,17 @@ asio::awaitable<Result<std::size_t>> OdooWatcher::poll_model(const OdooWatch& wa
         const bool more = static_cast<std::int64_t>(rows->size()) > options_.page;
         if (more) rows->pop_back();
         for (const auto& row : *rows) {
-            OdooChange change{connection_, watch.model, row["id"].as_int().value_or(0),
-                              row["write_date"].as_string().value_or(""), "watch", {}};
+            OdooChange change{connection_,
+                              watch.model,
+                              row["id"].as_int().value_or(0),
+                              row["write_date"].as_string().value_or(""),
+                              "watch",
+                              {}};
             if (change.id <= 0) continue;
+            for (const auto& f : watch.key_fields) {
+                change.key_values +=
+                    (change.key_values.empty() ? "" : ",") + key_text(row[f.c_str()]);
+            }
             newest = std::max(newest, change.write_date);
             // A change seen by an earlier round again: a duplicate, which wakes a job that waits
             // for its record (a second change stamped in the same second has the same key).
@@ -149,19 +169,18 @@ asio::awaitable<Result<std::size_t>> OdooWatcher::poll_model(const OdooWatch& wa
     // The jobs and the cursor in one transaction: a crash between them cannot lose a change.
     auto shared = std::make_shared<std::vector<store::NewJob>>(std::move(jobs));
     auto enqueued = std::make_shared<std::size_t>(0);
-    std::function<Result<void>(store::Store&)> commit = [shared, enqueued, name, newest,
-                                                         connection = connection_](
-                                                            store::Store& s) {
-        return s.transact([&](store::WriteTx& tx) -> Result<void> {
-            *enqueued = 0;
-            for (const auto& job : *shared) {
-                auto r = tx.enqueue(job);
-                if (!r) return r.error();
-                if (r->outcome == store::EnqueueOutcome::enqueued) ++*enqueued;
-            }
-            return tx.set_cursor(connection, name, newest);
-        });
-    };
+    std::function<Result<void>(store::Store&)> commit =
+        [shared, enqueued, name, newest, connection = connection_](store::Store& s) {
+            return s.transact([&](store::WriteTx& tx) -> Result<void> {
+                *enqueued = 0;
+                for (const auto& job : *shared) {
+                    auto r = tx.enqueue(job);
+                    if (!r) return r.error();
+                    if (r->outcome == store::EnqueueOutcome::enqueued) ++*enqueued;
+                }
+                return tx.set_cursor(connection, name, newest);
+            });
+        };
     auto committed = co_await store_.call(std::move(commit));
     if (!committed) co_return committed.error();
     co_return *enqueued;
@@ -240,8 +259,25 @@ Result<store::NewJob> job_from_odoo_hook(const std::vector<OdooWatch>& watches,
     change.reference = digest(body);
     std::string watched;
     for (const auto& w : watches) {
-        if (w.model == change.model) return w.make_job(change);
-        watched += (watched.empty() ? "" : ", ") + w.model;
+        if (w.model != change.model) {
+            watched += (watched.empty() ? "" : ", ") + w.model;
+            continue;
+        }
+        // The key fields as the watcher reads them; a body without one keys by its digest.
+        for (const auto& f : w.key_fields) {
+            auto v = j.find(f);
+            std::string text;
+            if (v != j.end() && v->is_string()) text = v->get<std::string>();
+            if (v != j.end() && v->is_number_integer())
+                text = std::to_string(v->get<std::int64_t>());
+            if (v != j.end() && v->is_boolean()) text = v->get<bool>() ? "true" : "false";
+            if (v == j.end() || text.empty()) {
+                change.write_date.clear();
+                break;
+            }
+            change.key_values += (change.key_values.empty() ? "" : ",") + text;
+        }
+        return w.make_job(change);
     }
     if (change.model.size() > 64) change.model = change.model.substr(0, 64) + "...";
     return bad("model '" + change.model + "' is not watched on this connection (watched: " +

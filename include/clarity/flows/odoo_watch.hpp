@@ -48,6 +48,8 @@ struct OdooChange {
     std::string write_date;  ///< "YYYY-MM-DD HH:MM:SS" (UTC); empty when the hook did not send it
     std::string source;      ///< "watch" or "hook"
     std::string reference;   ///< hook: a digest of the body (no write_date); else empty
+    /// The values of the watch's key_fields, joined by ',' (empty without key fields).
+    std::string key_values;
 };
 
 /// What a flow watches in Odoo.
@@ -57,13 +59,18 @@ struct OdooWatch {
     /// The records of interest, besides the write_date window (the watcher's search); the hook
     /// cannot filter (its body is untrusted), so the job checks again.
     odoo::Domain domain;
+    /// Fields whose values join the write_date in the idempotency key: Odoo stamps write_date to
+    /// the second, so two changes of one record in the same second (a delivery saved, then
+    /// validated) are told apart by them ("state"). The watcher reads them; a hook body must
+    /// carry them (else its key is the body's digest).
+    std::vector<std::string> key_fields;
     /// The job for one changed record.
     std::function<store::NewJob(const OdooChange&)> make_job;
 };
 
-/// The idempotency key of a change: "<model>:<id>@<write_date>" (or "#hook:<digest>" without a
-/// write_date); with `hurry_entity` set by make_job, a job waiting for the record (a delivery
-/// waiting for its tracking number) runs again at once.
+/// The idempotency key of a change: "<model>:<id>@<write_date>/<key values>" (or
+/// "#hook:<digest>" without a write_date or a key field); with `hurry_entity` set by make_job, a
+/// job waiting for the record (a delivery waiting for its tracking number) runs again at once.
 std::string odoo_change_key(const OdooChange& change);
 
 struct OdooWatchOptions {

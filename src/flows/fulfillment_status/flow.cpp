@@ -95,6 +95,8 @@ std::vector<OdooWatch> FulfillmentStatusFlow::odoo_watches() const {
     w.domain.where("state", "=", "done");
     w.domain.where("picking_type_code", "=", "outgoing");
     w.domain.where("sale_id", "!=", false);
+    // Saved, then validated in the same second: two changes (write_date is to the second).
+    w.key_fields = {"state"};
     w.make_job = [](const OdooChange& c) {
         store::NewJob job;
         job.connection = c.connection;

@@ -455,12 +455,24 @@ TEST(OdooHooks, AWebhookBodyIsTheJobOfItsRecordAndAStormIsOneKey) {
     ASSERT_TRUE(job) << job.error().describe();
     EXPECT_EQ(job->flow, "fulfillment_status");
     EXPECT_EQ(job->entity_key, "stock.picking:39");
-    EXPECT_EQ(job->idempotency_key, "stock.picking:39@2026-12-07 10:00:00");
+    EXPECT_EQ(job->idempotency_key, "stock.picking:39@2026-12-07 10:00:00/done");
     EXPECT_EQ(job_from_odoo_hook(watches, kConnection, body)->idempotency_key,
               job->idempotency_key);
     // The watcher's key for the same change is the same: one job whichever sees it first.
-    OdooChange seen{kConnection, "stock.picking", 39, "2026-12-07 10:00:00", "watch", {}};
+    OdooChange seen{kConnection, "stock.picking", 39, "2026-12-07 10:00:00", "watch", {}, "done"};
     EXPECT_EQ(watches[0].make_job(seen).idempotency_key, job->idempotency_key);
+    // Saved, then validated in the same second: the state tells the two changes apart.
+    const std::string saved =
+        R"j({"_id":39,"_model":"stock.picking","state":"assigned","write_date":"2026-12-07 10:00:00"})j";
+    EXPECT_NE(job_from_odoo_hook(watches, kConnection, saved)->idempotency_key,
+              job->idempotency_key);
+    // A body without the state keys by its digest: the same body twice is still one key.
+    const std::string bare =
+        R"j({"_id":39,"_model":"stock.picking","write_date":"2026-12-07 10:00:00"})j";
+    EXPECT_EQ(job_from_odoo_hook(watches, kConnection, bare)->idempotency_key,
+              job_from_odoo_hook(watches, kConnection, bare)->idempotency_key);
+    EXPECT_NE(job_from_odoo_hook(watches, kConnection, bare)->idempotency_key.find("#hook:"),
+              std::string::npos);
 
     for (const char* bad :
          {"", "[]", "{\"_model\":\"stock.picking\"}", "{\"_model\":\"stock.picking\",\"_id\":-3}",
