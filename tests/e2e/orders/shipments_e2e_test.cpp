@@ -2,9 +2,10 @@
 // merchant-fulfilled orders from the fake SP-API into the fake Odoo; the test then validates their
 // deliveries in the fake Odoo in random order as a warehouse would (some partial with a backorder
 // validated later, some packed in two boxes with a tracking number each), SIGKILLs the daemon
-// several times meanwhile and starts it again. Every package must reach Amazon exactly once with
-// the right items and quantities. Then a webhook storm: the same delivery's webhook 50 times at
-// once is one confirmation.
+// several times meanwhile and starts it again. The fake Odoo posts every change of a delivery to
+// the daemon's webhook as Odoo's automation rule does; the watcher polls too. Every package must
+// reach Amazon exactly once with the right items and quantities. Then a webhook storm: the same
+// delivery's webhook 50 times at once is one confirmation.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -145,6 +146,10 @@ struct World {
         std::ofstream(config) << sb::daemon_config(dc, amazon, odoo.base_url(), odoo_options);
         log = (dir / "daemon.log").string();
         EXPECT_EQ(run({binary(), "config", "check", "-c", config}, log), 0) << read_file(log);
+        // Odoo's automation rule: every change of a delivery is posted to the daemon's webhook
+        // (lost while the daemon is down, as with Odoo: the watcher catches up).
+        fake().add_webhook("stock.picking", "http://127.0.0.1:" + std::to_string(admin_port) +
+                                                "/hooks/odoo/sandbox?secret=" + kSecret);
     }
 
     static fakes::sp_api::FakeOptions amazon_options() {
