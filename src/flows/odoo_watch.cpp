@@ -8,6 +8,7 @@
 #include "clarity/model/timestamp.hpp"
 #include "clarity/odoo/client.hpp"
 #include "clarity/store/async_store.hpp"
+#include "common/odoo_values.hpp"
 
 namespace clarity::flows {
 
@@ -209,18 +210,6 @@ asio::awaitable<OdooWatcher::Report> OdooWatcher::poll_once() {
 
 namespace {
 
-/// FNV-1a of the body: the same hook body twice (a storm) is the same change.
-std::string digest(std::string_view body) {
-    std::uint64_t h = 1469598103934665603ULL;
-    for (unsigned char c : body) {
-        h ^= c;
-        h *= 1099511628211ULL;
-    }
-    char buf[17];
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-    return buf;
-}
-
 std::int64_t positive_id(const json& v) {
     if (v.is_number_integer()) return v.get<std::int64_t>();
     if (v.is_string()) {
@@ -256,7 +245,7 @@ Result<store::NewJob> job_from_odoo_hook(const std::vector<OdooWatch>& watches,
         change.write_date = wd->get<std::string>();
     }
     change.source = "hook";
-    change.reference = digest(body);
+    change.reference = stable_hash(body);  // the same body twice (a storm): one key
     std::string watched;
     for (const auto& w : watches) {
         if (w.model != change.model) {

@@ -1,5 +1,6 @@
 #include <nlohmann/json.hpp>
 
+#include "common/steps.hpp"
 #include "fulfillment_status/steps.hpp"
 
 // One delivery job, as docs/shipments.md "What one job does" describes it: the steps in order,
@@ -56,16 +57,7 @@ asio::awaitable<Result<void>> run_job(std::shared_ptr<Impl> impl, JobContext* ct
     auto prepared = co_await prepare_flow(impl);
     if (!prepared) co_return prepared.error();
     ShipmentRun run(std::move(impl), ctx, *picking);
-    bool first = true;
-    for (Step step : kSteps) {
-        // With the jobs claimed together (a burst of validations): each step's Odoo reads go
-        // out batched.
-        if (!first) co_await step_together(*ctx);
-        first = false;
-        auto done = co_await step(&run);
-        if (!done || run.done) co_return done;
-    }
-    co_return Result<void>{};
+    co_return co_await run_steps(kSteps, run, *ctx);
 }
 
 }  // namespace clarity::flows::fulfillment_status

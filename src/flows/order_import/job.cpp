@@ -1,4 +1,5 @@
 #include "clarity/flows/order_jobs.hpp"
+#include "common/steps.hpp"
 #include "order_import/steps.hpp"
 
 // One order job, as docs/orders.md "What one job does" describes it: the steps in order, each a
@@ -46,14 +47,8 @@ asio::awaitable<Result<void>> run_job(std::shared_ptr<Impl> impl, JobContext* ct
     auto job = parse_order_job(ctx->job.payload);
     if (!job) co_return job.error();
     OrderRun run(std::move(impl), ctx, std::move(*job));
-    bool first = true;
-    for (Step step : kSteps) {
-        // With the jobs claimed together (a backlog): each step's Odoo calls go out batched.
-        if (!first) co_await step_together(*ctx);
-        first = false;
-        auto done = co_await step(&run);
-        if (!done || run.done) co_return done;
-    }
+    auto done = co_await run_steps(kSteps, run, *ctx);
+    if (!done || run.done) co_return done;
     if (!run.wrote) run.impl->skipped("unchanged");
     co_return Result<void>{};
 }
