@@ -75,23 +75,6 @@ double median(std::vector<double> v) {
 
 // ---- /proc of the daemon ------------------------------------------------------------------
 
-/// utime + stime of `pid` in seconds (/proc/<pid>/stat fields 14 and 15).
-double cpu_seconds(pid_t pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    const auto close = all.rfind(')');
-    if (close == std::string::npos) return 0;
-    std::istringstream rest(all.substr(close + 2));
-    std::string field;
-    unsigned long long utime = 0, stime = 0;
-    // After "pid (comm) ": state is field 3; utime is field 14, stime 15.
-    for (int f = 3; f <= 15 && rest >> field; ++f) {
-        if (f == 14) utime = std::stoull(field);
-        if (f == 15) stime = std::stoull(field);
-    }
-    return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
-}
-
 /// A "VmHWM:" / "VmRSS:" line of /proc/<pid>/status in MB (MiB).
 double status_mb(pid_t pid, const std::string& key) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/status");
@@ -264,7 +247,7 @@ Throughput throughput(int orders) {
     Throughput r;
     r.seconds = took.count();
     r.orders_per_s = orders / took.count();
-    r.cpu_ms_per_order = cpu_seconds(pid) * 1000.0 / orders;
+    r.cpu_ms_per_order = clarity::e2e::cpu_seconds(pid) * 1000.0 / orders;
     r.odoo_calls_per_order = static_cast<double>(w.odoo.odoo().calls().size()) / orders;
     if (std::getenv("BENCH_ORDERS_CALLS")) {  // which Odoo calls, per order (profiling)
         std::map<std::string, int> by;
@@ -272,10 +255,10 @@ Throughput throughput(int orders) {
         for (const auto& [k, v] : by) std::printf("  %s: %.3f\n", k.c_str(), double(v) / orders);
     }
     r.peak_rss_mb = status_mb(pid, "VmHWM");
-    const double busy_cpu = cpu_seconds(pid);
+    const double busy_cpu = clarity::e2e::cpu_seconds(pid);
     std::this_thread::sleep_for(5s);  // idle: the queue is empty, nothing arrives
     r.idle_rss_mb = status_mb(pid, "VmRSS");
-    r.idle_cpu_ms_per_s = (cpu_seconds(pid) - busy_cpu) * 1000.0 / 5.0;
+    r.idle_cpu_ms_per_s = (clarity::e2e::cpu_seconds(pid) - busy_cpu) * 1000.0 / 5.0;
     pin_threads(::getpid(), all_cpus());
     return r;
 }

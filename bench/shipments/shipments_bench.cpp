@@ -17,9 +17,6 @@
 // The rounds' medians are printed. BENCH_SHIPMENTS_ROUNDS: rounds (default 3);
 // BENCH_SHIPMENTS_SCALE: the speed-up (default 50); BENCH_LOG_LEVEL: the daemon's log level;
 // BENCH_SHIPMENTS_KEEP: keep each round's directory (store, config, daemon log).
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -75,23 +72,6 @@ constexpr int kIdleIntervals = 5;
 constexpr const char* kSecret = "benchHookSecret0123456789abcdef";
 constexpr const char* kAdminToken = "bench-admin-token";
 
-/// utime + stime of `pid` in seconds (/proc/<pid>/stat fields 14 and 15).
-double cpu_seconds(pid_t pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    const auto close = all.rfind(')');
-    if (close == std::string::npos) return 0;
-    std::istringstream rest(all.substr(close + 2));
-    std::string field;
-    unsigned long long utime = 0, stime = 0;
-    // After "pid (comm) ": state is field 3; utime is field 14, stime 15.
-    for (int f = 3; f <= 15 && rest >> field; ++f) {
-        if (f == 14) utime = std::stoull(field);
-        if (f == 15) stime = std::stoull(field);
-    }
-    return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
-}
-
 double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
     return v[v.size() / 2];
@@ -113,54 +93,6 @@ double quota_seconds(std::string_view op, int n, double scale) {
 }
 
 // ---- HTTP to the daemon's admin port --------------------------------------------------------
-
-/// A free loopback port (bound, read, released).
-std::uint16_t free_port() {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(fd);
-    return ntohs(a.sin_port);
-}
-
-struct HttpAnswer {
-    int status = 0;  ///< 0 when refused
-    std::string body;
-};
-
-/// One request on its own connection (Connection: close), as Odoo's webhook action sends it.
-HttpAnswer request(std::uint16_t port,
-                   const std::string& method,
-                   const std::string& target,
-                   const std::string& headers,
-                   const std::string& body) {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-        ::close(fd);
-        return {};
-    }
-    const std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers +
-                            "Connection: close\r\nContent-Length: " + std::to_string(body.size()) +
-                            "\r\n\r\n" + body;
-    ::send(fd, req.data(), req.size(), MSG_NOSIGNAL);
-    std::string got;
-    char buf[4096];
-    for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) got.append(buf, n);
-    ::close(fd);
-    HttpAnswer r;
-    if (got.size() > 12) r.status = std::atoi(got.substr(9, 3).c_str());
-    if (const auto end = got.find("\r\n\r\n"); end != std::string::npos)
-        r.body = got.substr(end + 4);
-    return r;
-}
 
 /// The sum of the samples of `metric` whose labels contain every one of `labels` (Prometheus
 /// text, e.g. labels `flow="order_import"`, `outcome="done"`).
@@ -235,7 +167,7 @@ struct World {
             }
             amazon.add_order(o);
         }
-        admin_port = free_port();
+        admin_port = clarity::e2e::free_loopback_port();
         sb::DaemonConfigOptions dc;
         dc.store_path = (dir / "clarity.db").string();
         dc.mapping_dir = CLARITY_MAPPING_DIR;
@@ -299,8 +231,9 @@ struct World {
 
     /// Runs of `flow` that ended with `outcome` (the daemon's clarity_flow_jobs_total).
     double jobs(const std::string& flow, const std::string& outcome) {
-        const auto r = request(admin_port, "GET", "/metrics",
-                               std::string("Authorization: Bearer ") + kAdminToken + "\r\n", "");
+        const auto r = clarity::e2e::loopback_request(
+            admin_port, "GET", "/metrics",
+            std::string("Authorization: Bearer ") + kAdminToken + "\r\n", "");
         if (r.status != 200) return -1;
         return metric_sum(r.body, "clarity_flow_jobs_total",
                           {"flow=\"" + flow + "\"", "outcome=\"" + outcome + "\""});
@@ -394,12 +327,12 @@ struct Idle {
 /// seen meanwhile, the daemon's CPU.
 Idle idle(World& w, int intervals) {
     w.fake().clear_calls();
-    const double cpu0 = cpu_seconds(w.daemon->pid());
+    const double cpu0 = clarity::e2e::cpu_seconds(w.daemon->pid());
     const auto t0 = std::chrono::steady_clock::now();
     std::this_thread::sleep_for(kWatchInterval * intervals);
     const Seconds took = std::chrono::steady_clock::now() - t0;
     Idle r;
-    r.cpu_ms_per_s = (cpu_seconds(w.daemon->pid()) - cpu0) * 1000.0 / took.count();
+    r.cpu_ms_per_s = (clarity::e2e::cpu_seconds(w.daemon->pid()) - cpu0) * 1000.0 / took.count();
     int searches = 0, rounds = 0;
     for (const auto& c : w.fake().calls()) {
         if (c.model != "stock.picking" || c.method != "search_read") continue;
@@ -463,9 +396,9 @@ class HookSenders {
             }
             const auto t0 = std::chrono::steady_clock::now();
             const int status =
-                request(port_, "POST", target,
-                        "User-Agent: python-requests/2.31\r\nContent-Type: application/json\r\n",
-                        body)
+                clarity::e2e::loopback_request(
+                    port_, "POST", target,
+                    "User-Agent: python-requests/2.31\r\nContent-Type: application/json\r\n", body)
                     .status;
             const Seconds took = std::chrono::steady_clock::now() - t0;
             std::lock_guard lock(mu_);

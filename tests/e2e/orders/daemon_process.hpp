@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -35,5 +36,23 @@ int run(const std::vector<std::string>& argv, const std::string& log_path);
 
 /// The whole content of a file ("" when missing).
 std::string read_file(const std::string& path);
+
+/// utime + stime of process `pid` in seconds (/proc/<pid>/stat fields 14 and 15).
+double cpu_seconds(pid_t pid);
+
+/// A free loopback port (bound, read, released): the daemon's admin port of a test.
+std::uint16_t free_loopback_port();
+
+struct HttpAnswer {
+    int status = 0;  ///< 0 when refused
+    std::string body;
+};
+/// One request to 127.0.0.1:`port` on its own connection (Connection: close), as Odoo's webhook
+/// action sends it; `headers` are extra header lines, each ending in "\r\n".
+HttpAnswer loopback_request(std::uint16_t port,
+                            const std::string& method,
+                            const std::string& target,
+                            const std::string& headers,
+                            const std::string& body);
 
 }  // namespace clarity::e2e

@@ -6,11 +6,8 @@
 // the daemon's webhook as Odoo's automation rule does; the watcher polls too. Every package must
 // reach Amazon exactly once with the right items and quantities. Then a webhook storm: the same
 // delivery's webhook 50 times at once is one confirmation.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -46,41 +43,12 @@ constexpr const char* kSecret = "e2eHookSecret0123456789abcdef";
 
 std::string binary() { return (test::binary_dir() / "src/app/clarity-connect").string(); }
 
-/// A free loopback port (bound, read, released).
-std::uint16_t free_port() {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(fd);
-    return ntohs(a.sin_port);
-}
-
 /// POST as Odoo's webhook action does (python-requests, JSON); the status, 0 when refused.
 int post(std::uint16_t port, const std::string& target, const std::string& body) {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-        ::close(fd);
-        return 0;
-    }
-    const std::string req = "POST " + target +
-                            " HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: python-requests/2.31\r\n"
-                            "Content-Type: application/json\r\nConnection: close\r\n"
-                            "Content-Length: " +
-                            std::to_string(body.size()) + "\r\n\r\n" + body;
-    ::send(fd, req.data(), req.size(), MSG_NOSIGNAL);
-    std::string got;
-    char buf[1024];
-    for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) got.append(buf, n);
-    ::close(fd);
-    return got.size() > 12 ? std::atoi(got.substr(9, 3).c_str()) : 0;
+    return loopback_request(
+               port, "POST", target,
+               "User-Agent: python-requests/2.31\r\nContent-Type: application/json\r\n", body)
+        .status;
 }
 
 struct Shipment {
@@ -129,7 +97,7 @@ struct World {
             amazon.add_order(o);
             orders[o.order_id] = o;
         }
-        admin_port = free_port();
+        admin_port = free_loopback_port();
         sb::DaemonConfigOptions dc;
         dc.store_path = (dir / "clarity.db").string();
         dc.mapping_dir = fs::absolute(test::source_dir() / "config/mapping").string();
