@@ -24,23 +24,10 @@ std::optional<OrderItemLink> decode_item_link(std::string_view external_id) {
     return link;
 }
 
-boost::asio::awaitable<Result<void>> remember_item_links(
-    store::AsyncStore& store,
-    std::string connection,
-    std::vector<std::pair<std::int64_t, OrderItemLink>> links) {
-    auto shared =
-        std::make_shared<std::vector<std::pair<std::int64_t, OrderItemLink>>>(std::move(links));
-    std::function<Result<void>(store::Store&)> fn = [shared, connection](store::Store& s) {
-        return s.transact([&](store::WriteTx& tx) -> Result<void> {
-            for (const auto& [line, link] : *shared) {
-                auto r = tx.put_id({connection, kOrderItemLinkKind, encode_item_link(link),
-                                    "sale.order.line", line});
-                if (!r) return r.error();
-            }
-            return Result<void>{};
-        });
-    };
-    co_return co_await store.call(std::move(fn));
+store::IdMapping item_link_mapping(const std::string& connection,
+                                   std::int64_t line_id,
+                                   const OrderItemLink& link) {
+    return {connection, kOrderItemLinkKind, encode_item_link(link), "sale.order.line", line_id};
 }
 
 boost::asio::awaitable<Result<bool>> has_item_link(store::AsyncStore& store,

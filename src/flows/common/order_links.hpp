@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "clarity/core/result.hpp"
+#include "clarity/store/store.hpp"
 
 namespace clarity::store {
 class AsyncStore;
@@ -38,11 +39,10 @@ std::string encode_item_link(const OrderItemLink& link);
 /// The link of an external id written by encode_item_link; nullopt for anything else.
 std::optional<OrderItemLink> decode_item_link(std::string_view external_id);
 
-/// Writes the links (line id, link) of one order in one store transaction.
-boost::asio::awaitable<Result<void>> remember_item_links(
-    store::AsyncStore& store,
-    std::string connection,
-    std::vector<std::pair<std::int64_t, OrderItemLink>> links);
+/// The id map row of a link (written with the job's ack: JobContext::id_mappings).
+store::IdMapping item_link_mapping(const std::string& connection,
+                                   std::int64_t line_id,
+                                   const OrderItemLink& link);
 
 /// Whether the store holds the link of `link` (the order's links are written together, so one
 /// tells whether they are all there).

@@ -66,10 +66,10 @@ asio::awaitable<Result<void>> link_order_items(OrderRun* run) {
             run->id, run->sale_id, ids.size(), items.size());
         co_return Result<void>{};
     }
-    std::vector<std::pair<std::int64_t, OrderItemLink>> links;
-    for (std::size_t i = 0; i < items.size(); ++i) links.emplace_back(ids[i], link_of(*run, i));
-    auto remembered = co_await remember_item_links(*st, connection, std::move(links));
-    if (!remembered) co_return remembered.error();
+    // Written with the job's ack, in its transaction (no write of their own): a run that stops
+    // before the ack links the order on its rerun (the search_read above).
+    for (std::size_t i = 0; i < items.size(); ++i)
+        run->ctx->id_mappings.push_back(item_link_mapping(connection, ids[i], link_of(*run, i)));
     co_return Result<void>{};
 }
 
