@@ -260,7 +260,9 @@ void register_flows(Wiring::State* s) {
                                 (c->quota ? c->quota->limiter->rate_scale() : 1.0);
             if (slowest == 0 || rate < slowest) slowest = rate;
         }
-        if (fs.cohort > 1) {
+        // The order import's members wait for each other's getOrder (the pace computed above);
+        // a delivery's cohort meets only before its Odoo reads, not its confirmShipment.
+        if (fs.cohort > 1 && name == flows::kOrderImportFlow) {
             if (auto w = flows::amazon_wait_warning(name, fs, slowest); !w.empty()) {
                 s->log.warn("{}", w);
             }
