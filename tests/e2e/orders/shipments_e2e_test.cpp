@@ -353,6 +353,8 @@ TEST(ShipmentsEndToEnd, TwoHundredOrdersShippedInRandomOrderWithSigkillsAreConfi
     EXPECT_EQ(w.confirmations().size(), before + 1) << "one confirmation for the storm";
     daemon->signal(SIGTERM);
     EXPECT_EQ(daemon->wait(20s), 0) << read_file(w.log);
+    // The webhook secret came in URLs all along: never in the daemon's log.
+    EXPECT_EQ(read_file(w.log).find(kSecret), std::string::npos);
 }
 
 }  // namespace
