@@ -58,4 +58,67 @@ Result<ListingsFeedReport> decode_listings_feed_report(std::string_view body) {
     return r;
 }
 
+const std::vector<std::string>& cancellation_reason_codes() {
+    static const std::vector<std::string> codes{"NoInventory",
+                                                "ShippingAddressUndeliverable",
+                                                "CustomerExchange",
+                                                "BuyerCanceled",
+                                                "GeneralAdjustment",
+                                                "CarrierCreditDecision",
+                                                "RiskAssessmentInformationNotValid",
+                                                "CarrierCoverageFailure",
+                                                "CustomerReturn",
+                                                "MerchandiseNotReceived"};
+    return codes;
+}
+
+std::string encode_order_cancellations(const std::vector<OrderCancellation>& orders) {
+    std::string out = "order-id\tcancellation-reason-code\tamazon-order-item-code\n";
+    for (const auto& o : orders) out += o.order_id + "\t" + o.reason_code + "\t\n";
+    return out;
+}
+
+namespace {
+
+std::vector<std::string> split_tabs(std::string_view line) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    for (;;) {
+        const auto tab = line.find('\t', start);
+        out.emplace_back(
+            line.substr(start, tab == std::string_view::npos ? line.npos : tab - start));
+        if (tab == std::string_view::npos) break;
+        start = tab + 1;
+    }
+    return out;
+}
+
+}  // namespace
+
+std::vector<FlatFileFeedProblem> decode_flat_file_processing_report(std::string_view text) {
+    std::vector<FlatFileFeedProblem> out;
+    std::vector<std::string> header;
+    while (!text.empty()) {
+        const auto nl = text.find('\n');
+        std::string_view line = text.substr(0, nl);
+        text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (header.empty()) {
+            if (line.find("error-message") != std::string_view::npos) header = split_tabs(line);
+            continue;
+        }
+        if (line.empty()) continue;
+        const auto cells = split_tabs(line);
+        auto cell = [&](std::string_view name) -> std::string {
+            for (std::size_t i = 0; i < header.size() && i < cells.size(); ++i) {
+                if (header[i] == name) return cells[i];
+            }
+            return {};
+        };
+        out.push_back({cell("original-record-number"), cell("order-id"), cell("error-code"),
+                       cell("error-type"), cell("error-message")});
+    }
+    return out;
+}
+
 }  // namespace clarity::amazon

@@ -44,4 +44,33 @@ Result<std::string> decode_create_feed(std::string_view body);
 Result<FeedStatus> decode_feed(std::string_view body);
 Result<ListingsFeedReport> decode_listings_feed_report(std::string_view body);
 
+// ---- POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA (seller cancellations) ---------------------------
+
+inline constexpr const char* kOrderAcknowledgementFeed =
+    "POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA";
+inline constexpr const char* kOrderAcknowledgementContentType =
+    "text/tab-separated-values; charset=UTF-8";
+
+/// One order the seller cancels (the whole order: no item code).
+struct OrderCancellation {
+    std::string order_id;
+    std::string reason_code;  ///< NoInventory, ShippingAddressUndeliverable, BuyerCanceled, ...
+};
+/// The reason codes of the order acknowledgement feed's cancellation-reason-code.
+const std::vector<std::string>& cancellation_reason_codes();
+/// The feed's tab-separated document: header `order-id cancellation-reason-code
+/// amazon-order-item-code`, one row per order.
+std::string encode_order_cancellations(const std::vector<OrderCancellation>& orders);
+
+/// One row of a flat-file feed's processing report that names an error or a warning.
+struct FlatFileFeedProblem {
+    std::string record;               ///< original-record-number
+    std::string order_id;             ///< order-id (empty when the report has no such column)
+    std::string code, type, message;  ///< error-code, error-type (Error|Warning), error-message
+};
+/// The problem rows of a flat-file feed's processing report: the tab-separated table whose
+/// header names `error-message` (the lines before it, "Feed Processing Summary", are skipped).
+/// Tolerant of column order and extra columns; no such table: no problem. Never fails.
+std::vector<FlatFileFeedProblem> decode_flat_file_processing_report(std::string_view text);
+
 }  // namespace clarity::amazon

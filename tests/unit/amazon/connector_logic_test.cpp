@@ -6,6 +6,7 @@
 #include "clarity/amazon/api_error.hpp"
 #include "clarity/amazon/config.hpp"
 #include "clarity/amazon/endpoints.hpp"
+#include "clarity/amazon/feeds_api.hpp"
 #include "clarity/amazon/fulfilled_shipments.hpp"
 #include "clarity/amazon/lwa.hpp"
 #include "clarity/amazon/notifications.hpp"
@@ -495,3 +496,35 @@ TEST(FulfilledShipmentsReport, ShortRowsAndMissingCarrierColumn) {
     ASSERT_EQ(t.size(), 1u);
     EXPECT_EQ(t.at("B"), "T9");
 }
+
+namespace clarity::amazon {
+namespace {
+
+TEST(OrderAcknowledgementFeed, CancellationsAreATabSeparatedDocumentAndTheReportNamesRefusedRows) {
+    EXPECT_EQ(encode_order_cancellations({{"113-1234567-1234567", "NoInventory"},
+                                          {"113-7654321-7654321", "BuyerCanceled"}}),
+              "order-id\tcancellation-reason-code\tamazon-order-item-code\n"
+              "113-1234567-1234567\tNoInventory\t\n"
+              "113-7654321-7654321\tBuyerCanceled\t\n");
+    // The processing report: a summary, then the table of refused rows (any column order, CRLF).
+    const std::string report =
+        "Feed Processing Summary:\r\n\tNumber of records processed\t\t2\r\n"
+        "\tNumber of records successful\t\t1\r\n\r\n"
+        "original-record-number\torder-id\terror-code\terror-type\terror-message\r\n"
+        "2\t113-7654321-7654321\t18091\tError\tThe order has shipped and cannot be cancelled.\r\n";
+    auto problems = decode_flat_file_processing_report(report);
+    ASSERT_EQ(problems.size(), 1u);
+    EXPECT_EQ(problems[0].record, "2");
+    EXPECT_EQ(problems[0].order_id, "113-7654321-7654321");
+    EXPECT_EQ(problems[0].code, "18091");
+    EXPECT_EQ(problems[0].type, "Error");
+    EXPECT_EQ(problems[0].message, "The order has shipped and cannot be cancelled.");
+    EXPECT_TRUE(decode_flat_file_processing_report("Feed Processing Summary:\n\tNumber of records "
+                                                   "processed\t\t1\n")
+                    .empty());
+    EXPECT_TRUE(decode_flat_file_processing_report("").empty());
+    EXPECT_EQ(cancellation_reason_codes().front(), "NoInventory");
+}
+
+}  // namespace
+}  // namespace clarity::amazon
