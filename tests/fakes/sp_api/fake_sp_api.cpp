@@ -291,6 +291,49 @@ struct FakeSpApi::State {
         return applied;
     }
 
+    // POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA: cancels each listed order Amazon lets the seller
+    // cancel (merchant-fulfilled, not shipped) and answers the flat-file processing report
+    // (MWS-style: a summary, then a tab-separated table of the refused rows).
+    std::string cancel_orders(const std::string& tsv, const std::string& when) {
+        int processed = 0;
+        std::string rows;
+        std::size_t pos = tsv.find('\n');  // skip the header
+        while (pos != std::string::npos && pos + 1 < tsv.size()) {
+            const auto next = tsv.find('\n', pos + 1);
+            const std::string line =
+                tsv.substr(pos + 1, next == std::string::npos ? next : next - pos - 1);
+            pos = next;
+            if (line.empty()) continue;
+            ++processed;
+            const std::string order_id = line.substr(0, line.find('\t'));
+            auto* o = const_cast<SeedOrder*>(find_order(order_id));
+            std::string why;
+            if (o == nullptr) {
+                why = "18028\tError\tThe order ID you submitted is not valid.";
+            } else if (o->fulfilled_by != "MERCHANT") {
+                why =
+                    "18089\tError\tThe order is fulfilled by Amazon and cannot be cancelled by the "
+                    "seller.";
+            } else if (o->status == "SHIPPED" || o->status == "PARTIALLY_SHIPPED") {
+                why = "18091\tError\tThe order has shipped and cannot be cancelled.";
+            } else if (o->status != "CANCELLED") {
+                o->status = "CANCELLED";
+                for (auto& i : o->items) i.cancelled = true;
+                o->last_updated_time = when;
+            }
+            if (!why.empty())
+                rows += std::to_string(processed) + "\t" + order_id + "\t\t" + why + "\n";
+        }
+        int failed = 0;
+        for (char c : rows) failed += c == '\n' ? 1 : 0;
+        return "Feed Processing Summary:\n\tNumber of records processed\t\t" +
+               std::to_string(processed) + "\n\tNumber of records successful\t\t" +
+               std::to_string(processed - failed) +
+               "\n\noriginal-record-number\torder-id\tamazon-order-item-code\terror-code\t"
+               "error-type\terror-message\n" +
+               rows;
+    }
+
     // Returns true when a token is available.
     bool take(const std::string& op, double rate, int burst) {
         auto [it, inserted] = buckets.try_emplace(op);
@@ -1137,6 +1180,14 @@ FakeSpApi::FakeSpApi(const Clock& clock, FakeOptions options)
                                                   ? "IN_QUEUE"
                                                   : "IN_PROGRESS";
                 } else {
+                    if (f.result_document.empty() && f.type == amazon::kOrderAcknowledgementFeed) {
+                        // Seller cancellations, applied now; the flat-file processing report
+                        // names each row Amazon refused.
+                        f.result_document = s.id("feed-result-");
+                        s.documents[f.result_document] = {
+                            "text/plain", fakes::http::gzip(s.cancel_orders(
+                                              s.documents[f.input_document].second, iso(now)))};
+                    }
                     if (f.result_document.empty()) {
                         // Processing report: one message per input message, errors for quantity <
                         // 0.
@@ -1519,6 +1570,21 @@ std::string FakeSpApi::uploaded_feed_content(const std::string& id) const {
     std::lock_guard lock(state_->mutex);
     auto it = state_->documents.find(id);
     return it == state_->documents.end() ? std::string{} : it->second.second;
+}
+
+std::vector<std::string> FakeSpApi::feed_contents(const std::string& feed_type) const {
+    std::lock_guard lock(state_->mutex);
+    std::vector<std::pair<Clock::time_point, std::string>> found;
+    for (const auto& [id, f] : state_->feeds) {
+        if (f.type != feed_type) continue;
+        auto doc = state_->documents.find(f.input_document);
+        found.emplace_back(f.created, doc == state_->documents.end() ? "" : doc->second.second);
+    }
+    std::stable_sort(found.begin(), found.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<std::string> out;
+    for (auto& [t, c] : found) out.push_back(std::move(c));
+    return out;
 }
 
 void FakeSpApi::schedule_order(SeedOrder initial,

@@ -216,6 +216,8 @@ class FakeSpApi {
     std::string last_user_agent() const;
     std::optional<std::int64_t> listing_quantity(const std::string& sku) const;
     std::string uploaded_feed_content(const std::string& document_id) const;
+    /// The uploaded documents of every feed of `feed_type` created so far, oldest first.
+    std::vector<std::string> feed_contents(const std::string& feed_type) const;
 
     struct State;
 
