@@ -12,7 +12,9 @@
 /// Exactly once: each confirmed shipment is recorded in the store the moment Amazon answers 204;
 /// a rerun after a crash before that record asks Amazon, and an answer that the package or its
 /// items are already confirmed counts as done. A delivery without a tracking number waits
-/// (`require_tracking`) and runs again when Odoo says it changed. docs/shipments.md lists every
+/// (`require_tracking`) and runs again when Odoo says it changed. With `cancel_on_amazon`, a sale
+/// order of a merchant-fulfilled Amazon order cancelled in Odoo before it shipped is cancelled on
+/// Amazon through the order acknowledgement feed (cancel.cpp). docs/shipments.md lists every
 /// message.
 
 #include <boost/asio/awaitable.hpp>
@@ -57,6 +59,12 @@ struct FulfillmentStatusOptions {
     std::chrono::milliseconds tracking_recheck{std::chrono::minutes(10)};
     /// Amazon's supply source id of the ship-from address (shipFromSupplySourceId); empty = none.
     std::string ship_from_supply_source_id;
+    /// A merchant-fulfilled Amazon order cancelled in Odoo before it shipped is cancelled on
+    /// Amazon (POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA) with `cancel_reason`.
+    bool cancel_on_amazon = false;
+    std::string cancel_reason = "NoInventory";
+    /// How often a sent cancellation's feed is checked until Amazon has processed it.
+    std::chrono::milliseconds cancel_check_interval{std::chrono::minutes(1)};
 };
 
 /// Keys under connections[].flows.fulfillment_status (besides `enabled` and `retry`).
@@ -65,6 +73,8 @@ FulfillmentStatusOptions fulfillment_status_options_from_config(const core::Conf
 
 /// The job of one delivery (stock.picking `picking_id`); the payload the flow reads back.
 std::string shipment_job_payload(std::int64_t picking_id, std::string_view source);
+/// The job of one sale order cancelled in Odoo (cancel_on_amazon).
+std::string cancellation_job_payload(std::int64_t sale_order_id, std::string_view source);
 
 class FulfillmentStatusFlow final : public Flow {
   public:
@@ -82,7 +92,8 @@ class FulfillmentStatusFlow final : public Flow {
     /// 10: a burst of validated deliveries reads Odoo in batches of 10 (one stock.picking and
     /// one stock.move read per batch).
     std::size_t default_cohort() const override;
-    /// Outgoing deliveries of sale orders that are done.
+    /// Outgoing deliveries of sale orders that are done; with cancel_on_amazon, also cancelled
+    /// sale orders of Amazon.
     std::vector<OdooWatch> odoo_watches() const override;
 
     struct Impl;

@@ -19,8 +19,8 @@ namespace {
 constexpr std::size_t kMaxBatch = 50;
 
 std::vector<std::string> picking_fields(const Impl& impl) {
-    std::vector<std::string> f{"id",        "name",      "state",   "picking_type_code",
-                               "sale_id",   "date_done", "move_ids"};
+    std::vector<std::string> f{"id",      "name",      "state",   "picking_type_code",
+                               "sale_id", "date_done", "move_ids"};
     if (impl.has_carrier) f.emplace_back("carrier_id");
     if (impl.has_tracking_ref) f.emplace_back("carrier_tracking_ref");
     if (impl.has_packages_field) f.emplace_back("has_packages");
@@ -33,7 +33,8 @@ asio::awaitable<std::vector<Result<std::optional<Value>>>> pickings_batch(
     std::vector<Result<std::optional<Value>>> out;
     std::vector<std::string> fields = picking_fields(*impl);  // named: g++ 12, co_await
     std::vector<std::int64_t> unique(ids.begin(), ids.end());
-    auto rows = co_await impl->deps.odoo.read("stock.picking", std::move(unique), std::move(fields));
+    auto rows =
+        co_await impl->deps.odoo.read("stock.picking", std::move(unique), std::move(fields));
     if (!rows) {
         out.assign(ids.size(), rows.error());
         co_return out;
@@ -42,7 +43,8 @@ asio::awaitable<std::vector<Result<std::optional<Value>>>> pickings_batch(
     for (const auto& r : *rows) by_id[r["id"].as_int().value_or(0)] = &r;
     for (auto id : ids) {
         auto it = by_id.find(id);
-        out.push_back(it == by_id.end() ? std::optional<Value>{} : std::optional<Value>(*it->second));
+        out.push_back(it == by_id.end() ? std::optional<Value>{}
+                                        : std::optional<Value>(*it->second));
     }
     co_return out;
 }

@@ -1,6 +1,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "clarity/amazon/feeds_api.hpp"
 #include "clarity/flows/odoo_watch.hpp"
 #include "common/coalescer.hpp"
 #include "fulfillment_status/steps.hpp"
@@ -30,6 +31,21 @@ core::ConfigSpec fulfillment_status_config_spec() {
               .type = ConfigType::string,
               .description = "Amazon supply source id of the ship-from address "
                              "(shipFromSupplySourceId of confirmShipment); unset: none."});
+    spec.add({.name = "cancel_on_amazon",
+              .type = ConfigType::boolean,
+              .description = "Cancel on Amazon the merchant-fulfilled Amazon orders cancelled in "
+                             "Odoo before they shipped (order acknowledgement feed).",
+              .default_value = "false"});
+    spec.add({.name = "cancel_reason",
+              .type = ConfigType::string,
+              .description = "The cancellation-reason-code Amazon is given (the buyer sees it).",
+              .default_value = "NoInventory",
+              .allowed = amazon::cancellation_reason_codes()});
+    spec.add({.name = "cancel_check_interval",
+              .type = ConfigType::duration,
+              .description = "How often a sent cancellation is checked until Amazon has processed "
+                             "its feed (usually minutes).",
+              .default_value = "1m"});
     return spec;
 }
 
@@ -41,11 +57,20 @@ FulfillmentStatusOptions fulfillment_status_options_from_config(const core::Conf
         node.fail("tracking_recheck", "must be at least 1s");
     if (node.has("ship_from_supply_source_id"))
         o.ship_from_supply_source_id = node.get_string("ship_from_supply_source_id");
+    o.cancel_on_amazon = node.get_bool("cancel_on_amazon");
+    o.cancel_reason = node.get_string("cancel_reason");
+    o.cancel_check_interval = node.get_duration("cancel_check_interval");
+    if (o.cancel_check_interval < std::chrono::seconds(1))
+        node.fail("cancel_check_interval", "must be at least 1s");
     return o;
 }
 
 std::string shipment_job_payload(std::int64_t picking_id, std::string_view source) {
     return nlohmann::json{{"picking", picking_id}, {"source", source}}.dump();
+}
+
+std::string cancellation_job_payload(std::int64_t sale_order_id, std::string_view source) {
+    return nlohmann::json{{"sale_order", sale_order_id}, {"source", source}}.dump();
 }
 
 FulfillmentStatusFlow::Impl::Impl(FulfillmentStatusDeps d, FulfillmentStatusOptions o)
@@ -84,9 +109,7 @@ asio::awaitable<Result<void>> FulfillmentStatusFlow::run(JobContext& context) {
     return fulfillment_status::run_job(impl_, &context);
 }
 
-std::size_t FulfillmentStatusFlow::default_cohort() const {
-    return fulfillment_status::kCohort;
-}
+std::size_t FulfillmentStatusFlow::default_cohort() const { return fulfillment_status::kCohort; }
 
 std::vector<OdooWatch> FulfillmentStatusFlow::odoo_watches() const {
     OdooWatch w;
@@ -108,7 +131,26 @@ std::vector<OdooWatch> FulfillmentStatusFlow::odoo_watches() const {
         job.hurry_entity = true;
         return job;
     };
-    return {std::move(w)};
+    std::vector<OdooWatch> out{std::move(w)};
+    if (impl_->opt.cancel_on_amazon) {
+        OdooWatch c;
+        c.flow = std::string(kFulfillmentStatusFlow);
+        c.model = "sale.order";
+        c.domain.where("state", "=", "cancel");
+        c.domain.where("client_order_ref", "!=", false);
+        c.key_fields = {"state"};
+        c.make_job = [](const OdooChange& ch) {
+            store::NewJob job;
+            job.connection = ch.connection;
+            job.flow = std::string(kFulfillmentStatusFlow);
+            job.idempotency_key = odoo_change_key(ch);
+            job.entity_key = "sale.order:" + std::to_string(ch.id);
+            job.payload = cancellation_job_payload(ch.id, ch.source);
+            return job;
+        };
+        out.push_back(std::move(c));
+    }
+    return out;
 }
 
 namespace fulfillment_status {

@@ -22,18 +22,29 @@ constexpr Step kSteps[] = {
     confirm_on_amazon,        // confirmShipment each shipment not yet confirmed; recorded
 };
 
-/// The picking id of a payload written by shipment_job_payload().
-Result<std::int64_t> parse_payload(const std::string& payload) {
+/// What a payload written by shipment_job_payload() or cancellation_job_payload() names.
+struct Payload {
+    std::int64_t picking = 0;
+    std::int64_t sale_order = 0;
+};
+
+Result<Payload> parse_payload(const std::string& payload) {
     auto j = nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);
     if (j.is_object()) {
-        auto it = j.find("picking");
-        if (it != j.end() && it->is_number_integer() && it->get<std::int64_t>() > 0)
-            return it->get<std::int64_t>();
+        for (const char* key : {"picking", "sale_order"}) {
+            auto it = j.find(key);
+            if (it == j.end() || !it->is_number_integer() || it->get<std::int64_t>() <= 0) continue;
+            Payload p;
+            (std::string_view(key) == "picking" ? p.picking : p.sale_order) =
+                it->get<std::int64_t>();
+            return p;
+        }
     }
-    return make_error(ErrorKind::permanent,
-                      "the job's payload names no delivery (expected {\"picking\": <id>}); it "
-                      "was not written by this daemon: purge it",
-                      "flows.fulfillment_status");
+    return make_error(
+        ErrorKind::permanent,
+        "the job's payload names no delivery nor sale order (expected {\"picking\": "
+        "<id>} or {\"sale_order\": <id>}); it was not written by this daemon: purge it",
+        "flows.fulfillment_status");
 }
 
 }  // namespace
@@ -52,11 +63,14 @@ std::string ShipmentRun::subject() const {
 }
 
 asio::awaitable<Result<void>> run_job(std::shared_ptr<Impl> impl, JobContext* ctx) {
-    auto picking = parse_payload(ctx->job.payload);
-    if (!picking) co_return picking.error();
+    auto payload = parse_payload(ctx->job.payload);
+    if (!payload) co_return payload.error();
     auto prepared = co_await prepare_flow(impl);
     if (!prepared) co_return prepared.error();
-    ShipmentRun run(std::move(impl), ctx, *picking);
+    if (payload->sale_order != 0) {
+        co_return co_await run_cancellation(std::move(impl), ctx, payload->sale_order);
+    }
+    ShipmentRun run(std::move(impl), ctx, payload->picking);
     co_return co_await run_steps(kSteps, run, *ctx);
 }
 

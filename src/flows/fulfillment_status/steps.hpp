@@ -8,6 +8,7 @@
 //   shipments.cpp  split_into_shipments, map_carrier
 //   confirm.cpp    confirm_on_amazon (and the check that a shipment is already confirmed)
 //   batches.cpp    the Odoo reads batched across jobs (coalescers)
+//   cancel.cpp     a sale order cancelled in Odoo, cancelled on Amazon (its own steps)
 //   flow.cpp       the Flow interface (run, prepare, check_odoo, odoo_watches) and the settings
 #include <boost/asio/awaitable.hpp>
 #include <cstdint>
@@ -133,6 +134,11 @@ boost::asio::awaitable<Result<void>> map_carrier(ShipmentRun* run);
 boost::asio::awaitable<Result<void>> confirm_on_amazon(ShipmentRun* run);
 
 boost::asio::awaitable<Result<void>> run_job(std::shared_ptr<Impl> impl, JobContext* ctx);
+/// The job of a sale order cancelled in Odoo (cancel.cpp): cancelled on Amazon through the order
+/// acknowledgement feed when it is a merchant-fulfilled order Amazon has not shipped.
+boost::asio::awaitable<Result<void>> run_cancellation(std::shared_ptr<Impl> impl,
+                                                      JobContext* ctx,
+                                                      std::int64_t sale_order);
 /// The coalescers of `impl` (batches.cpp).
 void make_coalescers(Impl& impl);
 /// Reads which stock.picking fields this Odoo has (once).

@@ -445,6 +445,91 @@ TEST(Shipments, AmazonFulfilledOrdersAreNeverConfirmed) {
     EXPECT_EQ(w.count(store::JobState::dead, "fulfillment_status"), 0);
 }
 
+FulfillmentStatusOptions cancelling() {
+    FulfillmentStatusOptions o;
+    o.cancel_on_amazon = true;
+    o.cancel_reason = "ShippingAddressUndeliverable";
+    return o;
+}
+
+/// A person cancels sale order `sale` in Odoo (no e-mail to the customer).
+void cancel_in_odoo(World& w, std::int64_t sale) {
+    w.odoo().call("sale.order", "action_cancel", {sale}, Struct{{"disable_cancel_warning", true}});
+}
+
+TEST(Cancellations, AnMfnOrderCancelledInOdooIsCancelledOnAmazonThroughTheFeed) {
+    World w(18, cancelling());
+    const std::string id = "112-0000011-0000001";
+    const auto sale = w.import(mfn_order(id));
+    cancel_in_odoo(w, sale);
+    w.poll_and_drain();
+    // Sent; Amazon has not processed the feed yet: the job waits and says so.
+    EXPECT_EQ(w.amazon_fake.calls("createFeed"), 1);
+    EXPECT_EQ(w.count(store::JobState::ready, "fulfillment_status"), 1);
+    EXPECT_NE(w.last_error_of_flow("fulfillment_status").find("waiting for Amazon to process"),
+              std::string::npos);
+    EXPECT_EQ(w.amazon_fake.order(id)->status, "UNSHIPPED");
+
+    w.clock.advance(2min);  // Amazon processes the feed; the job looks again
+    w.drain();
+    EXPECT_EQ(w.amazon_fake.order(id)->status, "CANCELLED");
+    EXPECT_EQ(w.count(store::JobState::done, "fulfillment_status"), 1);
+    EXPECT_EQ(w.amazon_fake.calls("createFeed"), 1) << "one feed, however often the job ran";
+    const auto sent = w.amazon_fake.feed_contents("POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA");
+    ASSERT_EQ(sent.size(), 1u);
+    EXPECT_EQ(sent[0], "order-id\tcancellation-reason-code\tamazon-order-item-code\n" + id +
+                           "\tShippingAddressUndeliverable\t\n");
+}
+
+TEST(Cancellations, AnOrderAmazonRefusesToCancelIsADeadLetterWithAmazonsWords) {
+    World w(18, cancelling());
+    const std::string id = "112-0000012-0000001";
+    const auto sale = w.import(mfn_order(id));
+    cancel_in_odoo(w, sale);
+    w.poll_and_drain();
+    ASSERT_EQ(w.amazon_fake.calls("createFeed"), 1);
+    // Shipped in Seller Central meanwhile: Amazon's report refuses the row.
+    w.amazon_fake.set_order_status(id, "SHIPPED", "2026-11-02T10:00:00Z");
+    w.clock.advance(2min);
+    w.drain();
+    EXPECT_EQ(w.count(store::JobState::dead, "fulfillment_status"), 1);
+    const auto msg = w.last_error_of_flow("fulfillment_status");
+    EXPECT_NE(msg.find("Amazon refused to cancel"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("The order has shipped and cannot be cancelled."), std::string::npos) << msg;
+}
+
+TEST(Cancellations, AnOrderAmazonCancelledItselfOrThatShippedGetsNoFeed) {
+    World w(18, cancelling());
+    // Amazon cancelled it: the import cancels the sale order; the job finds it cancelled there.
+    const std::string gone = "112-0000013-0000001";
+    w.import(mfn_order(gone));
+    w.amazon_fake.set_order_status(gone, "CANCELLED", "2026-11-02T10:00:00Z");
+    OrderJob j;
+    j.amazon_order_id = gone;
+    j.marketplace_id = "ATVPDKIKX0DER";
+    j.change_time = "2026-11-02T10:00:00Z";
+    j.source = "sweep";
+    ASSERT_TRUE(w.store->enqueue(*make_order_job(kConnection, j)));
+    w.drain();
+    w.poll_and_drain();
+    EXPECT_EQ(w.amazon_fake.calls("createFeed"), 0);
+    // Shipped on Amazon, cancelled in Odoo afterwards: a dead letter that says to refund instead.
+    const std::string shipped = "112-0000014-0000001";
+    const auto sale = w.import(mfn_order(shipped));
+    w.amazon_fake.set_order_status(shipped, "SHIPPED", "2026-11-02T10:00:00Z");
+    cancel_in_odoo(w, sale);
+    w.poll_and_drain();
+    EXPECT_EQ(w.amazon_fake.calls("createFeed"), 0);
+    EXPECT_NE(w.last_error_of_flow("fulfillment_status").find("refund the buyer in Seller Central"),
+              std::string::npos);
+}
+
+TEST(Cancellations, OffByDefaultNoSaleOrderIsWatched) {
+    World w;
+    ASSERT_EQ(w.shipments->odoo_watches().size(), 1u);
+    EXPECT_EQ(w.shipments->odoo_watches()[0].model, "stock.picking");
+}
+
 TEST(OdooHooks, AWebhookBodyIsTheJobOfItsRecordAndAStormIsOneKey) {
     World w;
     const auto watches = w.shipments->odoo_watches();
