@@ -177,6 +177,10 @@ Result<model::Order> to_canonical(const Order& o) {
             line.gift_message = item.gift_message;
             line.gift_wrap_level = item.gift_wrap_level;
         }
+        if (item.cancel_requester == "BUYER" && !item.cancelled) {
+            line.buyer_requested_cancel = true;
+            line.buyer_cancel_reason = item.cancel_reason;
+        }
         line.raw = item.raw;
         order.lines.push_back(std::move(line));
     }
@@ -265,6 +269,8 @@ Result<model::Order> to_canonical(const OrderV0& o, const std::vector<OrderItemV
         line.promotion_ids = i.promotion_ids;
         line.is_gift = i.is_gift || !i.gift_message_text.empty();
         line.gift_message = i.gift_message_text;
+        line.buyer_requested_cancel = i.buyer_requested_cancel;
+        line.buyer_cancel_reason = i.buyer_cancel_reason;
         line.gift_wrap_level = i.gift_wrap_level;
         line.gift_wrap_price = i.gift_wrap_price;
         line.gift_wrap_tax = i.gift_wrap_tax;

@@ -1,5 +1,6 @@
 // Canonical source paths a template may name, and value conversions. Each path is a plain
 // function pointer chosen when the template is compiled, so mapping never looks names up.
+#include <algorithm>
 #include <cctype>
 
 #include "program.hpp"
@@ -58,6 +59,15 @@ bool put_list(const std::vector<std::string>& list, Value& out) {
     for (const auto& s : list) arr.push_back(Value(s));
     out = std::move(arr);
     return true;
+}
+
+/// The reason of the first item the buyer asked to cancel ("" when none gave one).
+std::string buyer_cancel_reason(const model::Order& order) {
+    for (const auto& l : order.lines) {
+        if (l.buyer_requested_cancel && !l.buyer_cancel_reason.empty())
+            return l.buyer_cancel_reason;
+    }
+    return {};
 }
 
 #define CLARITY_STR(p, line, expr)                                                                 \
@@ -154,6 +164,12 @@ const std::vector<PathInfo> kOrderPaths = {
     CLARITY_MONEY("order.order_total", false, c.order->order_total),
     CLARITY_BOOL("order.is_business_order", false, c.order->is_business_order),
     CLARITY_BOOL("order.is_prime", false, c.order->is_prime),
+    CLARITY_BOOL("order.buyer_requested_cancel",
+                 false,
+                 std::any_of(c.order->lines.begin(),
+                             c.order->lines.end(),
+                             [](const auto& l) { return l.buyer_requested_cancel; })),
+    CLARITY_STR("order.buyer_cancel_reason", false, buyer_cancel_reason(*c.order)),
     CLARITY_BOOL("order.is_premium_order", false, c.order->is_premium_order),
     CLARITY_BOOL("order.is_replacement_order", false, c.order->is_replacement_order),
     CLARITY_BOOL("order.is_global_express", false, c.order->is_global_express),
@@ -184,6 +200,8 @@ const std::vector<PathInfo> kOrderPaths = {
     {"line.promotion_ids", ValueType::any, true,
      [](const Context& c, Value& out) { return put_list(c.line->promotion_ids, out); }},
     CLARITY_BOOL("line.is_gift", true, c.line->is_gift),
+    CLARITY_BOOL("line.buyer_requested_cancel", true, c.line->buyer_requested_cancel),
+    CLARITY_STR("line.buyer_cancel_reason", true, c.line->buyer_cancel_reason),
     CLARITY_STR("line.gift_message", true, c.line->gift_message),
     CLARITY_STR("line.gift_wrap_level", true, c.line->gift_wrap_level),
     CLARITY_STR("line.customization.customized_url", true, c.line->customization.customized_url),

@@ -82,6 +82,10 @@ struct OrderLine {
     std::string gift_message;
     std::string gift_wrap_level;
     Customization customization;
+    /// The buyer asked Amazon to cancel this item (v0 BuyerRequestedCancel; 2026 a cancellation
+    /// request whose requester is BUYER) and the order is not cancelled yet.
+    bool buyer_requested_cancel = false;
+    std::string buyer_cancel_reason;
 
     std::string condition_id;
     std::string condition_subtype_id;
