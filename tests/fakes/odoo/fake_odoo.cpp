@@ -408,6 +408,19 @@ std::map<std::string, ModelDef> build_defs() {
                     18, 99),
                M2O("move_id", "account.move", "Journal Entry"),
                with(F("is_reconciled", "boolean", "Is Reconciled"), false)});
+    add_model(
+        d, "ir.model", "Models",
+        {with(F("model", "char", "Model"), Value{}, true), F("name", "char", "Model Description")});
+    add_model(d, "mail.activity.type", "Activity Type", {F("name", "char", "Name")});
+    // Required as in Odoo: the document (res_model_id, res_id); the type, the user and the due
+    // date have defaults (To Do, the caller, today).
+    add_model(d, "mail.activity", "Activity",
+              {with(M2O("res_model_id", "ir.model", "Document Model"), Value{}, true),
+               with(F("res_id", "many2one_reference", "Related Document ID"), Value{}, true),
+               F("summary", "char", "Summary"), F("note", "html", "Note"),
+               with(M2O("activity_type_id", "mail.activity.type", "Activity Type"), 4),
+               with(M2O("user_id", "res.users", "Assigned to"), 2),
+               F("date_deadline", "date", "Due Date")});
     add_model(d, "ir.model.data", "Model Data",
               {with(F("module", "char", "Module"), Value{}, true),
                with(F("name", "char", "External Identifier"), Value{}, true),
@@ -542,6 +555,11 @@ void FakeOdoo::State::insert_raw(const std::string& model, std::int64_t id, Stru
 }
 
 void FakeOdoo::State::seed() {
+    // Every model the fake knows, as ir.model lists it (activities name their document's model).
+    std::int64_t model_id = 0;
+    for (const auto& [name, def] : defs)
+        insert_raw("ir.model", ++model_id, Struct{{"model", name}, {"name", def.description}});
+    insert_raw("mail.activity.type", 4, Struct{{"name", "To-Do"}});
     // Ids as in the captures where they appear (US = 233, California = 13, WH/Stock = 8, …).
     insert_raw("res.partner", 1, Struct{{"name", "My Company"}, {"country_id", 233}});
     // A new database's default: the generic chart leaves 19 rounding taxes globally (NOTES.md §9).

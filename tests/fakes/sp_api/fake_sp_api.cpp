@@ -431,6 +431,10 @@ struct FakeSpApi::State {
                 it["cancellation"] = {
                     {"cancellationExecution",
                      {{"cancelledBy", "SELLER"}, {"cancelReason", "NO_INVENTORY"}}}};
+            } else if (inc.count("CANCELLATION") && !i.buyer_cancel_reason.empty()) {
+                it["cancellation"] = {
+                    {"cancellationRequest",
+                     {{"requester", "BUYER"}, {"cancelReason", i.buyer_cancel_reason}}}};
             }
             if (inc.count("FULFILLMENT")) {
                 const std::int64_t shipped = i.quantity_shipped >= 0
@@ -934,6 +938,10 @@ FakeSpApi::FakeSpApi(const Clock& clock, FakeOptions options)
                         {"ItemPrice", money_v0(line_total(i.unit_price, i.quantity), o->currency)},
                         {"ItemTax", money_v0(i.item_tax, o->currency)},
                         {"IsGift", i.gift_message.empty() ? "false" : "true"}};
+                    if (!i.buyer_cancel_reason.empty()) {
+                        it["BuyerRequestedCancel"] = {{"IsBuyerRequestedCancel", "true"},
+                                                      {"BuyerCancelReason", i.buyer_cancel_reason}};
+                    }
                     if (!i.promotion_ids.empty()) it["PromotionIds"] = i.promotion_ids;
                     if (!i.shipping_price.empty())
                         it["ShippingPrice"] = money_v0(i.shipping_price, o->currency);

@@ -40,6 +40,9 @@ struct SeedItem {
     std::vector<std::string> promotion_ids;
     std::string promotion_discount;  ///< decimal text, empty = none
     bool cancelled = false;
+    /// The buyer asked to cancel the item (a cancellation request, v0 BuyerRequestedCancel) with
+    /// this reason; empty: no request.
+    std::string buyer_cancel_reason;
     /// Units Amazon reports as fulfilled; -1 = all when the order is SHIPPED, else none.
     std::int64_t quantity_shipped = -1;
     std::string shipping_price;  ///< decimal text (PROCEEDS SHIPPING), empty = none
