@@ -29,6 +29,7 @@ constexpr Step kSteps[] = {
     check_taxes_against_amazon,      // Odoo's tax against Amazon's (warning)
     check_total_against_amazon,      // Odoo's total against Amazon's; an adjustment line
     link_order_items,                // MFN: each line's Amazon order item, for shipments
+    flag_buyer_cancel_request,       // the buyer asked to cancel: an activity on the order
     validate_fba_delivery,           // FBA shipped: tracking report, the delivery validated
 };
 

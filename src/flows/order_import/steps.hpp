@@ -12,6 +12,7 @@
 //   values.cpp        build_sale_order_values, add_service_lines
 //   totals.cpp        check_taxes_against_amazon, check_total_against_amazon
 //   links.cpp         link_order_items
+//   cancel_request.cpp flag_buyer_cancel_request
 //   fba_delivery.cpp  validate_fba_delivery
 //   batches.cpp       the Odoo calls batched across jobs (coalescers)
 //   flow.cpp          the Flow interface (run, prepare, check_odoo); config.cpp its settings
@@ -279,6 +280,9 @@ boost::asio::awaitable<Result<void>> check_total_against_amazon(OrderRun* run);
 /// (common/order_links.hpp), from the confirmation's read; Odoo: sale.order.line search_read only
 /// for an order confirmed before its links were recorded.
 boost::asio::awaitable<Result<void>> link_order_items(OrderRun* run);
+/// Odoo (the template's outputs.buyer_cancel_request, once per order): ir.model (cached) and a
+/// mail.activity create on the sale order; a mail.activity search_read first on a rerun.
+boost::asio::awaitable<Result<void>> flag_buyer_cancel_request(OrderRun* run);
 /// Amazon-fulfilled and shipped: Amazon getReports + getReportDocument (FBA tracking, at most
 /// once per afn_tracking_report_max_age); Odoo stock.picking and stock.move search_read,
 /// stock.picking write and button_validate, and a read that proves it.

@@ -2087,3 +2087,36 @@ TEST(OrderImportConfig, DefaultsAndContradictions) {
 
 }  // namespace
 }  // namespace clarity::flows
+
+namespace clarity::flows {
+namespace {
+
+// The buyer asks Amazon to cancel a confirmed order: the next change of the order puts a To-Do
+// activity on its sale order (the default template's outputs.buyer_cancel_request), once, however
+// often the order changes afterwards.
+TEST(OrderImport, ABuyersCancellationRequestIsOneActivityOnTheSaleOrder) {
+    World w(18);
+    SeedOrder o = three_lines("111-0000901-0000901");
+    w.add_and_enqueue(o);
+    ASSERT_EQ(w.drain(), 1u);
+    EXPECT_EQ(w.odoo().count("mail.activity"), 0u);
+    w.amazon_fake.update_order(o.order_id, [](SeedOrder& s) {
+        s.items[1].buyer_cancel_reason = "Bought by mistake";
+        s.last_updated_time = "2026-11-01T11:00:00Z";
+    });
+    w.enqueue(o.order_id, "2026-11-01T11:00:00Z");
+    w.enqueue(o.order_id, "2026-11-01T11:30:00Z");
+    ASSERT_EQ(w.drain(), 2u);
+    auto activities = w.odoo().records("mail.activity");
+    ASSERT_EQ(activities.size(), 1u);
+    const auto sale = w.orders_for(o.order_id).at(0).at("id").as_int().value();
+    EXPECT_EQ(activities[0]["res_id"].as_int(), sale);
+    EXPECT_EQ(activities[0]["summary"],
+              Value("Amazon: the buyer asked to cancel order 111-0000901-0000901"));
+    EXPECT_NE(activities[0]["note"].as_string().value_or("").find("Bought by mistake"),
+              std::string::npos);
+    EXPECT_EQ(w.orders_for(o.order_id).at(0).at("state"), Value("sale")) << "not cancelled";
+}
+
+}  // namespace
+}  // namespace clarity::flows
