@@ -3,7 +3,8 @@
 // deliveries in the fake Odoo in random order as a warehouse would (some partial with a backorder
 // validated later, some packed in two boxes with a tracking number each), SIGKILLs the daemon
 // several times meanwhile and starts it again. The fake Odoo posts every change of a delivery to
-// the daemon's webhook as Odoo's automation rule does; the watcher polls too. Every package must
+// the daemon's webhook as Odoo's automation rule does; the watcher polls too. Then an order
+// cancelled in Odoo before shipping is cancelled on Amazon (cancel_on_amazon), once. Every package must
 // reach Amazon exactly once with the right items and quantities. Then a webhook storm: the same
 // delivery's webhook 50 times at once is one confirmation.
 #include <gtest/gtest.h>
@@ -107,7 +108,8 @@ struct World {
         dc.admin_listen = "127.0.0.1:" + std::to_string(admin_port);
         dc.store_extra = "  retry:\n    base: 100ms\n    cap: 2s\n    max_attempts: 60\n";
         dc.flows_extra =
-            "      fulfillment_status:\n        enabled: true\n        tracking_recheck: 1s\n";
+            "      fulfillment_status:\n        enabled: true\n        tracking_recheck: 1s\n"
+            "        cancel_on_amazon: true\n        cancel_check_interval: 1s\n";
         dc.triggers_extra = std::string("      odoo:\n        interval: 500ms\n") +
                             "        overlap: 30s\n        webhook_secret: " + kSecret + "\n";
         config = (dir / "clarity-connect.yaml").string();
@@ -124,6 +126,7 @@ struct World {
         fakes::sp_api::FakeOptions o;
         o.speed_up = 100;  // the published usage plans, 100x
         o.enforce_quota = true;
+        o.feed_processing_time = std::chrono::seconds(2);  // Amazon takes minutes
         return o;
     }
 
@@ -305,6 +308,23 @@ TEST(ShipmentsEndToEnd, TwoHundredOrdersShippedInRandomOrderWithSigkillsAreConfi
         }
         EXPECT_EQ(w.amazon.order(id)->status, "SHIPPED") << id;
     }
+
+    // A seller cancels an order in Odoo before shipping it (cancel_on_amazon): cancelled on
+    // Amazon through the order acknowledgement feed, once.
+    fakes::sp_api::SeedOrder dropped = w.orders.begin()->second;
+    dropped.order_id = "113-4999998-0009998";
+    for (auto& i : dropped.items) i.order_item_id = "9998" + i.order_item_id.substr(4);
+    dropped.created_time = model::format_iso8601(
+        std::chrono::time_point_cast<std::chrono::seconds>(SystemClock::instance().now() - 5s));
+    dropped.last_updated_time = dropped.created_time;
+    w.amazon.add_order(dropped);
+    ASSERT_TRUE(w.wait_for([&] { return w.open_deliveries().size() == 1; }, 60s));
+    const auto sale = w.open_deliveries().at(0).at("sale_id").m2o_id().value_or(0);
+    w.fake().call("sale.order", "action_cancel", {sale}, Struct{{"disable_cancel_warning", true}});
+    ASSERT_TRUE(
+        w.wait_for([&] { return w.amazon.order(dropped.order_id)->status == "CANCELLED"; }, 60s))
+        << read_file(w.log);
+    EXPECT_EQ(w.amazon.feed_contents("POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA").size(), 1u);
 
     // A webhook storm: Odoo's automation rule fires 50 times for one delivery at once.
     fakes::sp_api::SeedOrder extra = w.orders.begin()->second;
