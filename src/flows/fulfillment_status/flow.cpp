@@ -111,44 +111,44 @@ asio::awaitable<Result<void>> FulfillmentStatusFlow::run(JobContext& context) {
 
 std::size_t FulfillmentStatusFlow::default_cohort() const { return fulfillment_status::kCohort; }
 
-std::vector<OdooWatch> FulfillmentStatusFlow::odoo_watches() const {
+namespace {
+
+/// The job of one changed record of `model` (entity "<model>:<id>"), `payload` from its id. Saved,
+/// then validated (or cancelled) in the same second are two changes: the state joins the key.
+OdooWatch watch(std::string model,
+                std::string (*payload)(std::int64_t, std::string_view),
+                bool hurry) {
     OdooWatch w;
     w.flow = std::string(kFulfillmentStatusFlow);
-    w.model = "stock.picking";
-    w.domain.where("state", "=", "done");
-    w.domain.where("picking_type_code", "=", "outgoing");
-    w.domain.where("sale_id", "!=", false);
-    // Saved, then validated in the same second: two changes (write_date is to the second).
+    w.model = model;
     w.key_fields = {"state"};
-    w.make_job = [](const OdooChange& c) {
+    w.make_job = [model, payload, hurry](const OdooChange& c) {
         store::NewJob job;
         job.connection = c.connection;
         job.flow = std::string(kFulfillmentStatusFlow);
         job.idempotency_key = odoo_change_key(c);
-        job.entity_key = "stock.picking:" + std::to_string(c.id);
-        job.payload = shipment_job_payload(c.id, c.source);
-        // A delivery waiting for its tracking number runs again at once when it changes.
-        job.hurry_entity = true;
+        job.entity_key = model + ":" + std::to_string(c.id);
+        job.payload = payload(c.id, c.source);
+        job.hurry_entity = hurry;
         return job;
     };
-    std::vector<OdooWatch> out{std::move(w)};
+    return w;
+}
+
+}  // namespace
+
+std::vector<OdooWatch> FulfillmentStatusFlow::odoo_watches() const {
+    // A delivery waiting for its tracking number runs again at once when it changes.
+    OdooWatch deliveries = watch("stock.picking", shipment_job_payload, /*hurry=*/true);
+    deliveries.domain.where("state", "=", "done");
+    deliveries.domain.where("picking_type_code", "=", "outgoing");
+    deliveries.domain.where("sale_id", "!=", false);
+    std::vector<OdooWatch> out{std::move(deliveries)};
     if (impl_->opt.cancel_on_amazon) {
-        OdooWatch c;
-        c.flow = std::string(kFulfillmentStatusFlow);
-        c.model = "sale.order";
-        c.domain.where("state", "=", "cancel");
-        c.domain.where("client_order_ref", "!=", false);
-        c.key_fields = {"state"};
-        c.make_job = [](const OdooChange& ch) {
-            store::NewJob job;
-            job.connection = ch.connection;
-            job.flow = std::string(kFulfillmentStatusFlow);
-            job.idempotency_key = odoo_change_key(ch);
-            job.entity_key = "sale.order:" + std::to_string(ch.id);
-            job.payload = cancellation_job_payload(ch.id, ch.source);
-            return job;
-        };
-        out.push_back(std::move(c));
+        OdooWatch cancelled = watch("sale.order", cancellation_job_payload, /*hurry=*/false);
+        cancelled.domain.where("state", "=", "cancel");
+        cancelled.domain.where("client_order_ref", "!=", false);
+        out.push_back(std::move(cancelled));
     }
     return out;
 }
