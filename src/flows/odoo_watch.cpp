@@ -116,15 +116,23 @@ std::string minus(const std::string& odoo_time, std::chrono::milliseconds d) {
 
 asio::awaitable<Result<std::size_t>> OdooWatcher::poll_model(const OdooWatch& watch,
                                                              Report& report) {
-    // Where the last poll got to; a new store starts at now (minus the overlap below).
+    // Where the last poll got to: read from the store once, then kept (this watcher is the
+    // cursor's only writer); a new store starts at now (minus the overlap below).
     const std::string name = cursor_name(watch.model);
-    std::function<Result<std::optional<std::string>>(store::Store&)> read_cursor =
-        [connection = connection_, name](store::Store& s) { return s.cursor(connection, name); };
-    auto stored = co_await store_.call(std::move(read_cursor));
-    if (!stored) co_return stored.error();
+    auto known = cursors_.find(watch.model);
+    if (known == cursors_.end()) {
+        std::function<Result<std::optional<std::string>>(store::Store&)> read_cursor =
+            [connection = connection_, name](store::Store& s) {
+                return s.cursor(connection, name);
+            };
+        auto stored = co_await store_.call(std::move(read_cursor));
+        if (!stored) co_return stored.error();
+        known = cursors_.emplace(watch.model, stored->value_or("")).first;
+    }
     const std::string now = model::format_odoo_datetime(
         std::chrono::time_point_cast<std::chrono::seconds>(clock_.now()));
-    const std::string cursor = stored->value_or(now);
+    const bool first = known->second.empty();
+    const std::string cursor = first ? now : known->second;
     // The window: from the overlap before the newest write_date seen, where a change committed
     // late may still appear. Once the overlap has passed on the daemon's clock too, every change
     // stamped up to the cursor has committed and been read: only later ones (an idle Odoo's last
@@ -166,7 +174,7 @@ asio::awaitable<Result<std::size_t>> OdooWatcher::poll_model(const OdooWatch& wa
         report.seen += rows->size();
         if (!more) break;
     }
-    if (jobs.empty() && newest == cursor && stored->has_value()) co_return 0;
+    if (jobs.empty() && newest == cursor && !first) co_return 0;
     // The jobs and the cursor in one transaction: a crash between them cannot lose a change.
     auto shared = std::make_shared<std::vector<store::NewJob>>(std::move(jobs));
     auto enqueued = std::make_shared<std::size_t>(0);
@@ -184,6 +192,7 @@ asio::awaitable<Result<std::size_t>> OdooWatcher::poll_model(const OdooWatch& wa
         };
     auto committed = co_await store_.call(std::move(commit));
     if (!committed) co_return committed.error();
+    cursors_[watch.model] = newest;
     co_return *enqueued;
 }
 

@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -130,6 +131,8 @@ class OdooWatcher {
     const Clock& clock_;
     OdooWatchOptions options_;
     std::vector<OdooWatch> watches_;
+    /// Per model, the cursor as last committed (read from the store on the first round).
+    std::map<std::string, std::string> cursors_;
 };
 
 /// The job an Odoo webhook body asks for: `permanent` error (the caller answers 400) when the body

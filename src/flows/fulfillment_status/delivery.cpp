@@ -1,8 +1,4 @@
-#include <cmath>
-#include <functional>
-
 #include "clarity/odoo/schema.hpp"
-#include "clarity/store/async_store.hpp"
 #include "common/coalescer.hpp"
 #include "common/id_map.hpp"
 #include "fulfillment_status/steps.hpp"
