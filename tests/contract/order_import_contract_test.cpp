@@ -20,6 +20,7 @@
 #include "clarity/net/http_client.hpp"
 #include "clarity/store/options.hpp"
 #include "contract_env.hpp"
+#include "flow_harness.hpp"
 #include "sp_api/fake_sp_api.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_env.hpp"
@@ -40,35 +41,16 @@ class OrderImportContract : public ::testing::TestWithParam<Target> {
         static int tests = 0;
         test_number = ++tests;
         s = std::make_unique<Session>(GetParam());
-        fakes::sp_api::FakeOptions fo;
-        fo.speed_up = 1000;
-        amazon_fake.emplace(clock, fo);
-        http = net::make_http_client(s->io().get_executor(), net::HttpClientOptions{});
-        amazon::AmazonOptions a = amazon_fake->client_options({"ATVPDKIKX0DER"});
-        lwa.emplace(*http, clock, fakes::sp_api::FakeSpApi::lwa_options(a), &metrics);
-        sp.emplace(*http, *lwa, quota, clock, random, metrics, a);
-
-        store::StoreOptions so;
-        so.path = (dir / "store.db").string();
-        store = store::open_store(so, {clock, random, &metrics});
-        async_store = std::make_unique<store::AsyncStore>(*store);
-
-        // The default template without its Studio fields (a live database need not have them).
-        const auto tpl_path = dir / "order_import.yaml";
-        std::ofstream(tpl_path)
-            << "extends: " << (test::source_dir() / "config/mapping/order_import.yaml").string()
-            << "\nfields:\n  x_studio_amazon_order_type: ~\n"
-               "lines:\n  fields:\n    x_studio_gift_message: ~\n"
-               "    x_studio_personalization: ~\n";
-        auto tpl = std::make_shared<const mapping::MappingTemplate>(
-            mapping::MappingTemplate::load_file(tpl_path));
+        h.emplace(*s, dir.path(), clock);
+        auto tpl = h->order_template();
         flows::OrderImportOptions options;
         options.connection = kConnection;
         flow = std::make_shared<flows::OrderImportFlow>(
-            flows::OrderImportDeps{*sp, s->client(), tpl, metrics, clock, async_store.get()},
+            flows::OrderImportDeps{*h->sp, s->client(), tpl, h->metrics, clock,
+                                   h->async_store.get()},
             options);
-        engine =
-            std::make_unique<flows::Engine>(s->io().get_executor(), *async_store, metrics, clock);
+        engine = std::make_unique<flows::Engine>(s->io().get_executor(), *h->async_store,
+                                                 h->metrics, clock);
         engine->add_flow(
             flow, {.concurrency = 2 * kOrders, .connections = {kConnection}, .cohort = kOrders});
         ASSERT_TRUE(s->run(s->client().connect()));
@@ -79,13 +61,7 @@ class OrderImportContract : public ::testing::TestWithParam<Target> {
     }
 
     void TearDown() override {
-        for (const auto& ref : refs) {
-            auto found = s->run(s->client().search_read(
-                "sale.order", odoo::Domain{}.where("client_order_ref", "=", ref),
-                {.fields = {"id"}}));
-            if (!found) continue;
-            for (const auto& r : *found) s->track("sale.order", r["id"].as_int().value_or(0));
-        }
+        h->track_sale_orders();
         auto left = s->cleanup();
         for (const auto& l : left) std::cerr << "  left in Odoo: " << l << "\n";
     }
@@ -121,15 +97,8 @@ class OrderImportContract : public ::testing::TestWithParam<Target> {
     double import(int first) {
         for (int i = 0; i < kOrders; ++i) {
             auto o = order(first + i, i);
-            refs.push_back(o.order_id);
-            amazon_fake->add_order(o);
-            flows::OrderJob j;
-            j.amazon_order_id = o.order_id;
-            j.marketplace_id = "ATVPDKIKX0DER";
-            j.change_time = "2026-11-01T10:05:00Z";
-            j.source = "sweep";
-            auto job = flows::make_order_job(kConnection, j);
-            EXPECT_TRUE(job && store->enqueue(*job));
+            h->amazon_fake.add_order(o);
+            h->enqueue_order(o.order_id);
         }
         const auto before = s->client().stats().calls_sent;
         if (s->fake() != nullptr) s->fake()->clear_calls();
@@ -144,20 +113,11 @@ class OrderImportContract : public ::testing::TestWithParam<Target> {
 
     std::unique_ptr<Session> s;
     test::TempDir dir;
-    core::MetricsRegistry metrics;
     ManualClock clock;
-    DefaultRandom random{13};
-    std::optional<fakes::sp_api::FakeSpApi> amazon_fake;
-    amazon::QuotaLimiter quota{SystemClock::instance(), 1000};
-    std::shared_ptr<net::HttpClient> http;
-    std::optional<amazon::LwaTokenSource> lwa;
-    std::optional<amazon::SpApiClient> sp;
-    std::unique_ptr<store::Store> store;
-    std::unique_ptr<store::AsyncStore> async_store;
+    std::optional<FlowHarness> h;
     std::shared_ptr<flows::OrderImportFlow> flow;
     std::unique_ptr<flows::Engine> engine;
     std::vector<std::string> skus;
-    std::vector<std::string> refs;
     int test_number = 0;
 };
 
@@ -169,7 +129,7 @@ TEST_P(OrderImportContract, ABacklogOfNewThenKnownCustomersIsImportedInBatches) 
               << " known customers: " << known_customers << "\n";
     EXPECT_LE(new_customers, 4.0);
     EXPECT_LE(known_customers, 3.0);
-    for (const auto& ref : refs) {
+    for (const auto& ref : h->refs) {
         auto rows = s->run(s->client().search_read(
             "sale.order", odoo::Domain{}.where("client_order_ref", "=", ref),
             {.fields = {"state", "date_order", "partner_id"}}));
@@ -181,7 +141,7 @@ TEST_P(OrderImportContract, ABacklogOfNewThenKnownCustomersIsImportedInBatches) 
     // The second order of each buyer went to the customer of the first.
     for (int i = 0; i < kOrders; ++i) {
         std::vector<odoo::Value> partners;
-        for (const auto& ref : {refs[i], refs[kOrders + i]}) {
+        for (const auto& ref : {h->refs[i], h->refs[kOrders + i]}) {
             auto rows = s->run(s->client().search_read(
                 "sale.order", odoo::Domain{}.where("client_order_ref", "=", ref),
                 {.fields = {"partner_id"}}));
@@ -190,7 +150,7 @@ TEST_P(OrderImportContract, ABacklogOfNewThenKnownCustomersIsImportedInBatches) 
         }
         EXPECT_EQ(partners[0], partners[1]) << i;
     }
-    EXPECT_EQ(store->stats()->by_flow_state.size(), 1u);  // every job done, none waiting or dead
+    EXPECT_EQ(h->store->stats()->by_flow_state.size(), 1u);  // every job done, none waiting or dead
 }
 
 INSTANTIATE_TEST_SUITE_P(Odoo,

@@ -24,6 +24,7 @@
 #include "clarity/net/http_client.hpp"
 #include "clarity/store/options.hpp"
 #include "contract_env.hpp"
+#include "flow_harness.hpp"
 #include "sp_api/fake_sp_api.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_env.hpp"
@@ -44,29 +45,12 @@ class ShipmentContract : public ::testing::TestWithParam<Target> {
         static int tests = 0;
         test_number = ++tests;
         s = std::make_unique<Session>(GetParam());
-        fakes::sp_api::FakeOptions fo;
-        fo.speed_up = 1000;
-        amazon_fake.emplace(clock, fo);
-        http = net::make_http_client(s->io().get_executor(), net::HttpClientOptions{});
-        amazon::AmazonOptions a = amazon_fake->client_options({"ATVPDKIKX0DER"});
-        lwa.emplace(*http, clock, fakes::sp_api::FakeSpApi::lwa_options(a), &metrics);
-        sp.emplace(*http, *lwa, quota, clock, random, metrics, a);
-        store::StoreOptions so;
-        so.path = (dir / "store.db").string();
-        store = store::open_store(so, {clock, random, &metrics});
-        async_store = std::make_unique<store::AsyncStore>(*store);
+        h.emplace(*s, dir.path(), clock);
         ASSERT_TRUE(s->run(s->client().connect()));
 
         // The carrier, named with the run prefix, mapped to UPS by a template that extends the
-        // default one; the order template without its Studio fields (a live database need not
-        // have them).
+        // default one.
         carrier_name = s->name("UPS");
-        const auto order_tpl = dir / "order_import.yaml";
-        std::ofstream(order_tpl)
-            << "extends: " << (test::source_dir() / "config/mapping/order_import.yaml").string()
-            << "\nfields:\n  x_studio_amazon_order_type: ~\n"
-               "lines:\n  fields:\n    x_studio_gift_message: ~\n"
-               "    x_studio_personalization: ~\n";
         const auto ship_tpl = dir / "shipment_confirm.yaml";
         std::ofstream(ship_tpl)
             << "extends: " << (test::source_dir() / "config/mapping/shipment_confirm.yaml").string()
@@ -75,25 +59,23 @@ class ShipmentContract : public ::testing::TestWithParam<Target> {
         flows::OrderImportOptions oo;
         oo.connection = kConnection;
         orders = std::make_shared<flows::OrderImportFlow>(
-            flows::OrderImportDeps{*sp, s->client(),
-                                   std::make_shared<const mapping::MappingTemplate>(
-                                       mapping::MappingTemplate::load_file(order_tpl)),
-                                   metrics, clock, async_store.get()},
+            flows::OrderImportDeps{*h->sp, s->client(), h->order_template(), h->metrics, clock,
+                                   h->async_store.get()},
             oo);
         flows::FulfillmentStatusOptions fo2;
         fo2.connection = kConnection;
         shipments = std::make_shared<flows::FulfillmentStatusFlow>(
-            flows::FulfillmentStatusDeps{*sp, s->client(), *async_store,
+            flows::FulfillmentStatusDeps{*h->sp, s->client(), *h->async_store,
                                          std::make_shared<const mapping::MappingTemplate>(
                                              mapping::MappingTemplate::load_file(ship_tpl)),
-                                         metrics, clock},
+                                         h->metrics, clock},
             fo2);
         ASSERT_TRUE(s->run(shipments->prepare()));
-        engine =
-            std::make_unique<flows::Engine>(s->io().get_executor(), *async_store, metrics, clock);
+        engine = std::make_unique<flows::Engine>(s->io().get_executor(), *h->async_store,
+                                                 h->metrics, clock);
         engine->add_flow(orders, {.concurrency = 4, .connections = {kConnection}});
         engine->add_flow(shipments, {.concurrency = 4, .connections = {kConnection}});
-        watcher.emplace(kConnection, s->client(), *async_store, metrics, clock,
+        watcher.emplace(kConnection, s->client(), *h->async_store, h->metrics, clock,
                         flows::OdooWatchOptions{}, shipments->odoo_watches());
         for (const char* sku : {"SKU-A", "SKU-B"}) {
             skus.push_back(s->name(sku));
@@ -107,13 +89,7 @@ class ShipmentContract : public ::testing::TestWithParam<Target> {
     }
 
     void TearDown() override {
-        for (const auto& ref : refs) {
-            auto found = s->run(s->client().search_read(
-                "sale.order", odoo::Domain{}.where("client_order_ref", "=", ref),
-                {.fields = {"id"}}));
-            if (!found) continue;
-            for (const auto& r : *found) s->track("sale.order", r["id"].as_int().value_or(0));
-        }
+        h->track_sale_orders();
         auto left = s->cleanup();
         for (const auto& l : left) std::cerr << "  left in Odoo: " << l << "\n";
     }
@@ -138,15 +114,8 @@ class ShipmentContract : public ::testing::TestWithParam<Target> {
             i.unit_price = "12.50";
             o.items.push_back(i);
         }
-        refs.push_back(o.order_id);
-        amazon_fake->add_order(o);
-        flows::OrderJob j;
-        j.amazon_order_id = o.order_id;
-        j.marketplace_id = "ATVPDKIKX0DER";
-        j.change_time = "2026-11-01T10:05:00Z";
-        j.source = "sweep";
-        auto job = flows::make_order_job(kConnection, j);
-        EXPECT_TRUE(job && store->enqueue(*job));
+        h->amazon_fake.add_order(o);
+        h->enqueue_order(o.order_id);
         s->run(engine->run_until_idle());
         auto rows = s->run(s->client().search_read(
             "sale.order", odoo::Domain{}.where("client_order_ref", "=", o.order_id),
@@ -210,22 +179,14 @@ class ShipmentContract : public ::testing::TestWithParam<Target> {
 
     std::unique_ptr<Session> s;
     test::TempDir dir;
-    core::MetricsRegistry metrics;
     // The watcher's first round starts at this clock's now: the server stamps real time.
     ManualClock clock{SystemClock::instance().now() - std::chrono::hours(1)};
-    DefaultRandom random{17};
-    std::optional<fakes::sp_api::FakeSpApi> amazon_fake;
-    amazon::QuotaLimiter quota{SystemClock::instance(), 1000};
-    std::shared_ptr<net::HttpClient> http;
-    std::optional<amazon::LwaTokenSource> lwa;
-    std::optional<amazon::SpApiClient> sp;
-    std::unique_ptr<store::Store> store;
-    std::unique_ptr<store::AsyncStore> async_store;
+    std::optional<FlowHarness> h;
     std::shared_ptr<flows::OrderImportFlow> orders;
     std::shared_ptr<flows::FulfillmentStatusFlow> shipments;
     std::unique_ptr<flows::Engine> engine;
     std::optional<flows::OdooWatcher> watcher;
-    std::vector<std::string> skus, refs;
+    std::vector<std::string> skus;
     std::string carrier_name;
     std::int64_t carrier = 0;
     int test_number = 0;
@@ -247,7 +208,7 @@ TEST_P(ShipmentContract, DeliveriesValidatedInOdooAreConfirmedOnAmazonWithTheirQ
     poll_and_confirm();
 
     std::vector<json> sent;
-    for (const auto& body : amazon_fake->shipment_confirmations())
+    for (const auto& body : h->amazon_fake.shipment_confirmations())
         sent.push_back(json::parse(body));
     ASSERT_EQ(sent.size(), 3u);
     std::map<std::string, std::int64_t> shipped;  // orderItemId → units
@@ -258,10 +219,10 @@ TEST_P(ShipmentContract, DeliveriesValidatedInOdooAreConfirmedOnAmazonWithTheirQ
             shipped[i["orderItemId"]] += i["quantity"].get<std::int64_t>();
     }
     EXPECT_EQ(sent[0]["packageDetail"]["trackingNumber"], "1ZCONTRACT" + std::to_string(a[0]));
-    for (const auto& ref : refs) {
+    for (const auto& ref : h->refs) {
         EXPECT_EQ(shipped[ref + "-0"], 1) << ref;
         EXPECT_EQ(shipped[ref + "-1"], 2) << ref;
-        EXPECT_EQ(amazon_fake->order(ref)->status, "SHIPPED") << ref;
+        EXPECT_EQ(h->amazon_fake.order(ref)->status, "SHIPPED") << ref;
     }
     // The first round confirmed two deliveries: each a read of the delivery and of its moves.
     std::cout << target_name(GetParam()) << ": Odoo calls per shipment: " << calls / 2.0 << "\n";
